@@ -1,0 +1,196 @@
+/**
+ * HTTP long-polling. Each request of the client becomes one request to the target and each answer
+ * one answer back, bytes untouched (but for the handshake's hidden upgrades): the timing of polls,
+ * heartbeats, noops during an upgrade and the target's own error answers all stay end to end. Copies
+ * of the bodies are decoded after the fact, for observation only.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodePayload, parseOpen, type PayloadFraming } from '../../shared/engineio.js';
+import type { Direction } from '../../shared/events.js';
+import { tapBody } from './body-tap.js';
+import { rewriteHandshakeBody } from './handshake.js';
+import type { RelayContext } from './relay-context.js';
+import type { EngineRequest } from './request-info.js';
+import { Session } from './session.js';
+import { describeTargetError, rejectUnknownSid } from './target-errors.js';
+
+/** Hop-by-hop headers never travel past a proxy (RFC 9110 7.6.1). */
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-connection',
+  'te',
+  'trailer',
+];
+
+export class PollingRelay {
+  constructor(private readonly ctx: RelayContext) {}
+
+  handle(req: IncomingMessage, res: ServerResponse, info: EngineRequest): void {
+    if (info.sid === undefined) return this.handshake(req, res, info);
+    const session = this.ctx.sessions.get(info.sid);
+    if (!session) return rejectUnknownSid(this.ctx, req, res, info);
+    if (req.method === 'GET') this.poll(req, res, info, session);
+    else if (req.method === 'POST') this.post(req, res, info, session);
+    else this.forward(req, res, session); // the target answers a bad method with its own error
+  }
+
+  /** Handshake: the answer is read whole, so the session exists before its first packet is told. */
+  private handshake(req: IncomingMessage, res: ServerResponse, info: EngineRequest): void {
+    this.ctx.httpProxy.web(
+      req,
+      res,
+      { target: this.ctx.target, xfwd: true, selfHandleResponse: true },
+      (err) => this.targetFailed(err, req, res),
+    );
+    this.onResponse(req, (proxyRes) => {
+      tapBody(proxyRes, (body) => {
+        if (!body) return res.destroy();
+        const out = this.openSession(req, proxyRes, body, info) ?? body;
+        const headers = { ...proxyRes.headers };
+        for (const h of HOP_BY_HOP) delete headers[h];
+        headers['content-length'] = String(out.length);
+        res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage, headers);
+        res.end(out);
+      });
+    });
+  }
+
+  /** Registers the session from the target's open packet; returns a rewritten body if needed. */
+  private openSession(
+    req: IncomingMessage,
+    proxyRes: IncomingMessage,
+    body: Buffer,
+    info: EngineRequest,
+  ): Buffer | undefined {
+    if (proxyRes.statusCode !== 200) return undefined;
+    const framing = framingOf(info, proxyRes);
+    let packets;
+    try {
+      packets = decodePayload(body, framing);
+    } catch (err) {
+      this.ctx.log.warn(`handshake answer from the target did not decode: ${(err as Error).message}`);
+      return undefined;
+    }
+    const open = packets[0]?.type === 'open' ? parseOpen(packets[0].data) : undefined;
+    if (!open) return undefined;
+    const rewrite = framing.binary ? undefined : rewriteHandshakeBody(body.toString('utf8'), info.eio);
+    const session = new Session(open.sid, info.eio, 'polling', open, this.ctx.bus);
+    this.ctx.sessions.add(session);
+    session.announce(req, this.ctx.target.origin, rewrite?.hidden ?? []);
+    session.observe('s2c', packets);
+    return rewrite ? Buffer.from(rewrite.data, 'utf8') : undefined;
+  }
+
+  private poll(req: IncomingMessage, res: ServerResponse, info: EngineRequest, session: Session): void {
+    if (session.inflight.get > 0) {
+      session.error(
+        'a second GET while one is in flight: engine.io closes the session ("overlap from client")',
+      );
+    }
+    this.track(session, res, 'get');
+    this.forward(req, res, session);
+    this.onResponse(req, (proxyRes) => {
+      if (proxyRes.statusCode !== 200) return this.refused(session, proxyRes);
+      tapBody(proxyRes, (body) => this.observeBody(session, 's2c', body, framingOf(info, proxyRes)));
+    });
+  }
+
+  private post(req: IncomingMessage, res: ServerResponse, info: EngineRequest, session: Session): void {
+    if (session.inflight.post > 0) {
+      session.error('a second POST while one is in flight: engine.io closes the session');
+    }
+    this.track(session, res, 'post');
+    this.forward(req, res, session);
+    tapBody(req, (body) => this.observeBody(session, 'c2s', body, framingOf(info, req)));
+    this.onResponse(req, (proxyRes) => {
+      if (proxyRes.statusCode !== 200) this.refused(session, proxyRes);
+    });
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse, session: Session): void {
+    this.ctx.httpProxy.web(req, res, { target: this.ctx.target, xfwd: true }, (err) => {
+      if (session.state !== 'closed')
+        session.legClosed('server', 'transport error', describeTargetError(err));
+      this.ctx.sessions.delete(session);
+      this.targetFailed(err, req, res);
+    });
+  }
+
+  private track(session: Session, res: ServerResponse, kind: 'get' | 'post'): void {
+    session.inflight[kind]++;
+    session.lastSeen = Date.now();
+    res.once('close', () => {
+      session.inflight[kind]--;
+      session.lastSeen = Date.now();
+    });
+  }
+
+  private observeBody(
+    session: Session,
+    dir: Direction,
+    body: Buffer | undefined,
+    framing: PayloadFraming,
+  ): void {
+    if (!body) return session.error('polling body too large to observe; relayed untouched');
+    let packets;
+    try {
+      packets = decodePayload(body, framing);
+    } catch (err) {
+      return session.error(
+        `undecodable polling payload: ${(err as Error).message}`,
+        body.toString('latin1', 0, 200),
+      );
+    }
+    session.observe(dir, packets, 'polling');
+    if (session.state === 'closing') this.finish(session, dir === 'c2s' ? 'client' : 'server');
+  }
+
+  /** The target refused a request of a live session: it no longer knows it, or closed it for cause. */
+  private refused(session: Session, proxyRes: IncomingMessage): void {
+    tapBody(proxyRes, (body) => {
+      const text = body ? body.toString('utf8', 0, 500) : '';
+      session.error(`the target answered ${proxyRes.statusCode} ${text}`.trim());
+      if (proxyRes.statusCode === 400 && text.includes('"code":1'))
+        this.finish(session, 'server', 'transport close');
+    });
+  }
+
+  private finish(session: Session, leg: 'client' | 'server', reason = 'forced close'): void {
+    if (session.state !== 'closed') session.legClosed(leg, reason);
+    this.ctx.sessions.delete(session);
+  }
+
+  private onResponse(req: IncomingMessage, fn: (proxyRes: IncomingMessage) => void): void {
+    pendingResponses.set(req, fn);
+  }
+
+  /** Called by the proxy server for every answer http-proxy receives on an Engine.IO request. */
+  static dispatch(proxyRes: IncomingMessage, req: IncomingMessage): void {
+    const fn = pendingResponses.get(req);
+    pendingResponses.delete(req);
+    fn?.(proxyRes);
+  }
+
+  private targetFailed(err: Error, req: IncomingMessage, res: ServerResponse): void {
+    const why = describeTargetError(err);
+    this.ctx.log.warn(`${req.method} ${req.url}: target ${this.ctx.target.origin} ${why}`);
+    // A 502 makes engine.io-client report "xhr poll error", exactly as a refused connection would.
+    if (!res.headersSent) {
+      res.writeHead(502, { 'Content-Type': 'text/plain' });
+      res.end(`sio-proxy: target ${this.ctx.target.origin} ${why}`);
+    } else res.destroy();
+  }
+}
+
+const pendingResponses = new WeakMap<IncomingMessage, (proxyRes: IncomingMessage) => void>();
+
+function framingOf(info: EngineRequest, msg: IncomingMessage): PayloadFraming {
+  return {
+    eio: info.eio,
+    binary: (msg.headers['content-type'] ?? '').startsWith('application/octet-stream'),
+    jsonp: info.query.j !== undefined,
+  };
+}

@@ -1,0 +1,13 @@
+/** What every relay needs: where the target is, where sessions live, where events go. */
+import type HttpProxy from 'http-proxy';
+import type { EventBus } from '../events/bus.js';
+import type { Logger } from '../log.js';
+import type { SessionTable } from './session-table.js';
+
+export interface RelayContext {
+  target: URL;
+  sessions: SessionTable;
+  bus: EventBus;
+  log: Logger;
+  httpProxy: HttpProxy;
+}

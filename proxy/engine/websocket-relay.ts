@@ -1,0 +1,275 @@
+/**
+ * WebSocket transport, for sessions that start on it and for polling sessions that upgrade. The
+ * target's WebSocket is opened first, with the client's own request; only when the target accepts
+ * does the client's upgrade complete, so a target that refuses or cannot upgrade fails the client
+ * exactly as it would fail it directly. Then every frame is relayed as it came (same opcode, same
+ * bytes) and a copy is decoded for observation.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import WebSocket, { WebSocketServer } from 'ws';
+import { decodeFrame, EngineDecodeError, parseOpen } from '../../shared/engineio.js';
+import type { Direction, Leg } from '../../shared/events.js';
+import { writeRawResponse } from './errors.js';
+import { rewriteOpenData } from './handshake.js';
+import type { RelayContext } from './relay-context.js';
+import { remoteAddress, type EngineRequest } from './request-info.js';
+import { Session } from './session.js';
+import { describeTargetError, rejectUnknownSidUpgrade } from './target-errors.js';
+
+/** ws's own default; the target enforces its real limit (maxHttpBufferSize) itself. */
+const MAX_FRAME = 100 * 1024 * 1024;
+/** Above this many bytes queued towards a slow peer, stop reading from the other one (backpressure). */
+const HIGH_WATER_MARK = 1024 * 1024;
+
+/** Headers that belong to one WebSocket handshake and must not be replayed on the other. */
+const HANDSHAKE_HEADERS = new Set([
+  'connection',
+  'upgrade',
+  'sec-websocket-key',
+  'sec-websocket-version',
+  'sec-websocket-extensions',
+  'sec-websocket-accept',
+  'host',
+]);
+
+export class WebSocketRelay {
+  /** Two servers, so the client's leg negotiates compression exactly as the target's leg did. */
+  private readonly plain = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: MAX_FRAME,
+    clientTracking: false,
+  });
+  private readonly deflate = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: true,
+    maxPayload: MAX_FRAME,
+    clientTracking: false,
+  });
+
+  /** Open pairs, so that shutting down can end them (upgraded sockets outlive server.close()). */
+  private readonly pairs = new Set<WebSocket>();
+
+  constructor(private readonly ctx: RelayContext) {}
+
+  handle(req: IncomingMessage, socket: Duplex, head: Buffer, info: EngineRequest): void {
+    const existing = this.ctx.sessions.get(info.sid);
+    if (info.sid !== undefined && !existing) return rejectUnknownSidUpgrade(this.ctx, req, socket, info);
+
+    const upstream = new WebSocket(upstreamUrl(this.ctx.target, req), {
+      headers: forwardedHeaders(req),
+      perMessageDeflate: /permessage-deflate/.test(req.headers['sec-websocket-extensions'] ?? ''),
+      maxPayload: MAX_FRAME,
+      followRedirects: false,
+      handshakeTimeout: 10_000,
+    });
+    if (existing) existing.upgradeStage('server', 'probe');
+    // Set once the client has its answer, so later errors of an abandoned attempt stay quiet.
+    let answered = false;
+    const abandon = () => {
+      answered = true;
+      upstream.terminate();
+    };
+    socket.once('close', abandon);
+    socket.on('error', abandon);
+
+    upstream.once('unexpected-response', (_r, res) => {
+      // The target refused the WebSocket (unknown sid, forbidden, no WebSocket here): same answer back.
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      answered = true;
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        existing?.upgradeStage('server', 'failure', `the target answered ${res.statusCode}: ${body}`);
+        writeRawResponse(socket, `${res.statusCode} ${res.statusMessage}`, body, res.headers['content-type']);
+      });
+      upstream.terminate();
+    });
+    let upgradeHeaders: string[] = [];
+    upstream.once('upgrade', (res) => (upgradeHeaders = replayableHeaders(res)));
+    upstream.once('error', (err) => {
+      if (answered || upstream.readyState === WebSocket.OPEN) return;
+      answered = true;
+      const why = describeTargetError(err);
+      this.ctx.log.warn(`WebSocket ${req.url}: target ${this.ctx.target.origin} ${why}`);
+      existing?.upgradeStage('server', 'failure', why);
+      writeRawResponse(
+        socket,
+        '502 Bad Gateway',
+        `sio-proxy: target ${this.ctx.target.origin} ${why}`,
+        'text/plain',
+      );
+    });
+    upstream.once('open', () => {
+      answered = true;
+      socket.off('close', abandon);
+      socket.off('error', abandon);
+      const server = upstream.extensions.includes('permessage-deflate') ? this.deflate : this.plain;
+      const addHeaders = (headers: string[]) => headers.push(...upgradeHeaders);
+      server.once('headers', addHeaders);
+      server.handleUpgrade(req, socket, head, (client) => {
+        server.off('headers', addHeaders);
+        this.pairs.add(client).add(upstream);
+        const forget = () => this.pairs.delete(client) && this.pairs.delete(upstream);
+        client.once('close', forget);
+        new FramePipe(this.ctx, req, info, client, upstream, existing).start();
+      });
+    });
+  }
+
+  close(): void {
+    for (const ws of this.pairs) ws.terminate();
+    this.plain.close();
+    this.deflate.close();
+  }
+}
+
+/**
+ * Relays frames both ways between the two WebSockets of one session and reports them to it. The
+ * session is created here when the WebSocket itself is the handshake (`transport=websocket`, no sid).
+ */
+class FramePipe {
+  private session: Session | undefined;
+  private closedFirst: Leg | undefined;
+
+  constructor(
+    private readonly ctx: RelayContext,
+    private readonly req: IncomingMessage,
+    private readonly info: EngineRequest,
+    private readonly client: WebSocket,
+    private readonly upstream: WebSocket,
+    existing: Session | undefined,
+  ) {
+    this.session = existing;
+  }
+
+  start(): void {
+    this.client.on('message', (data: Buffer, isBinary) => this.relay('c2s', data, isBinary));
+    this.upstream.on('message', (data: Buffer, isBinary) => this.relay('s2c', data, isBinary));
+    this.client.on('close', (code, reason) => this.closed('client', code, reason));
+    this.upstream.on('close', (code, reason) => this.closed('server', code, reason));
+    this.client.on('error', (err) => this.failed('client', err));
+    this.upstream.on('error', (err) => this.failed('server', err));
+  }
+
+  private relay(direction: Direction, data: Buffer, isBinary: boolean): void {
+    const [from, to] = direction === 'c2s' ? [this.client, this.upstream] : [this.upstream, this.client];
+    if (!this.session && direction === 's2c' && !isBinary) data = this.openSession(data);
+    if (to.readyState !== WebSocket.OPEN) return;
+    to.send(data, { binary: isBinary });
+    if (to.bufferedAmount > HIGH_WATER_MARK) pauseUntilDrained(from, to);
+    this.observe(direction, data, isBinary);
+  }
+
+  /** The first frame of a WebSocket-only session is the open packet: the session starts there. */
+  private openSession(frame: Buffer): Buffer {
+    const text = frame.toString('utf8');
+    if (!text.startsWith('0')) return frame;
+    const open = parseOpen(text.slice(1));
+    if (!open) return frame;
+    const rewrite = rewriteOpenData(text.slice(1));
+    this.session = new Session(open.sid, this.info.eio, 'websocket', open, this.ctx.bus);
+    this.ctx.sessions.add(this.session);
+    this.session.wsOpen = true;
+    this.session.announce(this.req, this.ctx.target.origin, rewrite.hidden);
+    return rewrite.hidden.length ? Buffer.from('0' + rewrite.data) : frame;
+  }
+
+  private observe(direction: Direction, data: Buffer, isBinary: boolean): void {
+    const session = this.session;
+    if (!session) return;
+    let packet;
+    try {
+      packet = decodeFrame(data, isBinary, session.eio);
+    } catch (err) {
+      const sample = err instanceof EngineDecodeError ? err.sample : '';
+      return session.error(`undecodable WebSocket frame: ${(err as Error).message}`, sample);
+    }
+    if (packet.type === 'ping' && packet.data === 'probe' && direction === 'c2s') {
+      session.upgradeStage('client', 'probe');
+    }
+    if (session.upgrading && packet.type === 'upgrade' && direction === 'c2s') {
+      session.upgradeStage('client', 'success');
+      session.upgradeStage('server', 'success');
+      session.wsOpen = true;
+    }
+    session.observe(direction, [packet], 'websocket');
+  }
+
+  private closed(leg: Leg, code: number, reason: Buffer): void {
+    this.closedFirst ??= leg;
+    const other = leg === 'client' ? this.upstream : this.client;
+    // 1005 (no code) and 1006 (no close frame) cannot be sent: mirror them as a bare close or a cut.
+    if (code === 1006) other.terminate();
+    else if (code === 1005) other.close();
+    else other.close(code, reason);
+    const session = this.session;
+    if (!session) return;
+    if (session.upgrading && session.transport === 'polling') {
+      // A probe that ended before the `5` packet: the session lives on over polling.
+      if (leg === this.closedFirst)
+        session.upgradeStage(leg, 'failure', `WebSocket closed (${code}) during the probe`);
+      return;
+    }
+    if (session.transport !== 'websocket') return;
+    session.wsOpen = false;
+    if (session.state !== 'closed' || leg !== this.closedFirst) {
+      session.legClosed(
+        leg,
+        session.state === 'closing' ? 'forced close' : 'transport close',
+        `WebSocket close ${code}`,
+      );
+    }
+    this.ctx.sessions.delete(session);
+  }
+
+  private failed(leg: Leg, err: Error): void {
+    // ws closes the connection itself after an error (invalid frame, bad UTF-8): log and report.
+    this.ctx.log.warn(`WebSocket ${leg} leg of ${this.session?.sid ?? this.req.url}: ${err.message}`);
+    this.session?.error(`${leg} WebSocket error: ${err.message}`);
+  }
+}
+
+function pauseUntilDrained(from: WebSocket, to: WebSocket): void {
+  // ws exposes no 'drain' on the WebSocket itself; its socket is the only place that tells.
+  const socket = (to as unknown as { _socket?: Duplex })._socket;
+  if (!socket) return;
+  from.pause();
+  socket.once('drain', () => from.resume());
+}
+
+function upstreamUrl(target: URL, req: IncomingMessage): string {
+  const base = target.pathname.replace(/\/$/, '');
+  const protocol = target.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${protocol}//${target.host}${base}${req.url ?? '/'}`;
+}
+
+/** The client's own headers, as http-proxy would forward them, plus X-Forwarded-*. */
+function forwardedHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || HANDSHAKE_HEADERS.has(name)) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  if (req.headers.host) out.host = req.headers.host;
+  const address = remoteAddress(req);
+  const prior = req.headers['x-forwarded-for'];
+  out['x-forwarded-for'] = prior ? `${String(prior)}, ${address}` : address;
+  out['x-forwarded-proto'] = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+  out['x-forwarded-host'] = req.headers.host ?? '';
+  out['x-forwarded-port'] = String(req.socket.localPort ?? '');
+  return out;
+}
+
+/** Headers of the target's 101 answer that the client should get too (cookies, custom headers). */
+function replayableHeaders(res: IncomingMessage): string[] {
+  const lines: string[] = [];
+  const raw = res.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] ?? '';
+    if (HANDSHAKE_HEADERS.has(name.toLowerCase())) continue;
+    lines.push(`${name}: ${raw[i + 1] ?? ''}`);
+  }
+  return lines;
+}

@@ -1,0 +1,42 @@
+/**
+ * The proxy core publishes what it sees here; observers (the event stream, the terminal log, the
+ * status line) subscribe. The core knows nothing of them. Listeners run synchronously on the relay's
+ * path, so an observer must only enqueue (into a buffer it bounds itself) and never do I/O inline.
+ */
+import { performance } from 'node:perf_hooks';
+import type { ProxyEvent, UnstampedEvent } from '../../shared/events.js';
+
+export type Observer = (event: ProxyEvent) => void;
+
+export class EventBus {
+  private observers = new Set<Observer>();
+  private seq = 0;
+
+  /** Lets the hot path skip building events nobody will read. */
+  get active(): boolean {
+    return this.observers.size > 0;
+  }
+
+  subscribe(observer: Observer): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  emit(event: UnstampedEvent): void {
+    if (this.observers.size === 0) return;
+    const stamped = { ...event, seq: ++this.seq, ts: now() } as ProxyEvent;
+    for (const observer of this.observers) {
+      try {
+        observer(stamped);
+      } catch (err) {
+        // One broken observer must not take relaying (or the other observers) down with it.
+        console.error(`sio-proxy: an event observer threw: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
+/** Epoch milliseconds with the sub-millisecond part of the monotonic clock. */
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}

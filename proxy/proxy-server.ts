@@ -1,0 +1,118 @@
+/**
+ * The proxy: one HTTP server that routes Engine.IO requests on the terminated paths to the relays
+ * and everything else to the plain pass-through. It publishes what it sees on `bus`; it knows
+ * nothing of who listens.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import HttpProxy from 'http-proxy';
+import { PollingRelay } from './engine/polling-relay.js';
+import type { RelayContext } from './engine/relay-context.js';
+import { isEngineRequest, readEngineRequest } from './engine/request-info.js';
+import { SessionTable } from './engine/session-table.js';
+import { WebSocketRelay } from './engine/websocket-relay.js';
+import { EventBus } from './events/bus.js';
+import { silentLogger, type Logger } from './log.js';
+import { passThroughRequest, passThroughUpgrade } from './passthrough.js';
+
+export interface ProxyOptions {
+  target: string | URL;
+  port?: number;
+  host?: string;
+  /** Paths whose Engine.IO traffic is terminated, engine.io-style with a trailing slash. */
+  paths?: string[];
+  log?: Logger;
+  bus?: EventBus;
+}
+
+export const DEFAULT_PATHS = ['/socket.io/'];
+
+/** engine.io's own normalisation (addTrailingSlash). */
+export function normalisePath(path: string): string {
+  return path.replace(/\/$/, '') + '/';
+}
+
+export class ProxyServer {
+  readonly bus: EventBus;
+  readonly sessions = new SessionTable();
+  readonly target: URL;
+  private readonly server = http.createServer();
+  private readonly httpProxy = HttpProxy.createProxyServer({});
+  private readonly polling: PollingRelay;
+  private readonly websocket: WebSocketRelay;
+  private readonly paths: string[];
+  private readonly log: Logger;
+
+  constructor(private readonly opts: ProxyOptions) {
+    this.target = new URL(opts.target);
+    this.bus = opts.bus ?? new EventBus();
+    this.log = opts.log ?? silentLogger;
+    this.paths = (opts.paths ?? DEFAULT_PATHS).map(normalisePath);
+    const ctx: RelayContext = {
+      target: this.target,
+      sessions: this.sessions,
+      bus: this.bus,
+      log: this.log,
+      httpProxy: this.httpProxy,
+    };
+    this.polling = new PollingRelay(ctx);
+    this.websocket = new WebSocketRelay(ctx);
+    this.httpProxy.on('proxyRes', (proxyRes, req) => PollingRelay.dispatch(proxyRes, req));
+    // Without a listener http-proxy rethrows; every call passes its own error callback anyway.
+    this.httpProxy.on('error', (err) => this.log.warn(`proxy error: ${err.message}`));
+    this.server.on('request', (req, res) => this.onRequest(req, res));
+    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    this.server.on('clientError', (err, socket) => this.onClientError(err, socket));
+  }
+
+  listen(): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.port ?? 8080, this.opts.host ?? '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  get url(): string {
+    const a = this.server.address() as AddressInfo;
+    const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+    return `http://${host}:${a.port}`;
+  }
+
+  /** Stops accepting, ends every session's connections, and resolves when the server is closed. */
+  close(): Promise<void> {
+    this.sessions.close();
+    this.websocket.close();
+    this.httpProxy.close();
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    if (isEngineRequest(url, this.paths)) return this.polling.handle(req, res, readEngineRequest(req));
+    passThroughRequest(this.httpProxy, this.target, this.log, req, res);
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = req.url ?? '/';
+    if (isEngineRequest(url, this.paths))
+      return this.websocket.handle(req, socket, head, readEngineRequest(req));
+    passThroughUpgrade(this.httpProxy, this.target, this.log, req, socket, head);
+  }
+
+  /** Malformed HTTP: answered like Node's default, and noted, without disturbing anyone else. */
+  private onClientError(err: Error & { code?: string }, socket: Duplex): void {
+    if (err.code !== 'ECONNRESET') {
+      this.log.warn(`malformed request from a client: ${err.message}`);
+      this.bus.emit({ type: 'error', message: `malformed HTTP request: ${err.message}` });
+    }
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    socket.destroy();
+  }
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// The one test command (`npm test`, and what .ci/run calls). It installs what the tests need when it
+// is missing (npm packages; Debian's chromium for the browser suite), runs every suite with node's
+// test runner, and ends with one line over all suites: `N passed, M failed`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+process.chdir(root);
+const only = process.argv.slice(2); // e.g. `npm test -- unit integration`
+
+const SUITES = [
+  { name: 'unit', dir: 'test/unit' },
+  { name: 'integration', dir: 'test/integration' },
+  { name: 'e2e', dir: 'e2e', needsBrowser: true },
+];
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+function sh(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  return r.status ?? 1;
+}
+
+function ensureNodeModules() {
+  const stamp = join(root, 'node_modules/.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= statSync(lock).mtimeMs) return;
+  console.log('test: installing npm packages (npm ci)');
+  if (sh('npm', ['ci', '--no-audit', '--no-fund']) !== 0) throw new Error('npm ci failed');
+}
+
+/** Returns undefined when chromium is usable, else the reason the browser suite cannot run. */
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return undefined;
+  const cmd = 'apt-get update && apt-get install -y chromium';
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !existsSync('/usr/bin/apt-get')) return `Debian's chromium is missing: run \`sudo ${cmd}\``;
+  console.log(`test: installing Debian's chromium (${cmd})`);
+  sh('bash', ['-c', `DEBIAN_FRONTEND=noninteractive ${cmd} >/tmp/sio-proxy-apt.log 2>&1`]);
+  return existsSync(CHROMIUM)
+    ? undefined
+    : `installing chromium failed (see /tmp/sio-proxy-apt.log): run \`${cmd}\``;
+}
+
+function testFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+function runSuite(suite) {
+  const files = testFiles(suite.dir);
+  if (files.length === 0) return { passed: 0, failed: 0 };
+  mkdirSync('.tmp', { recursive: true });
+  const tap = join('.tmp', `${suite.name}.tap`);
+  console.log(`\n=== ${suite.name} (${files.length} files)`);
+  sh(process.execPath, [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=1',
+    '--test-timeout=120000',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...files,
+  ]);
+  const out = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const count = (key) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(out)?.[1] ?? 0);
+  // A suite that crashed before reporting counts as one failure rather than as nothing.
+  if (!/^# pass \d+$/m.test(out)) return { passed: 0, failed: 1 };
+  return { passed: count('pass'), failed: count('fail') + count('cancelled') };
+}
+
+let passed = 0;
+let failed = 0;
+try {
+  ensureNodeModules();
+} catch (err) {
+  console.error(`test: ${err.message}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+for (const suite of SUITES) {
+  if (only.length && !only.includes(suite.name)) continue;
+  if (suite.needsBrowser && testFiles(suite.dir).length) {
+    const missing = ensureChromium();
+    if (missing) {
+      console.error(`test: ${suite.name} suite not run: ${missing}`);
+      failed++;
+      continue;
+    }
+  }
+  const r = runSuite(suite);
+  console.log(`${suite.name}: ${r.passed} passed, ${r.failed} failed`);
+  passed += r.passed;
+  failed += r.failed;
+}
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

@@ -1,0 +1,83 @@
+/**
+ * Shared fixtures for the integration tests: a real socket.io server (v4, or v2 for Engine.IO v3)
+ * and a sio-proxy in front of it, each on a free loopback port, plus small promise helpers.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server, type ServerOptions } from 'socket.io';
+import { ProxyServer, type ProxyOptions } from '../../proxy/proxy-server.js';
+import type { ProxyEvent } from '../../shared/events.js';
+
+export interface Target {
+  io: Server;
+  http: HttpServer;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A socket.io@4 server on a free port (or a given one, to restart a target in place). */
+export async function startTarget(opts: Partial<ServerOptions> = {}, port = 0): Promise<Target> {
+  const http = createServer();
+  const io = new Server(http, opts);
+  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
+  const actual = (http.address() as AddressInfo).port;
+  return {
+    io,
+    http,
+    port: actual,
+    url: `http://127.0.0.1:${actual}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        io.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  };
+}
+
+export interface Proxy {
+  proxy: ProxyServer;
+  url: string;
+  events: ProxyEvent[];
+  close(): Promise<void>;
+}
+
+export async function startProxy(target: string, opts: Partial<ProxyOptions> = {}): Promise<Proxy> {
+  const proxy = new ProxyServer({ target, port: 0, ...opts });
+  const events: ProxyEvent[] = [];
+  proxy.bus.subscribe((e) => events.push(e));
+  await proxy.listen();
+  return { proxy, url: proxy.url, events, close: () => proxy.close() };
+}
+
+/** Resolves with the arguments of the next `event` on `emitter`, or rejects after `ms`. */
+export function once<T = unknown>(
+  emitter: { once(event: string, fn: (...args: never[]) => void): unknown },
+  event: string,
+  ms = 5000,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for "${event}"`)), ms);
+    emitter.once(event, ((value: T) => {
+      clearTimeout(timer);
+      resolve(value);
+    }) as (...args: never[]) => void);
+  });
+}
+
+/** Polls `check` until it is truthy, or fails after `ms`. */
+export async function waitFor<T>(
+  check: () => T | undefined | false,
+  ms = 5000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const v = check();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
