@@ -13,6 +13,8 @@ export class SessionTable {
   private readonly sessions = new Map<string, Session>();
   private readonly sweeper: NodeJS.Timeout;
   private total = 0;
+  /** Packets of sessions that left the table, so totals stay monotonic. */
+  retiredPackets = 0;
 
   constructor() {
     this.sweeper = setInterval(() => this.sweep(), SWEEP_EVERY_MS);
@@ -29,7 +31,9 @@ export class SessionTable {
   }
 
   delete(session: Session): void {
-    if (this.sessions.get(session.sid) === session) this.sessions.delete(session.sid);
+    if (this.sessions.get(session.sid) !== session) return;
+    this.sessions.delete(session.sid);
+    this.retiredPackets += session.counters.packets.c2s + session.counters.packets.s2c;
   }
 
   get size(): number {
@@ -55,7 +59,7 @@ export class SessionTable {
       if (!s.wsOpen && s.inflight.get === 0 && s.inflight.post === 0 && now - s.lastSeen > window) {
         if (s.state !== 'closed')
           s.legClosed('client', 'ping timeout', 'no traffic within the heartbeat window');
-        this.sessions.delete(s.sid);
+        this.delete(s);
       }
     }
   }

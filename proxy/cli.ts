@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+/** `sio-proxy`: parses flags, starts the proxy (and the demo app when no target is given), the
+ * dashboard server and the status line, and shuts everything down on SIGINT/SIGTERM. */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { parseCli, UsageError, USAGE, type CliOptions } from './cli-args.js';
+import { startDemoApp, type DemoApp } from './demo/demo-app.js';
+import { startDemoClients, type DemoClients } from './demo/demo-clients.js';
+import { createLogger } from './log.js';
+import { startStatusLine } from './observe/status-line.js';
+import { ProxyServer } from './proxy-server.js';
+import { randomToken } from './ui/token.js';
+import { UiServer } from './ui/ui-server.js';
+
+class StartError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  let opts: CliOptions;
+  try {
+    opts = parseCli(argv);
+  } catch (err) {
+    if (err instanceof UsageError) fail(err.message, 2);
+    throw err;
+  }
+  if (opts.help) return void process.stdout.write(USAGE);
+  if (opts.version) return void process.stdout.write(`${packageVersion()}\n`);
+
+  const log = createLogger({ quiet: opts.quiet });
+  let demo: DemoApp | undefined;
+  let target: URL;
+  if (opts.target) {
+    target = opts.target;
+    await assertReachable(target);
+  } else {
+    demo = await startDemoApp();
+    target = new URL(demo.url);
+  }
+
+  const proxy = new ProxyServer({ target, port: opts.port, host: opts.host, paths: opts.paths, log });
+  await listenOrFail(() => proxy.listen(), opts.host, opts.port, '--port');
+  const ui = new UiServer(proxy, opts.uiToken ?? randomToken());
+  await listenOrFail(() => ui.listen(opts.uiPort, opts.uiHost), opts.uiHost, opts.uiPort, '--ui-port');
+
+  const clients: DemoClients | undefined = demo ? startDemoClients(proxy.url) : undefined;
+  process.stdout.write(
+    `sio-proxy ${packageVersion()}\n` +
+      `  proxy:     ${proxy.url}  ->  ${target.origin}${demo ? '  (built-in demo app)' : ''}\n` +
+      `  paths:     ${opts.paths.join(' ')}\n` +
+      `  dashboard: ${ui.url()}\n` +
+      (demo ? `  demo page: ${proxy.url}/  (open it to chat through the proxy)\n` : ''),
+  );
+  if (opts.open && !process.env.CI) openBrowser(ui.url());
+  const stopStatus = opts.quiet ? () => {} : startStatusLine(proxy);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    stopStatus();
+    log.info(`${signal}: closing ${proxy.sessions.size} session(s)`);
+    clients?.close();
+    await Promise.all([proxy.close(), ui.close()]);
+    await demo?.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function listenOrFail(listen: () => Promise<unknown>, host: string, port: number, flag: string) {
+  try {
+    await listen();
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (e.code === 'EADDRINUSE')
+      throw new StartError(`${host}:${port} is already in use; pick another ${flag} (0 = any free port)`);
+    if (e.code === 'EADDRNOTAVAIL')
+      throw new StartError(`${host} is not an address of this machine (${flag})`);
+    throw new StartError(`cannot listen on ${host}:${port}: ${e.message}`);
+  }
+}
+
+/** A proxy in front of nothing helps no one: say so at once rather than on the first request. */
+function assertReachable(target: URL): Promise<void> {
+  const port = Number(target.port || (target.protocol === 'https:' ? 443 : 80));
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port, timeout: 3000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new StartError(`target ${target.origin} did not answer within 3 s`));
+    });
+    socket.once('error', (err: Error & { code?: string }) =>
+      reject(
+        new StartError(
+          `target ${target.origin} is unreachable (${err.code ?? err.message}): start your app or fix --target`,
+        ),
+      ),
+    );
+  });
+}
+
+function openBrowser(url: string): void {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  try {
+    const child = spawn(cmd, [url], { stdio: 'ignore', detached: true });
+    child.on('error', () => {}); // no browser here: the URL is printed anyway
+    child.unref();
+  } catch {
+    /* same */
+  }
+}
+
+/** package.json is one level up from proxy/cli.ts and two from dist/proxy/cli.js. */
+function packageVersion(): string {
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'sio-proxy' && pkg.version) return pkg.version;
+    } catch {
+      /* try the next */
+    }
+  }
+  return 'unknown';
+}
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`sio-proxy: ${message}\n`);
+  process.exit(code);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof StartError) fail(err.message, 1);
+  fail(`unexpected error: ${(err as Error).stack ?? String(err)}`, 1);
+});

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { io } from 'socket.io-client';
+import { banner, runCli } from '../support/cli-process.js';
+import { startTarget, type Target } from '../support/harness.js';
+
+describe('CLI flags', () => {
+  test('--help prints usage and exits 0', async () => {
+    const run = runCli(['--help']);
+    assert.equal(await run.exited, 0);
+    assert.match(run.stdout(), /Usage: sio-proxy/);
+    assert.match(run.stdout(), /--ui-token/);
+  });
+
+  test('--version prints the package version', async () => {
+    const run = runCli(['--version']);
+    assert.equal(await run.exited, 0);
+    assert.match(run.stdout(), /^\d+\.\d+\.\d+\n$/);
+  });
+
+  test('an unknown flag gets one line and exit 2', async () => {
+    const run = runCli(['--bogus']);
+    assert.equal(await run.exited, 2);
+    assert.equal(run.stderr().trim().split('\n').length, 1);
+    assert.match(run.stderr(), /Unknown option '--bogus'/);
+  });
+
+  test('a malformed target gets one line and exit 2', async () => {
+    const run = runCli(['--target', 'ftp://x']);
+    assert.equal(await run.exited, 2);
+    assert.match(run.stderr(), /must be an http:\/\/ or https:\/\/ URL/);
+  });
+
+  test('an unreachable target gets one line and exit 1', async () => {
+    const port = await freePort();
+    const run = runCli(['--target', `http://127.0.0.1:${port}`, '--port', '0', '--ui-port', '0']);
+    assert.equal(await run.exited, 1);
+    assert.match(run.stderr(), /unreachable \(ECONNREFUSED\)/);
+  });
+});
+
+describe('CLI against a target', () => {
+  let target: Target;
+  before(async () => {
+    target = await startTarget();
+    target.io.on('connection', (s) => s.on('echo', (v: unknown, ack: (v: unknown) => void) => ack(v)));
+  });
+  after(() => target.close());
+
+  test('proxies a round trip, guards the dashboard with its token, and exits 0 on SIGTERM', async () => {
+    const run = runCli(['--target', target.url, '--port', '0', '--ui-port', '0', '--quiet']);
+    const { proxy, dashboard } = await banner(run);
+    assert.match(run.stdout(), new RegExp(`-> +${target.url.replace(/[/.]/g, '\\$&')}`));
+
+    const client = io(proxy, { transports: ['websocket'] });
+    try {
+      assert.equal(await client.timeout(5000).emitWithAck('echo', 'hi'), 'hi');
+    } finally {
+      client.close();
+    }
+
+    const dash = new URL(dashboard);
+    assert.equal(dash.hostname, '127.0.0.1', 'the dashboard binds to loopback by default');
+    assert.equal((await fetch(dash)).status, 200);
+    dash.searchParams.set('token', 'wrong');
+    assert.equal((await fetch(dash)).status, 401);
+    dash.searchParams.delete('token');
+    assert.equal((await fetch(dash)).status, 401);
+
+    run.child.kill('SIGTERM');
+    assert.equal(await run.exited, 0);
+  });
+
+  test('a taken port gets one line and exit 1', async () => {
+    const run = runCli(['--target', target.url, '--port', String(target.port), '--ui-port', '0']);
+    assert.equal(await run.exited, 1);
+    assert.match(run.stderr(), /already in use/);
+  });
+
+  test('--ui-token sets the token', async () => {
+    const run = runCli([
+      '--target',
+      target.url,
+      '--port',
+      '0',
+      '--ui-port',
+      '0',
+      '--ui-token',
+      's3cret',
+      '--quiet',
+    ]);
+    const { dashboard } = await banner(run);
+    assert.match(dashboard, /token=s3cret$/);
+    run.child.kill('SIGINT');
+    assert.equal(await run.exited, 0);
+  });
+});
+
+describe('CLI without a target', () => {
+  test('starts the demo app, whose bots produce live traffic through the proxy', async () => {
+    const run = runCli(['--port', '0', '--ui-port', '0', '--quiet']);
+    try {
+      const { proxy, dashboard } = await banner(run);
+      assert.match(run.stdout(), /built-in demo app/);
+      const page = await fetch(proxy + '/');
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /socket\.io\.js/);
+      const api = new URL('/api/sessions', dashboard);
+      api.search = new URL(dashboard).search;
+      const deadline = Date.now() + 10_000;
+      let sessions: unknown[] = [];
+      while (Date.now() < deadline && sessions.length === 0) {
+        sessions = ((await (await fetch(api)).json()) as { sessions: unknown[] }).sessions;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.ok(sessions.length >= 1, 'demo bots show up as live sessions');
+    } finally {
+      run.child.kill('SIGTERM');
+      assert.equal(await run.exited, 0);
+    }
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
