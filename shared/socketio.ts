@@ -4,7 +4,7 @@
  * both protocol revisions: v5 (over EIO4) and v4 (over EIO3, where `4` is ERROR and a CONNECT carries
  * its auth in the namespace's query).
  */
-import { Decoder, PacketType } from 'socket.io-parser';
+import { Decoder } from 'socket.io-parser';
 import type { EioVersion } from './engineio.js';
 
 export const SIO_PACKET_TYPES = [
@@ -78,7 +78,15 @@ function toSioPacket(
   p: { type: number; nsp: string; id?: number; data?: unknown },
   attachmentSizes: number[],
 ): SioPacket {
-  const type = SIO_PACKET_TYPES[p.type] ?? 'EVENT';
+  // socket.io-parser hands back a reassembled binary packet as a plain EVENT/ACK: restore its type.
+  const binary = attachmentSizes.length > 0;
+  const decodedType = SIO_PACKET_TYPES[p.type] ?? 'EVENT';
+  const type =
+    binary && decodedType === 'EVENT'
+      ? 'BINARY_EVENT'
+      : binary && decodedType === 'ACK'
+        ? 'BINARY_ACK'
+        : decodedType;
   const [nsp, query] = splitNamespace(p.nsp);
   const out: SioPacket = { type, nsp };
   if (query !== undefined) out.query = query;
@@ -88,9 +96,7 @@ function toSioPacket(
     const first: unknown = p.data[0];
     if (typeof first === 'string' || typeof first === 'number') out.event = String(first);
   }
-  if (p.type === PacketType.BINARY_EVENT || p.type === PacketType.BINARY_ACK) {
-    out.attachments = attachmentSizes;
-  }
+  if (binary) out.attachments = attachmentSizes;
   return out;
 }
 
