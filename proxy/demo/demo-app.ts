@@ -222,6 +222,7 @@ const DEMO_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>sio-proxy demo</title>
+<link rel="icon" href="data:,">
 <style>
   :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
   body { max-width: 52rem; margin: 1.5rem auto; padding: 0 1rem; }
@@ -300,7 +301,12 @@ const DEMO_PAGE = `<!doctype html>
     show('disconnected: ' + reason, 'sys');
   });
   socket.on('connect_error', (err) => show('connect_error: ' + err.message, 'sys'));
-  socket.onAny((event, ...args) => show('\\u2190 ' + event + '  ' + format(args), 'in'));
+  // With connection state recovery the server appends the packet's offset as a last string argument
+  // (this app's own events never end with a string).
+  socket.onAny((event, ...args) => {
+    const offset = typeof args.at(-1) === 'string' ? '  [offset ' + args.pop() + ']' : '';
+    show('\\u2190 ' + event + '  ' + format(args) + offset, 'in');
+  });
   socket.onAnyOutgoing((event, ...args) => show('\\u2192 ' + event + '  ' + format(args), 'out'));
 
   function withAck(event, ...args) {
