@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startProxy, startTarget, waitFor, type Proxy, type Target } from '../test/support/harness.js';
+import {
+  engineId,
+  startProxy,
+  startTarget,
+  waitFor,
+  type Proxy,
+  type Target,
+} from '../test/support/harness.js';
 import { launchChromium } from './support/browser.js';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>relay</title>
@@ -58,7 +65,7 @@ test('a browser connects through the proxy, upgrades to WebSocket and keeps its 
   });
   const serverSocket = await waitFor(() => [...target.io.sockets.sockets.values()][0], 5000, 'server socket');
   assert.equal(ids.id, serverSocket.id);
-  assert.equal(ids.sid, serverSocket.conn.id);
+  assert.equal(ids.sid, engineId(serverSocket));
   assert.equal(serverSocket.conn.transport.name, 'websocket');
   assert.deepEqual(serverSocket.handshake.auth, { user: 'browser' });
   const kinds = proxy.events

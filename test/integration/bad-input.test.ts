@@ -8,7 +8,7 @@ import net from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
-import { startProxy, startTarget, waitFor, type Proxy, type Target } from '../support/harness.js';
+import { next, startProxy, startTarget, waitFor, type Proxy, type Target } from '../support/harness.js';
 
 let target: Target;
 let proxy: Proxy;
@@ -177,7 +177,7 @@ describe('a target that fails', () => {
     const back = await startTarget({}, port);
     back.io.on('connection', (s) => s.on('echo', (v: unknown, ack: (v: unknown) => void) => ack(v)));
     try {
-      await new Promise((resolve) => client.once('connect', resolve));
+      await next(client, 'connect');
       assert.equal(await client.timeout(3000).emitWithAck('echo', 'back'), 'back');
     } finally {
       client.close();
@@ -190,7 +190,7 @@ describe('a target that fails', () => {
     const t = await startTarget();
     const p = await startProxy(t.url);
     const client = io(p.url, { transports: ['websocket'], reconnection: false });
-    await new Promise((resolve) => client.once('connect', resolve));
+    await next(client, 'connect');
     const reason = new Promise<string>((resolve) => client.once('disconnect', resolve));
     t.http.closeAllConnections();
     for (const s of t.io.sockets.sockets.values())

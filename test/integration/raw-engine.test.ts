@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { attach, type Server as EngineServer } from 'engine.io';
 import { Socket as EngineClient } from 'engine.io-client';
-import { startProxy, waitFor, type Proxy } from '../support/harness.js';
+import { next, startProxy, waitFor, type Proxy } from '../support/harness.js';
 
 let http: HttpServer;
 let engine: EngineServer;
@@ -17,7 +17,7 @@ let proxy: Proxy;
 before(async () => {
   http = createServer((_req, res) => res.writeHead(404).end('not engine.io'));
   engine = attach(http, { path: '/engine.io/' });
-  engine.on('connection', (socket) => socket.on('message', (data) => socket.send(data)));
+  engine.on('connection', (socket) => socket.on('message', (data: string | Buffer) => socket.send(data)));
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const port = (http.address() as AddressInfo).port;
   proxy = await startProxy(`http://127.0.0.1:${port}`, { paths: ['/engine.io/'] });
@@ -34,7 +34,7 @@ for (const transports of [['polling'], ['websocket'], ['polling', 'websocket']])
   test(`raw Engine.IO echo over ${transports.join(' then ')}`, async () => {
     const client = new EngineClient(proxy.url, { path: '/engine.io/', transports });
     try {
-      await new Promise((r) => client.once('open', r));
+      await next(client, 'open');
       const sid = client.id;
       const echoes: unknown[] = [];
       client.on('message', (d) => echoes.push(d));

@@ -81,3 +81,16 @@ export async function waitFor<T>(
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The Engine.IO sid of a server-side socket (`socket.conn.id`, which engine.io's types mark private). */
+export function engineId(socket: { conn: object }): string {
+  return String(Reflect.get(socket.conn, 'id'));
+}
+
+/** Resolves on the next `event` of an emitter whose typed `once` is too narrow for `once()` above. */
+export function next(
+  emitter: { once(event: string, fn: () => void): unknown },
+  event: string,
+): Promise<void> {
+  return new Promise((resolve) => emitter.once(event, () => resolve()));
+}
