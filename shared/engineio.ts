@@ -96,34 +96,52 @@ function decodeV4Payload(text: string): EnginePacket[] {
   });
 }
 
-function collectV3(run: (each: (p: eio3.V3Packet) => void) => void, sample: string): EnginePacket[] {
+/**
+ * engine.io-parser@2 hands back packets without their encoded form, so the wire size is rebuilt:
+ * text is `<type><data>`; binary is `b<type><base64>` in a text payload, `<type><bytes>` in XHR2.
+ */
+function v3WireSize(p: eio3.V3Packet, base64Binary: boolean): number {
+  if (typeof p.data === 'string') return Buffer.byteLength(p.data) + 1;
+  if (!p.data) return 1;
+  return base64Binary ? 2 + Math.ceil(p.data.length / 3) * 4 : p.data.length + 1;
+}
+
+function collectV3(
+  run: (each: (p: eio3.V3Packet) => void) => void,
+  sample: string,
+  base64Binary: boolean,
+): EnginePacket[] {
   const out: EnginePacket[] = [];
   run((p) => {
     // engine.io-parser@2 reports a broken payload as a single packet of type 'error'.
     if (p.type === 'error') throw new EngineDecodeError('malformed EIO3 payload', sample);
-    const size = typeof p.data === 'string' ? Buffer.byteLength(p.data) + 1 : (p.data?.length ?? 0) + 1;
-    out.push(normalise(p.type, p.data, size, sample));
+    out.push(normalise(p.type, p.data, v3WireSize(p, base64Binary), sample));
   });
   return out;
 }
 
 function decodeV3Text(text: string): EnginePacket[] {
-  return collectV3((each) => eio3.decodePayload(text, undefined, each), sampleOf(text));
+  return collectV3((each) => eio3.decodePayload(text, undefined, each), sampleOf(text), true);
 }
 
 function decodeV3Binary(body: Buffer): EnginePacket[] {
-  return collectV3((each) => eio3.decodePayloadAsBinary(body, undefined, each), sampleOf(body));
+  return collectV3((each) => eio3.decodePayloadAsBinary(body, undefined, each), sampleOf(body), false);
 }
 
 /**
  * JSONP bodies: a GET answers `___eio[N]("<payload as a JS string>");`, a POST sends `d=<payload>`
- * form-encoded with newlines escaped. Both are unwrapped back to the plain text payload.
+ * form-encoded with newlines escaped. Both are unwrapped back to the plain text payload, the POST
+ * with engine.io@3's own two unescaping steps (transports/polling-jsonp.js `onData`).
  */
 function unwrapJsonp(text: string): string {
   const call = /^___eio\[\d+\]\((".*")\);$/s.exec(text);
   if (call?.[1]) return JSON.parse(call[1]) as string;
   const form = new URLSearchParams(text).get('d');
-  if (form !== null) return form.replace(/(\\)?\\n/g, (m, slash: string | undefined) => (slash ? m : '\n'));
+  if (form !== null) {
+    return form
+      .replace(/(\\)?\\n/g, (m, slash: string | undefined) => (slash ? m : '\n'))
+      .replace(/\\\\n/g, '\\n');
+  }
   throw new EngineDecodeError('unrecognised JSONP body', sampleOf(text));
 }
 
