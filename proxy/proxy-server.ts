@@ -7,6 +7,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import HttpProxy from 'http-proxy';
+import { ClientRegistry } from './clients/client-registry.js';
 import { PollingRelay } from './engine/polling-relay.js';
 import type { RelayContext } from './engine/relay-context.js';
 import { isEngineRequest, readEngineRequest } from './engine/request-info.js';
@@ -52,6 +53,7 @@ export class ProxyServer {
     const ctx: RelayContext = {
       target: this.target,
       sessions: this.sessions,
+      clients: new ClientRegistry(this.bus),
       bus: this.bus,
       log: this.log,
       httpProxy: this.httpProxy,
@@ -59,6 +61,14 @@ export class ProxyServer {
     this.polling = new PollingRelay(ctx);
     this.websocket = new WebSocketRelay(ctx);
     this.httpProxy.on('proxyRes', (proxyRes, req) => PollingRelay.dispatch(proxyRes, req));
+    // http-proxy cancels the upstream request only on 'aborted', which Node no longer emits once a
+    // request was read whole (a long-poll GET): a client that leaves must end the target's request
+    // too, so the target sees the same "transport error" as directly.
+    this.httpProxy.on('proxyReq', (proxyReq, _req, res) => {
+      res.once('close', () => {
+        if (!res.writableFinished) proxyReq.destroy();
+      });
+    });
     // Without a listener http-proxy rethrows; every call passes its own error callback anyway.
     this.httpProxy.on('error', (err) => this.log.warn(`proxy error: ${err.message}`));
     this.server.on('request', (req, res) => this.onRequest(req, res));

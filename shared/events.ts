@@ -34,6 +34,8 @@ export interface HandshakeInfo {
 export interface SessionEvent extends Base {
   type: 'session';
   sessionId: string;
+  /** Groups the sessions of one client across reconnects (see `attempt`). */
+  clientKey: string;
   eio: EioVersion;
   transport: TransportName;
   target: string;
@@ -64,8 +66,15 @@ export interface PacketEvent extends Base {
   sio?: SioInfo;
   /** A message that is not Socket.IO (raw Engine.IO, a custom parser): relayed untouched. */
   raw?: boolean;
-  /** Text data (truncated), or for binary `<N bytes>`; for non-message packets the Engine.IO data. */
+  /**
+   * The Engine.IO data as text (for a message: the Socket.IO packet as encoded), or `<N bytes>` for
+   * binary. The core passes it whole; observers cut it to their own limits.
+   */
   data?: string;
+  /** Binary data as base64, for binary messages (attachments) only. */
+  binary?: string;
+  /** The proxy changed this packet (the open packet, when it hid an upgrade it cannot terminate). */
+  modified?: boolean;
 }
 
 export interface UpgradeEvent extends Base {
@@ -82,8 +91,113 @@ export interface CloseEvent extends Base {
   leg: Leg;
   /** Which leg ended the session first. */
   first: Leg;
+  /** The reason in this leg's vocabulary: socket.io-client's for `client`, the server's for `server`. */
   reason: string;
+  /** Both vocabularies, for the session as a whole (set on the first close). */
+  clientReason: string;
+  serverReason: string;
   description?: string;
+}
+
+/** A leg's write buffer was flushed (WebSocket drained, or a poll answered). */
+export interface DrainEvent extends Base {
+  type: 'drain';
+  sessionId: string;
+  leg: Leg;
+}
+
+/** A Socket.IO namespace connected (the server's CONNECT answer). */
+export interface ConnectEvent extends Base {
+  type: 'connect';
+  sessionId: string;
+  nsp: string;
+  /** The Socket.IO socket id (`socket.id`), not the Engine.IO sid. */
+  socketId: string;
+  /** Connection state recovery restored the previous session (`socket.recovered`). */
+  recovered: boolean;
+  /** The recovery private id, when the server offers recovery. */
+  pid?: string;
+  /** What the client sent in its CONNECT (auth, or the v4 protocol's namespace query). */
+  auth?: unknown;
+}
+
+export interface ConnectErrorEvent extends Base {
+  type: 'connect_error';
+  sessionId: string;
+  nsp: string;
+  message: string;
+  data?: unknown;
+}
+
+/** A namespace socket ended, with its reason as each side names it. */
+export interface DisconnectEvent extends Base {
+  type: 'disconnect';
+  sessionId: string;
+  nsp: string;
+  socketId?: string;
+  /** The reason socket.io-client gives (`io server disconnect`, `transport close`, ...). */
+  clientReason: string;
+  /** The reason the socket.io server gives (`client namespace disconnect`, `ping timeout`, ...). */
+  serverReason: string;
+  /** Which leg started it. */
+  leg: Leg;
+  /** Whether socket.io-client reconnects by itself after this reason (`socket.active`). */
+  active: boolean;
+  description: string;
+}
+
+/** An ACK matched to the EVENT it answers. */
+export interface AckEvent extends Base {
+  type: 'ack';
+  sessionId: string;
+  nsp: string;
+  id: number;
+  /** Direction of the EVENT; the ACK went the other way. */
+  direction: Direction;
+  event?: string;
+  latency: number;
+  eventSeq: number;
+  ackSeq: number;
+}
+
+export type RoomSource = 'admin-ui' | 'inferred';
+
+/**
+ * Room membership. From admin-ui it is a fact (`join`/`leave` of one socket); inferred from
+ * broadcasts it is a guess (`group`: these sessions got the same packet at once).
+ */
+export interface RoomEvent extends Base {
+  type: 'room';
+  action: 'join' | 'leave' | 'group';
+  source: RoomSource;
+  nsp: string;
+  room: string;
+  sessionId?: string;
+  socketId?: string;
+  /** For `group`: the sessions that received the broadcast. */
+  members?: string[];
+}
+
+/** One connection attempt of a client: its first, or a reconnect after a drop. */
+export interface AttemptEvent extends Base {
+  type: 'attempt';
+  clientKey: string;
+  /** 0 for the first connection, then 1, 2, 3 ... for each reconnect attempt of one series. */
+  attempt: number;
+  /** Milliseconds since the drop (for attempt 1) or since the previous attempt. */
+  delay: number;
+  /** The reason of the drop that started this series. */
+  cause?: string;
+  outcome: 'connected' | 'failed';
+  sessionId?: string;
+  error?: string;
+}
+
+/** This observer missed events because it read too slowly. */
+export interface DroppedEvent extends Base {
+  type: 'dropped';
+  count: number;
+  reason: string;
 }
 
 export interface ErrorEvent extends Base {
@@ -94,7 +208,20 @@ export interface ErrorEvent extends Base {
   received?: string;
 }
 
-export type ProxyEvent = SessionEvent | PacketEvent | UpgradeEvent | CloseEvent | ErrorEvent;
+export type ProxyEvent =
+  | SessionEvent
+  | PacketEvent
+  | UpgradeEvent
+  | DrainEvent
+  | CloseEvent
+  | ConnectEvent
+  | ConnectErrorEvent
+  | DisconnectEvent
+  | AckEvent
+  | RoomEvent
+  | AttemptEvent
+  | ErrorEvent
+  | DroppedEvent;
 export type ProxyEventType = ProxyEvent['type'];
 
 /** An event before the bus stamps it with `seq` and `ts`. */

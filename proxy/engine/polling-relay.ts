@@ -11,8 +11,9 @@ import { tapBody } from './body-tap.js';
 import { rewriteHandshakeBody } from './handshake.js';
 import type { RelayContext } from './relay-context.js';
 import type { EngineRequest } from './request-info.js';
+import { ClientRegistry } from '../clients/client-registry.js';
 import { Session } from './session.js';
-import { describeTargetError, rejectUnknownSid } from './target-errors.js';
+import { describeTargetError } from './target-errors.js';
 
 /** Hop-by-hop headers never travel past a proxy (RFC 9110 7.6.1). */
 const HOP_BY_HOP = [
@@ -31,7 +32,7 @@ export class PollingRelay {
   handle(req: IncomingMessage, res: ServerResponse, info: EngineRequest): void {
     if (info.sid === undefined) return this.handshake(req, res, info);
     const session = this.ctx.sessions.get(info.sid);
-    if (!session) return rejectUnknownSid(this.ctx, req, res, info);
+    if (!session) return this.unknown(req, res, info);
     if (req.method === 'GET') this.poll(req, res, info, session);
     else if (req.method === 'POST') this.post(req, res, info, session);
     else this.forward(req, res, session); // the target answers a bad method with its own error
@@ -43,7 +44,10 @@ export class PollingRelay {
       req,
       res,
       { target: this.ctx.target, xfwd: true, selfHandleResponse: true },
-      (err) => this.targetFailed(err, req, res),
+      (err) => {
+        this.ctx.clients.failed(ClientRegistry.fingerprint(req), describeTargetError(err));
+        this.targetFailed(err, req, res);
+      },
     );
     this.onResponse(req, (proxyRes) => {
       tapBody(proxyRes, (body) => {
@@ -65,7 +69,14 @@ export class PollingRelay {
     body: Buffer,
     info: EngineRequest,
   ): Buffer | undefined {
-    if (proxyRes.statusCode !== 200) return undefined;
+    const fingerprint = ClientRegistry.fingerprint(req);
+    if (proxyRes.statusCode !== 200) {
+      this.ctx.clients.failed(
+        fingerprint,
+        `the target answered ${proxyRes.statusCode}: ${body.toString('utf8', 0, 200)}`,
+      );
+      return undefined;
+    }
     const framing = framingOf(info, proxyRes);
     let packets;
     try {
@@ -77,7 +88,12 @@ export class PollingRelay {
     const open = packets[0]?.type === 'open' ? parseOpen(packets[0].data) : undefined;
     if (!open) return undefined;
     const rewrite = framing.binary ? undefined : rewriteHandshakeBody(body.toString('utf8'), info.eio);
-    const session = new Session(open.sid, info.eio, 'polling', open, this.ctx.bus);
+    const client = {
+      fingerprint,
+      registry: this.ctx.clients,
+      ...this.ctx.clients.connected(fingerprint),
+    };
+    const session = new Session(open.sid, info.eio, 'polling', open, this.ctx.bus, client);
     this.ctx.sessions.add(session);
     session.announce(req, this.ctx.target.origin, rewrite?.hidden ?? []);
     session.observe('s2c', packets);
@@ -110,11 +126,23 @@ export class PollingRelay {
     });
   }
 
+  /**
+   * A sid this proxy did not see handshake (garbage, or a session from before a proxy restart): the
+   * target answers it, so the answer is engine.io's own, CORS headers included. Relayed unobserved.
+   */
+  private unknown(req: IncomingMessage, res: ServerResponse, info: EngineRequest): void {
+    this.ctx.bus.emit({
+      type: 'error',
+      message: `${req.method} for sid "${info.sid}", unknown to the proxy: relayed to the target unobserved`,
+    });
+    this.ctx.httpProxy.web(req, res, { target: this.ctx.target, xfwd: true }, (err) =>
+      this.targetFailed(err, req, res),
+    );
+  }
+
   private forward(req: IncomingMessage, res: ServerResponse, session: Session): void {
     this.ctx.httpProxy.web(req, res, { target: this.ctx.target, xfwd: true }, (err) => {
-      if (session.state !== 'closed')
-        session.legClosed('server', 'transport error', describeTargetError(err));
-      this.ctx.sessions.delete(session);
+      this.finish(session, { leg: 'server', kind: 'unreachable' });
       this.targetFailed(err, req, res);
     });
   }
@@ -125,6 +153,9 @@ export class PollingRelay {
     res.once('close', () => {
       session.inflight[kind]--;
       session.lastSeen = Date.now();
+      // A poll answered flushes the server's buffer to the client; a POST done, the client's.
+      if (res.writableFinished && session.state === 'open')
+        session.drained(kind === 'get' ? 'client' : 'server');
     });
   }
 
@@ -145,7 +176,8 @@ export class PollingRelay {
       );
     }
     session.observe(dir, packets, 'polling');
-    if (session.state === 'closing') this.finish(session, dir === 'c2s' ? 'client' : 'server');
+    if (session.state !== 'open')
+      this.finish(session, { leg: dir === 'c2s' ? 'client' : 'server', kind: 'close-packet' });
   }
 
   /** The target refused a request of a live session: it no longer knows it, or closed it for cause. */
@@ -153,13 +185,18 @@ export class PollingRelay {
     tapBody(proxyRes, (body) => {
       const text = body ? body.toString('utf8', 0, 500) : '';
       session.error(`the target answered ${proxyRes.statusCode} ${text}`.trim());
-      if (proxyRes.statusCode === 400 && text.includes('"code":1'))
-        this.finish(session, 'server', 'transport close');
+      const code = proxyRes.statusCode ?? 0;
+      session.refused(code);
+      // Only "Session ID unknown" says the session is over; engine.io keeps it after a 413, and the
+      // client's own close packet, when it gives up, then ends it here too.
+      if (code === 400 && /"code":1\b/.test(text))
+        this.finish(session, { leg: 'server', kind: 'refused', code });
     });
   }
 
-  private finish(session: Session, leg: 'client' | 'server', reason = 'forced close'): void {
-    if (session.state !== 'closed') session.legClosed(leg, reason);
+  /** Over polling both legs end together: there are no connections of the session to wait for. */
+  private finish(session: Session, end: Parameters<Session['endBoth']>[0]): void {
+    session.endBoth(end);
     this.ctx.sessions.delete(session);
   }
 

@@ -1,5 +1,6 @@
 /** What every relay needs: where the target is, where sessions live, where events go. */
 import type HttpProxy from 'http-proxy';
+import type { ClientRegistry } from '../clients/client-registry.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import type { SessionTable } from './session-table.js';
@@ -7,6 +8,7 @@ import type { SessionTable } from './session-table.js';
 export interface RelayContext {
   target: URL;
   sessions: SessionTable;
+  clients: ClientRegistry;
   bus: EventBus;
   log: Logger;
   httpProxy: HttpProxy;

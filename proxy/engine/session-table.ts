@@ -57,8 +57,7 @@ export class SessionTable {
     for (const s of this.sessions.values()) {
       const window = (s.open.pingInterval || 25_000) + (s.open.pingTimeout || 20_000) + GRACE_MS;
       if (!s.wsOpen && s.inflight.get === 0 && s.inflight.post === 0 && now - s.lastSeen > window) {
-        if (s.state !== 'closed')
-          s.legClosed('client', 'ping timeout', 'no traffic within the heartbeat window');
+        s.endBoth({ leg: 'client', kind: 'silence' });
         this.delete(s);
       }
     }

@@ -1,16 +1,18 @@
 /**
  * One Engine.IO session as the proxy sees it: the flow object every part shares. It owns the
- * session's state (transport, upgrade, in-flight polls, counters) and turns the packets the relays
- * hand it into events. It never touches the wire: relays forward bytes first and report them after.
+ * session's state (transport, upgrade, polls in flight, heartbeats, counters) and turns the packets
+ * the relays hand it into events. It never touches the wire: relays forward bytes first and report
+ * them after.
  */
 import type { IncomingMessage } from 'node:http';
+import { CLIENT_REASONS } from '../../shared/disconnect-reasons.js';
 import type { EioVersion, EnginePacket, OpenHandshake } from '../../shared/engineio.js';
 import type { Direction, HandshakeInfo, Leg, SioInfo, TransportName } from '../../shared/events.js';
 import { SioDecoder, sioProtocolFor } from '../../shared/socketio.js';
+import type { AttemptInfo, ClientRegistry } from '../clients/client-registry.js';
 import type { EventBus } from '../events/bus.js';
-
-/** Text previews on `packet` events are cut here; the stream issue adds full-payload fetching. */
-const DATA_PREVIEW_CHARS = 2048;
+import { NamespaceTracker } from '../sio/namespace-tracker.js';
+import { reasonsFor, type EndReasons, type SessionEnd } from './close-cause.js';
 
 export type SessionState = 'open' | 'closing' | 'closed';
 type PayloadMode = 'unknown' | 'socket.io' | 'raw';
@@ -18,6 +20,12 @@ type PayloadMode = 'unknown' | 'socket.io' | 'raw';
 export interface SessionCounters {
   packets: Record<Direction, number>;
   bytes: Record<Direction, number>;
+}
+
+/** Who the session's client is, across reconnects (see ClientRegistry). */
+export interface SessionClient extends AttemptInfo {
+  fingerprint: string;
+  registry: ClientRegistry;
 }
 
 export class Session {
@@ -29,9 +37,14 @@ export class Session {
   lastSeen = Date.now();
   readonly inflight = { get: 0, post: 0 };
   readonly counters: SessionCounters = { packets: { c2s: 0, s2c: 0 }, bytes: { c2s: 0, s2c: 0 } };
+  readonly namespaces: NamespaceTracker;
   private mode: PayloadMode = 'unknown';
   private readonly decoders: Record<Direction, SioDecoder>;
-  private firstClosedLeg: Leg | undefined;
+  private heartbeat = { lastPingAt: undefined as number | undefined, pongPending: false };
+  private sentInvalid = false;
+  /** The target's last error answer to a request of this session (e.g. 413), and when. */
+  private refusal: { code: number; at: number } | undefined;
+  private ended: { first: Leg; reasons: EndReasons; closedLegs: Set<Leg> } | undefined;
 
   constructor(
     readonly sid: string,
@@ -39,16 +52,19 @@ export class Session {
     transport: TransportName,
     readonly open: OpenHandshake,
     private readonly bus: EventBus,
+    readonly client: SessionClient,
   ) {
     this.transport = transport;
     const protocol = sioProtocolFor(eio);
     this.decoders = { c2s: new SioDecoder(protocol), s2c: new SioDecoder(protocol) };
+    this.namespaces = new NamespaceTracker(sid, eio, bus);
   }
 
   announce(req: IncomingMessage, target: string, hiddenUpgrades: string[]): void {
     this.bus.emit({
       type: 'session',
       sessionId: this.sid,
+      clientKey: this.client.clientKey,
       eio: this.eio,
       transport: this.transport,
       target,
@@ -56,23 +72,36 @@ export class Session {
       open: {
         pingInterval: this.open.pingInterval,
         pingTimeout: this.open.pingTimeout,
-        upgrades: this.open.upgrades,
+        upgrades: this.open.upgrades.filter((u) => !hiddenUpgrades.includes(u)),
         ...(this.open.maxPayload !== undefined ? { maxPayload: this.open.maxPayload } : {}),
       },
       hiddenUpgrades,
     });
+    const { clientKey, attempt, delay, cause } = this.client;
+    this.bus.emit({
+      type: 'attempt',
+      clientKey,
+      attempt,
+      delay,
+      ...(cause ? { cause } : {}),
+      outcome: 'connected',
+      sessionId: this.sid,
+    });
   }
 
-  /** Packets that crossed the proxy, in wire order, on the session's current transport. */
+  /** Packets that crossed the proxy, in wire order. */
   observe(direction: Direction, packets: EnginePacket[], transport: TransportName = this.transport): void {
-    this.lastSeen = Date.now();
+    const now = Date.now();
+    this.lastSeen = now;
     for (const packet of packets) {
       this.counters.packets[direction]++;
       this.counters.bytes[direction] += packet.wireSize;
+      this.heartbeatSeen(direction, packet, now);
       const sio = packet.type === 'message' ? this.decodeMessage(direction, packet) : undefined;
-      if (packet.type === 'close') this.state = 'closing';
+      if (packet.type === 'close')
+        this.end({ leg: direction === 'c2s' ? 'client' : 'server', kind: 'close-packet' });
       if (!this.bus.active) continue;
-      this.bus.emit({
+      const seq = this.bus.emit({
         type: 'packet',
         sessionId: this.sid,
         direction,
@@ -80,8 +109,21 @@ export class Session {
         engine: packet.type,
         size: packet.wireSize,
         ...(sio === 'raw' ? { raw: true } : sio ? { sio } : {}),
-        ...(packet.data !== undefined ? { data: preview(packet.data) } : {}),
+        ...dataFields(packet.data),
       });
+      if (sio && sio !== 'raw') this.namespaces.packet(direction, sio, seq, now);
+    }
+  }
+
+  /** The heartbeat history that tells a ping timeout from other ends (EIO4: server pings; EIO3: client). */
+  private heartbeatSeen(direction: Direction, packet: EnginePacket, now: number): void {
+    if (packet.data === 'probe') return;
+    const pinger: Direction = this.eio === 4 ? 's2c' : 'c2s';
+    if (packet.type === 'ping' && direction === pinger) {
+      this.heartbeat.lastPingAt = now;
+      this.heartbeat.pongPending = true;
+    } else if (packet.type === 'pong' && direction !== pinger) {
+      this.heartbeat.pongPending = false;
     }
   }
 
@@ -94,10 +136,12 @@ export class Session {
         this.mode = 'raw';
         return 'raw';
       }
-      this.error(`invalid Socket.IO packet (${result.reason}): the target will reject it`, packet);
+      if (direction === 'c2s') this.sentInvalid = true;
+      this.error(`invalid Socket.IO packet (${result.reason}): the peer will reject it`, packet);
       return 'raw';
     }
     this.mode = 'socket.io';
+    if (direction === 'c2s') this.sentInvalid = false;
     if (result.kind === 'pending') return undefined;
     const p = result.packet;
     return {
@@ -105,13 +149,13 @@ export class Session {
       nsp: p.nsp,
       ...(p.id !== undefined ? { id: p.id } : {}),
       ...(p.event !== undefined ? { event: p.event } : {}),
-      ...(p.data !== undefined ? { args: p.data } : {}),
+      ...(p.data !== undefined ? { args: p.data } : p.query !== undefined ? { args: p.query } : {}),
       ...(p.attachments ? { attachments: p.attachments } : {}),
     };
   }
 
   error(message: string, packet?: EnginePacket | string): void {
-    const received = typeof packet === 'string' ? packet : packet ? preview(packet.data ?? '') : undefined;
+    const received = typeof packet === 'string' ? packet : packet ? dataFields(packet.data).data : undefined;
     this.bus.emit({ type: 'error', sessionId: this.sid, message, ...(received ? { received } : {}) });
   }
 
@@ -122,24 +166,79 @@ export class Session {
     this.bus.emit({ type: 'upgrade', sessionId: this.sid, leg, stage, ...(reason ? { reason } : {}) });
   }
 
-  /** A leg of the session ended; the first leg to end is remembered as the cause. */
-  legClosed(leg: Leg, reason: string, description?: string): void {
-    this.firstClosedLeg ??= leg;
+  /** The target answered a request of the session with an error; engine.io may keep the session. */
+  refused(code: number): void {
+    this.refusal = { code, at: Date.now() };
+  }
+
+  drained(leg: Leg): void {
+    this.bus.emit({ type: 'drain', sessionId: this.sid, leg });
+  }
+
+  /**
+   * The session ended on `end.leg`. The first end names the reasons for everything (each namespace,
+   * the client's reconnect series); later calls only report the other leg closing.
+   */
+  end(end: Omit<SessionEnd, 'transport'>): void {
+    if (!this.ended) {
+      const reasons = reasonsFor(
+        { ...end, transport: this.transport },
+        {
+          eio: this.eio,
+          pingInterval: this.open.pingInterval,
+          pingTimeout: this.open.pingTimeout,
+          now: Date.now(),
+          ...this.heartbeat,
+          sentInvalid: this.sentInvalid,
+          ...(this.refusal ? { refusal: this.refusal } : {}),
+        },
+      );
+      this.ended = { first: end.leg, reasons, closedLegs: new Set() };
+      this.state = end.kind === 'close-packet' ? 'closing' : 'closed';
+      this.namespaces.sessionEnded(end.leg, reasons);
+      const reconnects = CLIENT_REASONS[reasons.clientReason]?.reconnects ?? true;
+      this.client.registry.ended(
+        this.client.fingerprint,
+        this.client.clientKey,
+        reasons.clientReason,
+        reconnects,
+      );
+    } else if (end.kind !== 'close-packet') {
+      this.state = 'closed';
+    }
+    this.legClosed(end.leg);
+  }
+
+  /** Both legs are over (polling has no separate connections to wait for). */
+  endBoth(end: Omit<SessionEnd, 'transport'>): void {
+    this.end(end);
+    this.end({ ...end, leg: end.leg === 'client' ? 'server' : 'client' });
     this.state = 'closed';
+  }
+
+  private legClosed(leg: Leg): void {
+    const ended = this.ended;
+    if (!ended || ended.closedLegs.has(leg)) return;
+    ended.closedLegs.add(leg);
+    const { reasons } = ended;
     this.bus.emit({
       type: 'close',
       sessionId: this.sid,
       leg,
-      first: this.firstClosedLeg,
-      reason,
-      ...(description ? { description } : {}),
+      first: ended.first,
+      reason: leg === 'client' ? reasons.clientReason : reasons.serverReason,
+      clientReason: reasons.clientReason,
+      serverReason: reasons.serverReason,
+      description: reasons.description,
     });
   }
 }
 
-function preview(data: string | Buffer): string {
-  if (typeof data !== 'string') return `<${data.length} bytes>`;
-  return data.length > DATA_PREVIEW_CHARS ? data.slice(0, DATA_PREVIEW_CHARS) + '…' : data;
+/** Text data as is (observers cut it); binary as a size marker and base64. */
+function dataFields(data: string | Buffer | undefined): { data?: string; binary?: string } {
+  if (data === undefined) return {};
+  if (typeof data === 'string') return { data };
+  return { data: `<${data.length} bytes>`, binary: data.toString('base64') };
 }
 
 /** The handshake as socket.io builds `socket.handshake` on the server. */

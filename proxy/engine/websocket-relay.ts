@@ -14,8 +14,9 @@ import { writeRawResponse } from './errors.js';
 import { rewriteOpenData } from './handshake.js';
 import type { RelayContext } from './relay-context.js';
 import { remoteAddress, type EngineRequest } from './request-info.js';
+import { ClientRegistry } from '../clients/client-registry.js';
 import { Session } from './session.js';
-import { describeTargetError, rejectUnknownSidUpgrade } from './target-errors.js';
+import { describeTargetError } from './target-errors.js';
 
 /** ws's own default; the target enforces its real limit (maxHttpBufferSize) itself. */
 const MAX_FRAME = 100 * 1024 * 1024;
@@ -55,7 +56,13 @@ export class WebSocketRelay {
 
   handle(req: IncomingMessage, socket: Duplex, head: Buffer, info: EngineRequest): void {
     const existing = this.ctx.sessions.get(info.sid);
-    if (info.sid !== undefined && !existing) return rejectUnknownSidUpgrade(this.ctx, req, socket, info);
+    if (info.sid !== undefined && !existing) {
+      // As over polling: the target answers a sid we do not know (and refuses it, normally).
+      this.ctx.bus.emit({
+        type: 'error',
+        message: `WebSocket for sid "${info.sid}", unknown to the proxy: relayed to the target unobserved`,
+      });
+    }
 
     const upstream = new WebSocket(upstreamUrl(this.ctx.target, req), {
       headers: forwardedHeaders(req),
@@ -81,7 +88,9 @@ export class WebSocketRelay {
       answered = true;
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        existing?.upgradeStage('server', 'failure', `the target answered ${res.statusCode}: ${body}`);
+        const why = `the target answered ${res.statusCode}: ${body}`;
+        if (existing) existing.upgradeStage('server', 'failure', why);
+        else this.ctx.clients.failed(ClientRegistry.fingerprint(req), why);
         writeRawResponse(socket, `${res.statusCode} ${res.statusMessage}`, body, res.headers['content-type']);
       });
       upstream.terminate();
@@ -93,7 +102,8 @@ export class WebSocketRelay {
       answered = true;
       const why = describeTargetError(err);
       this.ctx.log.warn(`WebSocket ${req.url}: target ${this.ctx.target.origin} ${why}`);
-      existing?.upgradeStage('server', 'failure', why);
+      if (existing) existing.upgradeStage('server', 'failure', why);
+      else this.ctx.clients.failed(ClientRegistry.fingerprint(req), why);
       writeRawResponse(
         socket,
         '502 Bad Gateway',
@@ -155,10 +165,14 @@ class FramePipe {
 
   private relay(direction: Direction, data: Buffer, isBinary: boolean): void {
     const [from, to] = direction === 'c2s' ? [this.client, this.upstream] : [this.upstream, this.client];
-    if (!this.session && direction === 's2c' && !isBinary) data = this.openSession(data);
+    if (!this.session && this.info.sid === undefined && direction === 's2c' && !isBinary)
+      data = this.openSession(data);
     if (to.readyState !== WebSocket.OPEN) return;
     to.send(data, { binary: isBinary });
-    if (to.bufferedAmount > HIGH_WATER_MARK) pauseUntilDrained(from, to);
+    if (to.bufferedAmount > HIGH_WATER_MARK) {
+      const leg: Leg = direction === 'c2s' ? 'server' : 'client';
+      pauseUntilDrained(from, to, () => this.session?.drained(leg));
+    }
     this.observe(direction, data, isBinary);
   }
 
@@ -169,7 +183,13 @@ class FramePipe {
     const open = parseOpen(text.slice(1));
     if (!open) return frame;
     const rewrite = rewriteOpenData(text.slice(1));
-    this.session = new Session(open.sid, this.info.eio, 'websocket', open, this.ctx.bus);
+    const fingerprint = ClientRegistry.fingerprint(this.req);
+    const client = {
+      fingerprint,
+      registry: this.ctx.clients,
+      ...this.ctx.clients.connected(fingerprint),
+    };
+    this.session = new Session(open.sid, this.info.eio, 'websocket', open, this.ctx.bus, client);
     this.ctx.sessions.add(this.session);
     this.session.wsOpen = true;
     this.session.announce(this.req, this.ctx.target.origin, rewrite.hidden);
@@ -214,13 +234,7 @@ class FramePipe {
     }
     if (session.transport !== 'websocket') return;
     session.wsOpen = false;
-    if (session.state !== 'closed' || leg !== this.closedFirst) {
-      session.legClosed(
-        leg,
-        session.state === 'closing' ? 'forced close' : 'transport close',
-        `WebSocket close ${code}`,
-      );
-    }
+    session.end({ leg, kind: code === 1006 ? 'abnormal' : 'clean', code });
     this.ctx.sessions.delete(session);
   }
 
@@ -231,12 +245,25 @@ class FramePipe {
   }
 }
 
-function pauseUntilDrained(from: WebSocket, to: WebSocket): void {
-  // ws exposes no 'drain' on the WebSocket itself; its socket is the only place that tells.
-  const socket = (to as unknown as { _socket?: Duplex })._socket;
-  if (!socket) return;
+/** Resume once the slow side's queue is back under half the mark. */
+const LOW_WATER_MARK = HIGH_WATER_MARK / 2;
+const DRAIN_CHECK_MS = 5;
+
+/**
+ * Stops reading `from` while `to` has too much queued. ws has no 'drain' event of its own, and with
+ * compression its queue lives before the socket (the socket may never fill up), so the queue length
+ * is what we watch, briefly, only while paused.
+ */
+function pauseUntilDrained(from: WebSocket, to: WebSocket, onDrain: () => void): void {
+  if (from.isPaused) return;
   from.pause();
-  socket.once('drain', () => from.resume());
+  const check = setInterval(() => {
+    if (to.readyState !== WebSocket.OPEN || to.bufferedAmount <= LOW_WATER_MARK) {
+      clearInterval(check);
+      if (from.readyState === WebSocket.OPEN) from.resume();
+      onDrain();
+    }
+  }, DRAIN_CHECK_MS);
 }
 
 function upstreamUrl(target: URL, req: IncomingMessage): string {

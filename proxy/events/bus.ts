@@ -22,8 +22,9 @@ export class EventBus {
     return () => this.observers.delete(observer);
   }
 
-  emit(event: UnstampedEvent): void {
-    if (this.observers.size === 0) return;
+  /** Returns the event's seq, or 0 when nobody listens (nothing is built then). */
+  emit(event: UnstampedEvent): number {
+    if (this.observers.size === 0) return 0;
     const stamped = { ...event, seq: ++this.seq, ts: now() } as ProxyEvent;
     for (const observer of this.observers) {
       try {
@@ -33,6 +34,7 @@ export class EventBus {
         console.error(`sio-proxy: an event observer threw: ${(err as Error).message}`);
       }
     }
+    return stamped.seq;
   }
 }
 

@@ -59,11 +59,13 @@ describe('engine.io error answers', () => {
     assert.deepEqual(JSON.parse(r.body), { code: 0, message: 'Transport unknown' });
   });
 
-  test('unknown sid over polling (code 1), answered by the proxy like engine.io', async () => {
+  test('unknown sid over polling (code 1): engine.io answer, and an error event', async () => {
     const r = await sameAsDirect('/socket.io/?EIO=4&transport=polling&sid=nope');
     assert.equal(r.status, 400);
     assert.deepEqual(JSON.parse(r.body), { code: 1, message: 'Session ID unknown' });
-    assert.ok(proxy.events.some((e) => e.type === 'error' && /unknown sid "nope"/.test(e.message)));
+    assert.ok(
+      proxy.events.some((e) => e.type === 'error' && /sid "nope", unknown to the proxy/.test(e.message)),
+    );
   });
 
   test('unknown sid with a bad transport is code 0, in engine.io check order', async () => {

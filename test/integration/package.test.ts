@@ -19,7 +19,10 @@ let target: Target;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sio-proxy-pack-'));
-  const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, encoding: 'utf8' });
+  const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   const tarball = join(dir, out.trim().split('\n').pop() ?? '');
   execFileSync('npm', ['init', '-y'], { cwd: dir, stdio: 'ignore' });
   execFileSync('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: dir, stdio: 'ignore' });

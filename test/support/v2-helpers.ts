@@ -152,7 +152,8 @@ export function describeEvents(events: ProxyEvent[]): string {
       if (e.type === 'error') return `error ${e.message}`;
       if (e.type === 'session') return `session eio${e.eio} ${e.transport} ${e.sessionId}`;
       if (e.type === 'upgrade') return `upgrade ${e.leg} ${e.stage}`;
-      return `close ${e.leg} ${e.reason}`;
+      if (e.type === 'close') return `close ${e.leg} ${e.reason}`;
+      return e.type;
     })
     .join('\n');
 }
