@@ -12,6 +12,17 @@ export interface CliOptions {
   uiToken: string | undefined;
   open: boolean;
   quiet: boolean;
+  /** Events kept for late observers and captures (ring buffer). */
+  history: number;
+  /** NDJSON file that every event is appended to. */
+  record: string | undefined;
+  log: 'pretty' | 'json' | undefined;
+  /** Only log events that match (see proxy/observe/log-filter.ts). */
+  filter: string | undefined;
+  /** @socket.io/admin-ui instrumentation to read rooms from: '' means the target's `/admin`. */
+  adminUi: string | undefined;
+  /** `user:pass` for an instrumentation that asks for auth. */
+  adminAuth: { username: string; password: string } | undefined;
   help: boolean;
   version: boolean;
 }
@@ -32,6 +43,12 @@ and watch every handshake, packet, upgrade and close in the dashboard.
   --ui-token TOKEN   dashboard token (default: a random one)
   --no-open          do not open the dashboard in a browser
   --quiet            no status line, no info logs
+  --history N        events kept for late observers and captures (default 100000)
+  --record FILE      append every event to FILE as NDJSON
+  --log pretty|json  print events in the terminal, in Socket.IO terms or as JSON lines
+  --filter EXPR      only log matching events (e.g. 'chat', 'type:connect', 's2c')
+  --admin-ui [URL]   read rooms from @socket.io/admin-ui's instrument() (default: target /admin)
+  --admin-auth U:P   credentials for that instrumentation
   --help, --version
 `;
 
@@ -39,7 +56,7 @@ export function parseCli(argv: string[]): CliOptions {
   let values;
   try {
     ({ values } = parseArgs({
-      args: argv,
+      args: withOptionalValues(argv),
       strict: true,
       allowPositionals: false,
       options: {
@@ -52,6 +69,12 @@ export function parseCli(argv: string[]): CliOptions {
         'ui-token': { type: 'string' },
         'no-open': { type: 'boolean' },
         quiet: { type: 'boolean' },
+        history: { type: 'string' },
+        record: { type: 'string' },
+        log: { type: 'string' },
+        filter: { type: 'string' },
+        'admin-ui': { type: 'string' },
+        'admin-auth': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -69,6 +92,12 @@ export function parseCli(argv: string[]): CliOptions {
     uiToken: values['ui-token'],
     open: !values['no-open'],
     quiet: !!values.quiet,
+    history: parseCount(values.history, 100_000, '--history'),
+    record: values.record,
+    log: parseLogMode(values.log),
+    filter: values.filter,
+    adminUi: values['admin-ui'],
+    adminAuth: parseAuth(values['admin-auth']),
     help: !!values.help,
     version: !!values.version,
   };
@@ -98,4 +127,31 @@ function parsePort(raw: string | undefined, fallback: number, flag: string): num
 function parsePath(raw: string): string {
   if (!raw.startsWith('/')) throw new UsageError(`--path "${raw}" must start with /`);
   return raw;
+}
+
+/** `--admin-ui` may stand alone (then it means the target): give it an empty value for parseArgs. */
+function withOptionalValues(argv: string[]): string[] {
+  return argv.flatMap((arg, i) => {
+    const next = argv[i + 1];
+    return arg === '--admin-ui' && (next === undefined || next.startsWith('--')) ? ['--admin-ui='] : [arg];
+  });
+}
+
+function parseCount(raw: string | undefined, fallback: number, flag: string): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} "${raw}" is not a count (0 or more)`);
+  return n;
+}
+
+function parseLogMode(raw: string | undefined): 'pretty' | 'json' | undefined {
+  if (raw === undefined || raw === 'pretty' || raw === 'json') return raw;
+  throw new UsageError(`--log "${raw}" must be pretty or json`);
+}
+
+function parseAuth(raw: string | undefined): { username: string; password: string } | undefined {
+  if (raw === undefined) return undefined;
+  const colon = raw.indexOf(':');
+  if (colon <= 0) throw new UsageError('--admin-auth must be user:pass');
+  return { username: raw.slice(0, colon), password: raw.slice(colon + 1) };
 }

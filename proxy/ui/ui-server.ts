@@ -1,20 +1,32 @@
 /**
- * The dashboard server: loopback by default, every route behind the token. Until the React panel
- * lands it serves a minimal live session list and `/api/sessions`, read from the proxy's table.
+ * The dashboard server: loopback by default, every route behind the token. Features plug in as
+ * UiPlugins (the event stream, captures). Until the React panel lands it serves a minimal live
+ * session list and `/api/sessions`, read from the proxy's table.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProxyServer } from '../proxy-server.js';
 import { hasToken } from './token.js';
+import type { UiPlugin } from './ui-plugin.js';
+import { writeRawResponse } from '../engine/errors.js';
+import type { Duplex } from 'node:stream';
 import { STATUS_PAGE } from './status-page.js';
 
 export class UiServer {
   private readonly server = http.createServer((req, res) => this.route(req, res));
+  private readonly plugins: UiPlugin[] = [];
 
   constructor(
     private readonly proxy: ProxyServer,
-    private readonly token: string,
-  ) {}
+    readonly token: string,
+  ) {
+    this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+  }
+
+  use(plugin: UiPlugin): this {
+    this.plugins.push(plugin);
+    return this;
+  }
 
   async listen(port: number, host: string): Promise<AddressInfo> {
     await new Promise<void>((resolve, reject) => {
@@ -33,7 +45,8 @@ export class UiServer {
     return `http://${host}:${a.port}/?token=${encodeURIComponent(this.token)}`;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    for (const p of this.plugins) await p.close?.();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -45,7 +58,9 @@ export class UiServer {
       res.writeHead(401, { 'Content-Type': 'text/plain' });
       return void res.end('sio-proxy: missing or wrong token (open the URL the proxy printed)\n');
     }
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const url = new URL(req.url ?? '/', 'http://x');
+    for (const p of this.plugins) if (p.http?.(req, res, url)) return;
+    const path = url.pathname;
     if (path === '/api/sessions') return this.sessions(res);
     if (path === '/') {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
@@ -53,6 +68,14 @@ export class UiServer {
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' });
     res.end('not found\n');
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!hasToken(req, this.token))
+      return writeRawResponse(socket, '401 Unauthorized', 'missing or wrong token');
+    const url = new URL(req.url ?? '/', 'http://x');
+    for (const p of this.plugins) if (p.upgrade?.(req, socket, head, url)) return;
+    writeRawResponse(socket, '404 Not Found', 'no WebSocket here');
   }
 
   private sessions(res: ServerResponse): void {
