@@ -99,6 +99,27 @@ export interface CloseEvent extends Base {
   description?: string;
 }
 
+/**
+ * One HTTP exchange of the client leg: a polling request, or the request that opened a WebSocket
+ * (status 101 when it was accepted). What HAR export writes as an entry.
+ */
+export interface HttpEvent extends Base {
+  type: 'http';
+  /** Absent when the request never became (or never belonged to) a session. */
+  sessionId?: string;
+  method: string;
+  url: string;
+  status: number;
+  requestHeaders: Record<string, string | string[] | undefined>;
+  responseHeaders: Record<string, string | string[] | undefined>;
+  /** Bodies as text (latin1 for binary payloads), whole; observers cut them. */
+  requestBody?: string;
+  responseBody?: string;
+  /** When the request arrived (epoch ms) and how long until the answer was complete. */
+  startedAt: number;
+  duration: number;
+}
+
 /** A leg's write buffer was flushed (WebSocket drained, or a poll answered). */
 export interface DrainEvent extends Base {
   type: 'drain';
@@ -213,6 +234,7 @@ export type ProxyEvent =
   | PacketEvent
   | UpgradeEvent
   | DrainEvent
+  | HttpEvent
   | CloseEvent
   | ConnectEvent
   | ConnectErrorEvent

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodePayload, parseOpen, type PayloadFraming } from '../../shared/engineio.js';
 import type { Direction } from '../../shared/events.js';
 import { tapBody } from './body-tap.js';
+import { Exchange } from './exchange.js';
 import { rewriteHandshakeBody } from './handshake.js';
 import type { RelayContext } from './relay-context.js';
 import type { EngineRequest } from './request-info.js';
@@ -30,16 +31,23 @@ export class PollingRelay {
   constructor(private readonly ctx: RelayContext) {}
 
   handle(req: IncomingMessage, res: ServerResponse, info: EngineRequest): void {
-    if (info.sid === undefined) return this.handshake(req, res, info);
+    const exchange = new Exchange(this.ctx.bus, req, res);
+    if (info.sid === undefined) return this.handshake(req, res, info, exchange);
     const session = this.ctx.sessions.get(info.sid);
     if (!session) return this.unknown(req, res, info);
-    if (req.method === 'GET') this.poll(req, res, info, session);
-    else if (req.method === 'POST') this.post(req, res, info, session);
+    exchange.sessionId = session.sid;
+    if (req.method === 'GET') this.poll(req, res, info, session, exchange);
+    else if (req.method === 'POST') this.post(req, res, info, session, exchange);
     else this.forward(req, res, session); // the target answers a bad method with its own error
   }
 
   /** Handshake: the answer is read whole, so the session exists before its first packet is told. */
-  private handshake(req: IncomingMessage, res: ServerResponse, info: EngineRequest): void {
+  private handshake(
+    req: IncomingMessage,
+    res: ServerResponse,
+    info: EngineRequest,
+    exchange: Exchange,
+  ): void {
     this.ctx.httpProxy.web(
       req,
       res,
@@ -52,7 +60,10 @@ export class PollingRelay {
     this.onResponse(req, (proxyRes) => {
       tapBody(proxyRes, (body) => {
         if (!body) return res.destroy();
-        const out = this.openSession(req, proxyRes, body, info) ?? body;
+        const opened = this.openSession(req, proxyRes, body, info);
+        const out = opened?.body ?? body;
+        exchange.sessionId = opened?.session.sid;
+        exchange.response(out);
         const headers = { ...proxyRes.headers };
         for (const h of HOP_BY_HOP) delete headers[h];
         headers['content-length'] = String(out.length);
@@ -68,7 +79,7 @@ export class PollingRelay {
     proxyRes: IncomingMessage,
     body: Buffer,
     info: EngineRequest,
-  ): Buffer | undefined {
+  ): { session: Session; body?: Buffer } | undefined {
     const fingerprint = ClientRegistry.fingerprint(req);
     if (proxyRes.statusCode !== 200) {
       this.ctx.clients.failed(
@@ -97,10 +108,16 @@ export class PollingRelay {
     this.ctx.sessions.add(session);
     session.announce(req, this.ctx.target.origin, rewrite?.hidden ?? []);
     session.observe('s2c', packets);
-    return rewrite ? Buffer.from(rewrite.data, 'utf8') : undefined;
+    return rewrite ? { session, body: Buffer.from(rewrite.data, 'utf8') } : { session };
   }
 
-  private poll(req: IncomingMessage, res: ServerResponse, info: EngineRequest, session: Session): void {
+  private poll(
+    req: IncomingMessage,
+    res: ServerResponse,
+    info: EngineRequest,
+    session: Session,
+    exchange: Exchange,
+  ): void {
     if (session.inflight.get > 0) {
       session.error(
         'a second GET while one is in flight: engine.io closes the session ("overlap from client")',
@@ -110,17 +127,29 @@ export class PollingRelay {
     this.forward(req, res, session);
     this.onResponse(req, (proxyRes) => {
       if (proxyRes.statusCode !== 200) return this.refused(session, proxyRes);
-      tapBody(proxyRes, (body) => this.observeBody(session, 's2c', body, framingOf(info, proxyRes)));
+      tapBody(proxyRes, (body) => {
+        exchange.response(body);
+        this.observeBody(session, 's2c', body, framingOf(info, proxyRes));
+      });
     });
   }
 
-  private post(req: IncomingMessage, res: ServerResponse, info: EngineRequest, session: Session): void {
+  private post(
+    req: IncomingMessage,
+    res: ServerResponse,
+    info: EngineRequest,
+    session: Session,
+    exchange: Exchange,
+  ): void {
     if (session.inflight.post > 0) {
       session.error('a second POST while one is in flight: engine.io closes the session');
     }
     this.track(session, res, 'post');
     this.forward(req, res, session);
-    tapBody(req, (body) => this.observeBody(session, 'c2s', body, framingOf(info, req)));
+    tapBody(req, (body) => {
+      exchange.request(body);
+      this.observeBody(session, 'c2s', body, framingOf(info, req));
+    });
     this.onResponse(req, (proxyRes) => {
       if (proxyRes.statusCode !== 200) this.refused(session, proxyRes);
     });

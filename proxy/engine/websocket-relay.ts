@@ -17,6 +17,7 @@ import { remoteAddress, type EngineRequest } from './request-info.js';
 import { ClientRegistry } from '../clients/client-registry.js';
 import { Session } from './session.js';
 import { describeTargetError } from './target-errors.js';
+import { Exchange } from './exchange.js';
 
 /** ws's own default; the target enforces its real limit (maxHttpBufferSize) itself. */
 const MAX_FRAME = 100 * 1024 * 1024;
@@ -63,7 +64,8 @@ export class WebSocketRelay {
         message: `WebSocket for sid "${info.sid}", unknown to the proxy: relayed to the target unobserved`,
       });
     }
-
+    const exchange = new Exchange(this.ctx.bus, req);
+    exchange.sessionId = existing?.sid;
     const upstream = new WebSocket(upstreamUrl(this.ctx.target, req), {
       headers: forwardedHeaders(req),
       perMessageDeflate: /permessage-deflate/.test(req.headers['sec-websocket-extensions'] ?? ''),
@@ -71,7 +73,8 @@ export class WebSocketRelay {
       followRedirects: false,
       handshakeTimeout: 10_000,
     });
-    if (existing) existing.upgradeStage('server', 'probe');
+    existing?.upgradeStage('server', 'probe');
+
     // Set once the client has its answer, so later errors of an abandoned attempt stay quiet.
     let answered = false;
     const abandon = () => {
@@ -80,51 +83,63 @@ export class WebSocketRelay {
     };
     socket.once('close', abandon);
     socket.on('error', abandon);
+    const refuse = (status: string, body: string, contentType: string | undefined, why: string) => {
+      if (existing) existing.upgradeStage('server', 'failure', why);
+      else this.ctx.clients.failed(ClientRegistry.fingerprint(req), why);
+      exchange.response(Buffer.from(body));
+      exchange.finish(Number.parseInt(status, 10), contentType ? { 'content-type': contentType } : {});
+      writeRawResponse(socket, status, body, contentType);
+    };
 
     upstream.once('unexpected-response', (_r, res) => {
       // The target refused the WebSocket (unknown sid, forbidden, no WebSocket here): same answer back.
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
       answered = true;
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const why = `the target answered ${res.statusCode}: ${body}`;
-        if (existing) existing.upgradeStage('server', 'failure', why);
-        else this.ctx.clients.failed(ClientRegistry.fingerprint(req), why);
-        writeRawResponse(socket, `${res.statusCode} ${res.statusMessage}`, body, res.headers['content-type']);
-      });
       upstream.terminate();
+      readAll(res, (body) =>
+        refuse(
+          `${res.statusCode} ${res.statusMessage}`,
+          body,
+          res.headers['content-type'],
+          `the target answered ${res.statusCode}: ${body}`,
+        ),
+      );
     });
-    let upgradeHeaders: string[] = [];
-    upstream.once('upgrade', (res) => (upgradeHeaders = replayableHeaders(res)));
     upstream.once('error', (err) => {
       if (answered || upstream.readyState === WebSocket.OPEN) return;
       answered = true;
       const why = describeTargetError(err);
       this.ctx.log.warn(`WebSocket ${req.url}: target ${this.ctx.target.origin} ${why}`);
-      if (existing) existing.upgradeStage('server', 'failure', why);
-      else this.ctx.clients.failed(ClientRegistry.fingerprint(req), why);
-      writeRawResponse(
-        socket,
-        '502 Bad Gateway',
-        `sio-proxy: target ${this.ctx.target.origin} ${why}`,
-        'text/plain',
-      );
+      refuse('502 Bad Gateway', `sio-proxy: target ${this.ctx.target.origin} ${why}`, 'text/plain', why);
     });
+    let upgradeHeaders: string[] = [];
+    upstream.once('upgrade', (res) => (upgradeHeaders = replayableHeaders(res)));
     upstream.once('open', () => {
       answered = true;
       socket.off('close', abandon);
       socket.off('error', abandon);
-      const server = upstream.extensions.includes('permessage-deflate') ? this.deflate : this.plain;
-      const addHeaders = (headers: string[]) => headers.push(...upgradeHeaders);
-      server.once('headers', addHeaders);
-      server.handleUpgrade(req, socket, head, (client) => {
-        server.off('headers', addHeaders);
-        this.pairs.add(client).add(upstream);
-        const forget = () => this.pairs.delete(client) && this.pairs.delete(upstream);
-        client.once('close', forget);
-        new FramePipe(this.ctx, req, info, client, upstream, existing).start();
+      this.accept(req, socket, head, upstream, upgradeHeaders, (client) => {
+        new FramePipe(this.ctx, req, info, client, upstream, existing, exchange, upgradeHeaders).start();
       });
+    });
+  }
+
+  /** Completes the client's upgrade with the compression and headers the target's leg got. */
+  private accept(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    upstream: WebSocket,
+    upgradeHeaders: string[],
+    then: (client: WebSocket) => void,
+  ): void {
+    const server = upstream.extensions.includes('permessage-deflate') ? this.deflate : this.plain;
+    const addHeaders = (headers: string[]) => headers.push(...upgradeHeaders);
+    server.once('headers', addHeaders);
+    server.handleUpgrade(req, socket, head, (client) => {
+      server.off('headers', addHeaders);
+      this.pairs.add(client).add(upstream);
+      client.once('close', () => this.pairs.delete(client) && this.pairs.delete(upstream));
+      then(client);
     });
   }
 
@@ -150,8 +165,18 @@ class FramePipe {
     private readonly client: WebSocket,
     private readonly upstream: WebSocket,
     existing: Session | undefined,
+    private readonly exchange: Exchange,
+    private readonly upgradeHeaders: string[],
   ) {
     this.session = existing;
+    // A probe belongs to a known session: its exchange is complete now. A WebSocket handshake
+    // completes with the open packet, which names the session.
+    if (existing) this.finishExchange();
+  }
+
+  private finishExchange(): void {
+    this.exchange.sessionId = this.session?.sid;
+    this.exchange.finish(101, headerLines(this.upgradeHeaders));
   }
 
   start(): void {
@@ -193,6 +218,7 @@ class FramePipe {
     this.ctx.sessions.add(this.session);
     this.session.wsOpen = true;
     this.session.announce(this.req, this.ctx.target.origin, rewrite.hidden);
+    this.finishExchange();
     return rewrite.hidden.length ? Buffer.from('0' + rewrite.data) : frame;
   }
 
@@ -264,6 +290,21 @@ function pauseUntilDrained(from: WebSocket, to: WebSocket, onDrain: () => void):
       onDrain();
     }
   }, DRAIN_CHECK_MS);
+}
+
+function readAll(res: IncomingMessage, done: (body: string) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+}
+
+function headerLines(lines: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon > 0) out[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return out;
 }
 
 function upstreamUrl(target: URL, req: IncomingMessage): string {
