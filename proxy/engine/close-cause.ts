@@ -33,6 +33,8 @@ export interface HeartbeatHistory {
   pingInterval: number;
   pingTimeout: number;
   now: number;
+  /** When the session opened: the clock of the first heartbeat starts there. */
+  openedAt: number;
   /** When the last ping crossed, and whether its pong came back. */
   lastPingAt?: number;
   pongPending: boolean;
@@ -52,7 +54,7 @@ export interface EndReasons {
 const SLACK_MS = 50;
 
 export function reasonsFor(end: SessionEnd, hb: HeartbeatHistory): EndReasons {
-  const sincePing = hb.lastPingAt === undefined ? Infinity : hb.now - hb.lastPingAt;
+  const sincePing = hb.now - (hb.lastPingAt ?? hb.openedAt);
   const heartbeatWindow = hb.pingInterval + hb.pingTimeout - SLACK_MS;
 
   if (end.leg === 'server') {

@@ -35,6 +35,7 @@ export class Session {
   /** A WebSocket of this session is open: it is alive whatever the clock says. */
   wsOpen = false;
   lastSeen = Date.now();
+  readonly openedAt = Date.now();
   readonly inflight = { get: 0, post: 0 };
   readonly counters: SessionCounters = { packets: { c2s: 0, s2c: 0 }, bytes: { c2s: 0, s2c: 0 } };
   readonly namespaces: NamespaceTracker;
@@ -188,6 +189,7 @@ export class Session {
           pingInterval: this.open.pingInterval,
           pingTimeout: this.open.pingTimeout,
           now: Date.now(),
+          openedAt: this.openedAt,
           ...this.heartbeat,
           sentInvalid: this.sentInvalid,
           ...(this.refusal ? { refusal: this.refusal } : {}),
