@@ -64,6 +64,8 @@ export class ProxyServer {
     // http-proxy cancels the upstream request only on 'aborted', which Node no longer emits once a
     // request was read whole (a long-poll GET): a client that leaves must end the target's request
     // too, so the target sees the same "transport error" as directly.
+    this.httpProxy.on('proxyReqWs', (proxyReq, req) => WebSocketRelay.dispatch(proxyReq, req));
+    this.httpProxy.on('open', (upstream) => WebSocketRelay.opened(upstream));
     this.httpProxy.on('proxyReq', (proxyReq, _req, res) => {
       res.once('close', () => {
         if (!res.writableFinished) proxyReq.destroy();

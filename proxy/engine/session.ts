@@ -100,7 +100,7 @@ export class Session {
       this.heartbeatSeen(direction, packet, now);
       const sio = packet.type === 'message' ? this.decodeMessage(direction, packet) : undefined;
       if (packet.type === 'close')
-        this.end({ leg: direction === 'c2s' ? 'client' : 'server', kind: 'close-packet' });
+        this.end({ leg: direction === 'c2s' ? 'client' : 'server', kind: 'close-packet' }, []);
       if (!this.bus.active) continue;
       const seq = this.bus.emit({
         type: 'packet',
@@ -177,13 +177,14 @@ export class Session {
   }
 
   /**
-   * The session ended on `end.leg`. The first end names the reasons for everything (each namespace,
-   * the client's reconnect series); later calls only report the other leg closing.
+   * The session is ending, started by `cause.leg`. The first call names the reasons for everything
+   * (each namespace, the client's reconnect series); every call reports the legs whose connections
+   * are gone (none yet for a close packet: the connections close after it).
    */
-  end(end: Omit<SessionEnd, 'transport'>): void {
+  end(cause: Omit<SessionEnd, 'transport'>, closedLegs: Leg[] = [cause.leg]): void {
     if (!this.ended) {
       const reasons = reasonsFor(
-        { ...end, transport: this.transport },
+        { ...cause, transport: this.transport },
         {
           eio: this.eio,
           pingInterval: this.open.pingInterval,
@@ -195,9 +196,8 @@ export class Session {
           ...(this.refusal ? { refusal: this.refusal } : {}),
         },
       );
-      this.ended = { first: end.leg, reasons, closedLegs: new Set() };
-      this.state = end.kind === 'close-packet' ? 'closing' : 'closed';
-      this.namespaces.sessionEnded(end.leg, reasons);
+      this.ended = { first: cause.leg, reasons, closedLegs: new Set() };
+      this.namespaces.sessionEnded(cause.leg, reasons);
       const reconnects = CLIENT_REASONS[reasons.clientReason]?.reconnects ?? true;
       this.client.registry.ended(
         this.client.fingerprint,
@@ -205,17 +205,14 @@ export class Session {
         reasons.clientReason,
         reconnects,
       );
-    } else if (end.kind !== 'close-packet') {
-      this.state = 'closed';
     }
-    this.legClosed(end.leg);
+    this.state = closedLegs.length ? 'closed' : 'closing';
+    for (const leg of closedLegs) this.legClosed(leg);
   }
 
-  /** Both legs are over (polling has no separate connections to wait for). */
-  endBoth(end: Omit<SessionEnd, 'transport'>): void {
-    this.end(end);
-    this.end({ ...end, leg: end.leg === 'client' ? 'server' : 'client' });
-    this.state = 'closed';
+  /** Both legs are over at once (polling has no connections of its own to wait for). */
+  endBoth(cause: Omit<SessionEnd, 'transport'>): void {
+    this.end(cause, [cause.leg, cause.leg === 'client' ? 'server' : 'client']);
   }
 
   private legClosed(leg: Leg): void {

@@ -1,0 +1,31 @@
+// ws exports its frame parser and compression extension (wrapper.mjs), but @types/ws does not
+// declare them; only what frame-tap.ts uses is declared here.
+import 'ws';
+import type { Writable } from 'node:stream';
+
+declare module 'ws' {
+  export class Receiver extends Writable {
+    constructor(options: {
+      isServer?: boolean;
+      binaryType?: 'nodebuffer';
+      extensions?: Record<string, unknown>;
+      maxPayload?: number;
+      skipUTF8Validation?: boolean;
+      allowSynchronousEvents?: boolean;
+    });
+  }
+
+  type ExtensionParams = Record<string, (string | true)[]>;
+
+  export class PerMessageDeflate {
+    static readonly extensionName: 'permessage-deflate';
+    constructor(options: { isServer?: boolean; maxPayload?: number });
+    params: Record<string, unknown> | null;
+    accept(configurations: ExtensionParams[]): Record<string, unknown>;
+    normalizeParams(configurations: ExtensionParams[]): Record<string, unknown>[];
+  }
+
+  export const extension: {
+    parse(header: string): Record<string, ExtensionParams[] | undefined>;
+  };
+}
