@@ -9,7 +9,14 @@ import { startDemoApp, type DemoApp } from './demo/demo-app.js';
 import { startDemoClients, type DemoClients } from './demo/demo-clients.js';
 import { createLogger } from './log.js';
 import { startStatusLine } from './observe/status-line.js';
+import { FilterError, parseFilter, type LogFilter } from './observe/log-filter.js';
+import { startTerminalLog } from './observe/terminal-log.js';
 import { ProxyServer } from './proxy-server.js';
+import { startRoomSources } from './rooms/index.js';
+import { EventStream } from './stream/event-stream.js';
+import { Recorder } from './stream/recorder.js';
+import { streamPlugin } from './stream/stream-plugin.js';
+import { fullEvents, HarPlugin } from './stream/har-plugin.js';
 import { randomToken } from './ui/token.js';
 import { UiServer } from './ui/ui-server.js';
 
@@ -27,6 +34,14 @@ async function main(argv: string[]): Promise<void> {
   if (opts.version) return void process.stdout.write(`${packageVersion()}\n`);
 
   const log = createLogger({ quiet: opts.quiet });
+  let logFilter: LogFilter | undefined;
+  try {
+    logFilter = parseFilter(opts.filter);
+  } catch (err) {
+    if (err instanceof FilterError) fail(`--filter: ${err.message}`, 2);
+    throw err;
+  }
+  if (opts.filter !== undefined && !opts.log) log.warn('--filter applies to --log only: ignored');
   let demo: DemoApp | undefined;
   let target: URL;
   if (opts.target) {
@@ -38,8 +53,33 @@ async function main(argv: string[]): Promise<void> {
   }
 
   const proxy = new ProxyServer({ target, port: opts.port, host: opts.host, paths: opts.paths, log });
+  const rooms = startRoomSources({
+    bus: proxy.bus,
+    target,
+    sessionIds: () => Array.from(proxy.sessions.values(), (s) => s.sid),
+    adminUi: opts.adminUi,
+    adminAuth: opts.adminAuth,
+    path: opts.paths[0],
+    log,
+  });
+  // Subscribed before the proxy listens, so that the history and the recording miss nothing.
+  const stream = new EventStream(proxy.bus, { history: opts.history });
+  // Paused until the banner is printed: stdout then carries the banner, then one line per event.
+  const terminalLog = opts.log
+    ? startTerminalLog(proxy.bus, { mode: opts.log, filter: logFilter, paused: true })
+    : undefined;
+  let recorder: Recorder | undefined;
+  try {
+    recorder = opts.record ? new Recorder(opts.record, stream, { log }) : undefined;
+  } catch (err) {
+    throw new StartError(`--record ${opts.record}: ${(err as Error).message}`);
+  }
   await listenOrFail(() => proxy.listen(), opts.host, opts.port, '--port');
   const ui = new UiServer(proxy, opts.uiToken ?? randomToken());
+  ui.use(streamPlugin(stream, { uiHost: opts.uiHost }));
+  ui.use(
+    new HarPlugin(() => fullEvents(stream.history.events(), stream.payloads), { version: packageVersion() }),
+  );
   await listenOrFail(() => ui.listen(opts.uiPort, opts.uiHost), opts.uiHost, opts.uiPort, '--ui-port');
 
   const clients: DemoClients | undefined = demo ? startDemoClients(proxy.url) : undefined;
@@ -51,16 +91,22 @@ async function main(argv: string[]): Promise<void> {
       (demo ? `  demo page: ${proxy.url}/  (open it to chat through the proxy)\n` : ''),
   );
   if (opts.open && !process.env.CI) openBrowser(ui.url());
-  const stopStatus = opts.quiet ? () => {} : startStatusLine(proxy);
+  terminalLog?.log.resume();
+  // The status line would fight the log for the terminal.
+  const stopStatus = opts.quiet || opts.log ? () => {} : startStatusLine(proxy);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     stopStatus();
+    rooms.close();
     log.info(`${signal}: closing ${proxy.sessions.size} session(s)`);
     clients?.close();
     await Promise.all([proxy.close(), ui.close()]);
+    await recorder?.close(); // after the proxy's last close events
+    stream.close();
+    await terminalLog?.close(); // prints the proxy's last close events
     await demo?.close();
     process.exit(0);
   };

@@ -18,6 +18,11 @@ interface Base {
   seq: number;
   /** Milliseconds since the epoch, sub-millisecond precision. */
   ts: number;
+  /**
+   * Set on events that were not seen live: `har` for events rebuilt from a HAR file (shared/har.ts
+   * `harToEvents`), so a viewer can say where they come from. Absent on the proxy's own events.
+   */
+  importedFrom?: 'har';
 }
 
 export interface HandshakeInfo {
@@ -75,6 +80,11 @@ export interface PacketEvent extends Base {
   binary?: string;
   /** The proxy changed this packet (the open packet, when it hid an upgrade it cannot terminate). */
   modified?: boolean;
+  /**
+   * Set by the event stream when it cut `sio.args` (then a string: the start of the args' JSON and
+   * `…`), `data` or `binary` to its limit; the full values are at `GET /api/packets/<seq>`.
+   */
+  truncated?: boolean;
 }
 
 export interface UpgradeEvent extends Base {
@@ -118,6 +128,8 @@ export interface HttpEvent extends Base {
   /** When the request arrived (epoch ms) and how long until the answer was complete. */
   startedAt: number;
   duration: number;
+  /** Set by the event stream when it cut a body; the full bodies are at `GET /api/packets/<seq>`. */
+  truncated?: boolean;
 }
 
 /** A leg's write buffer was flushed (WebSocket drained, or a poll answered). */
@@ -197,6 +209,8 @@ export interface RoomEvent extends Base {
   socketId?: string;
   /** For `group`: the sessions that received the broadcast. */
   members?: string[];
+  /** The socket's own private room (named after its socket id), which every socket is in. */
+  own?: boolean;
 }
 
 /** One connection attempt of a client: its first, or a reconnect after a drop. */
@@ -227,6 +241,8 @@ export interface ErrorEvent extends Base {
   message: string;
   /** What was received, cut to a sample. */
   received?: string;
+  /** Set by the event stream when it cut `received`; the whole of it is at `GET /api/packets/<seq>`. */
+  truncated?: boolean;
 }
 
 export type ProxyEvent =

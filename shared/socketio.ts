@@ -47,7 +47,8 @@ export class SioDecoder {
     this.reset();
   }
 
-  add(message: string | Buffer): SioDecodeResult {
+  /** Binary attachments may be any Uint8Array (a Buffer in Node, bytes from atob in the browser). */
+  add(message: string | Uint8Array): SioDecodeResult {
     this.decoded = undefined;
     try {
       if (typeof message !== 'string') this.attachmentSizes.push(message.length);

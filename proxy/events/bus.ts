@@ -22,10 +22,15 @@ export class EventBus {
     return () => this.observers.delete(observer);
   }
 
-  /** Returns the event's seq, or 0 when nobody listens (nothing is built then). */
+  /**
+   * Stamps `event` in place (emitters always pass a fresh object; copying it for every packet showed
+   * in profiles) and hands it to every observer. Returns its seq, or 0 when nobody listens.
+   */
   emit(event: UnstampedEvent): number {
     if (this.observers.size === 0) return 0;
-    const stamped = { ...event, seq: ++this.seq, ts: now() } as ProxyEvent;
+    const stamped = event as ProxyEvent;
+    stamped.seq = ++this.seq;
+    stamped.ts = now();
     for (const observer of this.observers) {
       try {
         observer(stamped);

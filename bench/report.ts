@@ -1,0 +1,327 @@
+/**
+ * Turns the measurements into the two tables (absolute numbers; ratios against the targets with
+ * PASS/FAIL) and the docs/benchmarks.md page. Tables are Markdown, padded so that they read as well
+ * in a terminal as rendered.
+ */
+import type { BenchConfig } from './config.js';
+import type { BinaryResult } from './binary.js';
+import type { LatencyResult } from './latency.js';
+import type { MemoryResult } from './memory.js';
+import { median, spread } from './stats.js';
+import { MARK_EVERY, MAX_MARKS } from './window.js';
+import type { ThroughputResult } from './throughput.js';
+import { VARIANTS, type VariantId } from './variants.js';
+
+export interface Results {
+  latency?: { websocket: Record<VariantId, LatencyResult>; polling: Record<VariantId, LatencyResult> };
+  throughput?: Record<VariantId, ThroughputResult>;
+  binary?: Record<VariantId, BinaryResult>;
+  memory?: Partial<Record<VariantId, MemoryResult>>;
+  /** Events each sio-proxy observer counted during the timed measurements (a check they ran). */
+  observed?: Partial<Record<VariantId, number[]>>;
+}
+
+export interface RunInfo {
+  date: Date;
+  nproc: number;
+  cpuModel: string;
+  memoryGb: number;
+  node: string;
+  platform: string;
+  loadBefore: number[];
+  loadAfter: number[];
+  durationS: number;
+  /** The commit measured, and whether proxy/ or shared/ had uncommitted changes. */
+  revision: string;
+}
+
+type Target =
+  | { kind: 'max-ratio'; limit: number }
+  | { kind: 'min-ratio'; limit: number }
+  | { kind: 'max-extra'; limit: number; unit: string };
+
+interface Metric {
+  name: string;
+  value(v: VariantId): number | undefined;
+  /** Relative half-range over the rounds, when the metric was measured in rounds. */
+  spread?(v: VariantId): number | undefined;
+  format(n: number): string;
+  /** Diagnostic rows (the proxy's CPU cost) have none: shown with their ratios, not judged. */
+  target?: Target;
+}
+
+export interface Verdict {
+  metric: string;
+  variant: VariantId;
+  pass: boolean;
+}
+
+const SIO: VariantId[] = ['sio1', 'sio5'];
+/** 40 KB, in bytes (KB = 1000 bytes throughout). */
+const RSS_EXTRA_LIMIT = 40_000;
+
+const ms = (n: number) => `${n.toFixed(n < 10 ? 3 : 1)} ms`;
+const perS = (n: number) => `${Math.round(n).toLocaleString('en-US')}/s`;
+const mbs = (n: number) => `${n.toFixed(1)} MB/s`;
+const kb = (n: number) => `${(n / 1000).toFixed(1)} KB`;
+const us = (n: number) => `${n.toFixed(2)} µs`;
+const msPerMb = (n: number) => `${n.toFixed(1)} ms/MB`;
+
+function metrics(r: Results): Metric[] {
+  const out: Metric[] = [];
+  for (const transport of ['websocket', 'polling'] as const) {
+    const lat = r.latency?.[transport];
+    if (!lat) continue;
+    const label = transport === 'websocket' ? 'WebSocket' : 'polling';
+    out.push({
+      name: `acked round trip p50, ${label}`,
+      value: (v) => lat[v]?.p50,
+      spread: (v) => (lat[v] ? spread(lat[v].roundP50) : undefined),
+      format: ms,
+      target: { kind: 'max-ratio', limit: 1.15 },
+    });
+    out.push({
+      name: `acked round trip p99, ${label}`,
+      value: (v) => lat[v]?.p99,
+      spread: (v) => (lat[v] ? spread(lat[v].roundP99) : undefined),
+      format: ms,
+      target: { kind: 'max-ratio', limit: 1.3 },
+    });
+  }
+  const tp = r.throughput;
+  if (tp) {
+    for (const dir of ['c2s', 's2c'] as const) {
+      out.push({
+        name: `messages/s ${dir === 'c2s' ? 'client -> server' : 'server -> client'}`,
+        value: (v) => (tp[v] ? median(tp[v][dir]) : undefined),
+        spread: (v) => (tp[v] ? spread(tp[v][dir]) : undefined),
+        format: perS,
+        target: { kind: 'min-ratio', limit: 0.9 },
+      });
+    }
+  }
+  const bin = r.binary;
+  if (bin) {
+    out.push({
+      name: '256 KiB binary echoes',
+      value: (v) => (bin[v] ? median(bin[v].rate) : undefined),
+      spread: (v) => (bin[v] ? spread(bin[v].rate) : undefined),
+      format: mbs,
+      target: { kind: 'min-ratio', limit: 0.9 },
+    });
+  }
+  const mem = r.memory;
+  if (mem) {
+    out.push({
+      name: 'RSS per idle WebSocket session',
+      value: (v) => mem[v]?.rssPerSession,
+      format: kb,
+      target: { kind: 'max-extra', limit: RSS_EXTRA_LIMIT, unit: 'KB' },
+    });
+  }
+  const proxyOnly = (v: VariantId, values: number[] | undefined) =>
+    values && v !== 'direct' ? median(values) : undefined;
+  for (const transport of ['websocket', 'polling'] as const) {
+    const lat = r.latency?.[transport];
+    if (!lat) continue;
+    out.push({
+      name: `proxy CPU per acked round trip, ${transport === 'websocket' ? 'WebSocket' : 'polling'}`,
+      value: (v) => (v === 'direct' ? undefined : lat[v]?.cpuPerRoundTrip),
+      format: us,
+    });
+  }
+  if (tp) {
+    for (const dir of ['c2s', 's2c'] as const) {
+      out.push({
+        name: `proxy CPU per message, ${dir === 'c2s' ? 'client -> server' : 'server -> client'}`,
+        value: (v) => proxyOnly(v, tp[v]?.[dir === 'c2s' ? 'c2sCpu' : 's2cCpu']),
+        spread: (v) =>
+          tp[v] && v !== 'direct' ? spread(tp[v][dir === 'c2s' ? 'c2sCpu' : 's2cCpu']) : undefined,
+        format: us,
+      });
+    }
+  }
+  if (bin) {
+    out.push({
+      name: 'proxy CPU per MB echoed',
+      value: (v) => proxyOnly(v, bin[v]?.cpuPerMb),
+      spread: (v) => (bin[v] && v !== 'direct' ? spread(bin[v].cpuPerMb) : undefined),
+      format: msPerMb,
+    });
+  }
+  return out;
+}
+
+function describeTarget(t: Target | undefined): string {
+  if (!t) return 'not judged';
+  if (t.kind === 'max-ratio') return `≤ ${t.limit}x pass-through`;
+  if (t.kind === 'min-ratio') return `≥ ${t.limit}x pass-through`;
+  return `≤ pass-through + ${t.limit / 1000} ${t.unit}`;
+}
+
+function judge(t: Target, value: number, base: number): boolean {
+  if (t.kind === 'max-ratio') return value <= base * t.limit;
+  if (t.kind === 'min-ratio') return value >= base * t.limit;
+  return value <= base + t.limit;
+}
+
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0
+    ? '—'
+    : `${(a / b).toFixed(2)}x`;
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+export interface Report {
+  absolute: string;
+  targets: string;
+  verdicts: Verdict[];
+  notes: string[];
+}
+
+export function buildReport(r: Results): Report {
+  const ms = metrics(r);
+  const variantsShown = VARIANTS.filter((v) => ms.some((m) => m.value(v.id) !== undefined));
+  const absolute = table(
+    ['metric', ...variantsShown.map((v) => v.label)],
+    ms.map((m) => [
+      m.name,
+      ...variantsShown.map((v) => {
+        const value = m.value(v.id);
+        if (value === undefined || Number.isNaN(value)) return '—';
+        const s = m.spread?.(v.id);
+        return s === undefined || s === 0 ? m.format(value) : `${m.format(value)} ±${(s * 100).toFixed(0)}%`;
+      }),
+    ]),
+  );
+
+  const verdicts: Verdict[] = [];
+  const targetRows = ms.map((m) => {
+    const base = m.value('passthrough');
+    const direct = m.value('direct');
+    const cells = [m.name, describeTarget(m.target)];
+    for (const id of SIO) {
+      const value = m.value(id);
+      // Per-session memory can be near zero (or below, within noise) for the pass-through: a ratio
+      // to it says nothing, the difference is what the target is about.
+      const vsPt =
+        m.target?.kind === 'max-extra'
+          ? value !== undefined && base !== undefined
+            ? `${value >= base ? '+' : ''}${kb(value - base)}`
+            : '—'
+          : ratio(value, base);
+      let verdict = '—';
+      if (
+        m.target &&
+        value !== undefined &&
+        base !== undefined &&
+        !Number.isNaN(value) &&
+        !Number.isNaN(base)
+      ) {
+        const pass = judge(m.target, value, base);
+        verdicts.push({ metric: m.name, variant: id, pass });
+        verdict = pass ? 'PASS' : 'FAIL';
+      }
+      cells.push(vsPt, ratio(value, direct), verdict);
+    }
+    return cells;
+  });
+  const targets = table(
+    [
+      'metric',
+      'target',
+      '1 obs / pass-through',
+      '1 obs / direct',
+      '1 obs',
+      '5 obs / pass-through',
+      '5 obs / direct',
+      '5 obs',
+    ],
+    targetRows,
+  );
+
+  const notes: string[] = [];
+  for (const id of SIO) {
+    const counts = r.observed?.[id];
+    if (counts)
+      notes.push(
+        `${id}: each observer counted ${counts.map((c) => c.toLocaleString('en-US')).join(' / ')} events`,
+      );
+    const mem = r.memory?.[id];
+    if (mem?.trackedSessions !== undefined)
+      notes.push(
+        `${id}: ${mem.trackedSessions} sessions tracked with ${mem.sessions} idle clients connected`,
+      );
+  }
+  for (const v of VARIANTS) {
+    const mem = r.memory?.[v.id];
+    if (mem)
+      notes.push(
+        `${v.id}: RSS ${(mem.before.rss / 1e6).toFixed(1)} MB -> ${(mem.after.rss / 1e6).toFixed(1)} MB, ` +
+          `heap used per session ${kb(mem.heapPerSession)}`,
+      );
+  }
+  return { absolute, targets, verdicts, notes };
+}
+
+export function summaryLine(verdicts: Verdict[]): string {
+  const failed = verdicts.filter((v) => !v.pass);
+  if (failed.length === 0) return `all ${verdicts.length} checks PASS`;
+  return `${failed.length} of ${verdicts.length} checks FAIL: ${failed.map((f) => `${f.metric} (${f.variant})`).join('; ')}`;
+}
+
+const rounds = (n: number) =>
+  n === 1
+    ? 'every measurement is one round (quick mode)'
+    : `every measurement is split into ${n} rounds and the order of the paths rotates each round`;
+
+export function markdown(report: Report, run: RunInfo, cfg: BenchConfig): string {
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+  return `# Benchmarks
+
+Generated by \`npm run bench${cfg.quick ? ' -- --quick' : ''}\` on ${run.date.toISOString()} (took ${run.durationS.toFixed(0)} s).
+
+- Machine: ${run.nproc} cores (\`nproc\`), ${run.cpuModel}, ${run.memoryGb.toFixed(1)} GB RAM, ${run.platform}
+- Node ${run.node}; socket.io / socket.io-client 4, http-proxy 1.18, all traffic on 127.0.0.1
+- sio-proxy at ${run.revision}
+- Load average (1 / 5 / 15 min) before: ${load(run.loadBefore)}, after: ${load(run.loadAfter)}${
+    run.loadBefore[0]! > 0.5 ? ' (other work was running: treat small differences as noise)' : ''
+  }
+
+## Results
+
+Rates are medians over ${cfg.rounds} round${cfg.rounds === 1 ? '' : 's'}; latencies pool the samples of all rounds. ±N% is half
+the range between the rounds, relative to the median: how much background load moved the numbers.
+
+${report.absolute}
+
+## Against the targets
+
+sio-proxy decodes every Engine.IO and Socket.IO packet it relays and publishes them on its bus, with
+1 or 5 observers that count events. Ratios are sio-proxy / pass-through (what observation costs)
+and sio-proxy / direct (what the whole proxy costs, including the extra hop); only the first is judged.
+
+${report.targets}
+
+**${summaryLine(report.verdicts)}**
+
+${report.notes.map((n) => `- ${n}`).join('\n')}
+
+## How measured
+
+- **Processes.** The reference socket.io@4 server runs in its own child process, each proxy in its own child process, and the measuring clients in the orchestrator (\`bench/run.ts\`). On 2 cores, a proxy sharing an event loop with the clients or the server would have CPU time charged to the wrong side and its I/O delayed by their work; one process each gives pass-through and sio-proxy the same topology (client -> proxy -> server), so their ratio isolates what decoding and observing cost. Direct has one process fewer, so the ratio to direct also includes the extra hop.
+- **Paths.** Pass-through is http-proxy with \`ws: true\` and nothing else. sio-proxy is \`ProxyServer\` from proxy/, which decodes every Engine.IO and Socket.IO packet, with 1 or 5 bus observers that count events.
+- **Fairness under noise.** All proxies run for the whole run but only one path carries traffic at a time; ${rounds(cfg.rounds)}, so drifting background load spreads over all paths.
+- **Latency.** One client per path and transport, \`emitWithAck('echo')\` one at a time: ${cfg.latency.websocketSamples} samples over WebSocket and ${cfg.latency.pollingSamples} over polling, after ${cfg.latency.warmup} warm-up round trips; p50/p99 of the pooled samples. Polling clients are engine.io-client's Node XHR, which opens a TCP connection per request (as http-proxy does towards the target).
+- **Messages/s.** ${cfg.throughput.clients} WebSocket clients per path; small JSON events, fire-and-forget except one in ${MARK_EVERY}, which is acked so that a sender keeps at most ${MARK_EVERY * MAX_MARKS} messages in flight (without that, a sender that outpaces the path fills megabytes of loopback socket buffers, which then drain into the next measurement). Client -> server: all clients emit as fast as that allows and the server counts arrivals in a ${cfg.throughput.windowMs} ms window on its own clock, after ${cfg.throughput.warmMs} ms of warm-up. Server -> client: the server emits to the path's clients the same way and the clients count arrivals.
+- **Binary.** ${cfg.binary.clients} WebSocket clients per path each echo a ${cfg.binary.bytes / 1024} KiB Buffer with \`emitWithAck\` in a loop (${cfg.binary.clients} echoes in flight), for ${cfg.binary.windowMs} ms after ${cfg.binary.warmMs} ms of warm-up; MB/s is echoed payload (10^6 bytes) per second, and the wire carries twice that.
+- **Proxy CPU.** During each latency block and each messages/s and binary window, the proxy process's own CPU time (\`process.cpuUsage()\`, user + system) divided by the round trips, messages or MB that crossed it. It does not depend on how the cores were shared, so it is the steadiest view of what a relay costs on a busy machine; shown, not judged.
+- **Memory.** For each proxy, a fresh process started with \`--expose-gc\`: ${cfg.memory.warmupClients} clients connect and leave (warm-up), RSS is read after forced GCs (until it stops moving), ${cfg.memory.clients} WebSocket clients connect from a separate process and stay idle, and RSS is read again the same way; the difference divided by the number of clients is the cost of one session. KB = 1000 bytes.
+- **Running it.** \`npm run bench\` (about 3-4 minutes, rewrites this page), \`npm run bench -- --quick\` (about 30 s, prints only), \`npm run bench -- --profile\` (runs the sio-proxy child under \`node --cpu-prof\` and prints its top self-time functions; profiled numbers are skewed).
+`;
+}

@@ -1,0 +1,174 @@
+/**
+ * `npm run bench`: measures what sio-proxy costs against a direct connection and against a plain
+ * byte pass-through, in one run, and checks it against the project's targets.
+ *
+ *   npm run bench                 full run (~3-4 min), rewrites docs/benchmarks.md
+ *   npm run bench -- --quick      ~30 s smoke run, prints only
+ *   npm run bench -- --profile    also runs the sio-proxy child under node --cpu-prof and
+ *                                 summarises where its CPU time went
+ *
+ * Processes (see bench/variants.ts for why): this one holds the measuring clients; the reference
+ * socket.io server, each proxy and the idle clients of the memory measurement are child processes,
+ * which are stopped in a `finally`, killed on exit/signals, and exit by themselves if this process
+ * disappears (their IPC channel closes).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { measureBinary } from './binary.js';
+import { installExitHooks, killAllChildren, liveChildren, spawnChild } from './children.js';
+import { parseArgs, type BenchConfig } from './config.js';
+import { measureLatency } from './latency.js';
+import { measureMemory } from './memory.js';
+import { summariseProfileFile } from './profile-summary.js';
+import { buildReport, markdown, summaryLine, type Results, type RunInfo } from './report.js';
+import { measureThroughput } from './throughput.js';
+import { startVariants, VARIANTS, type Variant } from './variants.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DOCS = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
+const t0 = performance.now();
+const log = (line: string) =>
+  console.error(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+
+/** Read-only git queries: the commit, and whether the proxy's sources differ from it. */
+function revision(): string {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { encoding: 'utf8', cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const head = git('rev-parse', '--short', 'HEAD');
+    const dirty = git('status', '--porcelain', '--', 'proxy', 'shared').split('\n').filter(Boolean).length;
+    return dirty ? `${head} + uncommitted changes in ${dirty} files of proxy/ and shared/` : head;
+  } catch {
+    return 'unknown revision';
+  }
+}
+
+function nproc(): number {
+  try {
+    return Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
+  } catch {
+    return os.availableParallelism();
+  }
+}
+
+async function measure(cfg: BenchConfig, profileDir: string | undefined): Promise<Results> {
+  const results: Results = {};
+  const target = await spawnChild<{ url: string }>('target', './target-server.ts');
+  let variants: Variant[] = [];
+  try {
+    log(`bench: reference socket.io server at ${target.info.url}`);
+    if (cfg.only.has('latency') || cfg.only.has('throughput') || cfg.only.has('binary')) {
+      variants = await startVariants(VARIANTS, target.info.url, (spec) =>
+        spec.id === 'sio1' && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      );
+      log(`bench: paths: ${variants.map((v) => `${v.id} ${v.url}`).join(', ')}`);
+      if (cfg.only.has('latency')) {
+        log('bench: acked round-trip latency');
+        const websocket = await measureLatency(variants, 'websocket', cfg, log);
+        const polling = await measureLatency(variants, 'polling', cfg, log);
+        results.latency = { websocket, polling };
+      }
+      if (cfg.only.has('throughput')) {
+        log('bench: messages/s, both ways');
+        results.throughput = await measureThroughput(variants, target, cfg, log);
+      }
+      if (cfg.only.has('binary')) {
+        log('bench: 256 KiB binary echoes');
+        results.binary = await measureBinary(variants, cfg, log);
+      }
+      results.observed = {};
+      for (const v of variants) {
+        if (v.proxy?.kind !== 'sio' || !v.child) continue;
+        const stats = await v.child.request<{ events: number[] }>('stats');
+        if (stats.events.some((n) => n === 0)) throw new Error(`an observer of ${v.id} saw no events`);
+        results.observed[v.id] = stats.events;
+      }
+      // Stopped before the memory measurement, so that they do not compete with it (and, when
+      // profiling, so that the profile is written now).
+      await Promise.all(variants.map((v) => v.child?.stop()));
+    }
+    if (cfg.only.has('memory')) {
+      log('bench: RSS per idle session');
+      results.memory = await measureMemory(target.info.url, cfg, log);
+    }
+  } finally {
+    await Promise.allSettled([...variants.map((v) => v.child?.stop()), target.stop()]);
+  }
+  return results;
+}
+
+async function main(): Promise<number> {
+  installExitHooks();
+  const cfg = parseArgs(process.argv.slice(2));
+  const watchdog = setTimeout(() => {
+    console.error(`bench: not finished after ${cfg.deadlineMs / 1000} s, aborting`);
+    killAllChildren();
+    process.exit(2);
+  }, cfg.deadlineMs);
+  watchdog.unref();
+
+  const started = performance.now();
+  const loadBefore = os.loadavg();
+  const profileDir = cfg.profile ? mkdtempSync(join(os.tmpdir(), 'sio-proxy-bench-prof-')) : undefined;
+  log(
+    `bench: ${cfg.quick ? 'quick' : 'full'} run, ${cfg.rounds} rounds, load average ${loadBefore[0]?.toFixed(2)}`,
+  );
+
+  const results = await measure(cfg, profileDir);
+  clearTimeout(watchdog);
+  if (liveChildren() > 0) throw new Error(`${liveChildren()} child processes still running after the run`);
+
+  const cpus = os.cpus();
+  const run: RunInfo = {
+    date: new Date(),
+    nproc: nproc(),
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown CPU',
+    memoryGb: os.totalmem() / 1e9,
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()} ${os.release()}`,
+    loadBefore,
+    loadAfter: os.loadavg(),
+    durationS: (performance.now() - started) / 1000,
+    revision: revision(),
+  };
+  const report = buildReport(results);
+  console.log(
+    `\nsio-proxy at ${run.revision}; ${run.nproc} cores, Node ${run.node}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} ` +
+      `-> ${run.loadAfter.map((l) => l.toFixed(2)).join(' ')}, ${run.durationS.toFixed(0)} s\n`,
+  );
+  console.log(`${report.absolute}\n\n${report.targets}\n\n${summaryLine(report.verdicts)}`);
+  for (const note of report.notes) console.log(`  ${note}`);
+
+  if (profileDir) {
+    // --cpu-prof writes one profile per thread; tsx's module-loader thread is of no interest, and
+    // the main thread's profile is by far the largest.
+    const files = readdirSync(profileDir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => join(profileDir, f))
+      .sort((a, b) => statSync(b).size - statSync(a).size);
+    const main = files[0];
+    if (!main) console.log(`\nno CPU profile was written in ${profileDir}`);
+    else {
+      console.log(`\nCPU profile of the sio-proxy (1 observer) child, main thread: ${main}`);
+      console.log(summariseProfileFile(main));
+    }
+  }
+  if (cfg.write) {
+    writeFileSync(DOCS, markdown(report, run, cfg));
+    console.log(`\nwrote ${DOCS}`);
+  }
+  return cfg.strict && report.verdicts.some((v) => !v.pass) ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`bench: failed: ${(err as Error)?.stack ?? String(err)}`);
+    killAllChildren();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,62 @@
+/**
+ * The two sources of room membership, wired for the CLI: rooms guessed from broadcasts (always on)
+ * and, with `--admin-ui`, the rooms @socket.io/admin-ui reports. Each part can also be built alone
+ * (InferredRooms, AdminUiSource, SessionIndex) with a bus, a URL and a session lookup.
+ */
+import type { EventBus } from '../events/bus.js';
+import type { Logger } from '../log.js';
+import { AdminUiSource, adminUiUrl, SessionIndex } from './admin-ui-source.js';
+import { InferredRooms } from './inferred-rooms.js';
+
+export { AdminUiSource, adminUiUrl, SessionIndex } from './admin-ui-source.js';
+export { InferredRooms } from './inferred-rooms.js';
+
+export interface RoomSourcesOptions {
+  bus: EventBus;
+  target: URL;
+  /** Engine.IO sids of the live sessions (for sessions that began before the index listened). */
+  sessionIds: () => Iterable<string>;
+  /** `--admin-ui`: undefined leaves admin-ui out; '' is the target's `/admin`. */
+  adminUi: string | undefined;
+  adminAuth: { username: string; password: string } | undefined;
+  /** The target's Engine.IO path. */
+  path?: string;
+  log: Logger;
+}
+
+export interface RoomSources {
+  inferred: InferredRooms;
+  admin: AdminUiSource | undefined;
+  close(): void;
+}
+
+export function startRoomSources(opts: RoomSourcesOptions): RoomSources {
+  const inferred = new InferredRooms(opts.bus);
+  let index: SessionIndex | undefined;
+  let admin: AdminUiSource | undefined;
+  if (opts.adminUi !== undefined) {
+    try {
+      const url = adminUiUrl(opts.adminUi, opts.target);
+      index = new SessionIndex(opts.bus, opts.sessionIds);
+      admin = new AdminUiSource({
+        bus: opts.bus,
+        url,
+        ...(opts.path ? { path: opts.path } : {}),
+        ...(opts.adminAuth ? { auth: opts.adminAuth } : {}),
+        lookup: index.lookup,
+        log: opts.log,
+      }).start();
+    } catch (err) {
+      opts.log.warn(`admin-ui: ${(err as Error).message}; rooms come from broadcasts only`);
+    }
+  }
+  return {
+    inferred,
+    admin,
+    close() {
+      admin?.close();
+      index?.close();
+      inferred.close();
+    },
+  };
+}

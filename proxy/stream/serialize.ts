@@ -1,0 +1,137 @@
+/**
+ * An event as observers read it: serialised once, on the relay's path, into the JSON that the history,
+ * every WebSocket observer, captures and recordings share. Payloads (Socket.IO args, Engine.IO data,
+ * HTTP bodies) are cut to `limit` characters so that one big message cannot make every observer,
+ * and the history, hold megabytes; the full values go into a side store (see payload-store.ts).
+ *
+ * Cost matters here: JSON.stringify without a replacer stays on V8's fast path, so the replacer that
+ * turns Buffers into `{ _binary, size }` only runs for binary Socket.IO packets, the only place where
+ * the decoder puts Buffers. Args are serialised once and spliced in as text, never twice.
+ */
+import { performance } from 'node:perf_hooks';
+import type { ErrorEvent, HttpEvent, PacketEvent, ProxyEvent } from '../../shared/events.js';
+
+/** About 4 KB of JSON per payload field. */
+export const DEFAULT_LIMIT = 4096;
+
+export interface Serialized {
+  /** The event as observers get it (cut). */
+  json: string;
+  /** When something was cut: the full payload fields as a JSON object, for GET /api/packets/<seq>. */
+  full?: string;
+}
+
+export function serializeEvent(event: ProxyEvent, limit = DEFAULT_LIMIT): Serialized {
+  switch (event.type) {
+    case 'packet':
+      return serializePacket(event, limit);
+    case 'http':
+      return serializeHttp(event, limit);
+    case 'error':
+      return serializeError(event, limit);
+    default:
+      return { json: JSON.stringify(event) };
+  }
+}
+
+function serializePacket(event: PacketEvent, limit: number): Serialized {
+  const { sio, data, binary, ...rest } = event;
+  let truncated = false;
+  let json = JSON.stringify(rest);
+  if (data !== undefined) {
+    truncated ||= data.length > limit;
+    json = appendField(json, 'data', JSON.stringify(cut(data, limit)));
+  }
+  if (binary !== undefined) {
+    truncated ||= binary.length > limit;
+    json = appendField(json, 'binary', JSON.stringify(cut(binary, limit)));
+  }
+  let argsJson: string | undefined;
+  if (sio) {
+    const { args, ...sioRest } = sio;
+    let sioJson = JSON.stringify(sioRest);
+    if (args !== undefined) {
+      argsJson = sio.attachments ? JSON.stringify(args, binaryReplacer) : JSON.stringify(args);
+      if (argsJson.length > limit) {
+        truncated = true;
+        sioJson = appendField(sioJson, 'args', JSON.stringify(cut(argsJson, limit)));
+      } else {
+        sioJson = appendField(sioJson, 'args', argsJson);
+      }
+    }
+    json = appendField(json, 'sio', sioJson);
+  }
+  if (!truncated) return { json };
+  let full = JSON.stringify({ seq: event.seq, type: 'packet', sessionId: event.sessionId });
+  if (argsJson !== undefined) full = appendField(full, 'args', argsJson);
+  if (data !== undefined) full = appendField(full, 'data', JSON.stringify(data));
+  if (binary !== undefined) full = appendField(full, 'binary', JSON.stringify(binary));
+  return { json: appendField(json, 'truncated', 'true'), full };
+}
+
+function serializeHttp(event: HttpEvent, limit: number): Serialized {
+  const { requestBody, responseBody } = event;
+  const long = (s: string | undefined) => s !== undefined && s.length > limit;
+  if (!long(requestBody) && !long(responseBody)) return { json: JSON.stringify(event) };
+  const json = JSON.stringify({
+    ...event,
+    ...(requestBody !== undefined ? { requestBody: cut(requestBody, limit) } : {}),
+    ...(responseBody !== undefined ? { responseBody: cut(responseBody, limit) } : {}),
+    truncated: true,
+  });
+  const full = JSON.stringify({
+    seq: event.seq,
+    type: 'http',
+    ...(event.sessionId !== undefined ? { sessionId: event.sessionId } : {}),
+    requestBody,
+    responseBody,
+  });
+  return { json, full };
+}
+
+function serializeError(event: ErrorEvent, limit: number): Serialized {
+  const { received } = event;
+  if (received === undefined || received.length <= limit) return { json: JSON.stringify(event) };
+  const json = JSON.stringify({ ...event, received: cut(received, limit), truncated: true });
+  const full = JSON.stringify({
+    seq: event.seq,
+    type: 'error',
+    ...(event.sessionId !== undefined ? { sessionId: event.sessionId } : {}),
+    received,
+  });
+  return { json, full };
+}
+
+/** The preview of a cut value ends in `…`, so that a reader sees at once that it is not all there. */
+function cut(s: string, limit: number): string {
+  return s.length > limit ? `${s.slice(0, limit)}…` : s;
+}
+
+/** `{"a":1}` plus `b`, `2` is `{"a":1,"b":2}`: adds an already serialised value without re-encoding it. */
+function appendField(objectJson: string, key: string, valueJson: string): string {
+  return objectJson.length === 2
+    ? `{"${key}":${valueJson}}`
+    : `${objectJson.slice(0, -1)},"${key}":${valueJson}}`;
+}
+
+/**
+ * Buffers (reassembled attachments) as `{ _binary: base64, size }` instead of Node's
+ * `{ type: 'Buffer', data: [ ...bytes ] }`, which is four times bigger and reads as an ordinary
+ * object. JSON.stringify calls Buffer#toJSON before the replacer, so look at the holder's own value.
+ */
+function binaryReplacer(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  if (raw instanceof Uint8Array) {
+    const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    return { _binary: buf.toString('base64'), size: raw.byteLength };
+  }
+  if (raw instanceof ArrayBuffer)
+    return { _binary: Buffer.from(raw).toString('base64'), size: raw.byteLength };
+  return value;
+}
+
+/** The line an observer gets in place of the events it missed (see DroppedEvent). */
+export function droppedJson(count: number, reason: string, lastMissedSeq: number): string {
+  const ts = performance.timeOrigin + performance.now(); // the bus's clock
+  return JSON.stringify({ type: 'dropped', count, reason, seq: lastMissedSeq, ts });
+}

@@ -1,0 +1,100 @@
+/**
+ * The event stream's routes on the dashboard server (the token is checked before any of them):
+ *   ws  /api/events          history, then live events (ws-observer.ts), Origin-checked (origin.ts)
+ *   GET /api/packets/<seq>   the full payload of an event the stream cut
+ *   GET /api/capture         the history as an NDJSON download
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { writeRawResponse } from '../engine/errors.js';
+import type { UiPlugin } from '../ui/ui-plugin.js';
+import { sendCapture } from './capture.js';
+import type { EventStream } from './event-stream.js';
+import { originAllowed } from './origin.js';
+import { DEFAULT_LIMITS, WsObserver, type ObserverLimits } from './ws-observer.js';
+
+export interface StreamPluginOptions {
+  /** The configured `--ui-host`, accepted as the dashboard's own origin host. */
+  uiHost?: string;
+  limits?: Partial<ObserverLimits>;
+}
+
+export function streamPlugin(stream: EventStream, opts: StreamPluginOptions = {}): UiPlugin {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  // Observers only read; a small maxPayload stops anyone from making us buffer what they send.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
+  const observers = new Set<WsObserver>();
+
+  return {
+    name: 'event-stream',
+
+    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
+      if (url.pathname !== '/api/events') return false;
+      if (!originAllowed(req, opts.uiHost)) {
+        writeRawResponse(
+          socket,
+          '403 Forbidden',
+          `sio-proxy: origin ${req.headers.origin} may not open the event stream\n`,
+          'text/plain',
+        );
+        return true;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const observer = new WsObserver(ws, stream, limits);
+        observers.add(observer);
+        ws.once('close', () => observers.delete(observer));
+      });
+      return true;
+    },
+
+    http(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+      const path = url.pathname;
+      const packet = /^\/api\/packets\/([^/]*)$/.exec(path);
+      if (!packet && path !== '/api/capture') return false;
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { 'Content-Type': 'text/plain', Allow: 'GET, HEAD' });
+        res.end('method not allowed\n');
+        return true;
+      }
+      if (packet) sendPayload(res, stream, packet[1] ?? '');
+      else sendCapture(res, stream.history);
+      return true;
+    },
+
+    async close(): Promise<void> {
+      for (const observer of observers) observer.close();
+      const sockets = [...wss.clients];
+      for (const ws of sockets) ws.close(1001, 'sio-proxy is shutting down');
+      // A reader that does not answer the close frame (paused, gone) must not hold the shutdown up.
+      await Promise.race([
+        Promise.all(sockets.map((ws) => new Promise((resolve) => ws.once('close', resolve)))),
+        new Promise((resolve) => setTimeout(resolve, 500).unref()),
+      ]);
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+function sendPayload(res: ServerResponse, stream: EventStream, raw: string): void {
+  const seq = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(seq)) {
+    return json(res, 400, { error: `"${raw}" is not an event seq` });
+  }
+  const found = stream.payloads.get(seq);
+  if (found.found) return json(res, 200, found.json);
+  const mb = Math.round(stream.payloads.maxBytes / (1024 * 1024));
+  json(res, 404, {
+    error: found.evicted
+      ? `the full payload of event ${seq} is no longer held: evicted from the payload store (the last ${mb} MB of cut payloads)`
+      : `no full payload for event ${seq}: it was not cut (its stream JSON is complete) or does not exist yet`,
+    seq,
+    evicted: found.evicted,
+  });
+}
+
+function json(res: ServerResponse, status: number, body: string | object): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
