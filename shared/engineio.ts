@@ -19,6 +19,8 @@ export interface EnginePacket {
   data?: string | Buffer;
   /** Bytes this packet took on the wire, as the peer encoded it (for binary over polling: base64). */
   wireSize: number;
+  /** The proxy changed this packet before relaying it (see proxy/engine/handshake.ts). */
+  modified?: boolean;
 }
 
 export class EngineDecodeError extends Error {

@@ -107,6 +107,7 @@ export class PollingRelay {
     const session = new Session(open.sid, info.eio, 'polling', open, this.ctx.bus, client);
     this.ctx.sessions.add(session);
     session.announce(req, this.ctx.target.origin, rewrite?.hidden ?? []);
+    if (rewrite && packets[0]) packets[0].modified = true;
     session.observe('s2c', packets);
     return rewrite ? { session, body: Buffer.from(rewrite.data, 'utf8') } : { session };
   }

@@ -130,6 +130,7 @@ export class Session {
     };
     if (sio === 'raw') event.raw = true;
     else if (sio) event.sio = sio;
+    if (packet.modified) event.modified = true;
     const data = packet.data;
     if (typeof data === 'string') event.data = data;
     else if (data) {
