@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import type { EventStream } from './event-stream.js';
 import { droppedJson } from './serialize.js';
 
-/** Unwritten characters held before events are dropped. */
+/** Unwritten bytes (the file stream's `writableLength`) held before events are dropped. */
 export const DEFAULT_RECORD_BUFFER = 16 * 1024 * 1024;
 
 export interface RecorderOptions {
