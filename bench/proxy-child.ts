@@ -1,11 +1,15 @@
 /**
  * Child process: one proxy under test in front of the target, alone in its process so that its CPU
- * and memory are its own. `passthrough` is the byte pipe of ./passthrough.ts; `sio` is sio-proxy,
- * which decodes every Engine.IO and Socket.IO packet it relays, with `observers` bus subscribers that
- * each count what they receive (the cheapest observer there can be: the cost measured is the
- * proxy's, not the observer's).
+ * and memory are its own. `passthrough` is the byte pipe of ./passthrough.ts; `sio` is sio-proxy as
+ * the CLI runs it: every Engine.IO and Socket.IO packet decoded, the event stream serialising every
+ * event into its history, and `observers` dashboards connected to `/api/events` (in a child process
+ * of their own, ./observers-child.ts, so that their parsing is not charged to the proxy).
  */
 import { ProxyServer } from '../proxy/proxy-server.js';
+import { EventStream } from '../proxy/stream/event-stream.js';
+import { streamPlugin } from '../proxy/stream/stream-plugin.js';
+import { UiServer } from '../proxy/ui/ui-server.js';
+import { spawnChild, type ChildHandle } from './children.js';
 import { childConfig, serve, sleep } from './ipc.js';
 import { startPassThrough } from './passthrough.js';
 
@@ -22,20 +26,22 @@ export interface MemorySample {
 }
 
 const config = childConfig<ProxyChildConfig>();
-const counts: number[] = Array.from({ length: config.observers }, () => 0);
 
 let url: string;
 let sessions = () => 0;
+let observers: ChildHandle<unknown> | undefined;
 if (config.kind === 'sio') {
   const proxy = new ProxyServer({ target: config.target, port: 0, host: '127.0.0.1' });
-  for (let i = 0; i < config.observers; i++) {
-    proxy.bus.subscribe(() => {
-      counts[i] = (counts[i] ?? 0) + 1;
-    });
-  }
+  const stream = new EventStream(proxy.bus);
+  const token = 'bench';
+  const ui = new UiServer(proxy, token).use(streamPlugin(stream, { uiHost: '127.0.0.1' }));
   await proxy.listen();
+  const { port } = await ui.listen(0, '127.0.0.1');
   url = proxy.url;
   sessions = () => proxy.sessions.size;
+  observers = await spawnChild('observers', './observers-child.ts', {
+    config: { url: `ws://127.0.0.1:${port}/api/events?token=${token}`, count: config.observers },
+  });
 } else {
   url = (await startPassThrough(config.target)).url;
 }
@@ -65,7 +71,17 @@ serve(
       const u = process.cpuUsage();
       return u.user + u.system;
     },
-    stats: () => ({ sessions: sessions(), events: counts, gcExposed: gc !== undefined }),
+    stats: async () => {
+      const seen = observers
+        ? await observers.request<{ events: number[]; dropped: number[] }>('stats')
+        : undefined;
+      return {
+        sessions: sessions(),
+        events: seen?.events ?? [],
+        dropped: seen?.dropped ?? [],
+        gcExposed: gc !== undefined,
+      };
+    },
   },
   { url },
 );

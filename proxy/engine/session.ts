@@ -18,6 +18,7 @@ import type {
 import { SioDecoder, sioProtocolFor } from '../../shared/socketio.js';
 import type { AttemptInfo, ClientRegistry } from '../clients/client-registry.js';
 import type { EventBus } from '../events/bus.js';
+import { attachBinary } from '../events/raw-bytes.js';
 import { NamespaceTracker } from '../sio/namespace-tracker.js';
 import { reasonsFor, type EndReasons, type SessionEnd } from './close-cause.js';
 
@@ -135,7 +136,7 @@ export class Session {
     if (typeof data === 'string') event.data = data;
     else if (data) {
       event.data = `<${data.length} bytes>`;
-      event.binary = data.toString('base64');
+      attachBinary(event, data);
     }
     return event;
   }

@@ -10,6 +10,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { ErrorEvent, HttpEvent, PacketEvent, ProxyEvent } from '../../shared/events.js';
+import { rawBytesOf } from '../events/raw-bytes.js';
+import type { FullPayload } from './payload-store.js';
 
 /** About 4 KB of JSON per payload field. */
 export const DEFAULT_LIMIT = 4096;
@@ -17,8 +19,8 @@ export const DEFAULT_LIMIT = 4096;
 export interface Serialized {
   /** The event as observers get it (cut). */
   json: string;
-  /** When something was cut: the full payload fields as a JSON object, for GET /api/packets/<seq>. */
-  full?: string;
+  /** When something was cut: the full payload fields, built on demand, for GET /api/packets/<seq>. */
+  full?: FullPayload;
 }
 
 export function serializeEvent(event: ProxyEvent, limit = DEFAULT_LIMIT): Serialized {
@@ -35,38 +37,94 @@ export function serializeEvent(event: ProxyEvent, limit = DEFAULT_LIMIT): Serial
 }
 
 function serializePacket(event: PacketEvent, limit: number): Serialized {
-  const { sio, data, binary, ...rest } = event;
+  const { sio, data, ...rest } = event;
+  // `binary` is a lazy getter over the raw bytes (proxy/events/raw-bytes.ts): read the bytes, and
+  // encode only the preview here.
+  const raw = rawBytesOf(event);
+  const binary = raw ? undefined : event.binary;
+  delete (rest as { binary?: string }).binary;
   let truncated = false;
   let json = JSON.stringify(rest);
   if (data !== undefined) {
     truncated ||= data.length > limit;
     json = appendField(json, 'data', JSON.stringify(cut(data, limit)));
   }
-  if (binary !== undefined) {
+  if (raw) {
+    const preview = base64Preview(raw, limit);
+    truncated ||= preview.cut;
+    json = appendField(json, 'binary', JSON.stringify(preview.text));
+  } else if (binary !== undefined) {
     truncated ||= binary.length > limit;
     json = appendField(json, 'binary', JSON.stringify(cut(binary, limit)));
   }
-  let argsJson: string | undefined;
   if (sio) {
     const { args, ...sioRest } = sio;
     let sioJson = JSON.stringify(sioRest);
     if (args !== undefined) {
-      argsJson = sio.attachments ? JSON.stringify(args, binaryReplacer) : JSON.stringify(args);
-      if (argsJson.length > limit) {
-        truncated = true;
-        sioJson = appendField(sioJson, 'args', JSON.stringify(cut(argsJson, limit)));
-      } else {
-        sioJson = appendField(sioJson, 'args', argsJson);
-      }
+      const preview = argsPreview(args, !!sio.attachments, limit);
+      truncated ||= preview.cut;
+      sioJson = appendField(sioJson, 'args', preview.json);
     }
     json = appendField(json, 'sio', sioJson);
   }
   if (!truncated) return { json };
-  let full = JSON.stringify({ seq: event.seq, type: 'packet', sessionId: event.sessionId });
-  if (argsJson !== undefined) full = appendField(full, 'args', argsJson);
-  if (data !== undefined) full = appendField(full, 'data', JSON.stringify(data));
-  if (binary !== undefined) full = appendField(full, 'binary', JSON.stringify(binary));
-  return { json: appendField(json, 'truncated', 'true'), full };
+  const attachmentBytes = sio?.attachments?.reduce((n, a) => n + a, 0) ?? 0;
+  return {
+    json: appendField(json, 'truncated', 'true'),
+    full: {
+      size: (data?.length ?? 0) + Math.ceil(((raw?.length ?? 0) + attachmentBytes) * 1.34) + limit,
+      json: () => {
+        let full = JSON.stringify({ seq: event.seq, type: 'packet', sessionId: event.sessionId });
+        if (sio?.args !== undefined) {
+          full = appendField(
+            full,
+            'args',
+            JSON.stringify(sio.args, sio.attachments ? binaryReplacer : undefined),
+          );
+        }
+        if (data !== undefined) full = appendField(full, 'data', JSON.stringify(data));
+        const wholeBinary = raw ? raw.toString('base64') : binary;
+        if (wholeBinary !== undefined) full = appendField(full, 'binary', JSON.stringify(wholeBinary));
+        return full;
+      },
+    },
+  };
+}
+
+/** At most `limit` characters of base64, cut on a 3-byte boundary so the preview still decodes. */
+function base64Preview(bytes: Buffer, limit: number): { text: string; cut: boolean } {
+  const keep = Math.floor(limit / 4) * 3;
+  if (bytes.length <= keep) return { text: bytes.toString('base64'), cut: false };
+  return { text: `${bytes.subarray(0, keep).toString('base64')}…`, cut: true };
+}
+
+/**
+ * Args as observers get them: whole when their JSON fits, else a cut string. Attachments longer than
+ * the preview are encoded only in part (`{ _binary, size, truncated }`), so a big attachment is never
+ * encoded whole on the relay's path.
+ */
+function argsPreview(args: unknown, hasAttachments: boolean, limit: number): { json: string; cut: boolean } {
+  let cutBinary = false;
+  const replacer = hasAttachments
+    ? function (this: unknown, key: string, value: unknown): unknown {
+        const raw = (this as Record<string, unknown>)[key];
+        const bytes =
+          raw instanceof Uint8Array
+            ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)
+            : raw instanceof ArrayBuffer
+              ? Buffer.from(raw)
+              : undefined;
+        if (!bytes) return value;
+        const preview = base64Preview(bytes, limit);
+        cutBinary ||= preview.cut;
+        return preview.cut
+          ? { _binary: preview.text, size: bytes.length, truncated: true }
+          : { _binary: preview.text, size: bytes.length };
+      }
+    : undefined;
+  const json = JSON.stringify(args, replacer);
+  if (json.length > limit) return { json: JSON.stringify(cut(json, limit)), cut: true };
+  return { json, cut: cutBinary };
 }
 
 function serializeHttp(event: HttpEvent, limit: number): Serialized {
@@ -79,27 +137,29 @@ function serializeHttp(event: HttpEvent, limit: number): Serialized {
     ...(responseBody !== undefined ? { responseBody: cut(responseBody, limit) } : {}),
     truncated: true,
   });
-  const full = JSON.stringify({
-    seq: event.seq,
-    type: 'http',
-    ...(event.sessionId !== undefined ? { sessionId: event.sessionId } : {}),
-    requestBody,
-    responseBody,
-  });
-  return { json, full };
+  const full = () =>
+    JSON.stringify({
+      seq: event.seq,
+      type: 'http',
+      ...(event.sessionId !== undefined ? { sessionId: event.sessionId } : {}),
+      requestBody,
+      responseBody,
+    });
+  return { json, full: { size: (requestBody?.length ?? 0) + (responseBody?.length ?? 0), json: full } };
 }
 
 function serializeError(event: ErrorEvent, limit: number): Serialized {
   const { received } = event;
   if (received === undefined || received.length <= limit) return { json: JSON.stringify(event) };
   const json = JSON.stringify({ ...event, received: cut(received, limit), truncated: true });
-  const full = JSON.stringify({
-    seq: event.seq,
-    type: 'error',
-    ...(event.sessionId !== undefined ? { sessionId: event.sessionId } : {}),
-    received,
-  });
-  return { json, full };
+  const full = () =>
+    JSON.stringify({
+      seq: event.seq,
+      type: 'error',
+      ...(event.sessionId !== undefined ? { sessionId: event.sessionId } : {}),
+      received,
+    });
+  return { json, full: { size: received.length, json: full } };
 }
 
 /** The preview of a cut value ends in `…`, so that a reader sees at once that it is not all there. */

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, test } from 'node:test';
 import { originAllowed } from '../../proxy/stream/origin.js';
 import { PayloadStore } from '../../proxy/stream/payload-store.js';
+import { attachBinary } from '../../proxy/events/raw-bytes.js';
 import { serializeEvent } from '../../proxy/stream/serialize.js';
 import type { HttpEvent, PacketEvent, ProxyEvent } from '../../shared/events.js';
 
@@ -53,7 +54,7 @@ describe('serializeEvent', () => {
     assert.equal(cut.sio?.args, `${JSON.stringify(args).slice(0, 20)}…`);
     assert.equal(cut.data, `${'d'.repeat(20)}…`);
     assert.equal(cut.binary, 'QUJD', 'short fields stay');
-    assert.deepEqual(JSON.parse(out.full!), {
+    assert.deepEqual(JSON.parse(out.full!.json()), {
       seq: 7,
       type: 'packet',
       sessionId: 's1',
@@ -61,6 +62,24 @@ describe('serializeEvent', () => {
       data: 'd'.repeat(30),
       binary: 'QUJD',
     });
+  });
+
+  test('big binary is encoded only as a preview; the full bytes come from the raw Buffer on demand', () => {
+    const bytes = Buffer.alloc(3000, 7);
+    const e = packet({
+      sio: { type: 'BINARY_EVENT', nsp: '/', event: 'f', args: ['f', bytes], attachments: [3000] },
+      data: '<3000 bytes>',
+    });
+    attachBinary(e, bytes);
+    const out = serializeEvent(e, 40);
+    const cut = JSON.parse(out.json) as PacketEvent & { sio: { args: unknown } };
+    assert.equal(cut.truncated, true);
+    assert.equal(cut.binary, `${bytes.subarray(0, 30).toString('base64')}…`);
+    const full = JSON.parse(out.full!.json()) as { binary: string; args: unknown };
+    assert.equal(full.binary, bytes.toString('base64'));
+    assert.deepEqual(full.args, ['f', { _binary: bytes.toString('base64'), size: 3000 }]);
+    assert.equal(e.binary, bytes.toString('base64'), 'in-process readers still get base64');
+    assert.equal(Object.keys(e).includes('binary'), false, 'not enumerable: spreads do not encode it');
   });
 
   test('Buffers in binary packets become { _binary, size }', () => {
@@ -92,7 +111,7 @@ describe('serializeEvent', () => {
     assert.equal(cut.requestBody, 'rrrrr…');
     assert.equal(cut.responseBody, 'ok');
     assert.equal(cut.truncated, true);
-    assert.deepEqual(JSON.parse(out.full!), {
+    assert.deepEqual(JSON.parse(out.full!.json()), {
       seq: 3,
       type: 'http',
       requestBody: 'r'.repeat(10),
@@ -100,21 +119,22 @@ describe('serializeEvent', () => {
     });
     const err = serializeEvent({ type: 'error', message: 'm', received: 'z'.repeat(9), seq: 5, ts: 6 }, 4);
     assert.equal((JSON.parse(err.json) as { received: string }).received, 'zzzz…');
-    assert.equal((JSON.parse(err.full!) as { received: string }).received, 'z'.repeat(9));
+    assert.equal((JSON.parse(err.full!.json()) as { received: string }).received, 'z'.repeat(9));
   });
 });
 
 describe('PayloadStore', () => {
   test('evicts the oldest past its size and says which were evicted', () => {
     const store = new PayloadStore(10);
-    store.put(1, 'aaaa');
-    store.put(2, 'bbbb');
-    store.put(3, 'cccc');
+    const payload = (json: string) => ({ size: json.length, json: () => json });
+    store.put(1, payload('aaaa'));
+    store.put(2, payload('bbbb'));
+    store.put(3, payload('cccc'));
     assert.deepEqual(store.get(1), { found: false, evicted: true });
     assert.deepEqual(store.get(3), { found: true, json: 'cccc' });
     assert.deepEqual(store.get(9), { found: false, evicted: false });
     assert.equal(store.bytes, 8);
-    store.put(4, 'x'.repeat(11)); // bigger than the whole store: not kept, nothing else evicted
+    store.put(4, payload('x'.repeat(11))); // bigger than the whole store: not kept, nothing else evicted
     assert.deepEqual(store.get(4), { found: false, evicted: true });
     assert.equal(store.size, 2);
   });
