@@ -7,6 +7,7 @@
  */
 import * as eio4 from 'engine.io-parser';
 import * as eio3 from 'engine.io-parser-v3';
+import { JsonpError, unwrapJsonp } from './jsonp.js';
 
 export type EioVersion = 3 | 4;
 
@@ -86,7 +87,7 @@ export function decodeFrame(raw: Buffer, isBinary: boolean, eio: EioVersion): En
 export function decodePayload(body: Buffer, framing: PayloadFraming): EnginePacket[] {
   if (framing.eio === 4) return decodeV4Payload(body.toString('utf8'));
   if (framing.binary) return decodeV3Binary(body);
-  const text = framing.jsonp ? unwrapJsonp(body.toString('utf8')) : body.toString('utf8');
+  const text = framing.jsonp ? unwrapJsonpBody(body.toString('utf8')) : body.toString('utf8');
   return decodeV3Text(text);
 }
 
@@ -130,21 +131,14 @@ function decodeV3Binary(body: Buffer): EnginePacket[] {
   return collectV3((each) => eio3.decodePayloadAsBinary(body, undefined, each), sampleOf(body), false);
 }
 
-/**
- * JSONP bodies: a GET answers `___eio[N]("<payload as a JS string>");`, a POST sends `d=<payload>`
- * form-encoded with newlines escaped. Both are unwrapped back to the plain text payload, the POST
- * with engine.io@3's own two unescaping steps (transports/polling-jsonp.js `onData`).
- */
-function unwrapJsonp(text: string): string {
-  const call = /^___eio\[\d+\]\((".*")\);$/s.exec(text);
-  if (call?.[1]) return JSON.parse(call[1]) as string;
-  const form = new URLSearchParams(text).get('d');
-  if (form !== null) {
-    return form
-      .replace(/(\\)?\\n/g, (m, slash: string | undefined) => (slash ? m : '\n'))
-      .replace(/\\\\n/g, '\\n');
+/** The JSONP body's payload; a body of neither JSONP form is a decode error with its sample. */
+function unwrapJsonpBody(text: string): string {
+  try {
+    return unwrapJsonp(text);
+  } catch (err) {
+    if (err instanceof JsonpError) throw new EngineDecodeError(err.message, sampleOf(text));
+    throw err;
   }
-  throw new EngineDecodeError('unrecognised JSONP body', sampleOf(text));
 }
 
 /** The open packet's JSON, as the server sent it. */

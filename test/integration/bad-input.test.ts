@@ -8,14 +8,22 @@ import net from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
-import { next, startProxy, startTarget, waitFor, type Proxy, type Target } from '../support/harness.js';
+import {
+  next,
+  serveEcho,
+  startProxy,
+  startTarget,
+  waitFor,
+  type Proxy,
+  type Target,
+} from '../support/harness.js';
 
 let target: Target;
 let proxy: Proxy;
 
 before(async () => {
   target = await startTarget({ pingInterval: 300, pingTimeout: 200 });
-  target.io.on('connection', (s) => s.on('echo', (v: unknown, ack: (v: unknown) => void) => ack(v)));
+  serveEcho(target.io);
   proxy = await startProxy(target.url);
 });
 after(async () => {
@@ -169,7 +177,7 @@ describe('garbage and protocol violations', () => {
 describe('a target that fails', () => {
   test('target down: the client gets a connect_error, the proxy keeps serving once it is back', async () => {
     const t = await startTarget();
-    t.io.on('connection', (s) => s.on('echo', (v: unknown, ack: (v: unknown) => void) => ack(v)));
+    serveEcho(t.io);
     const port = t.port;
     const p = await startProxy(t.url);
     await t.close();
@@ -177,7 +185,7 @@ describe('a target that fails', () => {
     const err = await new Promise<Error>((resolve) => client.once('connect_error', resolve));
     assert.equal(err.message, 'xhr poll error');
     const back = await startTarget({}, port);
-    back.io.on('connection', (s) => s.on('echo', (v: unknown, ack: (v: unknown) => void) => ack(v)));
+    serveEcho(back.io);
     try {
       await next(client, 'connect');
       assert.equal(await client.timeout(3000).emitWithAck('echo', 'back'), 'back');

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
-import { banner, runCli } from '../support/cli-process.js';
-import { startTarget, type Target } from '../support/harness.js';
+import { banner, cliArgs, runCli } from '../support/cli-process.js';
+import { serveEcho, startTarget, type Target } from '../support/harness.js';
 
 describe('CLI flags', () => {
   test('--help prints usage and exits 0', async () => {
@@ -34,7 +34,7 @@ describe('CLI flags', () => {
 
   test('an unreachable target gets one line and exit 1', async () => {
     const port = await freePort();
-    const run = runCli(['--target', `http://127.0.0.1:${port}`, '--port', '0', '--ui-port', '0']);
+    const run = runCli(cliArgs(`http://127.0.0.1:${port}`));
     assert.equal(await run.exited, 1);
     assert.match(run.stderr(), /unreachable \(ECONNREFUSED\)/);
   });
@@ -44,12 +44,12 @@ describe('CLI against a target', () => {
   let target: Target;
   before(async () => {
     target = await startTarget();
-    target.io.on('connection', (s) => s.on('echo', (v: unknown, ack: (v: unknown) => void) => ack(v)));
+    serveEcho(target.io);
   });
   after(() => target.close());
 
   test('proxies a round trip, guards the dashboard with its token, and exits 0 on SIGTERM', async () => {
-    const run = runCli(['--target', target.url, '--port', '0', '--ui-port', '0', '--quiet']);
+    const run = runCli(cliArgs(target.url, '--quiet'));
     const { proxy, dashboard } = await banner(run);
     assert.match(run.stdout(), new RegExp(`-> +${target.url.replace(/[/.]/g, '\\$&')}`));
 
@@ -79,17 +79,7 @@ describe('CLI against a target', () => {
   });
 
   test('--ui-token sets the token', async () => {
-    const run = runCli([
-      '--target',
-      target.url,
-      '--port',
-      '0',
-      '--ui-port',
-      '0',
-      '--ui-token',
-      's3cret',
-      '--quiet',
-    ]);
+    const run = runCli(cliArgs(target.url, '--ui-token', 's3cret', '--quiet'));
     const { dashboard } = await banner(run);
     assert.match(dashboard, /token=s3cret$/);
     run.child.kill('SIGINT');

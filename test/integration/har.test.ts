@@ -13,6 +13,7 @@ import { UiServer } from '../../proxy/ui/ui-server.js';
 import type { HttpEvent, PacketEvent, ProxyEvent, SessionEvent } from '../../shared/events.js';
 import { eventsToHar, harToEvents, type Har } from '../../shared/har.js';
 import { once, waitFor } from '../support/harness.js';
+import { plain } from '../support/plain.js';
 import {
   closeEvents,
   connected,
@@ -25,15 +26,6 @@ import {
 
 const TOKEN = 'har-token';
 type Ack = (...args: unknown[]) => void;
-
-/** Binary of any kind as base64, so live Buffers and imported Uint8Arrays compare equal. */
-function plain(value: unknown): unknown {
-  if (value instanceof Uint8Array) return { binary: Buffer.from(value).toString('base64') };
-  if (Array.isArray(value)) return value.map(plain);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
-  return value;
-}
 
 const shape = (p: PacketEvent) =>
   plain([p.sessionId, p.direction, p.transport, p.engine, p.sio?.type, p.sio?.event, p.sio?.args]);
@@ -154,24 +146,16 @@ describe('HAR of real traffic', () => {
         .filter((p) => p.sessionId === sid)
         .map(shape);
     for (const sid of sids) assert.deepEqual(perSession(bare, sid), perSession(live, sid), sid);
-    assert.deepEqual(
-      sessions(bare).map((s) => [
+    const sessionKeys = (events: ProxyEvent[]) =>
+      sessions(events).map((s) => [
         s.sessionId,
         s.eio,
         s.transport,
         s.open,
         s.handshake.url,
         s.handshake.query,
-      ]),
-      sessions(live).map((s) => [
-        s.sessionId,
-        s.eio,
-        s.transport,
-        s.open,
-        s.handshake.url,
-        s.handshake.query,
-      ]),
-    );
+      ]);
+    assert.deepEqual(sessionKeys(bare), sessionKeys(live));
   });
 
   test('GET /api/har: the HAR of the history, cut payloads put back, behind the token', async () => {

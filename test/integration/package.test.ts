@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
-import { banner, runCli } from '../support/cli-process.js';
-import { startTarget, type Target } from '../support/harness.js';
+import { banner, cliArgs, runCli } from '../support/cli-process.js';
+import { serveEcho, startTarget, type Target } from '../support/harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;
@@ -27,7 +27,7 @@ before(async () => {
   execFileSync('npm', ['init', '-y'], { cwd: dir, stdio: 'ignore' });
   execFileSync('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: dir, stdio: 'ignore' });
   target = await startTarget();
-  target.io.on('connection', (s) => s.on('echo', (v: unknown, ack: (v: unknown) => void) => ack(v)));
+  serveEcho(target.io);
 });
 
 after(async () => {
@@ -42,7 +42,7 @@ test('the packed tarball installs and `npx sio-proxy --help` works', () => {
 
 test('the installed proxy relays a round trip', async () => {
   const bin = join(dir, 'node_modules/.bin/sio-proxy');
-  const run = runCli(['--target', target.url, '--port', '0', '--ui-port', '0', '--quiet'], [bin]);
+  const run = runCli(cliArgs(target.url, '--quiet'), [bin]);
   try {
     const { proxy } = await banner(run);
     const client = io(proxy);

@@ -4,11 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { attach, type Server as EngineServer } from 'engine.io';
 import { Socket as EngineClient } from 'engine.io-client';
-import { next, startProxy, waitFor, type Proxy } from '../support/harness.js';
+import { listenLoopback, next, startProxy, waitFor, type Proxy } from '../support/harness.js';
 
 let http: HttpServer;
 let engine: EngineServer;
@@ -18,9 +17,8 @@ before(async () => {
   http = createServer((_req, res) => res.writeHead(404).end('not engine.io'));
   engine = attach(http, { path: '/engine.io/' });
   engine.on('connection', (socket) => socket.on('message', (data: string | Buffer) => socket.send(data)));
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  const port = (http.address() as AddressInfo).port;
-  proxy = await startProxy(`http://127.0.0.1:${port}`, { paths: ['/engine.io/'] });
+  const { url } = await listenLoopback(http);
+  proxy = await startProxy(url, { paths: ['/engine.io/'] });
 });
 
 after(async () => {

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
 import { Recorder } from '../../proxy/stream/recorder.js';
-import { banner, runCli } from '../support/cli-process.js';
-import { sleep, startTarget, waitFor, type Target } from '../support/harness.js';
+import { banner, cliArgs, runCli } from '../support/cli-process.js';
+import { serveEcho, sleep, startTarget, waitFor, type Target } from '../support/harness.js';
 import { startStreamEnv } from '../support/stream-env.js';
 import { connected } from '../support/v4-helpers.js';
 import type { DroppedEvent, ProxyEvent } from '../../shared/events.js';
@@ -31,7 +31,7 @@ describe('GET /api/capture', () => {
   test('downloads the history as NDJSON that parses back to the same events', async () => {
     const env = await startStreamEnv();
     try {
-      env.target.io.on('connection', (s) => s.on('echo', (v: unknown, ack: (v: unknown) => void) => ack(v)));
+      serveEcho(env.target.io);
       const observer = await env.observe();
       const client = env.client({ transports: ['polling'] });
       await connected(client);
@@ -113,24 +113,14 @@ describe('--record FILE (CLI)', () => {
   let target: Target;
   before(async () => {
     target = await startTarget();
-    target.io.on('connection', (s) => s.on('echo', (v: unknown, ack: (v: unknown) => void) => ack(v)));
+    serveEcho(target.io);
   });
   after(() => target.close());
 
   test('appends every event as NDJSON and closes the file on SIGTERM', async () => {
     const file = join(dir, 'run.ndjson');
     writeFileSync(file, '{"earlier":"run"}\n');
-    const run = runCli([
-      '--target',
-      target.url,
-      '--port',
-      '0',
-      '--ui-port',
-      '0',
-      '--quiet',
-      '--record',
-      file,
-    ]);
+    const run = runCli(cliArgs(target.url, '--quiet', '--record', file));
     try {
       const { proxy, dashboard } = await banner(run);
       const client = io(proxy, { transports: ['polling'], reconnection: false });
@@ -162,16 +152,7 @@ describe('--record FILE (CLI)', () => {
   });
 
   test('an unwritable --record path fails at start with one line', async () => {
-    const run = runCli([
-      '--target',
-      target.url,
-      '--port',
-      '0',
-      '--ui-port',
-      '0',
-      '--record',
-      join(dir, 'no/such/dir.ndjson'),
-    ]);
+    const run = runCli(cliArgs(target.url, '--record', join(dir, 'no/such/dir.ndjson')));
     assert.equal(await run.exited, 1);
     assert.match(run.stderr(), /^sio-proxy: --record .*no\/such\/dir\.ndjson: ENOENT/);
     assert.equal(run.stderr().trim().split('\n').length, 1);

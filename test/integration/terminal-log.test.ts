@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
-import { banner, runCli, type CliRun } from '../support/cli-process.js';
+import { banner, cliArgs, runCli, type CliRun } from '../support/cli-process.js';
 import { startTarget, waitFor, type Target } from '../support/harness.js';
 
 type Ack = (...args: unknown[]) => void;
@@ -40,7 +40,7 @@ describe('terminal log', () => {
   });
 
   const start = async (args: string[]) => {
-    const run = runCli(['--target', target.url, '--port', '0', '--ui-port', '0', '--no-open', ...args]);
+    const run = runCli(cliArgs(target.url, '--no-open', ...args));
     runs.push(run);
     const { proxy } = await banner(run);
     return { run, proxy };

@@ -17,7 +17,7 @@ import { startProxy, waitFor, type Proxy } from '../support/harness.js';
 import {
   allBytes,
   bytesOf,
-  closeClients,
+  closeSuite,
   connectPair,
   describeEvents,
   emitWithAckV2,
@@ -75,11 +75,7 @@ describe('Engine.IO v3 binary through the proxy', () => {
     proxy = await startProxy(target.url);
   });
 
-  after(async () => {
-    closeClients();
-    await proxy.close();
-    await target.close();
-  });
+  after(() => closeSuite(proxy, target));
 
   for (const mode of MODES) {
     describe(mode.name, () => {

@@ -10,7 +10,7 @@ import type { V2ServerSocket } from 'socket.io-v2';
 import { sleep, startProxy, waitFor, type Proxy } from '../support/harness.js';
 import {
   clientV2,
-  closeClients,
+  closeSuite,
   connectPair,
   describeEvents,
   emitWithAckV2,
@@ -49,11 +49,15 @@ describe('Engine.IO v3 namespaces and disconnects through the proxy', () => {
     proxy = await startProxy(target.url);
   });
 
-  after(async () => {
-    closeClients();
-    await proxy.close();
-    await target.close();
-  });
+  after(() => closeSuite(proxy, target));
+
+  /** The session's Socket.IO DISCONNECT packet, once the proxy has published it. */
+  const disconnectOnBus = (sid: string) =>
+    waitFor(
+      () => packetEvents(proxy.events, sid).find((e) => e.sio?.type === 'DISCONNECT'),
+      2000,
+      'the DISCONNECT on the bus',
+    );
 
   for (const { name, transports } of TRANSPORTS) {
     describe(name, () => {
@@ -114,17 +118,9 @@ describe('Engine.IO v3 namespaces and disconnects through the proxy', () => {
         server.disconnect();
         assert.deepEqual(await clientReason, ['io server disconnect']);
         assert.deepEqual(await serverReason, ['server namespace disconnect']);
-        const ps = await waitFor(
-          () => {
-            const list = packetEvents(proxy.events, sid);
-            return list.some((e) => e.sio?.type === 'DISCONNECT') ? list : undefined;
-          },
-          2000,
-          'the DISCONNECT on the bus',
-        );
-        const disconnect = ps.find((e) => e.sio?.type === 'DISCONNECT');
-        assert.equal(disconnect?.direction, 's2c');
-        assert.equal(disconnect?.sio?.nsp, '/');
+        const disconnect = await disconnectOnBus(sid);
+        assert.equal(disconnect.direction, 's2c');
+        assert.equal(disconnect.sio?.nsp, '/');
         client.close();
       });
 
@@ -136,15 +132,7 @@ describe('Engine.IO v3 namespaces and disconnects through the proxy', () => {
         client.disconnect();
         assert.deepEqual(await serverReason, ['client namespace disconnect']);
         assert.deepEqual(await clientReason, ['io client disconnect']);
-        const ps = await waitFor(
-          () => {
-            const list = packetEvents(proxy.events, sid);
-            return list.some((e) => e.sio?.type === 'DISCONNECT') ? list : undefined;
-          },
-          2000,
-          'the DISCONNECT on the bus',
-        );
-        assert.equal(ps.find((e) => e.sio?.type === 'DISCONNECT')?.direction, 'c2s');
+        assert.equal((await disconnectOnBus(sid)).direction, 'c2s');
         const closed = await waitFor(
           () => proxy.events.find((e) => e.type === 'close' && e.sessionId === sid),
           2000,
@@ -166,11 +154,7 @@ describe('Engine.IO v3 heartbeats through the proxy (the client pings, the serve
     proxy = await startProxy(target.url);
   });
 
-  after(async () => {
-    closeClients();
-    await proxy.close();
-    await target.close();
-  });
+  after(() => closeSuite(proxy, target));
 
   for (const { name, transports } of TRANSPORTS) {
     test(`${name}: the session outlives several heartbeat windows`, async () => {
@@ -219,11 +203,7 @@ describe('Engine.IO v3: the target restarts under a connected client', () => {
     proxy = await startProxy(target.url);
   });
 
-  after(async () => {
-    closeClients();
-    await proxy.close();
-    await target.close();
-  });
+  after(() => closeSuite(proxy, target));
 
   for (const { name, transports } of TRANSPORTS) {
     test(`${name}: the client reconnects through the proxy to the new target`, async () => {

@@ -6,20 +6,21 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Namespace, Socket as ServerSocket } from 'socket.io';
+import type { Socket as ServerSocket } from 'socket.io';
 import type { V2ClientOptions, V2ClientSocket } from 'socket.io-client-v2';
-import { sleep, startProxy, startTarget, waitFor, type Proxy, type Target } from '../support/harness.js';
+import { sleep, startProxy, startTarget, type Proxy, type Target } from '../support/harness.js';
 import {
   allBytes,
   bytesOf,
   clientV2,
-  closeClients,
+  closeSuite,
+  connectPair,
   describeEvents,
   emitWithAckV2,
   nextEvent,
   packetEvents,
   sessionEvents,
-  withTimeout,
+  upgradedPairV2,
 } from '../support/v2-helpers.js';
 
 type Ack = (...args: unknown[]) => void;
@@ -33,21 +34,6 @@ const MODES: Array<{ name: string; opts: V2ClientOptions; final: string }> = [
     final: 'websocket',
   },
 ];
-
-/** Connects a client@2 and resolves with it and the socket.io@4 server socket it produced. */
-async function pairV4(
-  nsp: Namespace,
-  url: string,
-  opts: V2ClientOptions,
-): Promise<{ client: V2ClientSocket; server: ServerSocket }> {
-  const serverSide = new Promise<ServerSocket>((resolve) => nsp.once('connection', resolve));
-  const client = clientV2(url, opts);
-  const [server] = await Promise.all([
-    withTimeout(serverSide, 5000, 'the server-side connection'),
-    nextEvent(client, 'connect'),
-  ]);
-  return { client, server };
-}
 
 describe('socket.io@4 (allowEIO3) <-> socket.io-client@2 through the proxy', () => {
   let target: Target;
@@ -70,11 +56,7 @@ describe('socket.io@4 (allowEIO3) <-> socket.io-client@2 through the proxy', () 
     proxy = await startProxy(target.url);
   });
 
-  after(async () => {
-    closeClients();
-    await proxy.close();
-    await target.close();
-  });
+  after(() => closeSuite(proxy, target));
 
   for (const mode of MODES) {
     describe(mode.name, () => {
@@ -82,15 +64,12 @@ describe('socket.io@4 (allowEIO3) <-> socket.io-client@2 through the proxy', () 
       let server: ServerSocket;
 
       before(async () => {
-        ({ client, server } = await pairV4(target.io.of('/'), proxy.url, {
+        ({ client, server } = await connectPair<ServerSocket>(target.io.of('/'), proxy.url, {
           ...mode.opts,
           query: { who: 'v2-client' },
           extraHeaders: { 'x-mixed': 'yes' },
         }));
-        if (mode.final === 'websocket') {
-          await waitFor(() => client.io.engine.transport.name === 'websocket', 5000, 'the client upgrade');
-          await waitFor(() => server.conn.transport.name === 'websocket', 3000, 'the target upgrade');
-        }
+        if (mode.final === 'websocket') await upgradedPairV2(client, server);
       });
       after(() => client.close());
 
@@ -163,7 +142,7 @@ describe('socket.io@4 (allowEIO3) <-> socket.io-client@2 through the proxy', () 
   }
 
   test('an accepted namespace: /admin#<engine id> on both sides', async () => {
-    const { client, server } = await pairV4(target.io.of('/admin'), `${proxy.url}/admin`, {
+    const { client, server } = await connectPair<ServerSocket>(target.io.of('/admin'), `${proxy.url}/admin`, {
       transports: ['websocket'],
       query: { token: 'good' },
     });

@@ -9,13 +9,15 @@ import type { V2ClientOptions, V2ClientSocket } from 'socket.io-client-v2';
 import type { V2ServerSocket } from 'socket.io-v2';
 import { startProxy, waitFor, type Proxy } from '../support/harness.js';
 import {
-  closeClients,
+  closeSuite,
   connectPair,
   describeEvents,
   emitWithAckV2,
   packetEvents,
   sessionEvents,
   startV2Target,
+  upgradedPairV2,
+  upgradedV2,
   type V2Target,
 } from '../support/v2-helpers.js';
 
@@ -26,14 +28,6 @@ const MODES: Array<{ name: string; transports: V2ClientOptions['transports']; fi
   { name: 'websocket only', transports: ['websocket'], final: 'websocket' },
   { name: 'polling upgraded to websocket', transports: ['polling', 'websocket'], final: 'websocket' },
 ];
-
-/** Resolves once the client's engine runs on WebSocket (immediately if it already does). */
-function upgradedV2(client: V2ClientSocket): Promise<void> {
-  if (client.io.engine.transport.name === 'websocket') return Promise.resolve();
-  return waitFor(() => client.io.engine.transport.name === 'websocket', 5000, 'the client upgrade').then(
-    () => undefined,
-  );
-}
 
 describe('Engine.IO v3 transports through the proxy (socket.io@2 <-> socket.io-client@2)', () => {
   let target: V2Target;
@@ -49,11 +43,7 @@ describe('Engine.IO v3 transports through the proxy (socket.io@2 <-> socket.io-c
     proxy = await startProxy(target.url);
   });
 
-  after(async () => {
-    closeClients();
-    await proxy.close();
-    await target.close();
-  });
+  after(() => closeSuite(proxy, target));
 
   for (const mode of MODES) {
     describe(mode.name, () => {
@@ -66,10 +56,7 @@ describe('Engine.IO v3 transports through the proxy (socket.io@2 <-> socket.io-c
           query: { token: `q-${mode.final}`, 'with space': 'a b&c' },
           extraHeaders: { 'x-v2-test': `hdr-${mode.name}` },
         }));
-        if (mode.final === 'websocket') {
-          await upgradedV2(client);
-          await waitFor(() => server.conn.transport.name === 'websocket', 3000, 'the target to upgrade');
-        }
+        if (mode.final === 'websocket') await upgradedPairV2(client, server);
       });
 
       after(() => client.close());

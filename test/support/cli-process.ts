@@ -11,6 +11,11 @@ export interface CliRun {
   exited: Promise<number | null>;
 }
 
+/** The flags of a run against `target`, proxy and dashboard on free ports, then `extra`. */
+export function cliArgs(target: string, ...extra: string[]): string[] {
+  return ['--target', target, '--port', '0', '--ui-port', '0', ...extra];
+}
+
 /** `command` defaults to the TypeScript entry point run through tsx. */
 export function runCli(
   args: string[],

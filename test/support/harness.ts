@@ -20,19 +20,30 @@ export interface Target {
 export async function startTarget(opts: Partial<ServerOptions> = {}, port = 0): Promise<Target> {
   const http = createServer();
   const io = new Server(http, opts);
+  return { io, http, ...(await listenLoopback(http, port)), close: () => closeIoServer(io, http) };
+}
+
+/** Listens on 127.0.0.1 (`port` 0: a free one); resolves with the port it got and the server's URL. */
+export async function listenLoopback(http: HttpServer, port = 0): Promise<{ port: number; url: string }> {
   await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
   const actual = (http.address() as AddressInfo).port;
-  return {
-    io,
-    http,
-    port: actual,
-    url: `http://127.0.0.1:${actual}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        io.close(() => resolve());
-        http.closeAllConnections();
-      }),
-  };
+  return { port: actual, url: `http://127.0.0.1:${actual}` };
+}
+
+/**
+ * Closes a socket.io server, v4 or v2: it closes its clients, its engine and the HTTP server, whose
+ * callback is awaited; open keep-alive connections are cut so that the close does not wait on them.
+ */
+export function closeIoServer(io: { close(fn: () => void): unknown }, http: HttpServer): Promise<void> {
+  return new Promise<void>((resolve) => {
+    io.close(() => resolve());
+    http.closeAllConnections();
+  });
+}
+
+/** Every socket of `io` answers `echo` with its argument: the round trip most tests make. */
+export function serveEcho(io: Server): void {
+  io.on('connection', (s) => s.on('echo', (v: unknown, ack: (v: unknown) => void) => ack(v)));
 }
 
 export interface Proxy {

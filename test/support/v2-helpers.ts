@@ -9,11 +9,10 @@ import {
   type IncomingMessage,
   type Server as HttpServer,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import SocketIOv2, { type V2Server, type V2ServerOptions, type V2ServerSocket } from 'socket.io-v2';
 import ioV2, { type V2ClientOptions, type V2ClientSocket } from 'socket.io-client-v2';
 import type { PacketEvent, ProxyEvent, SessionEvent } from '../../shared/events.js';
-import { once } from './harness.js';
+import { closeIoServer, listenLoopback, once, waitFor, type Proxy } from './harness.js';
 
 export interface V2Target {
   io: V2Server;
@@ -34,21 +33,7 @@ export async function startV2Target(opts: V2ServerOptions = {}, port = 0): Promi
   http.on('request', (req: IncomingMessage) =>
     requests.push({ method: req.method ?? '', url: req.url ?? '', contentType: req.headers['content-type'] }),
   );
-  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
-  const actual = (http.address() as AddressInfo).port;
-  return {
-    io,
-    http,
-    port: actual,
-    url: `http://127.0.0.1:${actual}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        // socket.io@2 closes its clients, its engine and the HTTP server (whose callback we await).
-        io.close(() => resolve());
-        http.closeAllConnections();
-      }),
-  };
+  return { io, http, ...(await listenLoopback(http, port)), requests, close: () => closeIoServer(io, http) };
 }
 
 /** Every client made through `clientV2` is closed by `closeClients`, whatever a test did. */
@@ -66,19 +51,46 @@ export function closeClients(): void {
   openClients.clear();
 }
 
-/** Connects a client@2 and resolves with it and the server-side socket of the same connection. */
-export async function connectPair(
-  nsp: { once(event: 'connection', fn: (socket: V2ServerSocket) => void): unknown },
+/** A suite's `after`: every client@2 first, then the proxy, then the target (v2, or v4 when mixed). */
+export async function closeSuite(proxy: Proxy, target: { close(): Promise<void> }): Promise<void> {
+  closeClients();
+  await proxy.close();
+  await target.close();
+}
+
+/**
+ * Connects a client@2 and resolves with it and the server-side socket of the same connection: a
+ * socket.io@2 one by default, or a socket.io@4 one (`S`) for a server with `allowEIO3`.
+ */
+export async function connectPair<S = V2ServerSocket>(
+  nsp: { once(event: 'connection', fn: (socket: S) => void): unknown },
   url: string,
   opts: V2ClientOptions = {},
-): Promise<{ client: V2ClientSocket; server: V2ServerSocket }> {
-  const serverSide = new Promise<V2ServerSocket>((resolve) => nsp.once('connection', resolve));
+): Promise<{ client: V2ClientSocket; server: S }> {
+  const serverSide = new Promise<S>((resolve) => nsp.once('connection', resolve));
   const client = clientV2(url, opts);
   const [server] = await Promise.all([
     withTimeout(serverSide, 5000, 'server-side connection'),
     once(client, 'connect'),
   ]);
   return { client, server };
+}
+
+/** Resolves once the client's engine runs on WebSocket (immediately if it already does). */
+export function upgradedV2(client: V2ClientSocket): Promise<void> {
+  if (client.io.engine.transport.name === 'websocket') return Promise.resolve();
+  return waitFor(() => client.io.engine.transport.name === 'websocket', 5000, 'the client upgrade').then(
+    () => undefined,
+  );
+}
+
+/** Resolves once the upgrade is done on both ends: the client's engine and the target's socket. */
+export async function upgradedPairV2(
+  client: V2ClientSocket,
+  server: { readonly conn: { readonly transport: { readonly name: string } } },
+): Promise<void> {
+  await upgradedV2(client);
+  await waitFor(() => server.conn.transport.name === 'websocket', 3000, 'the target to upgrade');
 }
 
 /** Emits with an ack callback and resolves with the ack's arguments. */

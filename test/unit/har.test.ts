@@ -17,6 +17,7 @@ import type {
   UpgradeEvent,
 } from '../../shared/events.js';
 import { eventsToHar, harToEvents, type Har, type HarEntry } from '../../shared/har.js';
+import { plain } from '../support/plain.js';
 
 const T0 = Date.parse('2024-05-01T10:00:00.000Z');
 const SID = 'AAAAsid1xyz';
@@ -284,15 +285,6 @@ function build(): ProxyEvent[] {
     }),
   );
   return out;
-}
-
-/** Binary values of any kind as base64, so live Buffers and imported Uint8Arrays compare equal. */
-function plain(value: unknown): unknown {
-  if (value instanceof Uint8Array) return { binary: Buffer.from(value).toString('base64') };
-  if (Array.isArray(value)) return value.map(plain);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
-  return value;
 }
 
 /** What a round trip must keep of each packet. */

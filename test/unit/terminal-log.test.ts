@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, test } from 'node:test';
-import type { ProxyEvent, UnstampedEvent } from '../../shared/events.js';
+import type { PacketEvent, ProxyEvent, UnstampedEvent } from '../../shared/events.js';
 import { jsonLine, prettyLine, TerminalLog, type LogOutput } from '../../proxy/observe/terminal-log.js';
 
 const TS = new Date(2024, 4, 1, 12, 0, 1, 234).getTime();
@@ -13,15 +13,23 @@ let seq = 0;
 const ev = (e: UnstampedEvent): ProxyEvent => ({ ...e, seq: ++seq, ts: TS }) as ProxyEvent;
 const plain = (e: ProxyEvent) => prettyLine(e, { color: false, argsWidth: 200 });
 
+type PacketFields = Omit<PacketEvent, 'type' | 'seq' | 'ts'>;
+/** A packet event of session 3fA9xyz: a client message over WebSocket unless `p` says otherwise. */
+const packet = (p: Partial<PacketFields> & Pick<PacketFields, 'size'>) =>
+  ev({
+    type: 'packet',
+    sessionId: '3fA9xyz',
+    direction: 'c2s',
+    transport: 'websocket',
+    engine: 'message',
+    ...p,
+  });
+
 describe('pretty lines', () => {
   test('an EVENT with an ack id', () => {
     const line = plain(
-      ev({
-        type: 'packet',
-        sessionId: '3fA9xyz',
+      packet({
         direction: 's2c',
-        transport: 'websocket',
-        engine: 'message',
         size: 45,
         data: '23["chat message","hi"]',
         sio: { type: 'EVENT', nsp: '/', id: 3, event: 'chat message', args: ['chat message', 'hi'] },
@@ -33,12 +41,8 @@ describe('pretty lines', () => {
   test('a CONNECT to a namespace, connect, disconnect, ack', () => {
     assert.equal(
       plain(
-        ev({
-          type: 'packet',
-          sessionId: '3fA9xyz',
-          direction: 'c2s',
+        packet({
           transport: 'polling',
-          engine: 'message',
           size: 24,
           data: '0/admin,{"token":"x"}',
           sio: { type: 'CONNECT', nsp: '/admin', args: { token: 'x' } },
@@ -85,26 +89,12 @@ describe('pretty lines', () => {
 
   test('heartbeats compact; binary args by size; a pending binary header', () => {
     assert.equal(
-      plain(
-        ev({
-          type: 'packet',
-          sessionId: '3fA9xyz',
-          direction: 's2c',
-          transport: 'websocket',
-          engine: 'ping',
-          size: 1,
-        }),
-      ),
+      plain(packet({ direction: 's2c', engine: 'ping', size: 1 })),
       '12:00:01.234 s2c 3fA9… 2 ping',
     );
     assert.equal(
       plain(
-        ev({
-          type: 'packet',
-          sessionId: '3fA9xyz',
-          direction: 'c2s',
-          transport: 'websocket',
-          engine: 'message',
+        packet({
           size: 3,
           data: '<3 bytes>',
           binary: 'AQID',
@@ -120,29 +110,14 @@ describe('pretty lines', () => {
       '12:00:01.234 c2s 3fA9… 45 file [<3 bytes>] (3 B)',
     );
     assert.equal(
-      plain(
-        ev({
-          type: 'packet',
-          sessionId: '3fA9xyz',
-          direction: 'c2s',
-          transport: 'websocket',
-          engine: 'message',
-          size: 40,
-          data: '51-["file",{"_placeholder":true,"num":0}]',
-        }),
-      ),
+      plain(packet({ size: 40, data: '51-["file",{"_placeholder":true,"num":0}]' })),
       '12:00:01.234 c2s 3fA9… 4 51-["file",{"_placeholder":true,"num":0}] pending (40 B)',
     );
   });
 
   test('what a peer sends cannot drive the terminal: control characters are escaped', () => {
     const line = plain(
-      ev({
-        type: 'packet',
-        sessionId: '3fA9xyz',
-        direction: 'c2s',
-        transport: 'websocket',
-        engine: 'message',
+      packet({
         size: 10,
         data: 'x',
         sio: { type: 'EVENT', nsp: '/\x1b[2J', event: 'a\x1b]0;pwned\x07\n', args: ['a', 'b\x9bc'] },
@@ -165,12 +140,8 @@ describe('pretty lines', () => {
 describe('json lines', () => {
   test('one line, binary as base64', () => {
     const line = jsonLine(
-      ev({
-        type: 'packet',
+      packet({
         sessionId: 's',
-        direction: 'c2s',
-        transport: 'websocket',
-        engine: 'message',
         size: 3,
         sio: { type: 'BINARY_EVENT', nsp: '/', event: 'f', args: ['f', Buffer.from([1, 2, 3])] },
       }),
@@ -206,15 +177,7 @@ class SlowOutput extends EventEmitter implements LogOutput {
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('the bounded queue', () => {
-  const pingEvent = () =>
-    ev({
-      type: 'packet',
-      sessionId: 'abcdef',
-      direction: 's2c',
-      transport: 'websocket',
-      engine: 'ping',
-      size: 1,
-    });
+  const pingEvent = () => packet({ sessionId: 'abcdef', direction: 's2c', engine: 'ping', size: 1 });
 
   test('the observer only enqueues; lines are written later', async () => {
     const out = new SlowOutput(100);

@@ -1,0 +1,407 @@
+/**
+ * HAR import (`harToEvents`): the Engine.IO entries of a HAR (ours, or Chrome DevTools' "Save all as
+ * HAR with content") back into `session`, `http`, `packet` and `upgrade` events. See ../har.ts.
+ */
+import { parseOpen, type EioVersion } from '../engineio.js';
+import type { Direction, HttpEvent, ProxyEvent, SessionEvent, SioInfo, TransportName } from '../events.js';
+import { SioDecoder, sioProtocolFor } from '../socketio.js';
+import { decodeBody, decodeWsMessage, type RawPacket } from './codec.js';
+import type { Har, HarContent, HarEntry } from './types.js';
+import { bytesToBase64, entryStart, fromNameValues, isBinaryMime, latin1ToBytes } from './util.js';
+
+interface Item {
+  ts: number;
+  entry: number;
+  sub: number;
+  sid: string | undefined;
+  eio: EioVersion;
+  source: HarEntry;
+  kind: 'packet' | 'http' | 'error';
+  direction?: Direction;
+  transport?: TransportName;
+  packet?: RawPacket;
+  http?: Omit<HttpEvent, 'seq' | 'ts'>;
+  message?: string;
+  received?: string;
+}
+
+interface SessionState {
+  eio: EioVersion;
+  announced: boolean;
+  mode: 'unknown' | 'socket.io' | 'raw';
+  decoders: Record<Direction, SioDecoder>;
+  upgrading: boolean;
+}
+
+type Unstamped<E> = E extends ProxyEvent ? Omit<E, 'seq' | 'ts'> : never;
+
+/**
+ * The events a HAR file describes: its Engine.IO entries (URL with `EIO=`) as `session`, `http`,
+ * `packet` and `upgrade` events, in time order, `seq` from 1, each with `importedFrom: 'har'`. Other entries
+ * (pages, scripts) are ignored. A session appears when its open packet does; a capture that starts
+ * mid-session gives packets without a `session` event, since the open values cannot be known.
+ */
+export function harToEvents(har: Har): ProxyEvent[] {
+  const items: Item[] = [];
+  const entries = Array.isArray(har?.log?.entries) ? har.log.entries : [];
+  entries.forEach((entry, index) => {
+    try {
+      items.push(...entryItems(entry, index));
+    } catch (err) {
+      items.push({
+        ts: entryStart(entry),
+        entry: index,
+        sub: 0,
+        sid: undefined,
+        eio: 4,
+        source: entry,
+        kind: 'error',
+        message: `HAR entry ${index} could not be read: ${(err as Error).message}`,
+      });
+    }
+  });
+  items.sort((a, b) => a.ts - b.ts || a.entry - b.entry || a.sub - b.sub);
+
+  const out: ProxyEvent[] = [];
+  const push = (ts: number, event: Unstamped<ProxyEvent>) =>
+    out.push({ ...event, seq: out.length + 1, ts, importedFrom: 'har' } as ProxyEvent);
+  const sessions = new Map<string, SessionState>();
+  const stateOf = (sid: string, eio: EioVersion): SessionState => {
+    let s = sessions.get(sid);
+    if (!s) {
+      const protocol = sioProtocolFor(eio);
+      s = {
+        eio,
+        announced: false,
+        mode: 'unknown',
+        decoders: { c2s: new SioDecoder(protocol), s2c: new SioDecoder(protocol) },
+        upgrading: false,
+      };
+      sessions.set(sid, s);
+    }
+    return s;
+  };
+
+  for (const item of items) {
+    if (item.kind === 'error') {
+      push(item.ts, {
+        type: 'error',
+        ...(item.sid ? { sessionId: item.sid } : {}),
+        message: item.message ?? 'HAR entry error',
+        ...(item.received !== undefined ? { received: item.received } : {}),
+      });
+      continue;
+    }
+    if (item.kind === 'http') {
+      if (item.http) push(item.ts, item.http);
+      continue;
+    }
+    const packet = item.packet;
+    const sid = item.sid;
+    const direction = item.direction ?? 's2c';
+    const transport = item.transport ?? 'polling';
+    if (!packet || !sid) continue;
+    const state = stateOf(sid, item.eio);
+    if (!state.announced && packet.type === 'open' && direction === 's2c') {
+      const session = sessionOf(item, sid, packet);
+      if (session) {
+        state.announced = true;
+        push(item.ts, session);
+      }
+    }
+    if (transport === 'websocket' && direction === 'c2s') {
+      if (packet.type === 'ping' && packet.data === 'probe') {
+        state.upgrading = true;
+        push(item.ts, { type: 'upgrade', sessionId: sid, leg: 'client', stage: 'probe' });
+      } else if (packet.type === 'upgrade' && state.upgrading) {
+        state.upgrading = false;
+        push(item.ts, { type: 'upgrade', sessionId: sid, leg: 'client', stage: 'success' });
+        push(item.ts, { type: 'upgrade', sessionId: sid, leg: 'server', stage: 'success' });
+      }
+    }
+    const sio =
+      packet.type === 'message'
+        ? decodeMessage(state, direction, packet, (m) =>
+            push(item.ts, {
+              type: 'error',
+              sessionId: sid,
+              message: m,
+              received:
+                typeof packet.data === 'string'
+                  ? packet.data.slice(0, 200)
+                  : `<${packet.data?.length ?? 0} bytes>`,
+            }),
+          )
+        : undefined;
+    push(item.ts, {
+      type: 'packet',
+      sessionId: sid,
+      direction,
+      transport,
+      engine: packet.type,
+      size: packet.wireSize,
+      ...(sio === 'raw' ? { raw: true } : sio ? { sio } : {}),
+      ...dataFields(packet.data),
+    });
+  }
+  return out;
+}
+
+/** As the proxy's session does: a session's first message decides whether it speaks Socket.IO. */
+function decodeMessage(
+  state: SessionState,
+  direction: Direction,
+  packet: RawPacket,
+  error: (message: string) => void,
+): SioInfo | 'raw' | undefined {
+  if (state.mode === 'raw' || packet.data === undefined) return 'raw';
+  const result = state.decoders[direction].add(packet.data);
+  if (result.kind === 'invalid') {
+    if (state.mode === 'unknown') {
+      state.mode = 'raw';
+      return 'raw';
+    }
+    error(`invalid Socket.IO packet (${result.reason}): the peer will reject it`);
+    return 'raw';
+  }
+  state.mode = 'socket.io';
+  if (result.kind === 'pending') return undefined;
+  const p = result.packet;
+  return {
+    type: p.type,
+    nsp: p.nsp,
+    ...(p.id !== undefined ? { id: p.id } : {}),
+    ...(p.event !== undefined ? { event: p.event } : {}),
+    ...(p.data !== undefined ? { args: p.data } : p.query !== undefined ? { args: p.query } : {}),
+    ...(p.attachments ? { attachments: p.attachments } : {}),
+  };
+}
+
+function dataFields(data: string | Uint8Array | undefined): { data?: string; binary?: string } {
+  if (data === undefined) return {};
+  if (typeof data === 'string') return { data };
+  return { data: `<${data.length} bytes>`, binary: bytesToBase64(data) };
+}
+
+/** The session event: ours when the entry carries it, else built from the handshake entry. */
+function sessionOf(item: Item, sid: string, open: RawPacket): Unstamped<SessionEvent> | undefined {
+  const saved = item.source._sioProxy?.session;
+  if (saved && saved.sessionId === sid) {
+    const { ts: _ts, importedFrom: _imported, ...rest } = saved;
+    return { type: 'session', ...rest };
+  }
+  const values = parseOpen(typeof open.data === 'string' ? open.data : undefined);
+  if (!values) return undefined;
+  const url = new URL(item.source.request.url);
+  const headers = fromNameValues(item.source.request.headers ?? []);
+  const issued = entryStart(item.source);
+  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
+  return {
+    type: 'session',
+    sessionId: sid,
+    // Which sessions are one client's reconnects is not in a HAR: each session is its own client.
+    clientKey: sid,
+    eio: item.eio,
+    transport: item.transport ?? 'polling',
+    // What the client talked to (the proxy, or the app itself for a browser's HAR).
+    target: `${secure ? 'https' : 'http'}://${url.host}`,
+    handshake: {
+      headers,
+      query: Object.fromEntries(url.searchParams.entries()),
+      url: url.pathname + url.search,
+      // The client's own address is not in a HAR.
+      address: '',
+      xdomain: headers.origin !== undefined,
+      secure,
+      issued,
+      time: new Date(issued).toString(),
+    },
+    open: {
+      pingInterval: values.pingInterval,
+      pingTimeout: values.pingTimeout,
+      upgrades: values.upgrades,
+      ...(values.maxPayload !== undefined ? { maxPayload: values.maxPayload } : {}),
+    },
+    hiddenUpgrades: [],
+  };
+}
+
+function entryItems(entry: HarEntry, index: number): Item[] {
+  const rawUrl = entry?.request?.url;
+  if (typeof rawUrl !== 'string') return [];
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    return [];
+  }
+  const eioParam = url.searchParams.get('EIO');
+  if (eioParam === null) return [];
+  const start = entryStart(entry);
+  const base = { entry: index, source: entry };
+  if (eioParam !== '3' && eioParam !== '4') {
+    return [
+      {
+        ...base,
+        ts: start,
+        sub: 0,
+        sid: url.searchParams.get('sid') ?? undefined,
+        eio: 4,
+        kind: 'error',
+        message: `unsupported Engine.IO version EIO=${eioParam} (${rawUrl})`,
+      },
+    ];
+  }
+  const eio: EioVersion = eioParam === '3' ? 3 : 4;
+  const isWs =
+    entry._resourceType === 'websocket' ||
+    url.protocol === 'ws:' ||
+    url.protocol === 'wss:' ||
+    url.searchParams.get('transport') === 'websocket';
+  const transport: TransportName = isWs ? 'websocket' : 'polling';
+  const status = Number(entry.response?.status ?? 0);
+  const end = start + Math.max(0, Number(entry.time) || 0);
+  const ext = entry._sioProxy;
+
+  // Packets with their time and direction; the sid comes from the URL or the open packet.
+  const packets: { ts: number; direction: Direction; packet: RawPacket }[] = [];
+  const errors: { ts: number; message: string; received?: string }[] = [];
+  if (isWs) {
+    for (const m of entry._webSocketMessages ?? []) {
+      if (m.opcode !== 1 && m.opcode !== 2) continue;
+      const ts = typeof m.time === 'number' && Number.isFinite(m.time) ? m.time * 1000 : start;
+      const direction: Direction = m.type === 'send' ? 'c2s' : 's2c';
+      try {
+        packets.push({ ts, direction, packet: decodeWsMessage(m, eio) });
+      } catch (err) {
+        errors.push({
+          ts,
+          message: `undecodable WebSocket frame: ${(err as Error).message}`,
+          received: String(m.data ?? '').slice(0, 200),
+        });
+      }
+    }
+  } else if (status === 200) {
+    const jsonp = url.searchParams.has('j');
+    const method = String(entry.request.method ?? 'GET').toUpperCase();
+    if (method === 'POST' && entry.request.postData?.text !== undefined) {
+      const ts = ext?.requestPacketsAt ?? start;
+      const body = entry.request.postData.text;
+      const binary = isBinaryMime(entry.request.postData.mimeType);
+      pushPayload(packets, errors, ts, 'c2s', body, eio, binary, jsonp);
+    } else if (method === 'GET') {
+      const body = contentText(entry.response.content);
+      if (body !== undefined) {
+        const ts = ext?.responsePacketsAt ?? end;
+        const binary = isBinaryMime(entry.response.content?.mimeType);
+        pushPayload(packets, errors, ts, 's2c', body, eio, binary, jsonp);
+      }
+    }
+  }
+
+  let sid = url.searchParams.get('sid') ?? ext?.sessionId ?? undefined;
+  if (!sid) {
+    const open = packets.find((p) => p.direction === 's2c' && p.packet.type === 'open');
+    sid = parseOpen(typeof open?.packet.data === 'string' ? open.packet.data : undefined)?.sid;
+  }
+
+  const items: Item[] = [];
+  let sub = 0;
+  if (!sid && packets.length > 0) {
+    errors.push({
+      ts: packets[0]?.ts ?? start,
+      message: `HAR entry ${index}: ${packets.length} packet(s) of no known session (no sid in the URL, no open packet)`,
+    });
+  }
+  for (const e of errors)
+    items.push({
+      ...base,
+      ts: e.ts,
+      sub: sub++,
+      sid,
+      eio,
+      kind: 'error',
+      message: e.message,
+      received: e.received,
+    });
+  for (const p of packets) {
+    items.push({
+      ...base,
+      ts: p.ts,
+      sub: sub++,
+      sid,
+      eio,
+      kind: 'packet',
+      direction: p.direction,
+      transport,
+      packet: p.packet,
+    });
+  }
+  // The proxy reports an exchange when it is complete: after its packets, for polling. A WebSocket
+  // handshake completes before its frames flow.
+  const lastPacket = packets.reduce((t, p) => Math.max(t, p.ts), -Infinity);
+  const httpTs = isWs ? Math.min(end, packets[0]?.ts ?? end) : Math.max(end, lastPacket);
+  items.push({
+    ...base,
+    ts: httpTs,
+    sub: isWs ? -1 : sub,
+    sid,
+    eio,
+    kind: 'http',
+    http: httpEventOf(entry, url, sid, start),
+  });
+  return items;
+}
+
+function httpEventOf(
+  entry: HarEntry,
+  url: URL,
+  sid: string | undefined,
+  start: number,
+): Omit<HttpEvent, 'seq' | 'ts'> {
+  const requestBody = entry.request.postData?.text;
+  const responseBody = contentText(entry.response?.content);
+  return {
+    type: 'http',
+    ...(sid ? { sessionId: sid } : {}),
+    method: String(entry.request.method ?? 'GET'),
+    url: url.pathname + url.search,
+    status: Number(entry.response?.status ?? 0),
+    requestHeaders: fromNameValues(entry.request.headers ?? []),
+    responseHeaders: fromNameValues(entry.response?.headers ?? []),
+    ...(requestBody ? { requestBody } : {}),
+    ...(responseBody ? { responseBody } : {}),
+    startedAt: start,
+    duration: Math.max(0, Number(entry.time) || 0),
+  };
+}
+
+/** The body as the proxy's `http` events hold it: text, or latin1 (one char a byte) for binary. */
+function contentText(content: HarContent | undefined): string | undefined {
+  if (!content || typeof content.text !== 'string') return undefined;
+  if (content.encoding !== 'base64') return content.text;
+  const latin1 = atob(content.text);
+  if (isBinaryMime(content.mimeType)) return latin1;
+  return new TextDecoder().decode(latin1ToBytes(latin1));
+}
+
+function pushPayload(
+  packets: { ts: number; direction: Direction; packet: RawPacket }[],
+  errors: { ts: number; message: string; received?: string }[],
+  ts: number,
+  direction: Direction,
+  body: string,
+  eio: EioVersion,
+  binary: boolean,
+  jsonp: boolean,
+): void {
+  try {
+    for (const packet of decodeBody(body, eio, binary, jsonp)) packets.push({ ts, direction, packet });
+  } catch (err) {
+    errors.push({
+      ts,
+      message: `undecodable polling payload: ${(err as Error).message}`,
+      received: body.slice(0, 200),
+    });
+  }
+}
