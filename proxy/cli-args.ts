@@ -129,12 +129,22 @@ function parsePath(raw: string): string {
   return raw;
 }
 
-/** `--admin-ui` may stand alone (then it means the target): give it an empty value for parseArgs. */
+/**
+ * Two flags parseArgs cannot read as written: `--admin-ui` may stand alone (then it means the
+ * target), and a `--filter` term may start with `-` (a negation, `--filter -engine:ping`).
+ */
 function withOptionalValues(argv: string[]): string[] {
-  return argv.flatMap((arg, i) => {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
     const next = argv[i + 1];
-    return arg === '--admin-ui' && (next === undefined || next.startsWith('--')) ? ['--admin-ui='] : [arg];
-  });
+    if (arg === '--admin-ui' && (next === undefined || next.startsWith('--'))) out.push('--admin-ui=');
+    else if (arg === '--filter' && next?.startsWith('-') && !next.startsWith('--')) {
+      out.push(`--filter=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 function parseCount(raw: string | undefined, fallback: number, flag: string): number {
