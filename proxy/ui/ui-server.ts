@@ -1,7 +1,8 @@
 /**
  * The dashboard server: loopback by default, every route behind the token. Features plug in as
- * UiPlugins (the event stream, captures). Until the React panel lands it serves a minimal live
- * session list and `/api/sessions`, read from the proxy's table.
+ * UiPlugins (the event stream, captures). `/` is the panel (panel/dist, see panel-files.ts), whose
+ * static assets alone are served without the token; when the panel is not built, a page says how to
+ * build it above a minimal live session list read from `/api/sessions`.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,15 +12,24 @@ import type { UiPlugin } from './ui-plugin.js';
 import { writeRawResponse } from '../engine/errors.js';
 import type { Duplex } from 'node:stream';
 import { STATUS_PAGE } from './status-page.js';
+import { defaultPanelDir, notBuiltPage, PanelFiles } from './panel-files.js';
+
+export interface UiServerOptions {
+  /** The built panel's directory; default panel/dist of this package; `false`: none (the fallback page). */
+  panelDir?: string | false;
+}
 
 export class UiServer {
   private readonly server = http.createServer((req, res) => this.route(req, res));
   private readonly plugins: UiPlugin[] = [];
+  private readonly panel: PanelFiles;
 
   constructor(
     private readonly proxy: ProxyServer,
     readonly token: string,
+    opts: UiServerOptions = {},
   ) {
+    this.panel = new PanelFiles(opts.panelDir === false ? undefined : (opts.panelDir ?? defaultPanelDir()));
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
   }
 
@@ -54,6 +64,8 @@ export class UiServer {
   }
 
   private route(req: IncomingMessage, res: ServerResponse): void {
+    // The panel's scripts and styles: requested by the page without the token, and free of data.
+    if (this.panel.serveAsset(req, res)) return;
     if (!hasToken(req, this.token)) {
       res.writeHead(401, { 'Content-Type': 'text/plain' });
       return void res.end('sio-proxy: missing or wrong token (open the URL the proxy printed)\n');
@@ -62,10 +74,7 @@ export class UiServer {
     for (const p of this.plugins) if (p.http?.(req, res, url)) return;
     const path = url.pathname;
     if (path === '/api/sessions') return this.sessions(res);
-    if (path === '/') {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-      return void res.end(STATUS_PAGE);
-    }
+    if (path === '/') return this.panel.serveIndex(req, res, notBuiltPage(STATUS_PAGE));
     res.writeHead(404, { 'Content-Type': 'text/plain' });
     res.end('not found\n');
   }

@@ -1,0 +1,64 @@
+/** The panel's layout: toolbar and banners on top, sessions on the left, the selected tab. */
+import { Banner } from '../views/Banner.js';
+import { DropZone } from '../views/DropZone.js';
+import { PacketsView } from '../views/packets/PacketsView.js';
+import { ProblemsView } from '../views/ProblemsView.js';
+import { RoomsView } from '../views/RoomsView.js';
+import { SessionsSidebar } from '../views/sidebar/SessionsSidebar.js';
+import { SocketView } from '../views/socket/SocketView.js';
+import { StatsView } from '../views/StatsView.js';
+import { Toolbar } from '../views/Toolbar.js';
+import { usePanel, useUi } from './context.js';
+
+function NoSource() {
+  return (
+    <div className="start" data-testid="no-source">
+      <h2>sio-proxy</h2>
+      <p>
+        No live proxy here (the page URL has no <code>?token=</code>).
+      </p>
+      <p>
+        Open an NDJSON capture (<code>GET /api/capture</code>, <code>--record FILE</code>) or a HAR file with{' '}
+        <b>Open…</b>, or drop it anywhere on this page.
+      </p>
+    </div>
+  );
+}
+
+function Content() {
+  const tab = useUi((s) => s.tab);
+  switch (tab) {
+    case 'packets':
+      return <PacketsView />;
+    case 'socket':
+      return <SocketView />;
+    case 'rooms':
+      return <RoomsView />;
+    case 'problems':
+      return <ProblemsView />;
+    case 'stats':
+      return <StatsView />;
+  }
+}
+
+export function App() {
+  const none = usePanel((s) => s.source.kind === 'none');
+  const sidebarOpen = useUi((s) => s.sidebarOpen);
+  return (
+    <div className="app">
+      <Toolbar />
+      <Banner />
+      {none ? (
+        <NoSource />
+      ) : (
+        <div className={`main${sidebarOpen ? '' : ' no-sidebar'}`}>
+          {sidebarOpen && <SessionsSidebar />}
+          <div className="content">
+            <Content />
+          </div>
+        </div>
+      )}
+      <DropZone />
+    </div>
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * The panel's actions that span the stores and the source: which source feeds the panel (the live
+ * proxy, a file, the DevTools tab's), the filtered packet list the views share, "jump to packet N"
+ * from anywhere, and the export of the filtered packets. No React here.
+ */
+import type { ProxyEvent } from '../../../shared/events.js';
+import { attachSource } from '../source/adapter.js';
+import type { EventSource, FullPayload } from '../source/event-source.js';
+import { FileSource } from '../source/file-source.js';
+import { compileFilter, EMPTY_FILTER, type CompiledFilter, type PacketFilter } from '../store/filter.js';
+import { FilteredPackets } from '../store/filtered-view.js';
+import type { PanelStore } from '../store/panel-store.js';
+import { jumpIndex } from '../store/selectors.js';
+import type { UiStore } from '../store/ui-store.js';
+
+export class PanelController {
+  readonly filtered = new FilteredPackets();
+  /** Bumped whenever `filtered` changes. */
+  filteredRev = 0;
+  private compiledFor: PacketFilter | undefined;
+  private compiled: CompiledFilter = compileFilter(EMPTY_FILTER);
+  private source: EventSource | undefined;
+  private detach: (() => void) | undefined;
+
+  constructor(
+    readonly panel: PanelStore,
+    readonly ui: UiStore,
+    /** The source to return to after a file was opened (the live proxy), if there is one. */
+    private readonly home?: EventSource,
+  ) {}
+
+  get hasHome(): boolean {
+    return this.home !== undefined;
+  }
+
+  get current(): EventSource | undefined {
+    return this.source;
+  }
+
+  use(source: EventSource): void {
+    this.detach?.();
+    this.source = source;
+    this.ui.getState().selectPacket(undefined);
+    this.ui.getState().selectSession(undefined);
+    this.detach = attachSource(source, this.panel);
+  }
+
+  goHome(): void {
+    if (this.home) this.use(this.home);
+  }
+
+  openFile(file: File): void {
+    this.use(new FileSource(file));
+  }
+
+  stop(): void {
+    this.detach?.();
+    this.detach = undefined;
+  }
+
+  fetchFull(seq: number): Promise<FullPayload> | undefined {
+    return this.source?.fetchFull?.(seq);
+  }
+
+  /** The compiled current filter (recompiled when the filter object changes). */
+  filter(): CompiledFilter {
+    const f = this.ui.getState().filter;
+    if (f !== this.compiledFor) {
+      this.compiledFor = f;
+      this.compiled = compileFilter(f);
+    }
+    return this.compiled;
+  }
+
+  /** Brings the filtered list up to date; returns its revision. Idempotent. */
+  refresh(): number {
+    if (this.filtered.update(this.panel.getState().model.packets, this.filter())) this.filteredRev++;
+    return this.filteredRev;
+  }
+
+  /**
+   * Shows packet `seq` (or, for a non-packet event such as an error, the packet just before it) in the
+   * packets tab. When the filter hides it, the filter is cleared first (keeping the session when the
+   * target is in it), so that a jump always lands.
+   */
+  jumpTo(seq: number, sessionId?: string): void {
+    const ui = this.ui.getState();
+    const packets = this.panel.getState().model.packets;
+    const target = packets.bySeq(seq);
+    ui.setTab('packets');
+    this.refresh();
+    const visible = target && this.filtered.at(this.filtered.indexOfSeq(seq))?.e.seq === seq;
+    if (!visible) {
+      const sid = target?.e.sessionId ?? sessionId ?? '';
+      ui.setFilter({
+        ...EMPTY_FILTER,
+        heartbeats: ui.filter.heartbeats || (target?.heartbeat ?? false),
+        sessionId: sid,
+      });
+      this.refresh();
+    }
+    const i = jumpIndex(this.filtered, seq);
+    const row = i === undefined ? undefined : this.filtered.at(i);
+    ui.selectPacket(row?.e.seq);
+  }
+
+  /**
+   * The filtered packets as NDJSON, preceded by the `session` events of their sessions so that the
+   * file opens in the panel with its sessions. Events as received (payloads as the stream cut them).
+   */
+  exportFiltered(): string {
+    this.refresh();
+    const { model } = this.panel.getState();
+    const sessions = new Set<string>();
+    const lines: ProxyEvent[] = [];
+    for (let i = 0; i < this.filtered.length; i++) {
+      const row = this.filtered.at(i);
+      if (!row) continue;
+      sessions.add(row.e.sessionId);
+      lines.push(row.e);
+    }
+    const heads: ProxyEvent[] = [];
+    for (const sid of sessions) {
+      const e = model.sessions.get(sid)?.sessionEvent;
+      if (e) heads.push(e);
+    }
+    return [...heads, ...lines]
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) => JSON.stringify(e))
+      .join('\n')
+      .concat(lines.length || heads.length ? '\n' : '');
+  }
+}

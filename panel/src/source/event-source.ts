@@ -1,0 +1,52 @@
+/**
+ * Where the panel's events come from. The panel only knows this interface: the proxy's live stream
+ * (proxy-source.ts), a file (file-source.ts), and later the DevTools tab's own source, which will
+ * implement it in the extension without the panel changing.
+ *
+ * Not the DOM's `EventSource` (server-sent events): a module-local name for the panel's seam.
+ */
+import type { ProxyEvent } from '../../../shared/events.js';
+
+export type SourceKind = 'live' | 'file' | 'devtools' | 'none';
+
+/** Which source the panel shows, in words for the toolbar. */
+export interface SourceInfo {
+  kind: SourceKind;
+  label: string;
+  detail?: string;
+}
+
+export type ConnectionState = 'connecting' | 'connected' | 'down';
+
+export interface SourceStatus {
+  state: ConnectionState;
+  /** When the current state began (epoch ms). */
+  since: number;
+  /** When a down source tries again (epoch ms). */
+  retryAt?: number;
+  message?: string;
+}
+
+/** The full values of an event whose stream JSON was cut (`truncated`), as GET /api/packets/<seq> has them. */
+export interface FullPayload {
+  args?: unknown;
+  data?: string;
+  binary?: string;
+  requestBody?: string;
+  responseBody?: string;
+  received?: string;
+}
+
+export interface EventSource {
+  readonly info: SourceInfo;
+  /**
+   * Starts delivering events: `onEvents` gets batches in `seq` order (a live source that reconnects
+   * may deliver events again: the store skips those), `onStatus` every change of the connection.
+   */
+  connect(onEvents: (batch: ProxyEvent[]) => void, onStatus: (status: SourceStatus) => void): void;
+  close(): void;
+  /** Fetches the full payload of a cut event, when this source can. */
+  fetchFull?(seq: number): Promise<FullPayload>;
+  /** Downloads the source offers (the proxy's own capture and HAR of its history). */
+  downloads?: { capture: string; har: string };
+}

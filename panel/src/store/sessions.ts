@@ -1,0 +1,314 @@
+/**
+ * Sessions by sid and clients by clientKey, reduced from events: handshake, transport and upgrade,
+ * namespaces with their socket ids and connect state, counters each way, the close with both
+ * vocabularies, the client's connection attempts, and each session's lifecycle timeline.
+ */
+import type {
+  AttemptEvent,
+  CloseEvent,
+  ConnectErrorEvent,
+  ConnectEvent,
+  DisconnectEvent,
+  PacketEvent,
+  ProxyEvent,
+  SessionEvent,
+  UpgradeEvent,
+} from '../../../shared/events.js';
+import type { ClientView, NamespaceView, SessionView } from './model.js';
+import { appendTimeline, foldQuiet } from './timeline.js';
+
+/** The client key of sessions whose handshake was not seen. */
+export const UNKNOWN_CLIENT = '?';
+/** Attempts kept per client: enough to see any reconnect loop. */
+export const MAX_ATTEMPTS = 100;
+
+export interface SessionsState {
+  sessions: Map<string, SessionView>;
+  clients: Map<string, ClientView>;
+}
+
+export function createSessionsState(): SessionsState {
+  return { sessions: new Map(), clients: new Map() };
+}
+
+export function reduceSessions(state: SessionsState, e: ProxyEvent): void {
+  switch (e.type) {
+    case 'session':
+      return onSession(state, e);
+    case 'packet':
+      return onPacket(state, e);
+    case 'upgrade':
+      return onUpgrade(state, e);
+    case 'drain':
+      return update(state, e.sessionId, e.ts, (s) => ({ timeline: foldQuiet(s.timeline, 'drain', e.ts) }));
+    case 'close':
+      return onClose(state, e);
+    case 'connect':
+      return onConnect(state, e);
+    case 'connect_error':
+      return onConnectError(state, e);
+    case 'disconnect':
+      return onDisconnect(state, e);
+    case 'attempt':
+      return onAttempt(state, e);
+    default:
+      return;
+  }
+}
+
+function emptySession(sid: string, clientKey: string, ts: number): SessionView {
+  return {
+    sid,
+    clientKey,
+    transport: 'polling',
+    firstTransport: 'polling',
+    hiddenUpgrades: [],
+    startedAt: ts,
+    lastAt: ts,
+    namespaces: {},
+    packets: { c2s: 0, s2c: 0 },
+    bytes: { c2s: 0, s2c: 0 },
+    heartbeats: 0,
+    raw: false,
+    timeline: [],
+  };
+}
+
+function touchClient(state: SessionsState, clientKey: string, ts: number, sid?: string): void {
+  const c = state.clients.get(clientKey);
+  if (!c) {
+    state.clients.set(clientKey, {
+      clientKey,
+      sessionIds: sid ? [sid] : [],
+      attempts: [],
+      firstAt: ts,
+      lastAt: ts,
+    });
+    return;
+  }
+  const add = sid !== undefined && !c.sessionIds.includes(sid);
+  state.clients.set(clientKey, {
+    ...c,
+    lastAt: Math.max(c.lastAt, ts),
+    ...(add ? { sessionIds: [...c.sessionIds, sid] } : {}),
+  });
+}
+
+/** Applies `change` to session `sid`, creating a stand-in when its handshake was never seen. */
+function update(
+  state: SessionsState,
+  sid: string,
+  ts: number,
+  change: (s: SessionView) => Partial<SessionView>,
+): void {
+  let s = state.sessions.get(sid);
+  if (!s) {
+    s = emptySession(sid, UNKNOWN_CLIENT, ts);
+    touchClient(state, UNKNOWN_CLIENT, ts, sid);
+  }
+  state.sessions.set(sid, { ...s, ...change(s), lastAt: Math.max(s.lastAt, ts) });
+}
+
+function onSession(state: SessionsState, e: SessionEvent): void {
+  const prior = state.sessions.get(e.sessionId);
+  if (prior && prior.clientKey !== e.clientKey) {
+    // Was a stand-in under the unknown client: move it to its real client.
+    const unknown = state.clients.get(prior.clientKey);
+    if (unknown) {
+      const rest = unknown.sessionIds.filter((id) => id !== e.sessionId);
+      if (rest.length === 0 && unknown.attempts.length === 0) state.clients.delete(prior.clientKey);
+      else state.clients.set(prior.clientKey, { ...unknown, sessionIds: rest });
+    }
+  }
+  const base = prior ?? emptySession(e.sessionId, e.clientKey, e.ts);
+  state.sessions.set(e.sessionId, {
+    ...base,
+    clientKey: e.clientKey,
+    eio: e.eio,
+    transport: e.transport,
+    firstTransport: e.transport,
+    handshake: e.handshake,
+    open: e.open,
+    hiddenUpgrades: e.hiddenUpgrades,
+    target: e.target,
+    sessionEvent: e,
+    startedAt: Math.min(base.startedAt, e.ts),
+    ...(e.importedFrom ? { importedFrom: e.importedFrom } : {}),
+    timeline: [{ kind: 'handshake', ts: e.ts, seq: e.seq, transport: e.transport }, ...base.timeline],
+  });
+  touchClient(state, e.clientKey, e.ts, e.sessionId);
+}
+
+function onPacket(state: SessionsState, e: PacketEvent): void {
+  update(state, e.sessionId, e.ts, (s) => {
+    const change: Partial<SessionView> = {
+      packets: { ...s.packets, [e.direction]: s.packets[e.direction] + 1 },
+      bytes: { ...s.bytes, [e.direction]: s.bytes[e.direction] + e.size },
+    };
+    if (e.raw && !s.raw) change.raw = true;
+    if ((e.engine === 'ping' || e.engine === 'pong') && e.data !== 'probe') {
+      change.heartbeats = s.heartbeats + 1;
+      change.timeline = foldQuiet(s.timeline, e.engine, e.ts);
+    }
+    // The client's CONNECT: the namespace is being joined, with the auth it sent.
+    if (e.direction === 'c2s' && e.sio?.type === 'CONNECT') {
+      const prior = s.namespaces[e.sio.nsp];
+      if (prior?.state !== 'connected') {
+        const ns: NamespaceView = {
+          nsp: e.sio.nsp,
+          state: 'connecting',
+          recovered: false,
+          ...(e.sio.args !== undefined ? { auth: e.sio.args } : {}),
+        };
+        change.namespaces = { ...s.namespaces, [e.sio.nsp]: ns };
+      }
+    }
+    return change;
+  });
+}
+
+function onUpgrade(state: SessionsState, e: UpgradeEvent): void {
+  update(state, e.sessionId, e.ts, (s) => ({
+    // The client leg decides the transport the client uses; the server leg is shown in the timeline.
+    ...(e.leg === 'client' || !s.upgrade || s.upgrade.leg === 'server'
+      ? { upgrade: { stage: e.stage, leg: e.leg, ts: e.ts, ...(e.reason ? { reason: e.reason } : {}) } }
+      : {}),
+    ...(e.stage === 'success' && e.leg === 'client' ? { transport: 'websocket' as const } : {}),
+    timeline: appendTimeline(s.timeline, {
+      kind: 'upgrade',
+      ts: e.ts,
+      seq: e.seq,
+      leg: e.leg,
+      stage: e.stage,
+      ...(e.reason ? { reason: e.reason } : {}),
+    }),
+  }));
+}
+
+function onClose(state: SessionsState, e: CloseEvent): void {
+  update(state, e.sessionId, e.ts, (s) => ({
+    ...(s.close
+      ? {}
+      : {
+          endedAt: e.ts,
+          close: {
+            ts: e.ts,
+            seq: e.seq,
+            first: e.first,
+            clientReason: e.clientReason,
+            serverReason: e.serverReason,
+            ...(e.description ? { description: e.description } : {}),
+          },
+        }),
+    timeline: appendTimeline(s.timeline, {
+      kind: 'close',
+      ts: e.ts,
+      seq: e.seq,
+      leg: e.leg,
+      first: e.first,
+      reason: e.reason,
+      clientReason: e.clientReason,
+      serverReason: e.serverReason,
+      ...(e.description ? { description: e.description } : {}),
+    }),
+  }));
+}
+
+function onConnect(state: SessionsState, e: ConnectEvent): void {
+  update(state, e.sessionId, e.ts, (s) => {
+    const prior = s.namespaces[e.nsp];
+    const ns: NamespaceView = {
+      nsp: e.nsp,
+      state: 'connected',
+      socketId: e.socketId,
+      recovered: e.recovered,
+      connectedAt: e.ts,
+      ...(e.pid !== undefined ? { pid: e.pid } : {}),
+      ...(e.auth !== undefined ? { auth: e.auth } : prior?.auth !== undefined ? { auth: prior.auth } : {}),
+    };
+    return {
+      namespaces: { ...s.namespaces, [e.nsp]: ns },
+      timeline: appendTimeline(s.timeline, {
+        kind: 'connect',
+        ts: e.ts,
+        seq: e.seq,
+        nsp: e.nsp,
+        socketId: e.socketId,
+        recovered: e.recovered,
+      }),
+    };
+  });
+}
+
+function onConnectError(state: SessionsState, e: ConnectErrorEvent): void {
+  update(state, e.sessionId, e.ts, (s) => {
+    const prior = s.namespaces[e.nsp];
+    const ns: NamespaceView = {
+      nsp: e.nsp,
+      recovered: false,
+      ...(prior?.auth !== undefined ? { auth: prior.auth } : {}),
+      state: 'refused',
+      error: { message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) },
+    };
+    return {
+      namespaces: { ...s.namespaces, [e.nsp]: ns },
+      timeline: appendTimeline(s.timeline, {
+        kind: 'connect_error',
+        ts: e.ts,
+        seq: e.seq,
+        nsp: e.nsp,
+        message: e.message,
+      }),
+    };
+  });
+}
+
+function onDisconnect(state: SessionsState, e: DisconnectEvent): void {
+  update(state, e.sessionId, e.ts, (s) => {
+    const info = {
+      ts: e.ts,
+      seq: e.seq,
+      clientReason: e.clientReason,
+      serverReason: e.serverReason,
+      leg: e.leg,
+      active: e.active,
+      description: e.description,
+    };
+    const prior = s.namespaces[e.nsp];
+    const ns: NamespaceView = {
+      nsp: e.nsp,
+      recovered: false,
+      ...prior,
+      ...(e.socketId ? { socketId: e.socketId } : {}),
+      state: 'disconnected',
+      disconnect: info,
+    };
+    return {
+      namespaces: { ...s.namespaces, [e.nsp]: ns },
+      timeline: appendTimeline(s.timeline, { kind: 'disconnect', nsp: e.nsp, ...info }),
+    };
+  });
+}
+
+function onAttempt(state: SessionsState, e: AttemptEvent): void {
+  touchClient(state, e.clientKey, e.ts, e.sessionId);
+  const c = state.clients.get(e.clientKey);
+  if (!c) return;
+  const attempts = [
+    ...c.attempts,
+    {
+      seq: e.seq,
+      ts: e.ts,
+      attempt: e.attempt,
+      delay: e.delay,
+      outcome: e.outcome,
+      ...(e.cause !== undefined ? { cause: e.cause } : {}),
+      ...(e.sessionId !== undefined ? { sessionId: e.sessionId } : {}),
+      ...(e.error !== undefined ? { error: e.error } : {}),
+    },
+  ];
+  state.clients.set(e.clientKey, {
+    ...c,
+    attempts: attempts.length > MAX_ATTEMPTS ? attempts.slice(-MAX_ATTEMPTS) : attempts,
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * What the user chose, apart from the data: the filter, the selected packet and session, the tab.
+ * Its own zustand store so that typing in the filter never touches the model, and vice versa.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { EMPTY_FILTER, type PacketFilter } from './filter.js';
+
+export type Tab = 'packets' | 'socket' | 'rooms' | 'problems' | 'stats';
+
+export interface SessionSelection {
+  sid: string;
+  /** The namespace for the socket view; undefined: the session's first. */
+  nsp?: string;
+}
+
+export interface UiState {
+  filter: PacketFilter;
+  /** Seq of the selected packet. */
+  selectedSeq?: number;
+  session?: SessionSelection;
+  tab: Tab;
+  /** Show every socket's own private room in the rooms view. */
+  showOwnRooms: boolean;
+  sidebarOpen: boolean;
+
+  setFilter(change: Partial<PacketFilter>): void;
+  resetFilter(): void;
+  selectPacket(seq: number | undefined): void;
+  /** Selects a session (and filters the packets to it); `undefined` clears both. */
+  selectSession(selection: SessionSelection | undefined): void;
+  setTab(tab: Tab): void;
+  setShowOwnRooms(show: boolean): void;
+  toggleSidebar(): void;
+}
+
+export type UiStore = StoreApi<UiState>;
+
+export function createUiStore(): UiStore {
+  return createStore<UiState>()((set) => ({
+    filter: EMPTY_FILTER,
+    tab: 'packets',
+    showOwnRooms: false,
+    sidebarOpen: true,
+    setFilter: (change) => set((s) => ({ filter: { ...s.filter, ...change } })),
+    resetFilter: () => set((s) => ({ filter: { ...EMPTY_FILTER, heartbeats: s.filter.heartbeats } })),
+    selectPacket: (seq) => set({ selectedSeq: seq }),
+    selectSession: (selection) =>
+      set((s) => ({
+        session: selection,
+        filter: { ...s.filter, sessionId: selection?.sid ?? '' },
+      })),
+    setTab: (tab) => set({ tab }),
+    setShowOwnRooms: (show) => set({ showOwnRooms: show }),
+    toggleSidebar: () => set((s) => ({ sidebarOpen: !s.sidebarOpen })),
+  }));
+}

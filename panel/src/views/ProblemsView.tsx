@@ -1,0 +1,79 @@
+/** Problems, the most recent first, each linked to the packets it concerns. */
+import { useController, usePanel } from '../app/context.js';
+import { formatTime, shortId } from '../lib/format.js';
+import type { ProblemKind } from '../store/model.js';
+import { problemList } from '../store/selectors.js';
+
+const KIND_LABEL: Record<ProblemKind, string> = {
+  error: 'proxy error',
+  connect_error: 'namespace refused',
+  'payload-too-large': 'payload too large',
+  'upgrade-failed': 'upgrade failed',
+  'reserved-event': 'reserved name',
+  'handled-twice': 'sent twice',
+  dropped: 'events dropped',
+};
+
+/** Links shown per problem: the first and the latest of its packets. */
+const LINKS = 4;
+
+export function ProblemsView() {
+  const controller = useController();
+  usePanel((s) => s.version);
+  const model = usePanel((s) => s.model);
+  const problems = problemList(model);
+  return (
+    <div className="problems-view">
+      <div className="viewbar">
+        <b>Problems</b> <span className="muted">{problems.length}</span>
+        {model.problems.total > problems.length && (
+          <span className="muted">({model.problems.total} occurrences)</span>
+        )}
+      </div>
+      {problems.length === 0 ? (
+        <div className="empty">No problems seen.</div>
+      ) : (
+        <ul className="problems" data-testid="problem-list">
+          {problems.map((p) => {
+            const seqs = p.seqs.length > LINKS ? [...p.seqs.slice(0, 2), ...p.seqs.slice(-2)] : p.seqs;
+            return (
+              <li
+                key={p.id}
+                className={`problem ${p.severity}`}
+                data-testid="problem-item"
+                data-kind={p.kind}
+              >
+                <span className={`p-icon ${p.severity}`} aria-label={p.severity}>
+                  !
+                </span>
+                <div className="p-body">
+                  <div>
+                    <span className="badge">{KIND_LABEL[p.kind]}</span> <b>{p.title}</b>
+                    {p.count > 1 && <span className="count"> ×{p.count}</span>}
+                  </div>
+                  {p.detail && <div className="muted">{p.detail}</div>}
+                  <div className="small muted">
+                    {formatTime(p.ts)}
+                    {p.count > 1 && <> … {formatTime(p.lastTs)}</>}
+                    {p.sessionId && <> · session {shortId(p.sessionId, 10)}</>}
+                    {seqs.length > 0 && ' · '}
+                    {seqs.map((seq) => (
+                      <button
+                        key={seq}
+                        className="link"
+                        onClick={() => controller.jumpTo(seq, p.sessionId)}
+                        data-testid="problem-jump"
+                      >
+                        #{seq}
+                      </button>
+                    ))}
+                  </div>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}
