@@ -302,8 +302,9 @@ ${report.absolute}
 
 ## Against the targets
 
-sio-proxy decodes every Engine.IO and Socket.IO packet it relays and publishes them on its bus, with
-1 or 5 observers that count events. Ratios are sio-proxy / pass-through (what observation costs)
+sio-proxy runs as the CLI runs it: it decodes every Engine.IO and Socket.IO packet it relays, the
+event stream serialises every event into its history, and 1 or 5 dashboards are connected to
+\`/api/events\` (from a process of their own). Ratios are sio-proxy / pass-through (what observation costs)
 and sio-proxy / direct (what the whole proxy costs, including the extra hop); only the first is judged.
 
 ${report.targets}
@@ -312,10 +313,12 @@ ${report.targets}
 
 ${report.notes.map((n) => `- ${n}`).join('\n')}
 
+Where the time goes and what it would take to meet the targets: [performance.md](performance.md).
+
 ## How measured
 
 - **Processes.** The reference socket.io@4 server runs in its own child process, each proxy in its own child process, and the measuring clients in the orchestrator (\`bench/run.ts\`). On 2 cores, a proxy sharing an event loop with the clients or the server would have CPU time charged to the wrong side and its I/O delayed by their work; one process each gives pass-through and sio-proxy the same topology (client -> proxy -> server), so their ratio isolates what decoding and observing cost. Direct has one process fewer, so the ratio to direct also includes the extra hop.
-- **Paths.** Pass-through is http-proxy with \`ws: true\` and nothing else. sio-proxy is \`ProxyServer\` from proxy/, which decodes every Engine.IO and Socket.IO packet, with 1 or 5 bus observers that count events.
+- **Paths.** Pass-through is http-proxy with \`ws: true\` and nothing else. sio-proxy is \`ProxyServer\` from proxy/ with the event stream and its WebSocket server (\`bench/proxy-child.ts\`), and 1 or 5 observers connected to \`/api/events\` that parse every message (\`bench/observers-child.ts\`, a separate process).
 - **Fairness under noise.** All proxies run for the whole run but only one path carries traffic at a time; ${rounds(cfg.rounds)}, so drifting background load spreads over all paths.
 - **Latency.** One client per path and transport, \`emitWithAck('echo')\` one at a time: ${cfg.latency.websocketSamples} samples over WebSocket and ${cfg.latency.pollingSamples} over polling, after ${cfg.latency.warmup} warm-up round trips; p50/p99 of the pooled samples. Polling clients are engine.io-client's Node XHR, which opens a TCP connection per request (as http-proxy does towards the target).
 - **Messages/s.** ${cfg.throughput.clients} WebSocket clients per path; small JSON events, fire-and-forget except one in ${MARK_EVERY}, which is acked so that a sender keeps at most ${MARK_EVERY * MAX_MARKS} messages in flight (without that, a sender that outpaces the path fills megabytes of loopback socket buffers, which then drain into the next measurement). Client -> server: all clients emit as fast as that allows and the server counts arrivals in a ${cfg.throughput.windowMs} ms window on its own clock, after ${cfg.throughput.warmMs} ms of warm-up. Server -> client: the server emits to the path's clients the same way and the clients count arrivals.
