@@ -13,7 +13,7 @@ const only = process.argv.slice(2); // e.g. `npm test -- unit integration`
 const SUITES = [
   { name: 'unit', dir: 'test/unit' },
   { name: 'integration', dir: 'test/integration' },
-  { name: 'e2e', dir: 'e2e', needsBrowser: true },
+  { name: 'e2e', dir: 'e2e', needsBrowser: true, needsPanel: true },
 ];
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -41,6 +41,34 @@ function ensureChromium() {
   return existsSync(CHROMIUM)
     ? undefined
     : `installing chromium failed (see /tmp/sio-proxy-apt.log): run \`${cmd}\``;
+}
+
+/** Newest modification time of the files under `path` (or of `path` itself), 0 when missing. */
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return readdirSync(path, { recursive: true })
+    .map((f) => join(path, String(f)))
+    .reduce((max, f) => Math.max(max, statSync(f).mtimeMs), st.mtimeMs);
+}
+
+/**
+ * The dashboard tests open the built panel: build it (`npm run build:panel`) when panel/dist is
+ * missing or older than its sources (panel/src, panel/index.html, the Vite config, and shared/,
+ * which the panel imports). Returns the reason it cannot be built, if so.
+ */
+function ensurePanel() {
+  const built = join(root, 'panel/dist/index.html');
+  const sources = ['panel/src', 'panel/index.html', 'panel/vite.config.ts', 'shared'].map((p) =>
+    join(root, p),
+  );
+  const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
+  if (builtAt && sources.every((p) => newest(p) <= builtAt)) return undefined;
+  console.log(
+    `test: building the panel (npm run build:panel): ${builtAt ? 'older than its sources' : 'not built'}`,
+  );
+  return sh('npm', ['run', 'build:panel']) === 0 ? undefined : 'npm run build:panel failed';
 }
 
 function testFiles(dir) {
@@ -92,6 +120,14 @@ for (const suite of SUITES) {
     const missing = ensureChromium();
     if (missing) {
       console.error(`test: ${suite.name} suite not run: ${missing}`);
+      failed++;
+      continue;
+    }
+  }
+  if (suite.needsPanel && testFiles(suite.dir).length) {
+    const failedBuild = ensurePanel();
+    if (failedBuild) {
+      console.error(`test: ${suite.name} suite not run: ${failedBuild}`);
       failed++;
       continue;
     }

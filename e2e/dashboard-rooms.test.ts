@@ -1,0 +1,110 @@
+/**
+ * The dashboard's rooms, as a user sees them: a real socket.io@4 app instrumented with
+ * @socket.io/admin-ui, the real CLI run with `--admin-ui`, the panel in Chromium. Rooms joined and
+ * left server-side show up (and go) with their members, labelled as admin-ui facts.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { instrument } from '@socket.io/admin-ui';
+import type { Browser, Page } from 'playwright-core';
+import type { Socket } from 'socket.io-client';
+import { startTarget, type Target } from '../test/support/harness.js';
+import { launchChromium } from './support/browser.js';
+import {
+  client,
+  closeAll,
+  connected,
+  ensurePanelBuilt,
+  eventually,
+  openDashboard,
+  screenshot,
+  startCli,
+  type Cli,
+} from './support/dashboard.js';
+
+let target: Target;
+let cli: Cli;
+let browser: Browser;
+let page: Page;
+const sockets: Socket[] = [];
+
+before(async () => {
+  ensurePanelBuilt();
+  target = await startTarget();
+  instrument(target.io, { auth: false });
+  target.io.on('connection', (s) => {
+    s.on('join', (room: string, ack: () => void) => {
+      void s.join(room);
+      ack();
+    });
+    s.on('leave', (room: string, ack: () => void) => {
+      void s.leave(room);
+      ack();
+    });
+  });
+  cli = await startCli(target.url, '--admin-ui');
+  browser = await launchChromium();
+  ({ page } = await openDashboard(browser, cli.dashboard));
+});
+
+after(() =>
+  closeAll(
+    () => sockets.forEach((s) => s.close()),
+    () => browser?.close(),
+    () => cli?.close(),
+    () => target?.close(),
+  ),
+);
+
+/** The rooms tab's row of `room` (in namespace `/`). */
+function roomRow(room: string) {
+  return page.getByTestId('room-item').filter({ has: page.getByRole('cell', { name: room, exact: true }) });
+}
+
+test('a room joined server-side is listed with its member, from admin-ui', async () => {
+  const alice = client(cli.proxy, 'alice');
+  const bob = client(cli.proxy, 'bob');
+  sockets.push(alice, bob);
+  await Promise.all([connected(alice), connected(bob)]);
+  await alice.timeout(3000).emitWithAck('join', 'blue');
+  await bob.timeout(3000).emitWithAck('join', 'green');
+
+  await page.getByTestId('tab-rooms').click();
+  const blue = roomRow('blue');
+  await blue.waitFor();
+  assert.equal(await blue.getAttribute('data-source'), 'admin-ui');
+  const cells = await blue.getByRole('cell').allInnerTexts();
+  assert.equal(cells[0], '/');
+  assert.equal(cells[1], 'blue');
+  assert.equal(cells[2], 'admin-ui');
+  const members = blue.getByRole('button');
+  assert.deepEqual(await members.allInnerTexts(), [alice.id?.slice(0, 8)]);
+  assert.equal(await members.first().getAttribute('title'), `socket ${alice.id}`);
+  await roomRow('green').waitFor();
+  assert.deepEqual(await roomRow('green').getByRole('button').allInnerTexts(), [bob.id?.slice(0, 8)]);
+  await screenshot(page, 'rooms');
+
+  // A member links to its socket: the socket view lists the room.
+  await members.first().click();
+  await page.getByTestId('tab-socket').click();
+  const fields = page.getByTestId('socket-fields');
+  assert.match(await fields.innerText(), new RegExp(`socket\\.id\\s+${alice.id}`));
+  // Its own room (named after its id) and blue, as chips.
+  assert.match(await fields.innerText(), new RegExp(`\\nrooms\\n(${alice.id})?blue\\n`));
+});
+
+test('a second member joins, and a room left by all is gone', async () => {
+  const carol = client(cli.proxy, 'carol');
+  sockets.push(carol);
+  await connected(carol);
+  await carol.timeout(3000).emitWithAck('join', 'blue');
+  await page.getByTestId('tab-rooms').click();
+  const blue = roomRow('blue');
+  await eventually(async () => (await blue.getByRole('button').count()) === 2, 5000, 'two members of blue');
+  assert.ok((await blue.getByRole('button').allInnerTexts()).includes(carol.id?.slice(0, 8) ?? '?'));
+
+  const bob = sockets[1] as Socket;
+  await bob.timeout(3000).emitWithAck('leave', 'green');
+  await roomRow('green').waitFor({ state: 'detached' });
+  await blue.waitFor();
+});
