@@ -106,6 +106,11 @@ export interface CloseEvent extends Base {
   /** Both vocabularies, for the session as a whole (set on the first close). */
   clientReason: string;
   serverReason: string;
+  /**
+   * Whether socket.io-client reconnects by itself after this session: not when every namespace was
+   * already disconnected on purpose (`io server disconnect`, `io client disconnect`).
+   */
+  active?: boolean;
   description?: string;
 }
 

@@ -53,7 +53,7 @@ export class Session {
   private sentInvalid = false;
   /** The target's last error answer to a request of this session (e.g. 413), and when. */
   private refusal: { code: number; at: number } | undefined;
-  private ended: { first: Leg; reasons: EndReasons; closedLegs: Set<Leg> } | undefined;
+  private ended: { first: Leg; reasons: EndReasons; reconnects: boolean; closedLegs: Set<Leg> } | undefined;
 
   constructor(
     readonly sid: string,
@@ -222,9 +222,11 @@ export class Session {
           ...(this.refusal ? { refusal: this.refusal } : {}),
         },
       );
-      this.ended = { first: cause.leg, reasons, closedLegs: new Set() };
+      // socket.io-client's Manager reconnects only for sockets still active: none left means none.
+      const reconnects =
+        (CLIENT_REASONS[reasons.clientReason]?.reconnects ?? true) && this.namespaces.hasConnected();
+      this.ended = { first: cause.leg, reasons, reconnects, closedLegs: new Set() };
       this.namespaces.sessionEnded(cause.leg, reasons);
-      const reconnects = CLIENT_REASONS[reasons.clientReason]?.reconnects ?? true;
       this.client.registry.ended(
         this.client.fingerprint,
         this.client.clientKey,
@@ -254,6 +256,7 @@ export class Session {
       reason: leg === 'client' ? reasons.clientReason : reasons.serverReason,
       clientReason: reasons.clientReason,
       serverReason: reasons.serverReason,
+      active: ended.reconnects,
       description: reasons.description,
     });
   }

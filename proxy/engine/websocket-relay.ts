@@ -234,7 +234,8 @@ class SessionLink {
     if (!session) return;
     if (session.upgrading && session.transport === 'polling') {
       // A probe that ended before the `5` packet: the session lives on over polling.
-      if (this.closedLegs.size === 1)
+      // Unless the client is leaving anyway (its close packet already went by over polling).
+      if (this.closedLegs.size === 1 && session.state === 'open')
         session.upgradeStage(leg, 'failure', 'the WebSocket closed during the probe');
       return;
     }

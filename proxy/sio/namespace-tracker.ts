@@ -36,6 +36,12 @@ export class NamespaceTracker {
     private readonly onPid: (pid: string) => void = () => {},
   ) {}
 
+  /** Some namespace is still connected: the client wants this connection (and reconnects it). */
+  hasConnected(): boolean {
+    for (const s of this.namespaces.values()) if (s.connected) return true;
+    return false;
+  }
+
   /** Socket ids of the connected namespaces, by namespace. */
   connected(): Map<string, string> {
     const out = new Map<string, string>();

@@ -75,6 +75,7 @@ export type TimelineItem =
       reason: string;
       clientReason: string;
       serverReason: string;
+      active?: boolean;
       description?: string;
     }
   /** Heartbeats and drains between two other items, folded into counts. */

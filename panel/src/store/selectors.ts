@@ -113,13 +113,18 @@ export interface ReasonExplained {
   reconnects?: boolean;
 }
 
-export function explainReasons(clientReason: string, serverReason: string): ReasonExplained {
+/** `active`, when the proxy knows it, beats the reason table (see CloseEvent.active). */
+export function explainReasons(
+  clientReason: string,
+  serverReason: string,
+  active?: boolean,
+): ReasonExplained {
   const c = CLIENT_REASONS[clientReason];
   const s = SERVER_REASONS[serverReason];
   return {
     clientReason,
     serverReason,
-    ...(c ? { clientText: c.description, reconnects: c.reconnects } : {}),
+    ...(c ? { clientText: c.description, reconnects: active ?? c.reconnects } : {}),
     ...(s ? { serverText: s } : {}),
   };
 }

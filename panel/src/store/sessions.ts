@@ -209,6 +209,7 @@ function onClose(state: SessionsState, e: CloseEvent): void {
       reason: e.reason,
       clientReason: e.clientReason,
       serverReason: e.serverReason,
+      ...(e.active !== undefined ? { active: e.active } : {}),
       ...(e.description ? { description: e.description } : {}),
     }),
   }));

@@ -9,8 +9,16 @@ import { formatDuration, formatOffset, formatTime, shortId } from '../../lib/for
 import type { AttemptView, SessionView, TimelineItem } from '../../store/model.js';
 import { explainReasons } from '../../store/selectors.js';
 
-function Reasons({ clientReason, serverReason }: { clientReason: string; serverReason: string }) {
-  const r = explainReasons(clientReason, serverReason);
+function Reasons({
+  clientReason,
+  serverReason,
+  active,
+}: {
+  clientReason: string;
+  serverReason: string;
+  active?: boolean | undefined;
+}) {
+  const r = explainReasons(clientReason, serverReason, active);
   return (
     <div className="reasons">
       <div>
@@ -105,7 +113,7 @@ function Item({ item, start, drains }: { item: TimelineItem; start: number; drai
         <>
           disconnect <b>{item.nsp}</b>, started by the {item.leg === 'client' ? 'client' : 'server'} leg
           <div className="muted">{item.description}</div>
-          <Reasons clientReason={item.clientReason} serverReason={item.serverReason} />
+          <Reasons clientReason={item.clientReason} serverReason={item.serverReason} active={item.active} />
         </>
       );
       break;
@@ -116,7 +124,7 @@ function Item({ item, start, drains }: { item: TimelineItem; start: number; drai
           {item.leg} leg closed: <code>{item.reason}</code> (the {item.first} leg ended first)
           {item.description && <div className="muted">{item.description}</div>}
           {item.leg === item.first && (
-            <Reasons clientReason={item.clientReason} serverReason={item.serverReason} />
+            <Reasons clientReason={item.clientReason} serverReason={item.serverReason} active={item.active} />
           )}
         </>
       );
