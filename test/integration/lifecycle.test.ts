@@ -66,6 +66,13 @@ describe('namespaces, acks and disconnect reasons', () => {
     assert.equal(d.serverReason, 'server namespace disconnect');
     assert.equal(d.leg, 'server');
     assert.equal(d.active, false);
+    // The connection closes after it; with no namespace left, the client does not reconnect either.
+    const close = await waitFor(
+      () => ofType(env.proxy.events, 'close').find((c) => c.sessionId === d.sessionId),
+      3000,
+      'the close event',
+    );
+    assert.equal(close.active, false);
   });
 
   test('a client-side disconnect', async () => {
@@ -97,6 +104,8 @@ describe('namespaces, acks and disconnect reasons', () => {
     assert.equal(d.clientReason, 'transport close');
     assert.equal(d.serverReason, 'forced server close');
     assert.equal(d.active, true);
+    const close = ofType(env.proxy.events, 'close').find((c) => c.sessionId === sid);
+    assert.equal(close?.active, true);
     const closes = ofType(env.proxy.events, 'close').filter((c) => c.sessionId === sid);
     assert.ok(closes.length >= 1 && closes.every((c) => c.first === 'server'));
   });
