@@ -28,6 +28,18 @@ export default tseslint.config(
     },
   },
   {
+    // The DevTools extension: pages, content scripts and a service worker, all in the browser, with
+    // the chrome.* APIs (typed by @types/chrome) and none of Node's globals. Its build script is Node.
+    files: ['extension/src/**/*.ts'],
+    languageOptions: {
+      globals: { ...globals.browser, chrome: 'readonly', process: 'off', Buffer: 'off' },
+    },
+    rules: {
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', '__dirname', 'global'],
+      'no-restricted-imports': ['error', { patterns: ['node:*'] }],
+    },
+  },
+  {
     // The store's reducers run in Node too (test/unit/panel-*.test.ts): no React, no DOM there.
     files: ['panel/src/store/**/*.ts'],
     rules: {

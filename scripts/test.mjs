@@ -71,6 +71,27 @@ function ensurePanel() {
   return sh('npm', ['run', 'build:panel']) === 0 ? undefined : 'npm run build:panel failed';
 }
 
+/**
+ * The extension tests load extension/dist: build it (`npm run build:extension`) when it is missing or
+ * older than its sources (extension/, less its output, and the panel and shared/ code it bundles).
+ */
+function ensureExtension() {
+  const built = join(root, 'extension/dist/manifest.json');
+  const sources = [
+    'extension/src',
+    'extension/build',
+    'extension/panel.html',
+    'extension/devtools.html',
+    'extension/manifest.json',
+    'panel/src',
+    'shared',
+  ].map((p) => join(root, p));
+  const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
+  if (builtAt && sources.every((p) => newest(p) <= builtAt)) return undefined;
+  console.log(`test: building the extension (npm run build:extension): ${builtAt ? 'stale' : 'not built'}`);
+  return sh('npm', ['run', 'build:extension']) === 0 ? undefined : 'npm run build:extension failed';
+}
+
 function testFiles(dir) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true })
@@ -125,7 +146,7 @@ for (const suite of SUITES) {
     }
   }
   if (suite.needsPanel && testFiles(suite.dir).length) {
-    const failedBuild = ensurePanel();
+    const failedBuild = ensurePanel() ?? ensureExtension();
     if (failedBuild) {
       console.error(`test: ${suite.name} suite not run: ${failedBuild}`);
       failed++;

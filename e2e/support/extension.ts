@@ -1,0 +1,196 @@
+/**
+ * The DevTools extension in Debian's Chromium: built on demand (extension/dist), loaded into a
+ * persistent context (extensions need one: Playwright's launch() passes --disable-extensions), in the
+ * new headless mode (the old one has no extensions), with the flags of ./browser.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { CHROMIUM } from './browser.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const EXTENSION_DIR = join(ROOT, 'extension/dist');
+
+/** Builds the extension unless a build is there (`npm run build:extension` rebuilds it). */
+export function ensureExtensionBuilt(): void {
+  if (existsSync(join(EXTENSION_DIR, 'manifest.json'))) return;
+  const r = spawnSync(process.execPath, [join(ROOT, 'extension/build/build.mjs')], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('building the extension failed');
+}
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  extensionId: string;
+  worker: Worker;
+  /** The tab id Chrome gave the tab showing `page`. */
+  tabIdOf(page: Page): Promise<number>;
+  /** Opens the panel for tab `tabId` as a page (outside DevTools: `panel.html?tabId=`). */
+  openPanel(tabId: number): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchWithExtension(): Promise<ExtensionBrowser> {
+  ensureExtensionBuilt();
+  const userDataDir = mkdtempSync(join(tmpdir(), 'sio-ext-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: false,
+    args: [
+      '--headless=new',
+      `--disable-extensions-except=${EXTENSION_DIR}`,
+      `--load-extension=${EXTENSION_DIR}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const worker =
+    context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 10_000 }));
+  const extensionId = new URL(worker.url()).host;
+  return {
+    context,
+    extensionId,
+    worker,
+    async tabIdOf(page) {
+      const url = page.url();
+      const live = context.serviceWorkers()[0] ?? worker;
+      const id = await live.evaluate(async (u) => {
+        // Runs in the service worker; this file is typed for Node, so chrome.* is declared here.
+        type Tabs = { query(q: object): Promise<{ id?: number; url?: string }[]> };
+        const tabs = await (globalThis as unknown as { chrome: { tabs: Tabs } }).chrome.tabs.query({});
+        return tabs.find((t) => t.url === u)?.id;
+      }, url);
+      if (id === undefined) throw new Error(`no tab shows ${url}`);
+      return id;
+    },
+    async openPanel(tabId) {
+      const panel = await context.newPage();
+      await panel.goto(`chrome-extension://${extensionId}/panel.html?tabId=${tabId}`);
+      return panel;
+    },
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What the panel page's store holds, in plain values (through `window.__sioPanel`). */
+export interface PanelSnapshot {
+  source: { kind: string; label: string } | undefined;
+  state: string;
+  sessions: { sid: string; transport: string; closeReason?: string; namespaces: string[] }[];
+  packets: {
+    seq: number;
+    sid: string;
+    direction: string;
+    transport: string;
+    engine: string;
+    sio?: string;
+    event?: string;
+    attachments?: number[];
+    linkSeq?: number;
+  }[];
+  attempts: { clientKey: string; attempt: number; outcome: string; cause?: string }[];
+}
+
+export function panelSnapshot(panel: Page): Promise<PanelSnapshot> {
+  return panel.evaluate(() => {
+    interface Row {
+      e: {
+        seq: number;
+        sessionId: string;
+        direction: string;
+        transport: string;
+        engine: string;
+        sio?: { type: string; event?: string; attachments?: number[] };
+      };
+      linkSeq?: number;
+    }
+    const w = window as unknown as {
+      __sioPanel?: {
+        controller: {
+          panel: {
+            getState(): {
+              source?: { kind: string; label: string };
+              status: { state: string };
+              model: {
+                sessions: Map<
+                  string,
+                  { sid: string; transport: string; close?: { clientReason?: string }; namespaces: object }
+                >;
+                clients: Map<
+                  string,
+                  { clientKey: string; attempts: { attempt: number; outcome: string; cause?: string }[] }
+                >;
+                packets: { size: number; rows: { at(i: number): Row | undefined } };
+              };
+            };
+          };
+        };
+      };
+    };
+    const state = w.__sioPanel?.controller.panel.getState();
+    if (!state) return { source: undefined, state: 'none', sessions: [], packets: [], attempts: [] };
+    const { model } = state;
+    const packets = [];
+    for (let i = 0; i < model.packets.size; i++) {
+      const r = model.packets.rows.at(i);
+      if (!r) continue;
+      packets.push({
+        seq: r.e.seq,
+        sid: r.e.sessionId,
+        direction: r.e.direction,
+        transport: r.e.transport,
+        engine: r.e.engine,
+        ...(r.e.sio ? { sio: r.e.sio.type } : {}),
+        ...(r.e.sio?.event !== undefined ? { event: r.e.sio.event } : {}),
+        ...(r.e.sio?.attachments ? { attachments: r.e.sio.attachments } : {}),
+        ...(r.linkSeq !== undefined ? { linkSeq: r.linkSeq } : {}),
+      });
+    }
+    return {
+      source: state.source ? { kind: state.source.kind, label: state.source.label } : undefined,
+      state: state.status.state,
+      sessions: [...model.sessions.values()].map((s) => ({
+        sid: s.sid,
+        transport: s.transport,
+        ...(s.close?.clientReason ? { closeReason: s.close.clientReason } : {}),
+        namespaces: Object.keys(s.namespaces),
+      })),
+      packets,
+      attempts: [...model.clients.values()].flatMap((c) =>
+        c.attempts.map((a) => ({
+          clientKey: c.clientKey,
+          attempt: a.attempt,
+          outcome: a.outcome,
+          ...(a.cause ? { cause: a.cause } : {}),
+        })),
+      ),
+    };
+  });
+}
+
+/** Polls the panel's store until `check` holds; fails with the last snapshot. */
+export async function waitForPanel(
+  panel: Page,
+  check: (s: PanelSnapshot) => boolean,
+  what: string,
+  ms = 10_000,
+): Promise<PanelSnapshot> {
+  const deadline = Date.now() + ms;
+  let last: PanelSnapshot | undefined;
+  while (Date.now() < deadline) {
+    last = await panelSnapshot(panel);
+    if (check(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; panel has ${JSON.stringify(last).slice(0, 2000)}`);
+}

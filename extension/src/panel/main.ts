@@ -1,0 +1,70 @@
+/**
+ * panel.html: the dashboard's panel (panel/src, mounted with mountPanel) fed by the source the user
+ * picked in the strip above it: the inspected tab's in-page capture by default, or a running
+ * sio-proxy's event stream. The choice is remembered in chrome.storage.local.
+ */
+import { mountPanel, type MountedPanel } from '../../../panel/src/app/mount.js';
+import type { EventSource } from '../../../panel/src/source/event-source.js';
+import { ProxySource } from '../../../panel/src/source/proxy-source.js';
+import { renderHeader } from './header.js';
+import { PageSource } from './page-source.js';
+import { SelectedSource } from './selected-source.js';
+import { loadSettings, saveSettings, type PanelSettings } from './settings.js';
+import { inspectedTabId } from './tab-id.js';
+import './panel.css';
+
+async function main(): Promise<void> {
+  const header = document.getElementById('header');
+  const root = document.getElementById('root');
+  if (!header || !root) return;
+  const tabId = inspectedTabId();
+  let settings = await loadSettings();
+
+  const pageSource = (id: number): PageSource =>
+    new PageSource({
+      tabId: id,
+      // A reload of the inspected page: start over on the new document unless asked to keep.
+      onDocument: () => {
+        if (!settings.keepOnReload && selected.info.kind === 'devtools') restart();
+      },
+    });
+  const sourceFor = (s: PanelSettings): EventSource | undefined => {
+    if (s.source === 'proxy') {
+      try {
+        return new ProxySource({ origin: new URL(s.proxyUrl).origin, token: s.proxyToken });
+      } catch {
+        return undefined; // not a URL yet: the user is still typing it
+      }
+    }
+    return tabId === undefined ? undefined : pageSource(tabId);
+  };
+  const restart = () => {
+    const next = sourceFor(settings);
+    if (!next) return;
+    selected.select(next);
+    panel.controller.use(selected);
+  };
+
+  const first = sourceFor(settings) ?? sourceFor({ ...settings, source: 'page' });
+  if (!first) {
+    root.textContent = 'No tab to inspect: open this page from DevTools, or as panel.html?tabId=N.';
+    return;
+  }
+  const selected = new SelectedSource(first);
+  const panel = mountPanel(root, { source: selected });
+  renderHeader(header, settings, tabId, {
+    onSource(next) {
+      settings = next;
+      void saveSettings(settings);
+      restart();
+    },
+    onKeepOnReload(keep) {
+      settings = { ...settings, keepOnReload: keep };
+      void saveSettings(settings);
+    },
+  });
+  // As on the dashboard page: the end-to-end tests reach the stores through it.
+  (window as unknown as { __sioPanel?: MountedPanel }).__sioPanel = panel;
+}
+
+void main();
