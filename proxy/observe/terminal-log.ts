@@ -13,6 +13,7 @@
  * only when stdout is a terminal (and NO_COLOR is not set).
  */
 import { ENGINE_PACKET_TYPES } from '../../shared/engineio.js';
+import { withBinaryAsJson } from '../stream/binary-json.js';
 import type { PacketEvent, ProxyEvent } from '../../shared/events.js';
 import { SIO_PACKET_TYPES } from '../../shared/socketio.js';
 import type { EventBus } from '../events/bus.js';
@@ -205,20 +206,12 @@ export function startTerminalLog(
 
 /** The event as one JSON line; binary values as `{ "_binary": base64, "size": N }`, like the stream. */
 export function jsonLine(event: ProxyEvent): string {
-  return JSON.stringify(event, binaryReplacer);
-}
-
-function binaryReplacer(this: unknown, key: string, value: unknown): unknown {
-  const raw = (this as Record<string, unknown>)[key];
-  if (raw instanceof Uint8Array) {
-    return {
-      _binary: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64'),
-      size: raw.byteLength,
-    };
-  }
-  if (raw instanceof ArrayBuffer)
-    return { _binary: Buffer.from(raw).toString('base64'), size: raw.byteLength };
-  return value;
+  if (event.type !== 'packet') return JSON.stringify(event);
+  // `binary` is a lazy, non-enumerable getter (proxy/events/raw-bytes.ts): name it to include it.
+  const binary = event.binary;
+  const hasBinary = !!event.sio && (!!event.sio.attachments || event.sio.type.startsWith('BINARY_'));
+  const sio = hasBinary && event.sio ? { ...event.sio, args: withBinaryAsJson(event.sio.args) } : event.sio;
+  return JSON.stringify({ ...event, ...(sio ? { sio } : {}), ...(binary !== undefined ? { binary } : {}) });
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ErrorEvent, HttpEvent, PacketEvent, ProxyEvent } from '../../shared/events.js';
 import { rawBytesOf } from '../events/raw-bytes.js';
+import { withBinaryAsJson } from './binary-json.js';
 import type { FullPayload } from './payload-store.js';
 
 /** About 4 KB of JSON per payload field. */
@@ -79,7 +80,7 @@ function serializePacket(event: PacketEvent, limit: number): Serialized {
           full = appendField(
             full,
             'args',
-            JSON.stringify(sio.args, sio.attachments ? binaryReplacer : undefined),
+            JSON.stringify(sio.attachments ? withBinaryAsJson(sio.args) : sio.args),
           );
         }
         if (data !== undefined) full = appendField(full, 'data', JSON.stringify(data));
@@ -105,24 +106,10 @@ function base64Preview(bytes: Buffer, limit: number): { text: string; cut: boole
  */
 function argsPreview(args: unknown, hasAttachments: boolean, limit: number): { json: string; cut: boolean } {
   let cutBinary = false;
-  const replacer = hasAttachments
-    ? function (this: unknown, key: string, value: unknown): unknown {
-        const raw = (this as Record<string, unknown>)[key];
-        const bytes =
-          raw instanceof Uint8Array
-            ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)
-            : raw instanceof ArrayBuffer
-              ? Buffer.from(raw)
-              : undefined;
-        if (!bytes) return value;
-        const preview = base64Preview(bytes, limit);
-        cutBinary ||= preview.cut;
-        return preview.cut
-          ? { _binary: preview.text, size: bytes.length, truncated: true }
-          : { _binary: preview.text, size: bytes.length };
-      }
-    : undefined;
-  const json = JSON.stringify(args, replacer);
+  const value = hasAttachments
+    ? withBinaryAsJson(args, Math.floor(limit / 4) * 3, () => (cutBinary = true))
+    : args;
+  const json = JSON.stringify(value);
   if (json.length > limit) return { json: JSON.stringify(cut(json, limit)), cut: true };
   return { json, cut: cutBinary };
 }
@@ -172,22 +159,6 @@ function appendField(objectJson: string, key: string, valueJson: string): string
   return objectJson.length === 2
     ? `{"${key}":${valueJson}}`
     : `${objectJson.slice(0, -1)},"${key}":${valueJson}}`;
-}
-
-/**
- * Buffers (reassembled attachments) as `{ _binary: base64, size }` instead of Node's
- * `{ type: 'Buffer', data: [ ...bytes ] }`, which is four times bigger and reads as an ordinary
- * object. JSON.stringify calls Buffer#toJSON before the replacer, so look at the holder's own value.
- */
-function binaryReplacer(this: unknown, key: string, value: unknown): unknown {
-  const raw = (this as Record<string, unknown>)[key];
-  if (raw instanceof Uint8Array) {
-    const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    return { _binary: buf.toString('base64'), size: raw.byteLength };
-  }
-  if (raw instanceof ArrayBuffer)
-    return { _binary: Buffer.from(raw).toString('base64'), size: raw.byteLength };
-  return value;
 }
 
 /** The line an observer gets in place of the events it missed (see DroppedEvent). */
