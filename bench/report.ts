@@ -314,6 +314,7 @@ ${report.targets}
 ${report.notes.map((n) => `- ${n}`).join('\n')}
 
 Where the time goes and what it would take to meet the targets: [performance.md](performance.md).
+The dashboard's own figures (200,000 packets in Chromium): [benchmarks-dashboard.md](benchmarks-dashboard.md).
 
 ## How measured
 
