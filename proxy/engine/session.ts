@@ -15,7 +15,8 @@ import type {
   SioInfo,
   TransportName,
 } from '../../shared/events.js';
-import { SioDecoder, sioProtocolFor } from '../../shared/socketio.js';
+import { MessageDecoder } from '../../shared/message-decoder.js';
+import { sioProtocolFor } from '../../shared/socketio.js';
 import type { AttemptInfo, ClientRegistry } from '../clients/client-registry.js';
 import type { EventBus } from '../events/bus.js';
 import { attachBinary } from '../events/raw-bytes.js';
@@ -23,7 +24,6 @@ import { NamespaceTracker } from '../sio/namespace-tracker.js';
 import { reasonsFor, type EndReasons, type SessionEnd } from './close-cause.js';
 
 export type SessionState = 'open' | 'closing' | 'closed';
-type PayloadMode = 'unknown' | 'socket.io' | 'raw';
 
 export interface SessionCounters {
   packets: Record<Direction, number>;
@@ -47,8 +47,7 @@ export class Session {
   readonly inflight = { get: 0, post: 0 };
   readonly counters: SessionCounters = { packets: { c2s: 0, s2c: 0 }, bytes: { c2s: 0, s2c: 0 } };
   readonly namespaces: NamespaceTracker;
-  private mode: PayloadMode = 'unknown';
-  private readonly decoders: Record<Direction, SioDecoder>;
+  private readonly messages: MessageDecoder;
   private heartbeat = { lastPingAt: undefined as number | undefined, pongPending: false };
   private sentInvalid = false;
   /** The target's last error answer to a request of this session (e.g. 413), and when. */
@@ -65,7 +64,7 @@ export class Session {
   ) {
     this.transport = transport;
     const protocol = sioProtocolFor(eio);
-    this.decoders = { c2s: new SioDecoder(protocol), s2c: new SioDecoder(protocol) };
+    this.messages = new MessageDecoder(protocol);
     this.namespaces = new NamespaceTracker(sid, eio, bus);
   }
 
@@ -153,30 +152,16 @@ export class Session {
     }
   }
 
-  /** A message is Socket.IO or not for the whole session, decided by its first message. */
+  /** Its Socket.IO reading (see shared/message-decoder.ts), and whether the client sent garbage. */
   private decodeMessage(direction: Direction, packet: EnginePacket): SioInfo | 'raw' | undefined {
-    if (this.mode === 'raw' || packet.data === undefined) return 'raw';
-    const result = this.decoders[direction].add(packet.data);
-    if (result.kind === 'invalid') {
-      if (this.mode === 'unknown') {
-        this.mode = 'raw';
-        return 'raw';
-      }
-      if (direction === 'c2s') this.sentInvalid = true;
-      this.error(`invalid Socket.IO packet (${result.reason}): the peer will reject it`, packet);
+    const r = this.messages.read(direction, packet.data);
+    if (r.kind === 'raw') return 'raw';
+    if (direction === 'c2s') this.sentInvalid = r.kind === 'invalid';
+    if (r.kind === 'invalid') {
+      this.error(`invalid Socket.IO packet (${r.reason}): the peer will reject it`, packet);
       return 'raw';
     }
-    this.mode = 'socket.io';
-    if (direction === 'c2s') this.sentInvalid = false;
-    if (result.kind === 'pending') return undefined;
-    const p = result.packet;
-    const info: SioInfo = { type: p.type, nsp: p.nsp };
-    if (p.id !== undefined) info.id = p.id;
-    if (p.event !== undefined) info.event = p.event;
-    if (p.data !== undefined) info.args = p.data;
-    else if (p.query !== undefined) info.args = p.query;
-    if (p.attachments) info.attachments = p.attachments;
-    return info;
+    return r.kind === 'sio' ? r.info : undefined;
   }
 
   error(message: string, packet?: EnginePacket | string): void {

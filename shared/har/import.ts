@@ -4,7 +4,8 @@
  */
 import { parseOpen, type EioVersion } from '../engineio.js';
 import type { Direction, HttpEvent, ProxyEvent, SessionEvent, SioInfo, TransportName } from '../events.js';
-import { SioDecoder, sioProtocolFor } from '../socketio.js';
+import { MessageDecoder } from '../message-decoder.js';
+import { sioProtocolFor } from '../socketio.js';
 import { decodeBody, decodeWsMessage, type RawPacket } from './codec.js';
 import type { Har, HarContent, HarEntry } from './types.js';
 import { bytesToBase64, entryStart, fromNameValues, isBinaryMime, latin1ToBytes } from './util.js';
@@ -28,8 +29,7 @@ interface Item {
 interface SessionState {
   eio: EioVersion;
   announced: boolean;
-  mode: 'unknown' | 'socket.io' | 'raw';
-  decoders: Record<Direction, SioDecoder>;
+  messages: MessageDecoder;
   upgrading: boolean;
 }
 
@@ -73,8 +73,7 @@ export function harToEvents(har: Har): ProxyEvent[] {
       s = {
         eio,
         announced: false,
-        mode: 'unknown',
-        decoders: { c2s: new SioDecoder(protocol), s2c: new SioDecoder(protocol) },
+        messages: new MessageDecoder(protocol),
         upgrading: false,
       };
       sessions.set(sid, s);
@@ -147,34 +146,19 @@ export function harToEvents(har: Har): ProxyEvent[] {
   return out;
 }
 
-/** As the proxy's session does: a session's first message decides whether it speaks Socket.IO. */
+/** As the proxy's session does (shared/message-decoder.ts). */
 function decodeMessage(
   state: SessionState,
   direction: Direction,
   packet: RawPacket,
   error: (message: string) => void,
 ): SioInfo | 'raw' | undefined {
-  if (state.mode === 'raw' || packet.data === undefined) return 'raw';
-  const result = state.decoders[direction].add(packet.data);
-  if (result.kind === 'invalid') {
-    if (state.mode === 'unknown') {
-      state.mode = 'raw';
-      return 'raw';
-    }
-    error(`invalid Socket.IO packet (${result.reason}): the peer will reject it`);
+  const r = state.messages.read(direction, packet.data);
+  if (r.kind === 'invalid') {
+    error(`invalid Socket.IO packet (${r.reason}): the peer will reject it`);
     return 'raw';
   }
-  state.mode = 'socket.io';
-  if (result.kind === 'pending') return undefined;
-  const p = result.packet;
-  return {
-    type: p.type,
-    nsp: p.nsp,
-    ...(p.id !== undefined ? { id: p.id } : {}),
-    ...(p.event !== undefined ? { event: p.event } : {}),
-    ...(p.data !== undefined ? { args: p.data } : p.query !== undefined ? { args: p.query } : {}),
-    ...(p.attachments ? { attachments: p.attachments } : {}),
-  };
+  return r.kind === 'raw' ? 'raw' : r.kind === 'sio' ? r.info : undefined;
 }
 
 function dataFields(data: string | Uint8Array | undefined): { data?: string; binary?: string } {

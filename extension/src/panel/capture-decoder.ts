@@ -20,7 +20,8 @@ import type {
 } from '../../../shared/events.js';
 import { decodeBody, decodeWsMessage, type RawPacket } from '../../../shared/har/codec.js';
 import { bytesToBase64 } from '../../../shared/har.js';
-import { SioDecoder, sioProtocolFor } from '../../../shared/socketio.js';
+import { MessageDecoder } from '../../../shared/message-decoder.js';
+import { sioProtocolFor } from '../../../shared/socketio.js';
 import type {
   Capture,
   HttpCapture,
@@ -50,8 +51,7 @@ interface SessionState {
   doc: string;
   eio: EioVersion;
   clientKey: string;
-  mode: 'unknown' | 'socket.io' | 'raw';
-  decoders: Record<Direction, SioDecoder>;
+  messages: MessageDecoder;
   transport: TransportName;
   /** The WebSocket connection probing or carrying this session. */
   wsConn?: string;
@@ -302,8 +302,7 @@ export class CaptureDecoder {
       doc,
       eio,
       clientKey,
-      mode: 'unknown',
-      decoders: { c2s: new SioDecoder(protocol), s2c: new SioDecoder(protocol) },
+      messages: new MessageDecoder(protocol),
       transport,
       upgrading: false,
       closed: false,
@@ -432,15 +431,10 @@ export class CaptureDecoder {
       );
   }
 
-  /** As the proxy's session does: a session's first message decides whether it speaks Socket.IO. */
+  /** As the proxy's session does (shared/message-decoder.ts). */
   private sio(ts: number, s: SessionState, direction: Direction, p: RawPacket): SioInfo | 'raw' | undefined {
-    if (s.mode === 'raw' || p.data === undefined) return 'raw';
-    const r = s.decoders[direction].add(p.data);
+    const r = s.messages.read(direction, p.data);
     if (r.kind === 'invalid') {
-      if (s.mode === 'unknown') {
-        s.mode = 'raw';
-        return 'raw';
-      }
       this.emit(ts, {
         type: 'error',
         sessionId: s.sid,
@@ -448,17 +442,7 @@ export class CaptureDecoder {
       });
       return 'raw';
     }
-    s.mode = 'socket.io';
-    if (r.kind === 'pending') return undefined;
-    const q = r.packet;
-    return {
-      type: q.type,
-      nsp: q.nsp,
-      ...(q.id !== undefined ? { id: q.id } : {}),
-      ...(q.event !== undefined ? { event: q.event } : {}),
-      ...(q.data !== undefined ? { args: q.data } : q.query !== undefined ? { args: q.query } : {}),
-      ...(q.attachments ? { attachments: q.attachments } : {}),
-    };
+    return r.kind === 'raw' ? 'raw' : r.kind === 'sio' ? r.info : undefined;
   }
 
   /** The namespace-level events a Socket.IO packet means: connect, errors, disconnects, acks. */

@@ -1,0 +1,50 @@
+/**
+ * The Socket.IO reading of one Engine.IO session's messages, shared by the proxy, HAR import and the
+ * DevTools capture so that all three read a session the same way: its first message decides whether
+ * the session speaks Socket.IO at all (a raw Engine.IO app or a custom parser such as msgpack does
+ * not, and is then relayed and shown as raw); after that, a message that does not decode is an error
+ * the peer will reject. Browser-safe.
+ */
+import type { Direction, SioInfo } from './events.js';
+import { SioDecoder, type SioPacket } from './socketio.js';
+
+export type MessageReading =
+  | { kind: 'sio'; info: SioInfo }
+  /** Part of a binary packet: its attachments have not all arrived yet. */
+  | { kind: 'pending' }
+  | { kind: 'raw' }
+  /** Not Socket.IO in a Socket.IO session: the peer will reject it. */
+  | { kind: 'invalid'; reason: string };
+
+export class MessageDecoder {
+  private mode: 'unknown' | 'socket.io' | 'raw' = 'unknown';
+  private readonly decoders: Record<Direction, SioDecoder>;
+
+  constructor(protocol: 4 | 5) {
+    this.decoders = { c2s: new SioDecoder(protocol), s2c: new SioDecoder(protocol) };
+  }
+
+  read(direction: Direction, data: string | Uint8Array | undefined): MessageReading {
+    if (this.mode === 'raw' || data === undefined) return { kind: 'raw' };
+    const result = this.decoders[direction].add(data);
+    if (result.kind === 'invalid') {
+      if (this.mode === 'socket.io') return { kind: 'invalid', reason: result.reason };
+      this.mode = 'raw';
+      return { kind: 'raw' };
+    }
+    this.mode = 'socket.io';
+    if (result.kind === 'pending') return { kind: 'pending' };
+    return { kind: 'sio', info: sioInfoOf(result.packet) };
+  }
+}
+
+/** A decoded packet as events carry it (`args` is the payload, or the v4 protocol's CONNECT query). */
+export function sioInfoOf(p: SioPacket): SioInfo {
+  const info: SioInfo = { type: p.type, nsp: p.nsp };
+  if (p.id !== undefined) info.id = p.id;
+  if (p.event !== undefined) info.event = p.event;
+  if (p.data !== undefined) info.args = p.data;
+  else if (p.query !== undefined) info.args = p.query;
+  if (p.attachments) info.attachments = p.attachments;
+  return info;
+}
