@@ -6,7 +6,12 @@
  */
 import { useLayoutEffect, useRef, useState, type ReactNode, type UIEvent } from 'react';
 
-const OVERSCAN = 8;
+/**
+ * Rows rendered beyond the view on each side: at least this many, and at least one screenful. The
+ * browser paints a scroll before the scroll event reaches us, so a fast scroll shows whatever is
+ * already rendered there; a screen of margin keeps fast wheel and drag scrolling free of blank rows.
+ */
+const MIN_OVERSCAN = 8;
 
 export interface VirtualListProps {
   rowCount: number;
@@ -70,8 +75,9 @@ export function VirtualList(props: VirtualListProps) {
     setScrollTop(el.scrollTop);
   };
 
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);
-  const last = Math.min(rowCount, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN);
+  const overscan = Math.max(MIN_OVERSCAN, Math.ceil(height / rowHeight));
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const last = Math.min(rowCount, Math.ceil((scrollTop + height) / rowHeight) + overscan);
   const rows: ReactNode[] = [];
   for (let i = first; i < last; i++) rows.push(props.renderRow(i, i * rowHeight));
 
