@@ -60,7 +60,8 @@ export function Toolbar() {
   const controller = useController();
   const fileInput = useRef<HTMLInputElement>(null);
   const paused = usePanel((s) => s.paused);
-  const buffered = usePanel((s) => s.buffered.length);
+  // Packets, not every event (drains, http exchanges...): closer to the rows that appear on resume.
+  const buffered = usePanel((s) => countPackets(s.buffered));
   const pause = usePanel((s) => s.pause);
   const resume = usePanel((s) => s.resume);
   const sourceKind = usePanel((s) => s.source.kind);
@@ -106,7 +107,7 @@ export function Toolbar() {
           >
             {paused ? (
               <>
-                <PlayIcon /> Resume{buffered ? ` (${formatCount(buffered)} waiting)` : ''}
+                <PlayIcon /> Resume{buffered ? ` (${formatCount(buffered)} packets waiting)` : ''}
               </>
             ) : (
               <>
@@ -180,4 +181,10 @@ export function Toolbar() {
       </nav>
     </header>
   );
+}
+
+function countPackets(events: readonly { type: string }[]): number {
+  let n = 0;
+  for (const e of events) if (e.type === 'packet') n++;
+  return n;
 }
