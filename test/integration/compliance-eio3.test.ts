@@ -25,6 +25,7 @@ import {
   type Scenario,
   type Transcript,
 } from '../support/compliance.js';
+import * as scenarios from '../support/compliance-scenarios.js';
 
 let env: ComplianceEnv;
 before(async () => (env = await startComplianceEnv({ allowEIO3: true })));
@@ -53,6 +54,13 @@ async function pollingSession(base: string, query = ''): Promise<string> {
   const body = await (await fetch(eio(base, query))).text();
   return (JSON.parse(splitPayload(body)[0]?.slice(1) ?? '{}') as { sid: string }).sid;
 }
+
+const V3: scenarios.Dialect = {
+  polling: eio,
+  websocket: wsUrl,
+  session: (base) => pollingSession(base),
+  payload: (packet) => `${packet.length}:${packet}`,
+};
 
 describe('Engine.IO v3: handshake', () => {
   for (const query of ['', '&b64=1']) {
@@ -130,42 +138,20 @@ describe('Engine.IO v3: messages', () => {
   });
 
   test('polling: an invalid packet closes the session', async () => {
-    const t = await both(async (base) => {
-      const sid = await pollingSession(base);
-      const first = await post(eio(base, `&sid=${sid}`), 'abc').then(
-        (r) => `${r.status}`,
-        () => 'reset',
-      );
-      return [first, await fetch(eio(base, `&sid=${sid}`)).then((r) => `${r.status}`)];
-    });
+    const t = await both(scenarios.invalidPollingPacket(V3));
     assert.equal(t[1], '400');
   });
 
   test('polling: a duplicate poll closes the session', async () => {
-    const t = await both(async (base) => {
-      const sid = await pollingSession(base);
-      const [first, second] = await Promise.all([
-        fetch(eio(base, `&sid=${sid}`)).then(httpLine),
-        sleep(5).then(() => fetch(eio(base, `&sid=${sid}&t=burst`)).then((r) => `${r.status}`)),
-      ]);
-      return [first, second, await fetch(eio(base, `&sid=${sid}`)).then((r) => `${r.status}`)];
-    });
+    const t = await both(scenarios.duplicatePoll(V3));
     assert.equal(t[0], '200 1:1');
     assert.match(t[1] ?? '', /^(400|500)$/);
     assert.equal(t[2], '400');
   });
 
   test('WebSocket: text and binary echoed; an invalid packet closes', async () => {
-    const t = await both(async (base) => {
-      const ws = new Ws(wsUrl(base, '/engine.io/'));
-      await ws.next(); // open
-      ws.send('4hello');
-      const text = await ws.next();
-      ws.send(Uint8Array.from([4, 1, 2, 3, 4])); // v3 binary frames start with the packet type
-      const binary = await ws.next();
-      ws.send('abc');
-      return [text ?? '', binary ?? '', await ws.ended];
-    });
+    // v3 binary frames start with the packet type.
+    const t = await both(scenarios.websocketEcho(V3, Uint8Array.from([4, 1, 2, 3, 4])));
     assert.deepEqual(t.slice(0, 2), ['4hello', '<bytes 4,1,2,3,4>']);
     assert.match(t[2] ?? '', /^close /);
   });
@@ -213,45 +199,16 @@ describe('Engine.IO v3: heartbeat', () => {
 
 describe('Engine.IO v3: close and upgrade', () => {
   test('polling: a close packet ends the pending poll with a noop, then the session is gone', async () => {
-    const t = await both(async (base) => {
-      const sid = await pollingSession(base);
-      const [poll] = await Promise.all([
-        fetch(eio(base, `&sid=${sid}`)).then(httpLine),
-        sleep(20).then(() => post(eio(base, `&sid=${sid}`), '1:1')),
-      ]);
-      return [poll, await fetch(eio(base, `&sid=${sid}`)).then((r) => `${r.status}`)];
-    });
-    assert.deepEqual(t, ['200 1:6', '400']);
+    assert.deepEqual(await both(scenarios.pollingClose(V3)), ['200 1:6', '400']);
   });
 
   test('WebSocket: a close packet closes the connection', async () => {
-    const t = await both(async (base) => {
-      const ws = new Ws(wsUrl(base, '/engine.io/'));
-      await ws.next();
-      ws.send('1');
-      return [await ws.ended];
-    });
-    assert.match(t[0] ?? '', /^close /);
+    assert.match((await both(scenarios.websocketClose(V3)))[0] ?? '', /^close /);
   });
 
-  test('probe, noop on the pending poll, upgrade, then polling is refused', async () => {
-    const t = await both(async (base) => {
-      const sid = await pollingSession(base);
-      const ws = new Ws(wsUrl(base, '/engine.io/', `&sid=${sid}`));
-      assert.ok(await ws.opened);
-      ws.send('2probe');
-      const out: Transcript = [(await ws.next()) ?? 'closed'];
-      out.push(await fetch(eio(base, `&sid=${sid}`)).then(httpLine));
-      ws.send('5');
-      ws.send('4hello');
-      out.push((await ws.next()) ?? 'closed');
-      out.push(await fetch(eio(base, `&sid=${sid}`)).then((r) => `${r.status}`));
-      const second = new Ws(wsUrl(base, '/engine.io/', `&sid=${sid}`));
-      out.push((await second.ended).startsWith('refused') ? 'second refused' : 'second closed');
-      ws.close();
-      return out;
-    });
-    assert.deepEqual(t.slice(0, 4), ['3probe', '200 1:6', '4hello', '400']);
+  test('probe, noop on the pending poll, upgrade, then polling and a second WebSocket are refused', async () => {
+    const t = await both(scenarios.upgrade(V3));
+    assert.deepEqual(t.slice(0, 5), ['open', '3probe', '200 1:6', '4hello', '400']);
   });
 });
 
