@@ -19,12 +19,14 @@ const NO_LIMIT = 0;
 export class FrameTap {
   private readonly receiver: InstanceType<typeof Receiver>;
   private failed = false;
+  private readonly masked: boolean;
 
   /**
    * `fromClient`: frames the client sends (masked). `response`: the target's 101 answer, whose
    * Sec-WebSocket-Extensions says whether and how frames are compressed.
    */
   constructor(fromClient: boolean, response: IncomingHttpHeaders, handlers: FrameTapHandlers) {
+    this.masked = fromClient;
     this.receiver = new Receiver({
       isServer: fromClient,
       binaryType: 'nodebuffer',
@@ -42,8 +44,15 @@ export class FrameTap {
     });
   }
 
+  /**
+   * `chunk` is the very Buffer the relay's pipe writes to the other peer, and the pipe may still hold
+   * it in its write queue (the other peer reads slower than this one sends). ws's Receiver unmasks a
+   * frame's payload in place, in a view of the chunk when the frame fits in it: masked chunks are
+   * copied first, or the peer would get half-unmasked frames. The target's frames are not masked and
+   * the Receiver only reads them (inflating and joining fragments make new Buffers).
+   */
   write(chunk: Buffer): void {
-    if (!this.failed) this.receiver.write(chunk);
+    if (!this.failed) this.receiver.write(this.masked ? Buffer.from(chunk) : chunk);
   }
 }
 
