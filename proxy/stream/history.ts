@@ -1,41 +1,89 @@
 /**
- * The events still held for late observers, the capture download and HAR export: a ring buffer of
- * the last `limit` events. Each event is kept as the observers' JSON (already cut to size), so the
- * buffer holds strings, not live objects with Buffers and parsed args.
+ * The events still held for late observers, the capture download and HAR export: the last `limit`
+ * events, as the observers' JSON (already cut to size), so it holds text, not live objects with
+ * Buffers and parsed args. Events gather in an open run until the stream seals it into a batch
+ * (batch.ts), which the history keeps as it is: the bytes the observers were sent.
  */
 import type { ProxyEvent } from '../../shared/events.js';
+import { EventBatch } from './batch.js';
+
+interface Held {
+  batch: EventBatch;
+  /** Its first events, evicted already. */
+  skip: number;
+}
 
 export class EventHistory {
-  private readonly ring: (string | undefined)[];
-  private next = 0;
-  private count = 0;
+  private readonly sealed: Held[] = [];
+  /** Events in `sealed`, not counting the evicted ones. */
+  private sealedCount = 0;
+  private open: string[] = [];
+  private openChars = 0;
+  private openLastSeq = 0;
 
-  constructor(readonly limit: number) {
-    this.ring = new Array<string | undefined>(Math.max(1, limit));
+  constructor(readonly limit: number) {}
+
+  /** Adds `json` (the event as serialised for observers) to the open run. */
+  push(json: string, seq: number): void {
+    this.open.push(json);
+    this.openChars += json.length;
+    this.openLastSeq = seq;
+    this.evict();
   }
 
-  /** Keeps `json` (the event as serialised for observers). */
-  push(json: string): void {
-    if (this.limit <= 0) return;
-    this.ring[this.next] = json;
-    this.next = (this.next + 1) % this.ring.length;
-    if (this.count < this.ring.length) this.count++;
+  /** Events in the open run... */
+  get pending(): number {
+    return this.open.length;
+  }
+
+  /** ... and their characters. */
+  get pendingChars(): number {
+    return this.openChars;
+  }
+
+  /** Turns the open run into a batch, keeps it, and returns it (undefined when nothing is open). */
+  seal(): EventBatch | undefined {
+    if (this.open.length === 0) return undefined;
+    const batch = new EventBatch(this.open, this.openLastSeq);
+    this.open = [];
+    this.openChars = 0;
+    if (this.limit > 0) {
+      this.sealed.push({ batch, skip: 0 });
+      this.sealedCount += batch.count;
+      this.evict();
+    }
+    return batch;
   }
 
   get size(): number {
-    return this.count;
+    return Math.min(Math.max(0, this.limit), this.sealedCount + this.open.length);
   }
 
   /** Oldest first. */
   *json(): IterableIterator<string> {
-    const start = (this.next - this.count + this.ring.length) % this.ring.length;
-    for (let i = 0; i < this.count; i++) {
-      const item = this.ring[(start + i) % this.ring.length];
-      if (item !== undefined) yield item;
+    // The open run may hold more than `limit` events on its own (a small --history): skip those too.
+    let excess = this.sealedCount + this.open.length - this.size;
+    for (const { batch, skip } of this.sealed) {
+      const from = skip + excess;
+      excess = Math.max(0, from - batch.count);
+      if (from < batch.count) yield* batch.json(from);
     }
+    for (let i = excess; i < this.open.length; i++) yield this.open[i]!;
   }
 
   events(): ProxyEvent[] {
     return [...this.json()].map((j) => JSON.parse(j) as ProxyEvent);
+  }
+
+  private evict(): void {
+    let excess = this.sealedCount + this.open.length - Math.max(0, this.limit);
+    while (excess > 0 && this.sealed.length > 0) {
+      const oldest = this.sealed[0]!;
+      const n = Math.min(excess, oldest.batch.count - oldest.skip);
+      oldest.skip += n;
+      this.sealedCount -= n;
+      excess -= n;
+      if (oldest.skip === oldest.batch.count) this.sealed.shift();
+    }
   }
 }

@@ -1,28 +1,27 @@
 /**
  * One WebSocket observer of the event stream. It first gets the history (in chunks, each sent once
- * the previous one left), then live events, batched: every message is a JSON array of events in seq
- * order, flushed every `flushMs` or as soon as `batchEvents` wait. Events reach it on the relay's
- * path, so all it does there is push a string; sending happens on a timer.
+ * the previous one left), then live events: the stream's batches (batch.ts), each a JSON array of
+ * events in seq order, sent as they are, the same bytes to every observer. Batches reach it on the
+ * relay's path, so all it does there is queue one; sending happens on the next turn of the loop.
  *
  * Backpressure: a batch is only sent while the socket's own unsent bytes are under `maxBuffered`;
- * until then events wait in a queue, so a burst (one poll can carry thousands of packets) is absorbed
- * by a reader that keeps up. A reader that stays behind fills the queue, and from then on loses
- * events rather than growing memory or slowing the relay and the other observers. Once it has caught
- * up (queue sent, buffer under `resumeBuffered`) it first gets a `dropped` event with the count and
- * the seq of the last event it missed, then live events again.
+ * until then batches wait in a queue, so a burst (one poll can carry thousands of packets) is
+ * absorbed by a reader that keeps up. A reader that stays behind fills the queue, and from then on
+ * loses events (whole batches) rather than growing memory or slowing the relay and the other
+ * observers. Once it has caught up (queue sent, buffer under `resumeBuffered`) it first gets a
+ * `dropped` event with the count and the seq of the last event it missed, then live events again.
  */
 import type WebSocket from 'ws';
+import type { EventBatch } from './batch.js';
 import type { EventStream } from './event-stream.js';
 import { droppedJson } from './serialize.js';
 
 export interface ObserverLimits {
-  /** Flush live events at least this often... */
+  /** While batches wait (socket full, or caught up after a drop), look again this often. */
   flushMs: number;
-  /** ... or as soon as this many wait; also the most events in one message. */
-  batchEvents: number;
   /** Events waiting to be sent (during the history replay, or while the socket is full)... */
   maxQueue: number;
-  /** ... and their characters: past either, events are dropped. */
+  /** ... and their bytes (characters, for ASCII): past either, events are dropped. */
   maxQueueChars: number;
   /** The socket's own unsent bytes above which batches wait... */
   maxBuffered: number;
@@ -34,7 +33,6 @@ export interface ObserverLimits {
 
 export const DEFAULT_LIMITS: ObserverLimits = {
   flushMs: 20,
-  batchEvents: 500,
   maxQueue: 20_000,
   maxQueueChars: 16 * 1024 * 1024,
   maxBuffered: 4 * 1024 * 1024,
@@ -43,7 +41,8 @@ export const DEFAULT_LIMITS: ObserverLimits = {
 };
 
 export class WsObserver {
-  private queue: string[] = [];
+  private queue: EventBatch[] = [];
+  private queuedEvents = 0;
   private queuedChars = 0;
   private replaying = true;
   private dropped = 0;
@@ -58,7 +57,7 @@ export class WsObserver {
     stream: EventStream,
     private readonly limits: ObserverLimits = DEFAULT_LIMITS,
   ) {
-    const { history, unsubscribe } = stream.subscribeWithHistory((json, seq) => this.push(json, seq));
+    const { history, unsubscribe } = stream.subscribeWithHistory((batch) => this.push(batch));
     this.unsubscribe = unsubscribe;
     ws.on('close', () => this.close());
     ws.on('error', () => this.close());
@@ -66,21 +65,21 @@ export class WsObserver {
   }
 
   /** On the relay's path: O(1), no I/O. */
-  private push(json: string, seq: number): void {
+  private push(batch: EventBatch): void {
     if (
       this.dropped > 0 || // stay dropped until caught up, so that the missed events are one run
-      this.queue.length >= this.limits.maxQueue ||
+      this.queuedEvents >= this.limits.maxQueue ||
       this.queuedChars >= this.limits.maxQueueChars
     ) {
-      this.dropped++;
-      this.lastDroppedSeq = seq;
+      this.dropped += batch.count;
+      this.lastDroppedSeq = batch.lastSeq;
       return this.schedule(); // keep looking for the moment it has caught up
     }
-    this.queue.push(json);
-    this.queuedChars += json.length;
-    if (this.replaying) return;
-    if (this.queue.length >= this.limits.batchEvents) this.immediate ??= setImmediate(() => this.flush());
-    else this.schedule();
+    this.queue.push(batch);
+    this.queuedEvents += batch.count;
+    this.queuedChars += batch.bytes.length;
+    if (this.replaying || this.closed) return;
+    this.immediate ??= setImmediate(() => this.flush());
   }
 
   private schedule(): void {
@@ -97,21 +96,23 @@ export class WsObserver {
     if (this.closed || this.replaying) return;
     // Events queued before a drop began still go first, then the marker, then live events.
     while (this.queue.length > 0 && this.ws.bufferedAmount <= this.limits.maxBuffered) {
-      const batch = this.queue.splice(0, this.limits.batchEvents);
-      for (const json of batch) this.queuedChars -= json.length;
-      this.send(batch);
+      const batch = this.queue.shift()!;
+      this.queuedEvents -= batch.count;
+      this.queuedChars -= batch.bytes.length;
+      this.send(batch.bytes);
     }
     if (this.queue.length === 0 && this.dropped > 0 && this.ws.bufferedAmount <= this.limits.resumeBuffered) {
       const reason = `observer too slow: more than ${this.limits.maxQueue} events or ${this.limits.maxQueueChars} characters waiting`;
-      this.send([droppedJson(this.dropped, reason, this.lastDroppedSeq)]);
+      this.send(`[${droppedJson(this.dropped, reason, this.lastDroppedSeq)}]`);
       this.dropped = 0;
     }
     if (this.queue.length > 0 || this.dropped > 0) this.schedule();
   }
 
-  private send(events: string[], done?: (err?: Error) => void): void {
+  /** One message: a JSON array of events, as text (a batch's bytes are UTF-8 text too). */
+  private send(message: Buffer | string, done?: (err?: Error) => void): void {
     if (this.ws.readyState !== this.ws.OPEN) return done?.(new Error('closed'));
-    this.ws.send(`[${events.join(',')}]`, done);
+    this.ws.send(message, { binary: false }, done);
   }
 
   /** The history in chunks of about `chunkChars`, each sent once the previous one was written out. */
@@ -124,7 +125,7 @@ export class WsObserver {
         chars += history[end]!.length + 1;
         end++;
       }
-      const chunk = history.slice(start, end);
+      const chunk = `[${history.slice(start, end).join(',')}]`;
       const ok = await new Promise<boolean>((resolve) => this.send(chunk, (err) => resolve(!err)));
       if (!ok) return this.close();
       start = end;
@@ -140,6 +141,7 @@ export class WsObserver {
     clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.queue = [];
+    this.queuedEvents = 0;
     this.queuedChars = 0;
   }
 }

@@ -1,0 +1,140 @@
+/**
+ * The event stream's batches (proxy/stream/batch.ts), the history that keeps them
+ * (proxy/stream/history.ts) and when the stream seals one (proxy/stream/event-stream.ts).
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { EventBus } from '../../proxy/events/bus.js';
+import { EventBatch } from '../../proxy/stream/batch.js';
+import { EventStream } from '../../proxy/stream/event-stream.js';
+import { EventHistory } from '../../proxy/stream/history.js';
+
+const events = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => JSON.stringify({ seq: from + i, text: `e${from + i}` }));
+
+describe('EventBatch', () => {
+  test('is the JSON array of its events, UTF-8, and splits back into them', () => {
+    const jsons = [
+      '{"a":1}',
+      '{"t":"é ü 😀 \\ud800"}',
+      JSON.stringify({ s: 'lone \ud800 surrogate' }),
+      '{"x":"[,]"}',
+    ];
+    const batch = new EventBatch(jsons, 9);
+    assert.equal(batch.bytes.toString('utf8'), `[${jsons.join(',')}]`);
+    assert.deepEqual(
+      JSON.parse(batch.bytes.toString('utf8')),
+      jsons.map((j) => JSON.parse(j)),
+    );
+    assert.deepEqual(batch.json(), jsons);
+    assert.deepEqual(batch.json(2), jsons.slice(2));
+    assert.equal(batch.count, 4);
+    assert.equal(batch.lastSeq, 9);
+  });
+
+  test('ASCII and non-ASCII text encode to the same bytes as Buffer.from', () => {
+    for (const jsons of [['{"a":"plain"}'], ['{"a":"ÿ"}'], ['{"a":"€"}', '{"b":1}']]) {
+      const batch = new EventBatch(jsons, 1);
+      assert.deepEqual(batch.bytes, Buffer.from(`[${jsons.join(',')}]`, 'utf8'));
+    }
+  });
+});
+
+describe('EventHistory', () => {
+  test('keeps the last `limit` events across sealed batches and the open run', () => {
+    const history = new EventHistory(7);
+    const all = events(1, 20);
+    all.slice(0, 6).forEach((j, i) => history.push(j, i + 1));
+    history.seal();
+    all.slice(6, 15).forEach((j, i) => history.push(j, i + 7));
+    history.seal();
+    all.slice(15).forEach((j, i) => history.push(j, i + 16));
+    assert.equal(history.size, 7);
+    assert.deepEqual([...history.json()], all.slice(13));
+    history.seal();
+    assert.deepEqual([...history.json()], all.slice(13));
+    assert.deepEqual(
+      history.events().map((e) => e.seq),
+      [14, 15, 16, 17, 18, 19, 20],
+    );
+  });
+
+  test('an open run longer than the limit shows only its last events', () => {
+    const history = new EventHistory(3);
+    events(1, 10).forEach((j, i) => history.push(j, i + 1));
+    assert.equal(history.size, 3);
+    assert.deepEqual([...history.json()], events(8, 10));
+    const batch = history.seal();
+    assert.equal(batch?.count, 10, 'the batch still carries every event to the observers');
+    assert.deepEqual([...history.json()], events(8, 10));
+  });
+
+  test('a history of 0 keeps nothing but still makes batches', () => {
+    const history = new EventHistory(0);
+    history.push('{"a":1}', 1);
+    assert.equal(history.size, 0);
+    assert.deepEqual([...history.json()], []);
+    assert.equal(history.seal()?.count, 1);
+    assert.equal(history.seal(), undefined, 'nothing open, no batch');
+  });
+});
+
+describe('EventStream batching', () => {
+  const emitDrains = (bus: EventBus, n: number) => {
+    for (let i = 0; i < n; i++) bus.emit({ type: 'drain', sessionId: 's', leg: 'client' });
+  };
+
+  test('seals at `batchEvents`, at `batchChars`, and after `flushMs`', async () => {
+    const bus = new EventBus();
+    const stream = new EventStream(bus, { batchEvents: 3, batchChars: 10_000, flushMs: 5 });
+    const got: EventBatch[] = [];
+    const { history, unsubscribe } = stream.subscribeWithHistory((b) => got.push(b));
+    assert.deepEqual(history, []);
+    emitDrains(bus, 7);
+    assert.deepEqual(
+      got.map((b) => b.count),
+      [3, 3],
+      'sealed as soon as 3 wait',
+    );
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(
+      got.map((b) => [b.count, b.lastSeq]),
+      [
+        [3, 3],
+        [3, 6],
+        [1, 7],
+      ],
+    );
+    unsubscribe();
+    stream.close();
+
+    const sizes: number[] = [];
+    const bus2 = new EventBus();
+    const byChars = new EventStream(bus2, { batchChars: 100, flushMs: 1000 });
+    byChars.subscribeWithHistory((b) => sizes.push(b.count));
+    emitDrains(bus2, 4); // about 70 characters each
+    assert.deepEqual(sizes, [2, 2]);
+    byChars.close();
+  });
+
+  test('a late subscriber gets the history and then every later event, no gap, no repeat', () => {
+    const bus = new EventBus();
+    const stream = new EventStream(bus, { batchEvents: 4, flushMs: 1000 });
+    const early: number[] = [];
+    stream.subscribeWithHistory((b) =>
+      early.push(...b.json().map((j) => (JSON.parse(j) as { seq: number }).seq)),
+    );
+    emitDrains(bus, 6); // one batch of 4 sealed, 2 open
+    const late: number[] = [];
+    const { history } = stream.subscribeWithHistory((b) =>
+      late.push(...b.json().map((j) => (JSON.parse(j) as { seq: number }).seq)),
+    );
+    const seen = history.map((j) => (JSON.parse(j) as { seq: number }).seq);
+    assert.deepEqual(seen, [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(early, [1, 2, 3, 4, 5, 6], 'the open batch went to the earlier subscriber first');
+    emitDrains(bus, 4);
+    assert.deepEqual(late, [7, 8, 9, 10]);
+    assert.deepEqual(early, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    stream.close();
+  });
+});
