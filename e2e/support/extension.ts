@@ -29,6 +29,8 @@ export interface ExtensionBrowser {
   tabIdOf(page: Page): Promise<number>;
   /** Opens the panel for tab `tabId` as a page (outside DevTools: `panel.html?tabId=`). */
   openPanel(tabId: number): Promise<Page>;
+  /** The raw captures the service worker holds for tab `tabId` (saved to storage.session within ~200 ms). */
+  capturesOf(tabId: number): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,16 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
       await panel.goto(`chrome-extension://${extensionId}/panel.html?tabId=${tabId}`);
       return panel;
     },
+    async capturesOf(tabId) {
+      const live = context.serviceWorkers()[0] ?? worker;
+      return live.evaluate(async (id) => {
+        type Session = { get(k: string): Promise<Record<string, unknown>> };
+        const storage = (globalThis as unknown as { chrome: { storage: { session: Session } } }).chrome
+          .storage;
+        const items = await storage.session.get(`tab:${id}`);
+        return (items[`tab:${id}`] ?? []) as Record<string, unknown>[];
+      }, tabId);
+    },
     async close() {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });
@@ -80,7 +92,16 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
 export interface PanelSnapshot {
   source: { kind: string; label: string } | undefined;
   state: string;
-  sessions: { sid: string; transport: string; closeReason?: string; namespaces: string[] }[];
+  sessions: {
+    sid: string;
+    clientKey: string;
+    eio?: number;
+    transport: string;
+    firstTransport: string;
+    upgrade?: string;
+    closeReason?: string;
+    namespaces: string[];
+  }[];
   packets: {
     seq: number;
     sid: string;
@@ -89,9 +110,13 @@ export interface PanelSnapshot {
     engine: string;
     sio?: string;
     event?: string;
+    args?: unknown;
     attachments?: number[];
     linkSeq?: number;
+    /** The Engine.IO data as text (`<N bytes>` for binary). */
+    data?: string;
   }[];
+
   attempts: { clientKey: string; attempt: number; outcome: string; cause?: string }[];
 }
 
@@ -104,7 +129,8 @@ export function panelSnapshot(panel: Page): Promise<PanelSnapshot> {
         direction: string;
         transport: string;
         engine: string;
-        sio?: { type: string; event?: string; attachments?: number[] };
+        data?: string;
+        sio?: { type: string; event?: string; args?: unknown; attachments?: number[] };
       };
       linkSeq?: number;
     }
@@ -118,7 +144,16 @@ export function panelSnapshot(panel: Page): Promise<PanelSnapshot> {
               model: {
                 sessions: Map<
                   string,
-                  { sid: string; transport: string; close?: { clientReason?: string }; namespaces: object }
+                  {
+                    sid: string;
+                    clientKey: string;
+                    eio?: number;
+                    transport: string;
+                    firstTransport: string;
+                    upgrade?: { stage: string };
+                    close?: { clientReason?: string };
+                    namespaces: object;
+                  }
                 >;
                 clients: Map<
                   string,
@@ -146,6 +181,8 @@ export function panelSnapshot(panel: Page): Promise<PanelSnapshot> {
         engine: r.e.engine,
         ...(r.e.sio ? { sio: r.e.sio.type } : {}),
         ...(r.e.sio?.event !== undefined ? { event: r.e.sio.event } : {}),
+        ...(r.e.sio?.args !== undefined ? { args: r.e.sio.args } : {}),
+        ...(r.e.data !== undefined ? { data: r.e.data } : {}),
         ...(r.e.sio?.attachments ? { attachments: r.e.sio.attachments } : {}),
         ...(r.linkSeq !== undefined ? { linkSeq: r.linkSeq } : {}),
       });
@@ -155,7 +192,11 @@ export function panelSnapshot(panel: Page): Promise<PanelSnapshot> {
       state: state.status.state,
       sessions: [...model.sessions.values()].map((s) => ({
         sid: s.sid,
+        clientKey: s.clientKey,
+        ...(s.eio !== undefined ? { eio: s.eio } : {}),
         transport: s.transport,
+        firstTransport: s.firstTransport,
+        ...(s.upgrade ? { upgrade: s.upgrade.stage } : {}),
         ...(s.close?.clientReason ? { closeReason: s.close.clientReason } : {}),
         namespaces: Object.keys(s.namespaces),
       })),

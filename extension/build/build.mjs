@@ -8,11 +8,12 @@
  * - the service worker and the two content scripts: one self-contained IIFE each, because content
  *   scripts cannot be modules (no `import`), and a classic worker needs no "type": "module".
  */
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { build } from 'vite';
+import { buildIcons } from './icons.mjs';
 import { zip } from './zip.mjs';
 
 const extDir = fileURLToPath(new URL('..', import.meta.url));
@@ -66,6 +67,13 @@ const pkg = JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8'));
 const manifest = JSON.parse(readFileSync(join(extDir, 'manifest.json'), 'utf8'));
 manifest.version = pkg.version;
 writeFileSync(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+
+// The icons (drawn by icons.mjs), at the paths manifest.json names: a mismatch fails the build.
+const icons = buildIcons();
+if (JSON.stringify(manifest.icons) !== JSON.stringify(icons.manifestIcons))
+  throw new Error(`manifest.json "icons" should be ${JSON.stringify(icons.manifestIcons)}`);
+mkdirSync(join(outDir, 'icons'), { recursive: true });
+for (const [name, data] of Object.entries(icons.files)) writeFileSync(join(outDir, name), data);
 
 const files = [];
 const walk = (dir) => {

@@ -21,8 +21,12 @@ function send(port: chrome.runtime.Port, msg: ToPanel): void {
 function onPagePort(port: chrome.runtime.Port): void {
   const tabId = port.sender?.tab?.id;
   if (tabId === undefined) return port.disconnect();
-  port.onMessage.addListener((batch: Capture[]) => {
-    if (!Array.isArray(batch) || batch.length === 0) return;
+  // Content scripts run in every frame: an iframe's captures carry its frameId, so the panel keeps
+  // its documents apart from the top one's (an iframe's reload is not the tab's).
+  const frame = port.sender?.frameId ?? 0;
+  port.onMessage.addListener((received: Capture[]) => {
+    if (!Array.isArray(received) || received.length === 0) return;
+    const batch = frame === 0 ? received : received.map((c) => ({ ...c, frame }));
     void buffers.append(tabId, batch);
     for (const panel of panels.get(tabId) ?? []) send(panel, { kind: 'captures', tabId, captures: batch });
   });

@@ -29,11 +29,11 @@ export class TabBuffers {
     return p;
   }
 
-  /** Appends captures; a new document of the tab (`doc` capture) starts the buffer over. */
+  /** Appends captures; a new top document of the tab (not an iframe's) starts the buffer over. */
   async append(tabId: number, captures: readonly Capture[]): Promise<void> {
     const list = await this.get(tabId);
     for (const c of captures) {
-      if (c.k === 'doc') list.length = 0;
+      if (c.k === 'doc' && !c.frame) list.length = 0;
       list.push(c);
     }
     if (list.length > MAX_PER_TAB) list.splice(0, list.length - MAX_PER_TAB);

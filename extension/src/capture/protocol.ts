@@ -22,9 +22,14 @@ interface Base {
   n: number;
   /** Epoch ms, sub-millisecond (performance.timeOrigin + now()). */
   ts: number;
+  /**
+   * The frame it came from, set by the service worker (the page cannot know it): Chrome's frameId,
+   * absent for the top frame. A frame keeps its id across its own reloads.
+   */
+  frame?: number;
 }
 
-/** A document started capturing (first load, or a reload / navigation of the tab). */
+/** A document started capturing (first load, or a reload / navigation of the tab or of an iframe). */
 export interface DocCapture extends Base {
   k: 'doc';
   url: string;
@@ -68,6 +73,12 @@ export interface HttpCapture extends Base {
   /** 0 when the request failed (network error, aborted). */
   status: number;
   startedAt: number;
+  /**
+   * As the page set them (setRequestHeader, fetch's headers), not all the browser sent (no cookies,
+   * no User-Agent); the response's as the page may read them (CORS hides most cross-origin ones).
+   */
+  requestHeaders?: Record<string, string>;
+  responseHeaders?: Record<string, string>;
   /** Bodies: text as is, binary as base64 with the `*B64` flag set. */
   requestBody?: string;
   requestB64?: boolean;

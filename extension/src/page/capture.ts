@@ -16,7 +16,7 @@ let n = 0;
 let conns = 0;
 const now = () => performance.timeOrigin + performance.now();
 
-function report(c: Unsent<Capture>, ts = now()): void {
+function post(c: Unsent<Capture>, ts: number): void {
   const msg = { ...c, doc, n: ++n, ts } as Capture;
   try {
     window.postMessage(
@@ -27,6 +27,30 @@ function report(c: Unsent<Capture>, ts = now()): void {
     // An opaque origin (sandboxed frame, data: URL) rejects its own origin as a target.
     window.postMessage({ [WINDOW_TAG]: msg }, '*');
   }
+}
+
+// Taken before the page's scripts run: a page that swaps in a Promise polyfill must not change how
+// ours are recognised (Blob.arrayBuffer() and async functions always return native promises).
+const NativePromise = Promise;
+
+/** Reports still waiting on an earlier one whose bytes are read asynchronously (a Blob). */
+let tail: Promise<void> | undefined;
+
+/**
+ * Reports a capture, in call order: one that waits for a Blob's bytes holds back those reported
+ * after it (on any socket or request of this document), so the panel never sees a reply before
+ * the frame it answers. `ts` is the time of the call, not of the post.
+ */
+function report(c: Unsent<Capture> | Promise<Unsent<Capture>>, ts = now()): void {
+  if (!tail && !(c instanceof NativePromise)) return post(c, ts);
+  const mine = NativePromise.all([tail, c]).then(
+    ([, value]) => post(value, ts),
+    () => undefined, // the payload helpers do not reject; a bug there must not stall the queue
+  );
+  tail = mine;
+  void mine.then(() => {
+    if (tail === mine) tail = undefined;
+  });
 }
 
 function isEngineUrl(url: string | URL): boolean {
@@ -50,18 +74,23 @@ function toB64(data: ArrayBuffer | ArrayBufferView): string {
   return btoa(s);
 }
 
-/** A frame or body as text or base64; a Blob is read first (its capture time is kept). */
-function payload(data: unknown, done: (p: { text?: string; b64?: string }) => void): void {
-  if (typeof data === 'string') return done({ text: data });
-  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return done({ b64: toB64(data) });
-  if (data instanceof Blob) {
-    data.arrayBuffer().then(
-      (buf) => done({ b64: toB64(buf) }),
-      () => done({ text: `<unreadable ${data.size}-byte Blob>` }),
+type Body = { text?: string; b64?: string };
+
+/** A frame or body as text or base64; a Blob has to be read first, hence the promise. */
+function payload(data: unknown): Body | Promise<Body> {
+  if (typeof data === 'string') return { text: data };
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return { b64: toB64(data) };
+  if (data instanceof Blob)
+    return data.arrayBuffer().then(
+      (buf) => ({ b64: toB64(buf) }),
+      () => ({ text: `<unreadable ${data.size}-byte Blob>` }),
     );
-    return;
-  }
-  done({});
+  return {};
+}
+
+/** `make(body)`, now or once the body is read. */
+function withBody<T>(body: Body | Promise<Body>, make: (b: Body) => T): T | Promise<T> {
+  return body instanceof NativePromise ? body.then(make) : make(body);
 }
 
 // First, so a panel that keeps or clears on reload knows where this document's captures begin.
@@ -82,10 +111,9 @@ class CapturingWebSocket extends NativeWebSocket {
     tracked.set(this, conn);
     report({ k: 'ws-open', conn, url: absolute(url), origin: window.location.origin });
     // Registered before the page can add its own listener: frames are reported before they are handled.
-    this.addEventListener('message', (ev: MessageEvent) => {
-      const ts = now();
-      payload(ev.data, (p) => report({ k: 'ws-frame', conn, dir: 's2c', ...p }, ts));
-    });
+    this.addEventListener('message', (ev: MessageEvent) =>
+      report(withBody(payload(ev.data), (p) => ({ k: 'ws-frame', conn, dir: 's2c', ...p }) as const)),
+    );
     this.addEventListener('close', (ev: CloseEvent) =>
       report({ k: 'ws-close', conn, code: ev.code, reason: ev.reason, wasClean: ev.wasClean }),
     );
@@ -94,10 +122,8 @@ class CapturingWebSocket extends NativeWebSocket {
 const nativeSend = NativeWebSocket.prototype.send;
 NativeWebSocket.prototype.send = function (this: WebSocket, data) {
   const conn = tracked.get(this);
-  if (conn !== undefined && this.readyState === NativeWebSocket.OPEN) {
-    const ts = now();
-    payload(data, (p) => report({ k: 'ws-frame', conn, dir: 'c2s', ...p }, ts));
-  }
+  if (conn !== undefined && this.readyState === NativeWebSocket.OPEN)
+    report(withBody(payload(data), (p) => ({ k: 'ws-frame', conn, dir: 'c2s', ...p }) as const));
   return nativeSend.call(this, data);
 };
 window.WebSocket = CapturingWebSocket;
@@ -107,44 +133,60 @@ window.WebSocket = CapturingWebSocket;
 interface XhrInfo {
   method: string;
   url: string;
+  /** Set with setRequestHeader between open() and send(). */
+  requestHeaders: Record<string, string>;
   conn?: number;
   startedAt?: number;
-  request?: { text?: string; b64?: string };
+  request?: Body | Promise<Body>;
 }
 const xhrs = new WeakMap<XMLHttpRequest, XhrInfo>();
 const listening = new WeakSet<XMLHttpRequest>();
 const XhrProto = XMLHttpRequest.prototype;
 const nativeOpen = XhrProto.open as (this: XMLHttpRequest, ...args: unknown[]) => void;
 const nativeXhrSend = XhrProto.send;
+const nativeSetRequestHeader = XhrProto.setRequestHeader;
+
+/** `getAllResponseHeaders()` text (`name: value` lines, names lower-cased by the browser). */
+function parseHeaderLines(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\r\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) out[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+  }
+  return out;
+}
 
 /** Reports an exchange when it completes (readyState 4 comes for failures and aborts too). */
 function onReadyState(this: XMLHttpRequest): void {
   const info = xhrs.get(this);
   if (this.readyState !== 4 || !info || info.conn === undefined) return;
   const type = this.responseType;
-  let response: { text?: string; b64?: string } = {};
+  let response: Body = {};
   if (type === '' || type === 'text') response = { text: this.responseText };
   else if (type === 'arraybuffer' && this.response) response = { b64: toB64(this.response as ArrayBuffer) };
-  report({
-    k: 'http',
+  const fields = {
+    k: 'http' as const,
     conn: info.conn,
-    via: 'xhr',
+    via: 'xhr' as const,
     method: info.method,
     url: info.url,
     origin: window.location.origin,
     status: this.status,
     startedAt: info.startedAt ?? now(),
-    ...bodyFields(info.request ?? {}, response),
+    requestHeaders: info.requestHeaders,
+    // What the page may read: for a cross-origin request, the CORS-safelisted and exposed ones only.
+    responseHeaders: parseHeaderLines(this.getAllResponseHeaders()),
     responseType: type,
     ...(this.status === 0 ? { error: 'request failed or aborted' } : {}),
-  });
+  };
+  report(withBody(info.request ?? {}, (req) => ({ ...fields, ...bodyFields(req, response) })));
   info.conn = undefined; // once per send
 }
 
 XhrProto.open = function (this: XMLHttpRequest, ...args: unknown[]) {
   const [method, url] = args as [string, string | URL];
   if (isEngineUrl(url)) {
-    xhrs.set(this, { method: String(method).toUpperCase(), url: absolute(url) });
+    xhrs.set(this, { method: String(method).toUpperCase(), url: absolute(url), requestHeaders: {} });
     // Added at open(), before engine.io-client sets onreadystatechange: the response is reported
     // (and timed) before the client handles it, so the packets it sends in reply come after it.
     if (!listening.has(this)) {
@@ -155,19 +197,30 @@ XhrProto.open = function (this: XMLHttpRequest, ...args: unknown[]) {
   return nativeOpen.apply(this, args);
 } as typeof XhrProto.open;
 
+XhrProto.setRequestHeader = function (this: XMLHttpRequest, name: string, value: string) {
+  const info = xhrs.get(this);
+  // The browser joins repeated names with ", ", as sent on the wire.
+  if (info) {
+    const key = String(name).toLowerCase();
+    const prev = info.requestHeaders[key];
+    info.requestHeaders[key] = prev === undefined ? String(value) : `${prev}, ${String(value)}`;
+  }
+  return nativeSetRequestHeader.call(this, name, value);
+};
+
 XhrProto.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
   const info = xhrs.get(this);
   if (info) {
     info.conn = ++conns;
     info.startedAt = now();
-    payload(body ?? undefined, (p) => (info.request = p));
+    info.request = payload(body ?? undefined);
   }
   return nativeXhrSend.call(this, body);
 };
 
 function bodyFields(
-  req: { text?: string; b64?: string },
-  res: { text?: string; b64?: string },
+  req: Body,
+  res: Body,
 ): Pick<Unsent<Capture> & { k: 'http' }, 'requestBody' | 'requestB64' | 'responseBody' | 'responseB64'> {
   return {
     ...(req.text !== undefined ? { requestBody: req.text } : {}),
@@ -179,6 +232,14 @@ function bodyFields(
 
 /* -------------------------------------------------------------------- fetch */
 
+function headerRecord(init: HeadersInit | undefined): Record<string, string> {
+  try {
+    return Object.fromEntries(new Headers(init));
+  } catch {
+    return {}; // invalid headers: fetch() rejects, and the report says why
+  }
+}
+
 const nativeFetch = window.fetch;
 window.fetch = function (input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const url = input instanceof Request ? input.url : String(input);
@@ -186,34 +247,49 @@ window.fetch = function (input: RequestInfo | URL, init?: RequestInit): Promise<
   const conn = ++conns;
   const startedAt = now();
   const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-  let request: { text?: string; b64?: string } = {};
-  payload(init?.body ?? undefined, (p) => (request = p));
-  const base = { k: 'http' as const, conn, via: 'fetch' as const, method, url: absolute(url) };
-  const origin = window.location.origin;
+  const requestHeaders = headerRecord(
+    init?.headers ?? (input instanceof Request ? input.headers : undefined),
+  );
+  const request = payload(init?.body ?? undefined);
+  const base = {
+    k: 'http' as const,
+    conn,
+    via: 'fetch' as const,
+    method,
+    url: absolute(url),
+    origin: window.location.origin,
+    startedAt,
+    requestHeaders,
+  };
   const result = nativeFetch.call(this, input, init);
+  // Our reactions are registered before the page gets `result`, so they run first: the report takes
+  // its place in the order before anything the page does with the response.
   result.then(
-    async (res) => {
-      // A clone, so the page's own reading of the body is untouched.
+    (res) => {
       const binary = /octet-stream/.test(res.headers.get('content-type') ?? '');
-      let response: { text?: string; b64?: string } = {};
-      let error: string | undefined;
-      try {
-        const copy = res.clone();
-        response = binary ? { b64: toB64(await copy.arrayBuffer()) } : { text: await copy.text() };
-      } catch (err) {
-        error = `body not read: ${String(err)}`; // aborted mid-body: the page sees the same failure
-      }
-      report({
-        ...base,
-        origin,
-        status: res.status,
-        startedAt,
-        ...bodyFields(request, response),
-        ...(error ? { error } : {}),
-      });
+      // A clone, so the page's own reading of the body is untouched.
+      const read: Promise<Body & { error?: string }> = (async () => {
+        try {
+          const copy = res.clone();
+          return binary ? { b64: toB64(await copy.arrayBuffer()) } : { text: await copy.text() };
+        } catch (err) {
+          return { error: `body not read: ${String(err)}` }; // aborted mid-body: the page sees it too
+        }
+      })();
+      report(
+        NativePromise.all([request, read]).then(([req, { error, ...response }]) => ({
+          ...base,
+          status: res.status,
+          responseHeaders: headerRecord(res.headers),
+          ...bodyFields(req, response),
+          ...(error ? { error } : {}),
+        })),
+      );
     },
     (err: unknown) =>
-      report({ ...base, origin, status: 0, startedAt, ...bodyFields(request, {}), error: String(err) }),
+      report(
+        withBody(request, (req) => ({ ...base, status: 0, ...bodyFields(req, {}), error: String(err) })),
+      ),
   );
   return result;
 };

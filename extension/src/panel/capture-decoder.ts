@@ -5,9 +5,9 @@
  * `upgrade`, `close`, `connect`, `connect_error`, `disconnect`, `ack` and `attempt`.
  *
  * In-page capture sees one leg only, the browser's: every event is the `client` leg, and what only
- * the server knows (its disconnect reason, rooms, the client's address, request headers) is absent or
- * says so. Captures are taken in arrival order; those already seen (a replay after a reconnect) are
- * skipped by their document id and counter.
+ * the server knows (its disconnect reason, rooms, the client's address, the headers the browser adds)
+ * is absent or says so. Captures are taken in arrival order; those already seen (a replay after a
+ * reconnect) are skipped by their document id and counter.
  */
 import { CLIENT_REASONS } from '../../../shared/disconnect-reasons.js';
 import { parseOpen, type EioVersion } from '../../../shared/engineio.js';
@@ -49,6 +49,8 @@ interface Pending {
 interface SessionState {
   sid: string;
   doc: string;
+  /** The frame of `doc` (see Capture.frame): 0 for the top one. */
+  frame: number;
   eio: EioVersion;
   clientKey: string;
   messages: MessageDecoder;
@@ -78,8 +80,13 @@ export class CaptureDecoder {
   private readonly conns = new Map<string, WsConn>();
   private readonly sessions = new Map<string, SessionState>();
   private readonly clients = new Map<string, ClientState>();
+  /** The URL of each iframe document seen, for its sessions' client keys. */
+  private readonly frameUrls = new Map<string, string>();
 
-  /** The events of a batch of captures; `documents` lists the URLs of new documents, in order. */
+  /**
+   * The events of a batch of captures; `documents` lists the URLs of new top documents (reloads and
+   * navigations of the tab, not of its iframes), in order.
+   */
   push(captures: readonly Capture[]): { events: ProxyEvent[]; documents: string[] } {
     const documents: string[] = [];
     for (const c of captures) {
@@ -101,8 +108,12 @@ export class CaptureDecoder {
   private one(c: Capture, documents: string[]): void {
     switch (c.k) {
       case 'doc':
+        if (c.frame) {
+          this.frameUrls.set(c.doc, c.url);
+          return this.unloaded(c.ts, c.doc, c.frame);
+        }
         documents.push(c.url);
-        return this.unloaded(c.ts, c.doc);
+        return this.unloaded(c.ts, c.doc, 0);
       case 'ws-open':
         return this.wsOpen(c);
       case 'ws-frame':
@@ -120,11 +131,16 @@ export class CaptureDecoder {
     return seq;
   }
 
-  /** A new document in the tab: the sessions of the one before it ended with it. */
-  private unloaded(ts: number, doc: string): void {
-    for (const s of this.sessions.values())
-      if (!s.closed && s.doc !== doc)
-        this.close(ts, s, 'transport close', 'the page was reloaded or navigated away');
+  /**
+   * A new document in the tab, or in one of its iframes: the sessions of the one before it ended
+   * with it (a new top document ends those of every frame; an iframe's, those of that frame only).
+   */
+  private unloaded(ts: number, doc: string, frame: number): void {
+    for (const s of this.sessions.values()) {
+      if (s.closed || s.doc === doc || (frame !== 0 && s.frame !== frame)) continue;
+      const what = frame === 0 ? 'the page' : 'the iframe';
+      this.close(ts, s, 'transport close', `${what} was reloaded or navigated away`);
+    }
   }
 
   /* ------------------------------------------------------------------ WebSocket */
@@ -156,7 +172,7 @@ export class CaptureDecoder {
       const open = parseOpen(typeof packet.data === 'string' ? packet.data : undefined);
       if (open) {
         conn.sid = open.sid;
-        this.announce(c.ts, c.doc, open.sid, conn.eio, 'websocket', conn.url, conn.origin, packet);
+        this.announce(c, open.sid, conn.eio, 'websocket', conn.url, conn.origin, packet);
       }
     }
     if (!conn.sid) return;
@@ -238,10 +254,10 @@ export class CaptureDecoder {
       const values = parseOpen(typeof open?.packet.data === 'string' ? open.packet.data : undefined);
       if (values && open) {
         sid = values.sid;
-        this.announce(open.ts, c.doc, sid, eio, 'polling', url, c.origin, open.packet);
+        this.announce(c, sid, eio, 'polling', url, c.origin, open.packet, open.ts);
       } else if (c.method === 'GET') {
         // A handshake that did not open a session: a failed connection attempt.
-        this.attempt(ts, this.clientKey(c.doc, url), undefined, c.error ?? `HTTP ${c.status}`);
+        this.attempt(ts, this.clientKey(c, url), undefined, c.error ?? `HTTP ${c.status}`);
       }
     }
 
@@ -251,8 +267,8 @@ export class CaptureDecoder {
       method: c.method,
       url: url.pathname + url.search,
       status: c.status,
-      requestHeaders: {},
-      responseHeaders: {},
+      requestHeaders: c.requestHeaders ?? {},
+      responseHeaders: c.responseHeaders ?? {},
       ...(requestBody ? { requestBody } : {}),
       ...(responseBody ? { responseBody } : {}),
       startedAt: c.startedAt,
@@ -277,29 +293,33 @@ export class CaptureDecoder {
 
   /* --------------------------------------------------------------- sessions */
 
-  private clientKey(doc: string, url: URL): string {
-    // socket.io-client reconnects to the same URL from the same page: one client per endpoint.
-    return `${doc.slice(0, 6)}:${url.host}${url.pathname}`;
+  private clientKey(c: Capture, url: URL): string {
+    // socket.io-client reconnects to the same URL from the same page: one client per endpoint. An
+    // iframe's clients say which document they run in.
+    const frameUrl = c.frame ? this.frameUrls.get(c.doc) : undefined;
+    return `${c.doc.slice(0, 6)}:${url.host}${url.pathname}${frameUrl ? ` (iframe ${frameUrl})` : ''}`;
   }
 
+  /** `c` is the capture that carried the open packet, at `ts` (its own time unless given). */
   private announce(
-    ts: number,
-    doc: string,
+    c: Capture,
     sid: string,
     eio: EioVersion,
     transport: TransportName,
     url: URL,
     origin: string,
     open: RawPacket,
+    ts = c.ts,
   ): void {
     if (this.sessions.has(sid)) return;
     const values = parseOpen(typeof open.data === 'string' ? open.data : undefined);
     if (!values) return;
-    const clientKey = this.clientKey(doc, url);
+    const clientKey = this.clientKey(c, url);
     const protocol = sioProtocolFor(eio);
     this.sessions.set(sid, {
       sid,
-      doc,
+      doc: c.doc,
+      frame: c.frame ?? 0,
       eio,
       clientKey,
       messages: new MessageDecoder(protocol),

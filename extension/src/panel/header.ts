@@ -15,7 +15,8 @@ export interface HeaderHandlers {
 const NOTES: Record<SourceChoice, string> = {
   page:
     'In-page capture: this tab’s WebSocket, XHR and fetch traffic as the browser sees it. ' +
-    'It cannot know rooms, the server’s disconnect reasons, the client’s address or request headers: ' +
+    'It cannot know rooms, the server’s disconnect reasons, the client’s address or the headers the browser adds ' +
+    '(cookies, user agent): ' +
     'use the proxy source for those.',
   proxy:
     'sio-proxy stream: every client of the proxy (not only this tab), both legs, server-side reasons and rooms ' +

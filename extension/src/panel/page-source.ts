@@ -31,7 +31,7 @@ export class PageSource implements EventSource {
       kind: 'devtools',
       label: `in-page capture: tab ${opts.tabId}`,
       detail:
-        'WebSocket, XHR and fetch of the inspected page, seen from the browser: no rooms, no server-side disconnect reasons, no request headers',
+        'WebSocket, XHR and fetch of the inspected page, seen from the browser: no rooms, no server-side disconnect reasons, only the headers the page set or can read',
     };
   }
 
