@@ -8,14 +8,20 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { launchChromium } from './support/browser.js';
-import { closeAll, ensurePanelBuilt, filteredCount, ROOT, shimEsbuildNames } from './support/dashboard.js';
+import {
+  closeAll,
+  ensurePanelBuilt,
+  filteredCount,
+  ROOT,
+  servePanel,
+  shimEsbuildNames,
+} from './support/dashboard.js';
 import { NEEDLE, writeCapture, type CaptureStats } from './support/synthetic-capture.js';
 
 const PACKETS = 200_000;
@@ -24,26 +30,6 @@ const FILTER_BUDGET_MS = 100;
 const RUNS = 5;
 const CAPTURE = join(tmpdir(), `sio-proxy-perf-${process.pid}.ndjson`);
 const WRITE_DOCS = process.env.SIO_BENCH_DOCS === '1';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-};
-
-/** The built panel over HTTP (module scripts do not load from file://), without a token: no live source. */
-async function servePanel(): Promise<{ server: Server; url: string }> {
-  const dist = join(ROOT, 'panel/dist');
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    const file = join(dist, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(dist) || !existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
-}
 
 let server: Server;
 let browser: Browser;
@@ -214,6 +200,10 @@ test(`a filter over ${PACKETS.toLocaleString('en-US')} packets applies in < ${FI
 const SPEEDS = [5, 20, 40];
 /** The list renders a screenful beyond the view each way (panel/src/views/VirtualList.tsx): 20 rows at least here. */
 const OVERSCAN_ROWS = 20;
+/** ... in blocks of this many rows (BLOCK_ROWS there). */
+const BLOCK_ROWS = 16;
+/** Mouse wheel speeds, up to a fast wheel: held to a frame-time bound (faster flings are only measured). */
+const WHEEL_ROWS = 20;
 
 test('the virtual list scrolls 200 000 rows smoothly', async () => {
   const positions = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1, 0.33, 0.66, 0];
@@ -222,12 +212,14 @@ test('the virtual list scrolls 200 000 rows smoothly', async () => {
       const grid = document.querySelector('[data-testid="packet-table"]') as HTMLElement;
       const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
       /**
-       * Rows in the DOM cover the viewport below the header. Called from a frame callback, after
-       * the scroll events of the frame and before its paint: what it sees is what gets painted.
+       * Rows in the DOM cover the viewport below the header, by their laid-out boxes (rows sit in
+       * blocks, so they have no offset of their own). Called from a frame callback after the frame's
+       * scroll change: nothing runs between it and the paint, so what it sees is what gets painted.
        */
       const filled = () => {
-        const tops = [...grid.querySelectorAll<HTMLElement>('[data-testid="packet-row"]')].map((el) =>
-          parseFloat(el.style.top),
+        const origin = grid.getBoundingClientRect().top + 20 - grid.scrollTop;
+        const tops = [...grid.querySelectorAll<HTMLElement>('[data-testid="packet-row"]')].map(
+          (el) => el.getBoundingClientRect().top - origin,
         );
         const view = grid.scrollTop;
         const bottom = view + grid.clientHeight - 40;
@@ -251,29 +243,59 @@ test('the virtual list scrolls 200 000 rows smoothly', async () => {
         last = now;
       }
       // Steady flings, from near the top, at each speed.
-      const flings: { rowsPerFrame: number; deltas: number[]; blank: number; longTasks: number[] }[] = [];
+      const flings: {
+        rowsPerFrame: number;
+        deltas: number[];
+        blank: number;
+        longTasks: number[];
+        mounted: number;
+        maxRows: number;
+      }[] = [];
       for (const rowsPerFrame of speeds) {
         const longTasks: number[] = [];
         const observer = new PerformanceObserver((list) =>
           list.getEntries().forEach((e) => longTasks.push(e.duration)),
         );
         observer.observe({ entryTypes: ['longtask'] });
+        // Rows put into the DOM during the fling: the work a frame does should follow the distance scrolled.
+        let mounted = 0;
+        let maxRows = 0;
+        const mutations = new MutationObserver((records) => {
+          for (const m of records)
+            m.addedNodes.forEach((n) => {
+              if (n instanceof HTMLElement)
+                mounted += n.matches('[data-testid="packet-row"]')
+                  ? 1
+                  : n.querySelectorAll('[data-testid="packet-row"]').length;
+            });
+        });
         grid.scrollTop = 1000;
         await frame();
         last = await frame();
+        mutations.observe(grid, { childList: true, subtree: true });
         const deltas: number[] = [];
         let blank = 0;
+        // Each step runs in a frame callback (the continuation of `await frame()`): scroll, look, paint.
         for (let i = 0; i < 90; i++) {
           grid.scrollTop += rowsPerFrame * 20;
+          if (!filled()) blank++;
+          maxRows = Math.max(maxRows, grid.querySelectorAll('[data-testid="packet-row"]').length);
           const now = await frame();
           deltas.push(now - last);
           last = now;
-          if (!filled()) blank++;
         }
         observer.disconnect();
-        flings.push({ rowsPerFrame, deltas, blank, longTasks });
+        mutations.takeRecords();
+        mutations.disconnect();
+        flings.push({ rowsPerFrame, deltas, blank, longTasks, mounted, maxRows });
       }
-      return { jumps, idle, flings, rows: Number(grid.getAttribute('aria-rowcount')) };
+      return {
+        jumps,
+        idle,
+        flings,
+        rows: Number(grid.getAttribute('aria-rowcount')),
+        viewRows: Math.ceil(grid.clientHeight / 20),
+      };
     },
     { positions, speeds: SPEEDS },
   );
@@ -296,15 +318,33 @@ test('the virtual list scrolls 200 000 rows smoothly', async () => {
       blankFrames: f.blank,
       longTasks: f.longTasks.length,
       longTaskMaxMs: round(Math.max(0, ...f.longTasks)),
+      rowsMounted: f.mounted,
+      rowsScrolled: f.rowsPerFrame * f.deltas.length,
+      maxRowsInDom: f.maxRows,
     })),
   };
   assert.equal(r.rows, capture.visible);
   for (const j of r.jumps) assert.ok(j.filled, `rows fill the view after a jump to ${j.position * 100}%`);
   for (const f of r.flings) {
+    const scrolled = f.rowsPerFrame * f.deltas.length;
+    // The work is the distance scrolled, whatever the list's length: rows enter the DOM once each
+    // (plus the blocks at the window's edges), and the DOM holds about three screens of rows.
     assert.ok(
-      median(f.deltas) < idleFrame * 1.5 + 1,
-      `${f.rowsPerFrame} rows a frame: median frame ${median(f.deltas)} ms (idle ${idleFrame} ms)`,
+      f.mounted <= scrolled + 2 * f.maxRows,
+      `${f.rowsPerFrame} rows a frame: ${f.mounted} rows mounted to scroll ${scrolled}`,
     );
+    assert.ok(
+      f.maxRows <= 3 * r.viewRows + 3 * BLOCK_ROWS,
+      `${f.rowsPerFrame} rows a frame: ${f.maxRows} rows in the DOM for a view of ${r.viewRows}`,
+    );
+    // Frame times depend on the machine and on what else runs (software raster on a shared 2-core CI
+    // machine); the figures go to the docs, and the test holds wheel speeds to 30 frames a second at
+    // worst, which a list that renders more than its window per scroll misses by far.
+    if (f.rowsPerFrame <= WHEEL_ROWS)
+      assert.ok(
+        median(f.deltas) <= idleFrame * 2 + 1,
+        `${f.rowsPerFrame} rows a frame: median frame ${median(f.deltas)} ms (idle ${idleFrame} ms)`,
+      );
     // Within the overscan, the rows rendered for the last position still cover the new one.
     if (f.rowsPerFrame <= OVERSCAN_ROWS)
       assert.ok(f.blank <= f.deltas.length * 0.05, `${f.rowsPerFrame} rows a frame: ${f.blank} blank frames`);
@@ -397,22 +437,30 @@ async function markdown(r: Results): Promise<string> {
     '',
     '| metric | value |',
     '| --- | --- |',
-    `| jump to 10 positions (0 … 100%): scrollTop set until two frames later, median / worst | ${scroll.jumpMedianMs} ms / ${scroll.jumpMaxMs} ms |`,
+    `| jump to 10 positions (0 … 100%): scrollTop set until two frames later (the new rows rendered in the scroll event, laid out and painted), median / worst | ${scroll.jumpMedianMs} ms / ${scroll.jumpMaxMs} ms |`,
     `| jumps after which the rows filled the view | ${scroll.jumpsFilled} of ${scroll.jumps} |`,
     `| a frame when idle (Chromium's frame rate here) | ${scroll.idleFrameMs} ms |`,
     '',
     `Flings: \`scrollTop\` moved by a fixed number of rows every frame for 90 frames. A blank frame is one ` +
-      'whose rows (checked in the frame callback, after the scroll event and before the paint) leave part of ' +
-      `the view empty: the list renders a screenful of rows (at least ${OVERSCAN_ROWS} here) beyond the view each way, and React renders the new ` +
-      "rows in a task after the scroll event's frame.",
+      'whose rows (checked in the frame callback right after that move, when nothing else runs before the paint) ' +
+      `leave part of the view empty: the list renders a screenful of rows (at least ${OVERSCAN_ROWS} here) beyond ` +
+      'the view each way, in blocks of 16, and renders the new rows within the scroll event, which Chromium ' +
+      "dispatches in the frame after the move: a frame's paint shows the rows rendered for the previous position.",
     '',
-    '| rows a frame | frame median | p95 | worst | frames > 1.5 idle frames | blank frames | long tasks (worst) |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| rows a frame | frame median | p95 | worst | frames > 1.5 idle frames | blank frames | long tasks (worst) | rows mounted / scrolled | most rows in the DOM |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...(scroll.flings as unknown as Row[]).map(
       (f) =>
         `| ${f.rowsPerFrame} | ${f.frameMedianMs} ms | ${f.frameP95Ms} ms | ${f.frameMaxMs} ms | ` +
-        `${f.framesOver1_5x} of ${f.frames} | ${f.blankFrames} of ${f.frames} | ${f.longTasks} (${f.longTaskMaxMs} ms) |`,
+        `${f.framesOver1_5x} of ${f.frames} | ${f.blankFrames} of ${f.frames} | ${f.longTasks} (${f.longTaskMaxMs} ms) | ` +
+        `${f.rowsMounted} / ${f.rowsScrolled} | ${f.maxRowsInDom} |`,
     ),
+    '',
+    `Asserted by the test: rows mounted at most the rows scrolled plus two windows, at most three screens of rows ` +
+      `in the DOM, no blank frames up to ${OVERSCAN_ROWS} rows a frame, and up to ${WHEEL_ROWS} rows a frame (wheel ` +
+      'speeds) a median frame of at most two idle frames. Frame times depend on the machine and on what else runs ' +
+      '(Chromium rasters in software here, on 2 cores shared with the test runner), so the bound leaves room for a ' +
+      'loaded CI machine; the table shows what this run measured.',
     '',
   ];
   const prettier = await import('prettier');

@@ -4,8 +4,10 @@
  * small helpers to read what a user sees (by the panel's `data-testid`s) and to save screenshots.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
@@ -22,6 +24,26 @@ export function ensurePanelBuilt(): void {
   if (existsSync(join(ROOT, 'panel/dist/index.html'))) return;
   const r = spawnSync('npm', ['run', 'build:panel'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('npm run build:panel failed');
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+};
+
+/** The built panel over HTTP (module scripts do not load from file://), without a token: no live source. */
+export async function servePanel(): Promise<{ server: Server; url: string }> {
+  const dist = join(ROOT, 'panel/dist');
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const file = join(dist, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(dist) || !existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }
 
 export interface Cli {

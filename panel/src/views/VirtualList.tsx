@@ -1,14 +1,22 @@
 /**
- * A virtual list with a fixed row height: only the rows in view (plus a few) are in the DOM, so
+ * A virtual list with a fixed row height: only the rows in view (plus a margin) are in the DOM, so
  * 200 000 packets scroll as smoothly as 20. It follows the newest row while the user is at the
  * bottom and stops following as soon as they scroll up; `scrollToIndex` brings a row into view
  * (keyboard selection, jumps).
  */
-import { useLayoutEffect, useRef, useState, type ReactNode, type UIEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
+
+/**
+ * The window of rendered rows moves by whole blocks: a scroll that stays within a block renders
+ * nothing, and each block is one positioned box, so the browser lays out and paints a block's rows
+ * once rather than every row again whenever the window moves.
+ */
+const BLOCK_ROWS = 16;
 
 /**
  * Rows rendered beyond the view on each side: at least this many, and at least one screenful. The
- * browser paints a scroll before the scroll event reaches us, so a fast scroll shows whatever is
+ * compositor paints a scroll before the scroll event reaches us, so a fast scroll shows whatever is
  * already rendered there; a screen of margin keeps fast wheel and drag scrolling free of blank rows.
  */
 const MIN_OVERSCAN = 8;
@@ -16,7 +24,8 @@ const MIN_OVERSCAN = 8;
 export interface VirtualListProps {
   rowCount: number;
   rowHeight: number;
-  renderRow: (index: number, top: number) => ReactNode;
+  /** The row at `index`, keyed, laid out in normal flow (its block positions it). */
+  renderRow: (index: number) => ReactNode;
   /** Sticky content above the rows (the table header). */
   header?: ReactNode;
   headerHeight?: number;
@@ -30,14 +39,27 @@ export interface VirtualListProps {
   onKeyDown?: (e: React.KeyboardEvent<HTMLDivElement>) => void;
   testId?: string;
   label?: string;
+  role?: string;
 }
 
 export function VirtualList(props: VirtualListProps) {
   const { rowCount, rowHeight, headerHeight = 0 } = props;
   const ref = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  const blockPx = BLOCK_ROWS * rowHeight;
+  /** The block at the top of the view: the only scroll state that renders. */
+  const [anchor, setAnchor] = useState(0);
   const [height, setHeight] = useState(400);
   const atBottom = useRef(true);
+  const rowHeightRef = useRef(rowHeight);
+  rowHeightRef.current = rowHeight;
+
+  /** Reads the scroll position; returns the anchor to render. */
+  const read = (el: HTMLElement): number => {
+    const h = rowHeightRef.current;
+    atBottom.current = el.scrollTop + el.clientHeight >= el.scrollHeight - h / 2;
+    return Math.floor(el.scrollTop / (BLOCK_ROWS * h));
+  };
+  const sync = (el: HTMLElement) => setAnchor(read(el));
 
   useLayoutEffect(() => {
     const el = ref.current;
@@ -45,7 +67,17 @@ export function VirtualList(props: VirtualListProps) {
     const observer = new ResizeObserver(() => setHeight(el.clientHeight));
     observer.observe(el);
     setHeight(el.clientHeight);
-    return () => observer.disconnect();
+    // Rendered within the scroll event, the new rows are in place for the frame that dispatched it;
+    // React's default for scroll (a task afterwards) leaves them a frame behind the scroll.
+    const onScroll = () => {
+      const next = read(el);
+      flushSync(() => setAnchor(next));
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      observer.disconnect();
+      el.removeEventListener('scroll', onScroll);
+    };
   }, []);
 
   // New rows: stay at the bottom if the user was there.
@@ -53,7 +85,7 @@ export function VirtualList(props: VirtualListProps) {
     const el = ref.current;
     if (el && props.follow && atBottom.current) {
       el.scrollTop = el.scrollHeight;
-      setScrollTop(el.scrollTop);
+      sync(el);
     }
   }, [rowCount, props.rev, props.follow, height]);
 
@@ -65,37 +97,45 @@ export function VirtualList(props: VirtualListProps) {
     const view = el.clientHeight - headerHeight;
     if (top < el.scrollTop) el.scrollTop = top;
     else if (top + rowHeight > el.scrollTop + view) el.scrollTop = top + rowHeight - view;
-    atBottom.current = el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight / 2;
-    setScrollTop(el.scrollTop);
+    sync(el);
   }, [props.scrollToIndex, rowHeight, headerHeight]);
 
-  const onScroll = (e: UIEvent<HTMLDivElement>) => {
-    const el = e.currentTarget;
-    atBottom.current = el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight / 2;
-    setScrollTop(el.scrollTop);
-  };
-
-  const overscan = Math.max(MIN_OVERSCAN, Math.ceil(height / rowHeight));
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
-  const last = Math.min(rowCount, Math.ceil((scrollTop + height) / rowHeight) + overscan);
-  const rows: ReactNode[] = [];
-  for (let i = first; i < last; i++) rows.push(props.renderRow(i, i * rowHeight));
+  const viewRows = Math.ceil(height / rowHeight);
+  const overscan = Math.max(MIN_OVERSCAN, viewRows);
+  // A shorter list (a filter) clamps the scroll before its scroll event arrives.
+  const lastAnchor = Math.max(0, Math.floor((rowCount * rowHeight + headerHeight - height) / blockPx));
+  const top = Math.min(anchor, lastAnchor) * BLOCK_ROWS;
+  const first = Math.max(0, Math.floor((top - overscan) / BLOCK_ROWS) * BLOCK_ROWS);
+  const last = Math.min(
+    rowCount,
+    Math.ceil((top + BLOCK_ROWS + viewRows + overscan) / BLOCK_ROWS) * BLOCK_ROWS,
+  );
+  const blocks: ReactNode[] = [];
+  for (let b = first; b < last; b += BLOCK_ROWS) {
+    const end = Math.min(b + BLOCK_ROWS, rowCount);
+    const rows: ReactNode[] = [];
+    for (let i = b; i < end; i++) rows.push(props.renderRow(i));
+    blocks.push(
+      <div key={b} className="vlist-block" style={{ top: b * rowHeight, height: (end - b) * rowHeight }}>
+        {rows}
+      </div>,
+    );
+  }
 
   return (
     <div
       ref={ref}
       className={`vlist ${props.className ?? ''}`}
-      onScroll={onScroll}
       tabIndex={0}
       onKeyDown={props.onKeyDown}
       data-testid={props.testId}
-      role="grid"
+      role={props.role ?? 'grid'}
       aria-label={props.label}
       aria-rowcount={rowCount}
     >
       {props.header}
       <div className="vlist-body" style={{ height: rowCount * rowHeight }}>
-        {rows}
+        {blocks}
       </div>
     </div>
   );

@@ -20,10 +20,17 @@ export const SessionItem = memo(function SessionItem({
   s,
   now,
   selected,
+  rowKey,
+  className = '',
+  measure,
 }: {
   s: SessionView;
   now: number;
   selected: boolean;
+  /** The sidebar's virtualisation measures the item by this key. */
+  rowKey?: string;
+  className?: string;
+  measure?: (el: HTMLElement | null) => (() => void) | undefined;
 }) {
   const selectSession = useUi((st) => st.selectSession);
   const setTab = useUi((st) => st.setTab);
@@ -33,7 +40,9 @@ export const SessionItem = memo(function SessionItem({
   const namespaces = Object.values(s.namespaces);
   return (
     <li
-      className={`session ${state.kind}${selected ? ' selected' : ''}`}
+      className={`session ${state.kind}${selected ? ' selected' : ''}${className}`}
+      ref={measure}
+      data-row-key={rowKey}
       data-testid="session-item"
       data-sid={s.sid}
       data-state={state.kind}

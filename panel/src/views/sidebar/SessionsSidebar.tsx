@@ -1,25 +1,22 @@
-/** The sessions sidebar: clients (grouped by clientKey), their attempts, their sessions. */
-import { useMemo, useState } from 'react';
+/**
+ * The sessions sidebar: clients (grouped by clientKey), their attempts, their sessions. Virtualised
+ * over a flat list of rows (sidebar-rows.ts): thousands of clients keep a few dozen elements.
+ */
+import { memo, useMemo, useRef, useState } from 'react';
 import { usePanel, useNow, useUi } from '../../app/context.js';
 import { shortId } from '../../lib/format.js';
 import { clientGroups, clientLabel, type ClientGroup } from '../../store/selectors.js';
+import { useMeasuredWindow, type MeasuredWindow } from '../useMeasuredWindow.js';
 import { AttemptChips } from './AttemptChips.js';
 import { SessionItem } from './SessionItem.js';
+import { runsOf, sidebarRows, type SidebarRow } from './sidebar-rows.js';
 
-/** Sessions shown per client before the older ones fold away. */
-const RECENT = 3;
+/** Heights (px) assumed for rows not rendered yet; the rendered ones are measured. */
+const ESTIMATE: Record<SidebarRow['kind'], number> = { client: 24, older: 20, session: 78 };
 
-function Client({ group, now, hideClosed }: { group: ClientGroup; now: number; hideClosed: boolean }) {
-  const [all, setAll] = useState(false);
-  const selected = useUi((s) => s.session?.sid);
-  const sessions = hideClosed ? group.sessions.filter((s) => s.endedAt === undefined) : group.sessions;
-  const older = all ? 0 : Math.max(0, sessions.length - RECENT);
+const ClientTop = memo(function ClientTop({ group }: { group: ClientGroup }) {
   return (
-    <li
-      className={`client${group.live ? ' live' : ''}`}
-      data-testid="client-item"
-      data-client={group.client.clientKey}
-    >
+    <>
       <div className="client-head">
         <span className={`dot ${group.live ? 'connected' : 'closed'}`} />
         <b>{clientLabel(group)}</b>
@@ -32,18 +29,62 @@ function Client({ group, now, hideClosed }: { group: ClientGroup; now: number; h
         </span>
       </div>
       <AttemptChips attempts={group.client.attempts} />
-      <ul className="sessions">
-        {older > 0 && (
-          <li className="older">
-            <button className="link" onClick={() => setAll(true)}>
-              {older} earlier session{older === 1 ? '' : 's'}
-            </button>
-          </li>
-        )}
-        {sessions.slice(older).map((s) => (
-          <SessionItem key={s.sid} s={s} now={now} selected={s.sid === selected} />
-        ))}
-      </ul>
+    </>
+  );
+});
+
+interface RunProps {
+  rows: readonly SidebarRow[];
+  from: number;
+  to: number;
+  win: MeasuredWindow;
+  now: number;
+  selected: string | undefined;
+  expand: (clientKey: string) => void;
+}
+
+/** Rows `from`..`to` (one client's) in that client's element, at the first row's offset. */
+function ClientRun({ rows, from, to, win, now, selected, expand }: RunProps) {
+  const group = (rows[from] as SidebarRow).group;
+  const head = rows[from]?.kind === 'client' ? (rows[from] as SidebarRow) : undefined;
+  const end = (i: number) => (rows[i + 1]?.group !== group ? ' client-end' : '');
+  const items = [];
+  for (let i = head ? from + 1 : from; i < to; i++) {
+    const row = rows[i] as SidebarRow;
+    if (row.kind === 'older')
+      items.push(
+        <li key={row.key} className={`older${end(i)}`} data-row-key={row.key} ref={win.measure}>
+          <button className="link" onClick={() => expand(group.client.clientKey)}>
+            {row.count} earlier session{row.count === 1 ? '' : 's'}
+          </button>
+        </li>,
+      );
+    else if (row.kind === 'session')
+      items.push(
+        <SessionItem
+          key={row.key}
+          s={row.session}
+          now={now}
+          selected={row.session.sid === selected}
+          rowKey={row.key}
+          className={end(i)}
+          measure={win.measure}
+        />,
+      );
+  }
+  return (
+    <li
+      className={`client${group.live ? ' live' : ''}`}
+      data-testid="client-item"
+      data-client={group.client.clientKey}
+      style={{ top: win.top(from) }}
+    >
+      {head && (
+        <div className={`client-top${end(from)}`} data-row-key={head.key} ref={win.measure}>
+          <ClientTop group={group} />
+        </div>
+      )}
+      {items.length > 0 && <ul className="sessions">{items}</ul>}
     </li>
   );
 }
@@ -55,12 +96,19 @@ export function SessionsSidebar() {
   // A live session of a capture file lasts until the capture's last event, not until now.
   const live = usePanel((s) => s.source.kind === 'live');
   const now = live ? wallClock : model.cursor.lastTs;
+  const selected = useUi((s) => s.session?.sid);
   const [hideClosed, setHideClosed] = useState(false);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const groups = useMemo(() => clientGroups(model), [model, version]);
+  const rows = useMemo(() => sidebarRows(groups, hideClosed, expanded), [groups, hideClosed, expanded]);
+  const keys = useMemo(() => rows.map((r) => r.key), [rows]);
   const open = groups.reduce((n, g) => n + g.sessions.filter((s) => s.endedAt === undefined).length, 0);
-  const shown = hideClosed ? groups.filter((g) => g.live) : groups;
+  const scroller = useRef<HTMLElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const win = useMeasuredWindow(scroller, list, keys, (i) => ESTIMATE[(rows[i] as SidebarRow).kind]);
+  const expand = (clientKey: string) => setExpanded((e) => new Set(e).add(clientKey));
   return (
-    <aside className="sidebar" data-testid="sessions-sidebar">
+    <aside className="sidebar" data-testid="sessions-sidebar" ref={scroller}>
       <div className="sidebar-head">
         <b>Sessions</b>
         <span className="muted">
@@ -72,12 +120,26 @@ export function SessionsSidebar() {
           live only
         </label>
       </div>
-      {shown.length === 0 ? (
+      {rows.length === 0 ? (
         <div className="empty">No sessions yet. Point a Socket.IO client at the proxy.</div>
       ) : (
-        <ul className="clients" data-testid="session-list">
-          {shown.map((g) => (
-            <Client key={g.client.clientKey} group={g} now={now} hideClosed={hideClosed} />
+        <ul
+          className="clients"
+          data-testid="session-list"
+          ref={list}
+          style={{ height: win.top(rows.length) }}
+        >
+          {runsOf(rows, win.first, win.last).map(([from, to]) => (
+            <ClientRun
+              key={rows[from]?.group.client.clientKey}
+              rows={rows}
+              from={from}
+              to={to}
+              win={win}
+              now={now}
+              selected={selected}
+              expand={expand}
+            />
           ))}
         </ul>
       )}
