@@ -5,14 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import {
-  engineId,
-  startProxy,
-  startTarget,
-  waitFor,
-  type Proxy,
-  type Target,
-} from '../test/support/harness.js';
+import { engineId, startProxy, waitFor, type Proxy, type Target } from '../test/support/harness.js';
+import { answerEchoAndBytes, startAppTarget } from './support/app-target.js';
 import { launchChromium } from './support/browser.js';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>relay</title>
@@ -30,14 +24,8 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  target = await startTarget();
-  target.http.prependListener('request', (req, res) => {
-    if (req.url === '/') res.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE);
-  });
-  target.io.on('connection', (s) => {
-    s.on('echo', (v: unknown, ack: (v: unknown) => void) => ack(v));
-    s.on('bytes', (ack: (b: Buffer) => void) => ack(Buffer.from([0, 1, 2, 253, 254, 255])));
-  });
+  target = await startAppTarget({ '/': PAGE });
+  answerEchoAndBytes(target.io, [0, 1, 2, 253, 254, 255]);
   proxy = await startProxy(target.url);
   browser = await launchChromium();
   page = await browser.newPage();

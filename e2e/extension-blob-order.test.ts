@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startTarget, type Target } from '../test/support/harness.js';
+import type { Target } from '../test/support/harness.js';
+import { startAppTarget } from './support/app-target.js';
 import { launchWithExtension, waitForPanel, type ExtensionBrowser } from './support/extension.js';
 
 const ROUNDS = 12;
@@ -28,10 +29,7 @@ let target: Target;
 let ext: ExtensionBrowser;
 
 before(async () => {
-  target = await startTarget();
-  target.http.prependListener('request', (req, res) => {
-    if (req.url?.startsWith('/?')) res.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE);
-  });
+  target = await startAppTarget({ '/?': PAGE });
   // Binary and text events interleaved: each `bin` is a text header frame plus a binary frame.
   target.io.on('connection', (s) => {
     for (let i = 0; i < ROUNDS; i++) {

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startTarget, type Target } from '../test/support/harness.js';
+import type { Target } from '../test/support/harness.js';
+import { answerEchoAndBytes, startAppTarget } from './support/app-target.js';
 import { launchWithExtension, waitForPanel, type ExtensionBrowser } from './support/extension.js';
 
 // `?name=` names the page's client; it emits `hello-<name>` so each tab's traffic is recognisable.
@@ -27,14 +28,8 @@ let target: Target;
 let ext: ExtensionBrowser;
 
 before(async () => {
-  target = await startTarget();
-  target.http.prependListener('request', (req, res) => {
-    if (req.url?.startsWith('/?')) res.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE);
-  });
-  target.io.on('connection', (s) => {
-    s.on('echo', (v: unknown, ack: (v: unknown) => void) => ack(v));
-    s.on('bytes', (ack: (b: Buffer) => void) => ack(Buffer.from([0, 1, 2, 253, 254, 255])));
-  });
+  target = await startAppTarget({ '/?': PAGE });
+  answerEchoAndBytes(target.io, [0, 1, 2, 253, 254, 255]);
   ext = await launchWithExtension();
 });
 

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
-import { startTarget, waitFor, type Target } from '../test/support/harness.js';
+import { waitFor, type Target } from '../test/support/harness.js';
+import { startAppTarget } from './support/app-target.js';
 import { CHROMIUM, CHROMIUM_FLAGS } from './support/browser.js';
 import { EXTENSION_DIR, ensureExtensionBuilt } from './support/extension.js';
 
@@ -23,10 +24,7 @@ let cdp: Browser | undefined;
 let userDataDir: string | undefined;
 
 before(async () => {
-  target = await startTarget();
-  target.http.prependListener('request', (req, res) => {
-    if (req.url === '/app') res.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE);
-  });
+  target = await startAppTarget({ '/app': PAGE });
   ensureExtensionBuilt();
   userDataDir = mkdtempSync(join(tmpdir(), 'sio-devtools-'));
   // Docked at the bottom, the extension's tab is in DevTools' main tab strip.

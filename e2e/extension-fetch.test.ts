@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startTarget, type Target } from '../test/support/harness.js';
+import type { Target } from '../test/support/harness.js';
+import { answerEchoAndBytes, startAppTarget } from './support/app-target.js';
 import { launchWithExtension, waitForPanel, type ExtensionBrowser } from './support/extension.js';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>fetch</title>
@@ -24,14 +25,8 @@ let target: Target;
 let ext: ExtensionBrowser;
 
 before(async () => {
-  target = await startTarget();
-  target.http.prependListener('request', (req, res) => {
-    if (req.url?.startsWith('/?')) res.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE);
-  });
-  target.io.on('connection', (s) => {
-    s.on('echo', (v: unknown, ack: (v: unknown) => void) => ack(v));
-    s.on('bytes', (ack: (b: Buffer) => void) => ack(Buffer.from([1, 2, 3])));
-  });
+  target = await startAppTarget({ '/?': PAGE });
+  answerEchoAndBytes(target.io, [1, 2, 3]);
   ext = await launchWithExtension();
 });
 

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { startTarget, type Target } from '../test/support/harness.js';
+import type { Target } from '../test/support/harness.js';
+import { startAppTarget } from './support/app-target.js';
 import { launchWithExtension, waitForPanel, type ExtensionBrowser } from './support/extension.js';
 
 const client = (name: string) => `<script src="/socket.io/socket.io.js"></script>
@@ -22,11 +23,7 @@ let target: Target;
 let ext: ExtensionBrowser;
 
 before(async () => {
-  target = await startTarget();
-  target.http.prependListener('request', (req, res) => {
-    if (req.url?.startsWith('/?')) res.writeHead(200, { 'Content-Type': 'text/html' }).end(TOP);
-    if (req.url === '/frame.html') res.writeHead(200, { 'Content-Type': 'text/html' }).end(FRAME);
-  });
+  target = await startAppTarget({ '/?': TOP, '/frame.html': FRAME });
   ext = await launchWithExtension();
 });
 

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startTarget, type Target } from '../test/support/harness.js';
+import type { Target } from '../test/support/harness.js';
+import { startAppTarget } from './support/app-target.js';
 import { launchWithExtension, waitForPanel, type ExtensionBrowser } from './support/extension.js';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>lifecycle</title>
@@ -18,13 +19,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>lifecycle</title>
 let target: Target;
 let ext: ExtensionBrowser;
 
-async function serve(port = 0): Promise<Target> {
-  const t = await startTarget({}, port);
-  t.http.prependListener('request', (req, res) => {
-    if (req.url?.startsWith('/?')) res.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE);
-  });
-  return t;
-}
+const serve = (port = 0): Promise<Target> => startAppTarget({ '/?': PAGE }, port);
 
 before(async () => {
   target = await serve();

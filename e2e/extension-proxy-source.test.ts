@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startTarget, type Target } from '../test/support/harness.js';
+import type { Target } from '../test/support/harness.js';
+import { startAppTarget } from './support/app-target.js';
 import { banner, cliArgs, runCli, type CliRun } from '../test/support/cli-process.js';
 import { launchWithExtension, waitForPanel, type ExtensionBrowser } from './support/extension.js';
 
@@ -18,10 +19,7 @@ let urls: { proxy: string; dashboard: string };
 let ext: ExtensionBrowser;
 
 before(async () => {
-  target = await startTarget();
-  target.http.prependListener('request', (req, res) => {
-    if (req.url === '/') res.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE);
-  });
+  target = await startAppTarget({ '/': PAGE });
   cli = runCli(cliArgs(target.url, '--no-open', '--quiet'));
   urls = await banner(cli);
   ext = await launchWithExtension();

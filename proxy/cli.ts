@@ -2,7 +2,6 @@
 /** `sio-proxy`: parses flags, starts the proxy (and the demo app when no target is given), the
  * dashboard server and the status line, and shuts everything down on SIGINT/SIGTERM. */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { parseCli, UsageError, USAGE, type CliOptions } from './cli-args.js';
 import { startDemoApp, type DemoApp } from './demo/demo-app.js';
@@ -11,10 +10,12 @@ import { createLogger } from './log.js';
 import { startStatusLine } from './observe/status-line.js';
 import { FilterError, parseFilter, type LogFilter } from './observe/log-filter.js';
 import { startTerminalLog } from './observe/terminal-log.js';
+import { packageVersion } from './package-version.js';
 import { ProxyServer } from './proxy-server.js';
 import { startRoomSources } from './rooms/index.js';
 import { EventStream } from './stream/event-stream.js';
 import { Recorder } from './stream/recorder.js';
+import { searchPlugin } from './stream/search-plugin.js';
 import { streamPlugin } from './stream/stream-plugin.js';
 import { fullEvents, HarPlugin } from './stream/har-plugin.js';
 import { randomToken } from './ui/token.js';
@@ -77,6 +78,7 @@ async function main(argv: string[]): Promise<void> {
   await listenOrFail(() => proxy.listen(), opts.host, opts.port, '--port');
   const ui = new UiServer(proxy, opts.uiToken ?? randomToken());
   ui.use(streamPlugin(stream, { uiHost: opts.uiHost }));
+  ui.use(searchPlugin(stream.payloads));
   ui.use(
     new HarPlugin(() => fullEvents(stream.history.events(), stream.payloads), { version: packageVersion() }),
   );
@@ -160,22 +162,6 @@ function openBrowser(url: string): void {
   } catch {
     /* same */
   }
-}
-
-/** package.json is one level up from proxy/cli.ts and two from dist/proxy/cli.js. */
-function packageVersion(): string {
-  for (const rel of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'sio-proxy' && pkg.version) return pkg.version;
-    } catch {
-      /* try the next */
-    }
-  }
-  return 'unknown';
 }
 
 function fail(message: string, code: number): never {

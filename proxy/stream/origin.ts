@@ -32,6 +32,22 @@ export function originAllowed(req: IncomingMessage, uiHost?: string): boolean {
   return ownHosts(req, uiHost).has(normalize(url.hostname));
 }
 
+/**
+ * A browser extension's page (the DevTools tab): the dashboard's `/api/hello` echoes it in
+ * Access-Control-Allow-Origin, hence exactly `scheme://id` and nothing looser.
+ */
+export function isExtensionOrigin(origin: string | undefined): boolean {
+  if (origin === undefined) return false;
+  try {
+    const url = new URL(origin);
+    return (
+      EXTENSION_SCHEMES.has(url.protocol) && url.host !== '' && origin === `${url.protocol}//${url.host}`
+    );
+  } catch {
+    return false;
+  }
+}
+
 function ownHosts(req: IncomingMessage, uiHost: string | undefined): Set<string> {
   const hosts = new Set<string>();
   if (uiHost) hosts.add(normalize(uiHost));

@@ -37,6 +37,23 @@ const PAGE_HEADERS = {
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'",
 };
 
+/**
+ * Marks the page as a sio-proxy dashboard for the DevTools extension, which then remembers the
+ * token in the page's URL (extension/src/content/dashboard-token.ts). Added here rather than in
+ * panel/index.html so that the fallback page carries it too, and a page that is not ours does not.
+ */
+export const DASHBOARD_META = '<meta name="sio-proxy-dashboard" content="1">';
+
+/**
+ * `html` with DASHBOARD_META first in its head; without a `<head>` tag, right after the doctype (the
+ * parser puts it in the implied head; before the doctype it would switch the page to quirks mode).
+ */
+export function markDashboard(html: string): string {
+  const after = /<head(\s[^>]*)?>/i.exec(html) ?? /^\s*<!doctype[^>]*>/i.exec(html);
+  const at = after ? after.index + after[0].length : 0;
+  return html.slice(0, at) + DASHBOARD_META + html.slice(at);
+}
+
 /** panel/dist from proxy/ui (running from source) or from dist/proxy/ui (the built package). */
 export function defaultPanelDir(): string | undefined {
   for (const rel of ['../../panel/dist/', '../../../panel/dist/']) {
@@ -88,10 +105,10 @@ export class PanelFiles {
         ...PAGE_HEADERS,
         'Content-Security-Policy': "default-src 'self' 'unsafe-inline'",
       });
-      res.end(req.method === 'HEAD' ? undefined : fallback);
+      res.end(req.method === 'HEAD' ? undefined : markDashboard(fallback));
       return;
     }
-    const body = readFileSync(join(this.root, 'index.html'));
+    const body = Buffer.from(markDashboard(readFileSync(join(this.root, 'index.html'), 'utf8')));
     res.writeHead(200, { ...PAGE_HEADERS, 'Content-Length': body.length });
     res.end(req.method === 'HEAD' ? undefined : body);
   }

@@ -2,7 +2,8 @@
  * The dashboard server: loopback by default, every route behind the token. Features plug in as
  * UiPlugins (the event stream, captures). `/` is the panel (panel/dist, see panel-files.ts), whose
  * static assets alone are served without the token; when the panel is not built, a page says how to
- * build it above a minimal live session list read from `/api/sessions`.
+ * build it above a minimal live session list read from `/api/sessions`. The one other exception is
+ * `/api/hello` (hello.ts), which names the app and nothing else, so the DevTools tab can find us.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,16 +14,21 @@ import { writeRawResponse } from '../engine/errors.js';
 import type { Duplex } from 'node:stream';
 import { STATUS_PAGE } from './status-page.js';
 import { defaultPanelDir, notBuiltPage, PanelFiles } from './panel-files.js';
+import { serveHello } from './hello.js';
+import { packageVersion } from '../package-version.js';
 
 export interface UiServerOptions {
   /** The built panel's directory; default panel/dist of this package; `false`: none (the fallback page). */
   panelDir?: string | false;
+  /** What `/api/hello` reports; default this package's version. */
+  version?: string;
 }
 
 export class UiServer {
   private readonly server = http.createServer((req, res) => this.route(req, res));
   private readonly plugins: UiPlugin[] = [];
   private readonly panel: PanelFiles;
+  private readonly version: string;
 
   constructor(
     private readonly proxy: ProxyServer,
@@ -30,6 +36,7 @@ export class UiServer {
     opts: UiServerOptions = {},
   ) {
     this.panel = new PanelFiles(opts.panelDir === false ? undefined : (opts.panelDir ?? defaultPanelDir()));
+    this.version = opts.version ?? packageVersion();
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
   }
 
@@ -66,6 +73,7 @@ export class UiServer {
   private route(req: IncomingMessage, res: ServerResponse): void {
     // The panel's scripts and styles: requested by the page without the token, and free of data.
     if (this.panel.serveAsset(req, res)) return;
+    if (serveHello(req, res, this.version)) return;
     if (!hasToken(req, this.token)) {
       res.writeHead(401, { 'Content-Type': 'text/plain' });
       return void res.end('sio-proxy: missing or wrong token (open the URL the proxy printed)\n');

@@ -2,7 +2,8 @@
  * The dashboard server serves the built panel (proxy/ui/panel-files.ts): the page behind the token
  * with no-store, its assets without the token and with their content types, nothing outside the
  * panel's directory, every /api/* route still behind the token; and, when the panel is not built, a
- * page that says to run `npm run build`.
+ * page that says to run `npm run build`. Either page is marked as a sio-proxy dashboard (a meta tag
+ * the DevTools extension looks for before it remembers the page's token); nothing else is.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,8 +54,19 @@ describe('with panel/dist built', () => {
     assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
     assert.equal(page.headers.get('cache-control'), 'no-store');
     assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
-    assert.match(await page.text(), /app-1a2b\.js/);
+    const html = await page.text();
+    assert.match(html, /app-1a2b\.js/);
     assert.equal((await fetch(`${base}/`)).status, 401);
+    // In the page's head, where the extension's content script reads it.
+    assert.match(html, /^<!doctype html><meta name="sio-proxy-dashboard" content="1"><script/);
+    assert.equal(Number(page.headers.get('content-length')), Buffer.byteLength(html));
+  });
+
+  test('only the page carries the dashboard mark', async () => {
+    for (const path of ['/assets/app-1a2b.js', '/api/hello', `/api/sessions?token=${TOKEN}`, '/']) {
+      const text = await (await fetch(`${base}${path}`)).text();
+      assert.ok(!text.includes('sio-proxy-dashboard'), path);
+    }
   });
 
   test('assets are served without the token, with their content types', async () => {
@@ -92,6 +104,7 @@ test('without panel/dist, the page says to run `npm run build` above the status 
     const text = await res.text();
     assert.match(text, /npm run build/);
     assert.match(text, /api\/sessions/);
+    assert.match(text, /<head><meta name="sio-proxy-dashboard" content="1">/);
   } finally {
     await ui.close();
   }

@@ -3,8 +3,10 @@
  * no others: each page port is keyed by its sender's tab id, each panel port by the tab id it
  * subscribes to. It holds nothing that matters only here: the buffers are in storage.session
  * (tab-buffer.ts), and ports are re-opened by their other ends when a stopped worker wakes again.
+ * Apart from that, it keeps the tokens of the sio-proxy dashboards the user opens (dashboard-tokens.ts).
  */
 import { PAGE_PORT, PANEL_PORT, type Capture, type ToPanel } from '../capture/protocol.js';
+import { keepDashboardTokens } from './dashboard-tokens.js';
 import { TabBuffers } from './tab-buffer.js';
 
 const buffers = new TabBuffers();
@@ -65,3 +67,6 @@ chrome.tabs.onRemoved.addListener((tabId) => {
   panels.delete(tabId);
   void buffers.remove(tabId);
 });
+
+// At the top level, like the listeners above: a worker woken by a message must have its listener.
+keepDashboardTokens();

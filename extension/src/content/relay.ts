@@ -5,8 +5,12 @@
  *
  * The port dies when the worker is stopped (MV3 workers stop after ~30 s idle) or reloaded: the next
  * batch opens a new one, which wakes the worker. Nothing is lost in between: batches wait here.
+ *
+ * It also does the one other thing that needs a script in every page: noticing a sio-proxy dashboard
+ * and its token (dashboard-token.ts), independent of the capture.
  */
 import { isCapture, PAGE_PORT, WINDOW_TAG, type Capture } from '../capture/protocol.js';
+import { watchForDashboard } from './dashboard-token.js';
 
 const BATCH_MS = 30;
 let port: chrome.runtime.Port | undefined;
@@ -51,3 +55,5 @@ window.addEventListener('message', (ev: MessageEvent) => {
   queue.push(c);
   timer ??= setTimeout(flush, BATCH_MS);
 });
+
+watchForDashboard();

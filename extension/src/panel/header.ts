@@ -1,15 +1,28 @@
 /**
  * The extension's own strip above the panel: which source feeds it (in-page capture of the
  * inspected tab, or a running sio-proxy's stream), the proxy's dashboard URL and token, "keep on
- * reload", and a line on what the chosen source cannot know. Plain DOM: it is a handful of
- * controls, and the panel's React tree stays exactly the dashboard's.
+ * reload", a line on what the chosen source cannot know, and a slot under it for the notice of a
+ * running proxy (discovery-notice.ts). Plain DOM: it is a handful of controls, and the panel's React
+ * tree stays exactly the dashboard's.
  */
+import { el } from './dom.js';
 import type { PanelSettings, SourceChoice } from './settings.js';
 
 export interface HeaderHandlers {
   /** The user applied a choice (source, proxy URL/token): reconnect with it. */
   onSource(settings: PanelSettings): void;
   onKeepOnReload(keep: boolean): void;
+}
+
+export interface Header {
+  /** The strip; `data-discovery` on it says how the search for a running proxy went. */
+  readonly element: HTMLElement;
+  /** Where the notice of a running proxy goes. */
+  readonly noticeSlot: HTMLElement;
+  /** Shows a choice made elsewhere (the notice's button), without calling `onSource`. */
+  show(settings: PanelSettings): void;
+  /** Puts the cursor in the token field, the note saying where to find the token. */
+  askForToken(hint: string): void;
 }
 
 const NOTES: Record<SourceChoice, string> = {
@@ -20,27 +33,16 @@ const NOTES: Record<SourceChoice, string> = {
     'use the proxy source for those.',
   proxy:
     'sio-proxy stream: every client of the proxy (not only this tab), both legs, server-side reasons and rooms ' +
-    '(with --admin-ui). Start it with `npx sio-proxy --target …` and paste the dashboard token.',
+    '(with --admin-ui). Start it with `npx sio-proxy --target …` and paste the token of the dashboard URL it prints ' +
+    '(or open that URL once in this browser: the tab then knows it).',
 };
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<HTMLElementTagNameMap[K]> & { testid?: string } = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const { testid, ...rest } = props;
-  const node = Object.assign(document.createElement(tag), rest);
-  if (testid) node.dataset.testid = testid;
-  node.append(...children);
-  return node;
-}
 
 export function renderHeader(
   host: HTMLElement,
   initial: PanelSettings,
   tabId: number | undefined,
   handlers: HeaderHandlers,
-): void {
+): Header {
   let settings = { ...initial };
   const select = el(
     'select',
@@ -83,6 +85,14 @@ export function renderHeader(
     note.textContent = NOTES[settings.source];
     note.title = note.textContent;
   };
+  const show = (next: PanelSettings) => {
+    settings = { ...next };
+    select.value = settings.source;
+    url.value = settings.proxyUrl;
+    token.value = settings.proxyToken;
+    keep.checked = settings.keepOnReload;
+    refresh();
+  };
   const apply = () => {
     settings = {
       ...settings,
@@ -101,7 +111,22 @@ export function renderHeader(
     handlers.onKeepOnReload(keep.checked);
   });
   refresh();
-  host.append(
-    el('div', { className: 'ext-header', testid: 'ext-header' }, select, proxyFields, keepLabel, note),
+  const noticeSlot = el('div', { className: 'ext-notice-slot' });
+  const element = el(
+    'div',
+    { className: 'ext-header-box', testid: 'ext-header' },
+    el('div', { className: 'ext-header' }, select, proxyFields, keepLabel, note),
+    noticeSlot,
   );
+  host.append(element);
+  return {
+    element,
+    noticeSlot,
+    show,
+    askForToken(hint) {
+      note.textContent = hint;
+      note.title = hint;
+      token.focus();
+    },
+  };
 }

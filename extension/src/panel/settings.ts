@@ -1,4 +1,6 @@
 /** The panel's choices, remembered across DevTools sessions in chrome.storage.local. */
+import { DEFAULT_PROXY_URL } from './proxy-discovery.js';
+
 export type SourceChoice = 'page' | 'proxy';
 
 export interface PanelSettings {
@@ -12,7 +14,7 @@ export interface PanelSettings {
 
 export const DEFAULT_SETTINGS: PanelSettings = {
   source: 'page',
-  proxyUrl: 'http://127.0.0.1:8081',
+  proxyUrl: DEFAULT_PROXY_URL,
   proxyToken: '',
   keepOnReload: false,
 };
