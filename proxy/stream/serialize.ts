@@ -10,6 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { ErrorEvent, HttpEvent, PacketEvent, ProxyEvent } from '../../shared/events.js';
+import { searchesArgs } from '../../shared/text-search.js';
 import { rawBytesOf } from '../events/raw-bytes.js';
 import { withBinaryAsJson } from './binary-json.js';
 import type { FullPayload } from './payload-store.js';
@@ -84,23 +85,22 @@ function serializePacket(event: PacketEvent, limit: number): Serialized {
   }
   if (!truncated) return { json: `${json}}` };
   const attachmentBytes = sio?.attachments?.reduce((n, a) => n + a, 0) ?? 0;
+  const argsJson = () => JSON.stringify(sio?.attachments ? withBinaryAsJson(sio.args) : sio?.args);
   return {
     json: `${json},"truncated":true}`,
     full: {
       size: (data?.length ?? 0) + Math.ceil(((raw?.length ?? 0) + attachmentBytes) * 1.34) + limit,
       json: () => {
         let full = JSON.stringify({ seq: event.seq, type: 'packet', sessionId: event.sessionId });
-        if (sio?.args !== undefined) {
-          full = appendField(
-            full,
-            'args',
-            JSON.stringify(sio.attachments ? withBinaryAsJson(sio.args) : sio.args),
-          );
-        }
+        if (sio?.args !== undefined) full = appendField(full, 'args', argsJson());
         if (data !== undefined) full = appendField(full, 'data', JSON.stringify(data));
         const wholeBinary = raw ? raw.toString('base64') : binary;
         if (wholeBinary !== undefined) full = appendField(full, 'binary', JSON.stringify(wholeBinary));
         return full;
+      },
+      packet: {
+        event: sio?.event,
+        text: () => (searchesArgs({ data, binary: raw ?? binary, sio }) ? argsJson() : (data ?? '')),
       },
     },
   };

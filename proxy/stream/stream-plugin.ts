@@ -3,6 +3,7 @@
  *   ws  /api/events          history, then live events (ws-observer.ts), Origin-checked (origin.ts)
  *   GET /api/packets/<seq>   the full payload of an event the stream cut
  *   GET /api/capture         the history as an NDJSON download
+ * (GET /api/search, over the full payloads, is search-plugin.ts.)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,6 +12,7 @@ import { writeRawResponse } from '../engine/errors.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
 import { sendCapture } from './capture.js';
 import type { EventStream } from './event-stream.js';
+import { readOnly, sendJson } from './http-reply.js';
 import { originAllowed } from './origin.js';
 import { DEFAULT_LIMITS, WsObserver, type ObserverLimits } from './ws-observer.js';
 
@@ -52,11 +54,7 @@ export function streamPlugin(stream: EventStream, opts: StreamPluginOptions = {}
       const path = url.pathname;
       const packet = /^\/api\/packets\/([^/]*)$/.exec(path);
       if (!packet && path !== '/api/capture') return false;
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.writeHead(405, { 'Content-Type': 'text/plain', Allow: 'GET, HEAD' });
-        res.end('method not allowed\n');
-        return true;
-      }
+      if (!readOnly(req, res)) return true;
       if (packet) sendPayload(res, stream, packet[1] ?? '');
       else sendCapture(res, stream.history);
       return true;
@@ -80,21 +78,16 @@ export function streamPlugin(stream: EventStream, opts: StreamPluginOptions = {}
 function sendPayload(res: ServerResponse, stream: EventStream, raw: string): void {
   const seq = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(seq)) {
-    return json(res, 400, { error: `"${raw}" is not an event seq` });
+    return sendJson(res, 400, { error: `"${raw}" is not an event seq` });
   }
   const found = stream.payloads.get(seq);
-  if (found.found) return json(res, 200, found.json);
+  if (found.found) return sendJson(res, 200, found.json);
   const mb = Math.round(stream.payloads.maxBytes / (1024 * 1024));
-  json(res, 404, {
+  sendJson(res, 404, {
     error: found.evicted
       ? `the full payload of event ${seq} is no longer held: evicted from the payload store (the last ${mb} MB of cut payloads)`
       : `no full payload for event ${seq}: it was not cut (its stream JSON is complete) or does not exist yet`,
     seq,
     evicted: found.evicted,
   });
-}
-
-function json(res: ServerResponse, status: number, body: string | object): void {
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-  res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }

@@ -10,6 +10,8 @@ import { ClientRegistry } from '../../proxy/clients/client-registry.js';
 import { Session } from '../../proxy/engine/session.js';
 import { EventBus } from '../../proxy/events/bus.js';
 import { serializeEvent } from '../../proxy/stream/serialize.js';
+import { packetText } from '../../panel/src/store/filter.js';
+import { PacketStore } from '../../panel/src/store/packet-store.js';
 import type { EioVersion, EnginePacket } from '../../shared/engineio.js';
 import type { PacketEvent, ProxyEvent } from '../../shared/events.js';
 
@@ -107,6 +109,30 @@ describe('serializePacket', () => {
       }
     });
   }
+
+  test('a cut packet keeps for GET /api/search the text the panel would filter it by, whole', () => {
+    const long = 'é"\\'.repeat(2000);
+    const events = packetEvents(4, [
+      ...WIRE.map(message),
+      message(`2["long",${JSON.stringify(long)}]`),
+      message(`51-["file",${JSON.stringify(long)},{"_placeholder":true,"num":0}]`),
+      { type: 'message', data: Buffer.alloc(5000, 7), wireSize: 5000 },
+    ]);
+    let binaries = 0;
+    for (const limit of [4096, 20]) {
+      for (const event of events) {
+        const packet = serializeEvent(event, limit).full?.packet;
+        if (!packet) continue;
+        // What the panel would hold had the stream not cut it: the event's JSON, uncut.
+        const whole = JSON.parse(serializeEvent(event, Infinity).json) as PacketEvent;
+        const row = new PacketStore().add(whole);
+        assert.equal(packet.text(), packetText(row), `${event.data} at ${limit}`);
+        assert.equal(packet.event, whole.sio?.event);
+        if (whole.binary !== undefined) binaries++;
+      }
+    }
+    assert.ok(binaries > 0, 'a binary message was among them');
+  });
 
   test('a first message that is not Socket.IO makes the session raw, and says so', () => {
     const [event] = packetEvents(4, [message('hello, raw engine.io')]);

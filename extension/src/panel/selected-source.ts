@@ -7,6 +7,8 @@ import type { ProxyEvent } from '../../../shared/events.js';
 import type {
   EventSource,
   FullPayload,
+  SearchAnswer,
+  SearchQuery,
   SourceInfo,
   SourceStatus,
 } from '../../../panel/src/source/event-source.js';
@@ -38,6 +40,15 @@ export class SelectedSource implements EventSource {
   close(): void {
     this.live?.close();
     this.live = undefined;
+  }
+
+  /**
+   * The proxy's search over full payloads when the source is a proxy; none for in-page capture,
+   * which keeps payloads whole (the panel then filters what it holds and says nothing more).
+   */
+  get search(): ((query: SearchQuery, signal: AbortSignal) => Promise<SearchAnswer>) | undefined {
+    const src = this.live ?? this.inner;
+    return src.search?.bind(src);
   }
 
   fetchFull(seq: number): Promise<FullPayload> {

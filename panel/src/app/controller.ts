@@ -7,8 +7,10 @@ import type { ProxyEvent } from '../../../shared/events.js';
 import { attachSource } from '../source/adapter.js';
 import type { EventSource, FullPayload } from '../source/event-source.js';
 import { FileSource } from '../source/file-source.js';
+import { attachFullSearch } from '../source/full-search-driver.js';
 import { compileFilter, EMPTY_FILTER, type CompiledFilter, type PacketFilter } from '../store/filter.js';
 import { FilteredPackets } from '../store/filtered-view.js';
+import type { FullSearch } from '../store/full-search.js';
 import type { PanelStore } from '../store/panel-store.js';
 import { jumpIndex } from '../store/selectors.js';
 import type { UiStore } from '../store/ui-store.js';
@@ -18,6 +20,7 @@ export class PanelController {
   /** Bumped whenever `filtered` changes. */
   filteredRev = 0;
   private compiledFor: PacketFilter | undefined;
+  private compiledSearch: FullSearch | undefined;
   private compiled: CompiledFilter = compileFilter(EMPTY_FILTER);
   private source: EventSource | undefined;
   private detach: (() => void) | undefined;
@@ -42,7 +45,12 @@ export class PanelController {
     this.source = source;
     this.ui.getState().selectPacket(undefined);
     this.ui.getState().selectSession(undefined);
-    this.detach = attachSource(source, this.panel);
+    const stopEvents = attachSource(source, this.panel);
+    const stopSearch = attachFullSearch(source, this.panel, this.ui);
+    this.detach = () => {
+      stopSearch();
+      stopEvents();
+    };
   }
 
   goHome(): void {
@@ -62,12 +70,14 @@ export class PanelController {
     return this.source?.fetchFull?.(seq);
   }
 
-  /** The compiled current filter (recompiled when the filter object changes). */
+  /** The compiled current filter (recompiled when the filter, or the full search's answer, changes). */
   filter(): CompiledFilter {
     const f = this.ui.getState().filter;
-    if (f !== this.compiledFor) {
+    const search = this.panel.getState().search;
+    if (f !== this.compiledFor || search !== this.compiledSearch) {
       this.compiledFor = f;
-      this.compiled = compileFilter(f);
+      this.compiledSearch = search;
+      this.compiled = compileFilter(f, search);
     }
     return this.compiled;
   }

@@ -37,6 +37,24 @@ export interface FullPayload {
   received?: string;
 }
 
+/** A text filter to run over the full payloads of cut packets with `from <= seq <= to`. */
+export interface SearchQuery {
+  /** The filter bar's text: case-insensitive text or `/regex/flags`. */
+  text: string;
+  from: number;
+  to: number;
+}
+
+/** What GET /api/search answers. */
+export interface SearchAnswer {
+  /** Packets whose full payload matched. */
+  seqs: number[];
+  /** Cut packets in the range whose full payload was searched. */
+  searched: number;
+  /** Cut packets in the range whose full payload the source no longer holds. */
+  evicted: number;
+}
+
 export interface EventSource {
   readonly info: SourceInfo;
   /**
@@ -47,6 +65,8 @@ export interface EventSource {
   close(): void;
   /** Fetches the full payload of a cut event, when this source can. */
   fetchFull?(seq: number): Promise<FullPayload>;
+  /** Searches the full payloads of cut packets, when this source holds them. */
+  search?(query: SearchQuery, signal: AbortSignal): Promise<SearchAnswer>;
   /** Downloads the source offers (the proxy's own capture and HAR of its history). */
   downloads?: { capture: string; har: string };
 }

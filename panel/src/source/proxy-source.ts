@@ -6,7 +6,14 @@
  */
 import type { ProxyEvent } from '../../../shared/events.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import type { EventSource, FullPayload, SourceInfo, SourceStatus } from './event-source.js';
+import type {
+  EventSource,
+  FullPayload,
+  SearchAnswer,
+  SearchQuery,
+  SourceInfo,
+  SourceStatus,
+} from './event-source.js';
 
 export interface ProxySourceOptions {
   /** The dashboard's origin, `http://127.0.0.1:8081`. */
@@ -52,15 +59,26 @@ export class ProxySource implements EventSource {
     this.ws = undefined;
   }
 
-  async fetchFull(seq: number): Promise<FullPayload> {
-    const res = await fetch(this.httpUrl(`/api/packets/${seq}`), { cache: 'no-store' });
-    const body = (await res.json().catch(() => ({}))) as FullPayload & { error?: string };
+  fetchFull(seq: number): Promise<FullPayload> {
+    return this.getJson<FullPayload>(this.httpUrl(`/api/packets/${seq}`));
+  }
+
+  search(query: SearchQuery, signal: AbortSignal): Promise<SearchAnswer> {
+    const { text, from, to } = query;
+    return this.getJson<SearchAnswer>(this.httpUrl('/api/search', { q: text, from, to }), signal);
+  }
+
+  private async getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+    const res = await fetch(url, { cache: 'no-store', ...(signal ? { signal } : {}) });
+    const body = (await res.json().catch(() => ({}))) as T & { error?: string };
     if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
     return body;
   }
 
-  private httpUrl(path: string): string {
-    return `${this.opts.origin}${path}?token=${encodeURIComponent(this.opts.token)}`;
+  private httpUrl(path: string, params: Record<string, string | number> = {}): string {
+    const query = new URLSearchParams({ token: this.opts.token });
+    for (const [k, v] of Object.entries(params)) query.set(k, String(v));
+    return `${this.opts.origin}${path}?${query}`;
   }
 
   private open(onEvents: (batch: ProxyEvent[]) => void, onStatus: (status: SourceStatus) => void): void {

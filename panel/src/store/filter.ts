@@ -4,7 +4,11 @@
  * case-insensitive regex over the packet's text as received. That needs no lower-case copy of every
  * payload (measured: about as fast as `indexOf` over cached lower-case copies, without doubling the
  * memory or a slow first search); only binary messages get their args' JSON cached on the row.
+ * Packets the stream cut hold only a preview: what the source found in their full payloads
+ * (full-search.ts) matches too.
  */
+import { escapeRegex, packetMatches, parseTextQuery, searchesArgs } from '../../../shared/text-search.js';
+import type { FullSearch } from './full-search.js';
 import type { PacketRow } from './packet-store.js';
 
 export type DirectionFilter = 'all' | 'c2s' | 's2c';
@@ -44,28 +48,21 @@ export interface CompiledFilter {
 }
 
 /**
- * The text a packet is searched by: the encoded Socket.IO packet (`data`, which holds the args' JSON
- * as sent) or, for binary messages whose data is only `<N bytes>`, the decoded args.
+ * The text a packet is searched by (shared/text-search.ts decides which): the encoded Socket.IO packet
+ * (`data`) or, for binary messages whose data is only `<N bytes>`, the decoded args, cached on the row.
  */
 export function packetText(row: PacketRow): string {
   const e = row.e;
-  if (e.data !== undefined && e.binary === undefined) return e.data;
+  if (!searchesArgs(e)) return e.data ?? '';
   const args = e.sio?.args;
-  if (args !== undefined) return (row.argsText ??= typeof args === 'string' ? args : JSON.stringify(args));
-  return e.data ?? '';
+  return (row.argsText ??= typeof args === 'string' ? args : JSON.stringify(args));
 }
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** `/abc/i` as a RegExp; undefined when `text` is not written as a regex. Throws when it is invalid. */
-export function parseRegex(text: string): RegExp | undefined {
-  const m = /^\/(.+)\/([a-z]*)$/s.exec(text);
-  if (!m) return undefined;
-  // `g` and `y` make `test` stateful (lastIndex): never wanted for filtering.
-  return new RegExp(m[1] as string, (m[2] as string).replace(/[gy]/g, ''));
-}
-
-export function compileFilter(f: PacketFilter): CompiledFilter {
+/**
+ * `search`: what the source found in the full payloads of cut packets (full-search.ts); its rows
+ * match too, while it answers the current text.
+ */
+export function compileFilter(f: PacketFilter, search?: FullSearch): CompiledFilter {
   const checks: ((row: PacketRow) => boolean)[] = [];
   let error: string | undefined;
 
@@ -99,19 +96,17 @@ export function compileFilter(f: PacketFilter): CompiledFilter {
   }
 
   const text = f.text.trim();
-  if (text) {
-    let re: RegExp | undefined;
-    try {
-      re = parseRegex(text);
-    } catch (err) {
-      error = `invalid regex: ${(err as Error).message}`;
-    }
-    if (re) {
-      const r = re;
-      checks.push((row) => r.test(row.e.sio?.event ?? '') || r.test(packetText(row)));
-    } else if (!error) {
-      const needle = new RegExp(escapeRegex(text), 'i');
-      checks.push((row) => needle.test(row.e.sio?.event ?? '') || needle.test(packetText(row)));
+  const query = parseTextQuery(text);
+  let searchRev: number | undefined;
+  if (query && 'error' in query) error = query.error;
+  else if (query) {
+    const re = query.re;
+    const found = search?.text === text && search.seqs.size > 0 ? search.seqs : undefined;
+    if (found) {
+      searchRev = search?.rev;
+      checks.push((row) => packetMatches(re, row.e.sio?.event, row, packetText) || found.has(row.e.seq));
+    } else {
+      checks.push((row) => packetMatches(re, row.e.sio?.event, row, packetText));
     }
   }
 
@@ -123,6 +118,7 @@ export function compileFilter(f: PacketFilter): CompiledFilter {
     f.type,
     event,
     error ? '' : text,
+    searchRev,
   ]);
   const test =
     checks.length === 0

@@ -43,6 +43,10 @@ export class PacketStore {
   readonly rows = new WindowList<PacketRow>();
   /** Packets dropped to stay within the limits, since the last reset. */
   evicted = 0;
+  /** Rows held whose payload the stream cut (`truncated`): a text filter sees only their preview. */
+  truncated = 0;
+  /** Seq of the newest cut row added (0: none since the last reset). */
+  lastTruncatedSeq = 0;
   private cost = 0;
   /** Changes when the store is cleared, so incremental views know to start over. */
   generation = 0;
@@ -65,6 +69,10 @@ export class PacketStore {
     };
     this.rows.push(row);
     this.cost += rowCost(e);
+    if (e.truncated) {
+      this.truncated++;
+      this.lastTruncatedSeq = e.seq;
+    }
     this.evict();
     return row;
   }
@@ -90,6 +98,8 @@ export class PacketStore {
     this.rows.clear();
     this.cost = 0;
     this.evicted = 0;
+    this.truncated = 0;
+    this.lastTruncatedSeq = 0;
     this.generation++;
   }
 
@@ -100,6 +110,7 @@ export class PacketStore {
       const oldest = this.rows.at(n);
       if (!oldest || n >= this.rows.length - 1) break; // always keep the newest row
       this.cost -= rowCost(oldest.e);
+      if (oldest.e.truncated) this.truncated--;
       n++;
       over--;
     }

@@ -5,10 +5,13 @@
  * bounded: past MAX_BUFFERED events the panel resumes by itself rather than grow without limit.
  *
  * The model is mutated in place by `applyEvents` (see reduce.ts); `version` is bumped after each
- * batch so that subscribers re-render once per batch.
+ * batch so that subscribers re-render once per batch. What the source found in the full payloads of
+ * cut packets (`search`, full-search.ts) is replaced whole instead: it belongs to the packets held,
+ * so it goes when they do (a new source, a restarted proxy).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ProxyEvent } from '../../../shared/events.js';
+import type { FullSearch } from './full-search.js';
 import { applyEvents, createModel, resetModel, type PanelModel } from './reduce.js';
 import type { PacketLimits } from './packet-store.js';
 import type { SourceInfo, SourceStatus } from '../source/event-source.js';
@@ -30,6 +33,8 @@ export interface PanelState {
   status: SourceStatus;
   /** How many times the stream started over (a new proxy process). */
   restarts: number;
+  /** The text filter's answer from the full payloads of cut packets, when the source has one. */
+  search: FullSearch | undefined;
 
   ingest(events: readonly ProxyEvent[]): void;
   pause(): void;
@@ -37,6 +42,7 @@ export interface PanelState {
   setStatus(status: SourceStatus): void;
   /** A new source: empties the model. */
   startSource(source: SourceInfo): void;
+  setSearch(search: FullSearch | undefined): void;
 }
 
 export type PanelStore = StoreApi<PanelState>;
@@ -54,7 +60,8 @@ export function createPanelStore(opts: PanelStoreOptions = {}): PanelStore {
       const { model, version, restarts } = get();
       const r = applyEvents(model, events);
       if (r.applied === 0 && !r.restarted) return;
-      set({ version: version + 1, restarts: restarts + (r.restarted ? 1 : 0) });
+      if (r.restarted) set({ version: version + 1, restarts: restarts + 1, search: undefined });
+      else set({ version: version + 1 });
     };
     return {
       model: createModel(opts.limits),
@@ -65,6 +72,7 @@ export function createPanelStore(opts: PanelStoreOptions = {}): PanelStore {
       source: { kind: 'none', label: 'no source' },
       status: { state: 'connecting', since: Date.now() },
       restarts: 0,
+      search: undefined,
 
       ingest(events) {
         if (events.length === 0) return;
@@ -102,8 +110,13 @@ export function createPanelStore(opts: PanelStoreOptions = {}): PanelStore {
           buffered: [],
           autoResumed: false,
           restarts: 0,
+          search: undefined,
           status: { state: 'connecting', since: Date.now() },
         });
+      },
+
+      setSearch(search) {
+        set({ search });
       },
     };
   });

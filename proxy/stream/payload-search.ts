@@ -1,0 +1,86 @@
+/**
+ * The work behind `GET /api/search`: the full payloads of cut packets still in the payload store,
+ * tested with the panel's own matcher (shared/text-search.ts) over the same text the panel searches.
+ *
+ * It runs on the relay's thread, so it must not hold it: payloads are taken in slices of about
+ * SLICE_CHARS, with a turn of the event loop between slices. A slice runs inside `vm` with a timeout
+ * because one regex call cannot be interrupted otherwise, and a regex that backtracks
+ * catastrophically (`/(a+)+$/`) over a long payload would stop relaying for good; a slice that takes
+ * longer than SLICE_TIMEOUT_MS ends the search instead. One payload is never split (a match may span
+ * any part of it), so a slice can be one payload larger than SLICE_CHARS.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import vm from 'node:vm';
+import { packetMatches } from '../../shared/text-search.js';
+import type { HeldPacket, PayloadStore, SearchablePayload } from './payload-store.js';
+
+/** About 1 ms of a case-insensitive text search on the benchmark machine. */
+export const SLICE_CHARS = 256 * 1024;
+export const SLICE_TIMEOUT_MS = 250;
+
+export interface SearchRange {
+  from: number;
+  to: number;
+}
+
+export interface SearchResult {
+  /** Seqs of the packets whose full payload matched, ascending. */
+  seqs: number[];
+  /** Cut packets in the range whose full payload was held, and searched. */
+  searched: number;
+  /** Cut packets in the range whose full payload the store no longer holds. */
+  evicted: number;
+}
+
+export class SearchTooSlow extends Error {}
+
+// One context for every search: slices run one at a time (runInContext is synchronous), so the
+// function a slice installs cannot be replaced under it.
+const context = vm.createContext({ slice: () => {} });
+const runSlice = new vm.Script('slice()');
+
+const textOf = (p: SearchablePayload) => p.text();
+
+export async function searchPayloads(
+  store: PayloadStore,
+  re: RegExp,
+  range: SearchRange,
+  signal?: AbortSignal,
+): Promise<SearchResult> {
+  // Taken now: payloads evicted during the search are still searched (their references are held),
+  // and the counts describe the store as it was when the search began.
+  const held = store.packets(range.from, range.to);
+  const evicted = store.lostPackets(range.from, range.to);
+  const seqs: number[] = [];
+  for (let i = 0; i < held.length;) {
+    signal?.throwIfAborted();
+    const end = sliceEnd(held, i);
+    context.slice = () => {
+      for (let j = i; j < end; j++) {
+        const { seq, packet } = held[j] as HeldPacket;
+        if (packetMatches(re, packet.event, packet, textOf)) seqs.push(seq);
+      }
+    };
+    try {
+      runSlice.runInContext(context, { timeout: SLICE_TIMEOUT_MS });
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw err;
+      throw new SearchTooSlow(
+        `${re} took over ${SLICE_TIMEOUT_MS} ms on ${end - i} payload(s): search stopped (a regex that backtracks too much?)`,
+      );
+    } finally {
+      context.slice = () => {};
+    }
+    i = end;
+    if (i < held.length) await nextTurn();
+  }
+  return { seqs, searched: held.length, evicted };
+}
+
+function sliceEnd(held: readonly HeldPacket[], start: number): number {
+  let chars = 0;
+  let end = start;
+  while (end < held.length && (end === start || chars < SLICE_CHARS))
+    chars += (held[end++] as HeldPacket).size;
+  return end;
+}

@@ -1,0 +1,60 @@
+/**
+ * The packet filter's free text, as the panel's filter bar and the proxy's `GET /api/search` read
+ * it: one definition, so that a packet the proxy finds in a full payload is one the panel would have
+ * matched had it held the whole payload. `/re/flags` is a regex; anything else is case-insensitive
+ * text. Either is tested against the event name and against the packet's text (`searchedText`).
+ */
+
+export const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `/abc/i` as a RegExp; undefined when `text` is not written as a regex. Throws when it is invalid. */
+export function parseRegex(text: string): RegExp | undefined {
+  const m = /^\/(.+)\/([a-z]*)$/s.exec(text);
+  if (!m) return undefined;
+  // `g` and `y` make `test` stateful (lastIndex): never wanted for filtering.
+  return new RegExp(m[1] as string, (m[2] as string).replace(/[gy]/g, ''));
+}
+
+export type TextQuery = { re: RegExp; regex: boolean } | { error: string };
+
+/** The filter text as a RegExp; undefined for blank text, `{ error }` for an invalid regex. */
+export function parseTextQuery(text: string): TextQuery | undefined {
+  const trimmed = text.trim();
+  if (!trimmed) return undefined;
+  try {
+    const re = parseRegex(trimmed);
+    if (re) return { re, regex: true };
+  } catch (err) {
+    return { error: `invalid regex: ${(err as Error).message}` };
+  }
+  return { re: new RegExp(escapeRegex(trimmed), 'i'), regex: false };
+}
+
+/** What decides a packet's searched text; the panel's rows and the proxy's stored payloads both have it. */
+export interface SearchedFields {
+  data?: string;
+  /** Only whether it is present matters: a binary message, whose `data` is only `<N bytes>`. */
+  binary?: unknown;
+  sio?: { args?: unknown };
+}
+
+/**
+ * Whether a packet is searched by its args' JSON rather than by `data` (the Socket.IO packet as
+ * encoded, which holds the args' JSON as sent): only binary messages, and packets without `data`.
+ */
+export function searchesArgs(p: SearchedFields): boolean {
+  return (p.data === undefined || p.binary !== undefined) && p.sio?.args !== undefined;
+}
+
+/**
+ * The text test of a packet: the event name first (cheap and short), then the packet's text, which
+ * `textOf` builds only when needed (a binary message's args' JSON costs a stringify).
+ */
+export function packetMatches<P>(
+  re: RegExp,
+  event: string | undefined,
+  packet: P,
+  textOf: (packet: P) => string,
+): boolean {
+  return re.test(event ?? '') || re.test(textOf(packet));
+}
