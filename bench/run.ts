@@ -13,7 +13,7 @@
  * disappears (their IPC channel closes).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -158,10 +158,22 @@ async function main(): Promise<number> {
     }
   }
   if (cfg.write) {
-    writeFileSync(DOCS, markdown(report, run, cfg));
+    writeFileSync(DOCS, withDashboardSection(markdown(report, run, cfg)));
     console.log(`\nwrote ${DOCS}`);
   }
   return cfg.strict && report.verdicts.some((v) => !v.pass) ? 1 : 0;
+}
+
+/**
+ * `page` followed by the dashboard's section of the current page: e2e/dashboard-perf.test.ts writes
+ * that one (with SIO_BENCH_DOCS=1), and a proxy benchmark run has no reason to lose it.
+ */
+function withDashboardSection(page: string): string {
+  const old = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '';
+  const start = old.indexOf('\n## Dashboard (Playwright)\n');
+  if (start < 0) return page;
+  const end = old.indexOf('\n## ', start + 1);
+  return `${page.trimEnd()}\n${old.slice(start, end < 0 ? undefined : end).trimEnd()}\n`;
 }
 
 main().then(

@@ -478,8 +478,8 @@ function summary(r: Results): string {
     '',
     `The panel in Chromium with ${PACKETS.toLocaleString('en-US')} packets (from \`e2e/dashboard-perf.test.ts\`, ` +
       `${(r.environment as Row).date}; details in [benchmarks-dashboard.md](benchmarks-dashboard.md); ` +
-      '`npm run bench` rewrites this page without this section, ' +
-      '`SIO_BENCH_DOCS=1 node --import tsx --test e2e/dashboard-perf.test.ts` writes it again):',
+      '`npm run bench` keeps this section as it is, ' +
+      '`SIO_BENCH_DOCS=1 node --import tsx --test e2e/dashboard-perf.test.ts` rewrites it):',
     '',
     `- opening the capture: ${(Number(load.ms) / 1000).toFixed(1)} s; JS heap ${load.heapAfterMb} MB ` +
       `(${load.bytesPerPacket} B a packet)`,
