@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import type { Socket as ServerSocket } from 'socket.io';
 import { engineId, startProxy, waitFor, type Proxy, type Target } from '../test/support/harness.js';
 import { answerEchoAndBytes, startAppTarget } from './support/app-target.js';
 import { launchChromium } from './support/browser.js';
@@ -82,4 +83,43 @@ test('acks and binary round-trip byte for byte from the browser', async () => {
   const binaryAck = proxy.events.find((e) => e.type === 'packet' && e.sio?.type === 'BINARY_ACK');
   assert.ok(binaryAck && binaryAck.type === 'packet', 'the proxy decoded the binary ack');
   assert.deepEqual(binaryAck.sio?.attachments, [6]);
+});
+
+test('a long message over polling arrives gzipped, as engine.io sends it to browsers, and is observed', async () => {
+  // engine.io compresses polling answers of 1 KB and more for clients that accept it: every browser.
+  const big = 'ü'.repeat(4000);
+  // Every socket gets the handler (the page's own socket connects too); only the polling one asks.
+  const serveBig = (s: ServerSocket) => s.on('ready', () => s.emit('big', big));
+  target.io.on('connection', serveBig);
+  const polling = await browser.newPage();
+  await polling.goto(proxy.url + '/');
+  const received = await polling.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        type Client = { on(e: string, f: (v: string) => void): void; emit(e: string): void };
+        const io = (window as unknown as { io: (o: object) => Client }).io;
+        const s = io({ transports: ['polling'], forceNew: true });
+        s.on('big', resolve);
+        s.emit('ready');
+      }),
+  );
+  assert.equal(received, big);
+  const gzipped = proxy.events.some(
+    (e) => e.type === 'http' && /gzip|deflate/.test(String(e.responseHeaders['content-encoding'] ?? '')),
+  );
+  assert.ok(gzipped, 'the target compressed a polling answer');
+  const packet = await waitFor(
+    () => proxy.events.find((e) => e.type === 'packet' && e.sio?.event === 'big'),
+    2000,
+    'the proxy observed the gzipped event',
+  );
+  assert.ok(packet.type === 'packet' && packet.transport === 'polling', 'over polling');
+  assert.deepEqual(packet.sio?.args, ['big', big]);
+  assert.equal(
+    proxy.events.filter((e) => e.type === 'error' && /polling/.test(e.message)).length,
+    0,
+    'no undecodable polling body',
+  );
+  target.io.off('connection', serveBig);
+  await polling.close();
 });

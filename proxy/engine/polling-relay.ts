@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodePayload, parseOpen, type PayloadFraming } from '../../shared/engineio.js';
 import type { Direction } from '../../shared/events.js';
 import { tapBody } from './body-tap.js';
+import { decodeContent } from './content-encoding.js';
 import { Exchange } from './exchange.js';
 import { rewriteHandshakeBody } from './handshake.js';
 import type { RelayContext } from './relay-context.js';
@@ -63,9 +64,11 @@ export class PollingRelay {
         const opened = this.openSession(req, proxyRes, body, info);
         const out = opened?.body ?? body;
         exchange.sessionId = opened?.session.sid;
-        exchange.response(out);
+        exchange.response(opened?.decoded ?? out);
         const headers = { ...proxyRes.headers };
         for (const h of HOP_BY_HOP) delete headers[h];
+        // A rewritten answer is sent as it was decoded.
+        if (opened?.body) delete headers['content-encoding'];
         headers['content-length'] = String(out.length);
         res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage, headers);
         res.end(out);
@@ -79,7 +82,7 @@ export class PollingRelay {
     proxyRes: IncomingMessage,
     body: Buffer,
     info: EngineRequest,
-  ): { session: Session; body?: Buffer } | undefined {
+  ): { session: Session; body?: Buffer; decoded: Buffer } | undefined {
     const fingerprint = ClientRegistry.fingerprint(req);
     if (proxyRes.statusCode !== 200) {
       this.ctx.clients.failed(
@@ -90,15 +93,17 @@ export class PollingRelay {
     }
     const framing = framingOf(info, proxyRes);
     let packets;
+    let decoded: Buffer;
     try {
-      packets = decodePayload(body, framing);
+      decoded = decodeContent(body, proxyRes.headers['content-encoding']);
+      packets = decodePayload(decoded, framing);
     } catch (err) {
       this.ctx.log.warn(`handshake answer from the target did not decode: ${(err as Error).message}`);
       return undefined;
     }
     const open = packets[0]?.type === 'open' ? parseOpen(packets[0].data) : undefined;
     if (!open) return undefined;
-    const rewrite = framing.binary ? undefined : rewriteHandshakeBody(body.toString('utf8'), info.eio);
+    const rewrite = framing.binary ? undefined : rewriteHandshakeBody(decoded.toString('utf8'), info.eio);
     const client = {
       fingerprint,
       registry: this.ctx.clients,
@@ -109,7 +114,9 @@ export class PollingRelay {
     session.announce(req, this.ctx.target.origin, rewrite?.hidden ?? []);
     if (rewrite && packets[0]) packets[0].modified = true;
     session.observe('s2c', packets);
-    return rewrite ? { session, body: Buffer.from(rewrite.data, 'utf8') } : { session };
+    return rewrite
+      ? { session, body: Buffer.from(rewrite.data, 'utf8'), decoded: Buffer.from(rewrite.data, 'utf8') }
+      : { session, decoded };
   }
 
   private poll(
@@ -129,8 +136,9 @@ export class PollingRelay {
     this.onResponse(req, (proxyRes) => {
       if (proxyRes.statusCode !== 200) return this.refused(session, proxyRes);
       tapBody(proxyRes, (body) => {
-        exchange.response(body);
-        this.observeBody(session, 's2c', body, framingOf(info, proxyRes));
+        const decoded = this.decoded(session, body, proxyRes);
+        exchange.response(decoded ?? undefined);
+        this.observeBody(session, 's2c', decoded, framingOf(info, proxyRes));
       });
     });
   }
@@ -148,8 +156,9 @@ export class PollingRelay {
     this.track(session, res, 'post');
     this.forward(req, res, session);
     tapBody(req, (body) => {
-      exchange.request(body);
-      this.observeBody(session, 'c2s', body, framingOf(info, req));
+      const decoded = this.decoded(session, body, req);
+      exchange.request(decoded ?? undefined);
+      this.observeBody(session, 'c2s', decoded, framingOf(info, req));
     });
     this.onResponse(req, (proxyRes) => {
       if (proxyRes.statusCode !== 200) this.refused(session, proxyRes);
@@ -189,12 +198,34 @@ export class PollingRelay {
     });
   }
 
+  /**
+   * The tapped body without its Content-Encoding (undefined: too large to tap; null: it did not
+   * decode, and the session's error says so).
+   */
+  private decoded(
+    session: Session,
+    body: Buffer | undefined,
+    msg: IncomingMessage,
+  ): Buffer | undefined | null {
+    const encoding = msg.headers['content-encoding'];
+    if (!body || !encoding) return body;
+    try {
+      return decodeContent(body, encoding);
+    } catch (err) {
+      session.error(
+        `polling body not observed: Content-Encoding ${String(encoding)}: ${(err as Error).message}`,
+      );
+      return null;
+    }
+  }
+
   private observeBody(
     session: Session,
     dir: Direction,
-    body: Buffer | undefined,
+    body: Buffer | undefined | null,
     framing: PayloadFraming,
   ): void {
+    if (body === null) return;
     if (!body) return session.error('polling body too large to observe; relayed untouched');
     let packets;
     try {

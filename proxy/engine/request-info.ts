@@ -18,11 +18,13 @@ export function readEngineRequest(req: IncomingMessage): EngineRequest {
 
 /**
  * engine.io's own rule (server.ts `attach` -> `check`): a request belongs to it when its URL starts
- * with the path. We also require a `transport` or `EIO` parameter so that files served under the same
- * prefix (socket.io's `/socket.io/socket.io.js`) keep flowing through the plain pass-through.
+ * with the path. `paths` end with a slash; a server with `addTrailingSlash: false` (and its clients)
+ * use the path without it, `/socket.io?EIO=4...`, so that form is ours too. We also require a
+ * `transport` or `EIO` parameter so that files served under the same prefix (socket.io's
+ * `/socket.io/socket.io.js`) keep flowing through the plain pass-through.
  */
 export function isEngineRequest(url: string, paths: readonly string[]): boolean {
-  if (!paths.some((p) => url.startsWith(p))) return false;
+  if (!paths.some((p) => url.startsWith(p) || url.startsWith(`${p.slice(0, -1)}?`))) return false;
   const q = url.indexOf('?');
   if (q === -1) return false;
   const search = url.slice(q + 1);

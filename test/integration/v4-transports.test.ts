@@ -294,3 +294,30 @@ describe('v4 a custom path', () => {
     });
   }
 });
+
+describe('v4 without the trailing slash (addTrailingSlash: false)', () => {
+  let env: Env;
+  before(async () => {
+    // Server and client both drop the slash: requests go to `/socket.io?EIO=4...`.
+    env = await startEnv({ addTrailingSlash: false });
+    env.target.io.on('connection', (socket) => {
+      socket.on('echo', (value: unknown, ack: (v: unknown) => void) => ack(value));
+    });
+  });
+  after(() => env.close());
+
+  for (const transports of [['polling'], ['websocket'], ['polling', 'websocket']]) {
+    test(`${transports.join('+')}: the session is terminated and observed, not passed through`, async () => {
+      const client = await env.connect('proxy', { addTrailingSlash: false, transports });
+      assert.equal(await client.timeout(2000).emitWithAck('echo', 'here'), 'here');
+      if (transports.length === 2) await upgraded(client);
+      const session = sessionEvents(env.proxy.events).find((e) => e.sessionId === client.io.engine.id);
+      assert.ok(session, 'the session was observed');
+      assert.ok(session.handshake.url.startsWith('/socket.io?'), session.handshake.url);
+      const echo = env.proxy.events.find(
+        (e) => e.type === 'packet' && e.sessionId === client.io.engine.id && e.sio?.event === 'echo',
+      );
+      assert.ok(echo, 'the emit was decoded');
+    });
+  }
+});

@@ -1,0 +1,41 @@
+/**
+ * Polling bodies as the peer meant them. engine.io compresses polling answers of 1 KB and more
+ * (`httpCompression`: gzip or deflate) when the request accepts it, which browsers always do. The
+ * relay passes the compressed bytes on untouched; observation decodes a copy.
+ */
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync, type ZlibOptions } from 'node:zlib';
+import { MAX_OBSERVED_BODY } from './body-tap.js';
+
+/** A decoded body past this is not observed: a small compressed body can inflate without bound. */
+const LIMIT: ZlibOptions = { maxOutputLength: MAX_OBSERVED_BODY };
+
+/** `body` decoded per its Content-Encoding; throws on an unknown coding or corrupt data. */
+export function decodeContent(body: Buffer, encoding: string | string[] | undefined): Buffer {
+  // Codings are listed in the order they were applied (RFC 9110 8.4): undo them last first.
+  const codings = String(encoding ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+  let out = body;
+  for (const coding of codings.reverse()) out = decodeOne(out, coding);
+  return out;
+}
+
+function decodeOne(body: Buffer, coding: string): Buffer {
+  switch (coding) {
+    case 'gzip':
+    case 'x-gzip':
+      return gunzipSync(body, LIMIT);
+    case 'deflate':
+      // "deflate" is zlib-wrapped by the spec (and by engine.io); some servers send it raw.
+      try {
+        return inflateSync(body, LIMIT);
+      } catch {
+        return inflateRawSync(body, LIMIT);
+      }
+    case 'br':
+      return brotliDecompressSync(body, LIMIT);
+    default:
+      throw new Error(`unsupported Content-Encoding "${coding}"`);
+  }
+}
