@@ -23,6 +23,8 @@ export interface CliOptions {
   adminUi: string | undefined;
   /** `user:pass` for an instrumentation that asks for auth. */
   adminAuth: { username: string; password: string } | undefined;
+  /** Do not verify an https target's certificate. */
+  insecure: boolean;
   help: boolean;
   version: boolean;
 }
@@ -35,6 +37,7 @@ A transparent Socket.IO man-in-the-middle proxy. Point your app's clients at the
 and watch every handshake, packet, upgrade and close in the dashboard.
 
   --target URL       the Socket.IO app to proxy (default: start the built-in demo app)
+  --insecure         accept an https target's self-signed or otherwise unverified certificate
   --port N           proxy port (default 8080; 0 picks a free one)
   --host ADDR        proxy address (default 127.0.0.1)
   --path P           Engine.IO path to terminate, repeatable (default /socket.io/)
@@ -75,6 +78,7 @@ export function parseCli(argv: string[]): CliOptions {
         filter: { type: 'string' },
         'admin-ui': { type: 'string' },
         'admin-auth': { type: 'string' },
+        insecure: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -98,6 +102,7 @@ export function parseCli(argv: string[]): CliOptions {
     filter: values.filter,
     adminUi: values['admin-ui'],
     adminAuth: parseAuth(values['admin-auth']),
+    insecure: !!values.insecure,
     help: !!values.help,
     version: !!values.version,
   };

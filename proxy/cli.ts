@@ -53,13 +53,21 @@ async function main(argv: string[]): Promise<void> {
     target = new URL(demo.url);
   }
 
-  const proxy = new ProxyServer({ target, port: opts.port, host: opts.host, paths: opts.paths, log });
+  const proxy = new ProxyServer({
+    target,
+    port: opts.port,
+    host: opts.host,
+    paths: opts.paths,
+    log,
+    insecure: opts.insecure,
+  });
   const rooms = startRoomSources({
     bus: proxy.bus,
     target,
     sessionIds: () => Array.from(proxy.sessions.values(), (s) => s.sid),
     adminUi: opts.adminUi,
     adminAuth: opts.adminAuth,
+    insecure: opts.insecure,
     path: opts.paths[0],
     log,
   });

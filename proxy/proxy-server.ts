@@ -25,6 +25,8 @@ export interface ProxyOptions {
   paths?: string[];
   log?: Logger;
   bus?: EventBus;
+  /** Accept an https target's certificate without verifying it (a self-signed development one). */
+  insecure?: boolean;
 }
 
 export const DEFAULT_PATHS = ['/socket.io/'];
@@ -39,7 +41,7 @@ export class ProxyServer {
   readonly sessions = new SessionTable();
   readonly target: URL;
   private readonly server = http.createServer();
-  private readonly httpProxy = HttpProxy.createProxyServer({});
+  private readonly httpProxy: HttpProxy;
   private readonly polling: PollingRelay;
   private readonly websocket: WebSocketRelay;
   private readonly paths: string[];
@@ -47,6 +49,8 @@ export class ProxyServer {
 
   constructor(private readonly opts: ProxyOptions) {
     this.target = new URL(opts.target);
+    // Options given here hold for every request and upgrade the relays send to the target.
+    this.httpProxy = HttpProxy.createProxyServer({ secure: !opts.insecure });
     this.bus = opts.bus ?? new EventBus();
     this.log = opts.log ?? silentLogger;
     this.paths = (opts.paths ?? DEFAULT_PATHS).map(normalisePath);

@@ -51,6 +51,8 @@ export interface AdminUiSourceOptions {
   /** The target's Engine.IO path (default `/socket.io/`). */
   path?: string;
   auth?: { username: string; password: string };
+  /** Do not verify an https target's certificate. */
+  insecure?: boolean;
   lookup: SessionLookup;
   log?: Logger;
   /** Backoff between reconnection attempts (ms), doubling from min to max. */
@@ -110,6 +112,7 @@ export class AdminUiSource {
       reconnectionDelay: min,
       reconnectionDelayMax: max,
       randomizationFactor: 0.3,
+      rejectUnauthorized: !this.opts.insecure,
     });
     this.socket = socket;
 

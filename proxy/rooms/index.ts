@@ -19,6 +19,8 @@ export interface RoomSourcesOptions {
   /** `--admin-ui`: undefined leaves admin-ui out; '' is the target's `/admin`. */
   adminUi: string | undefined;
   adminAuth: { username: string; password: string } | undefined;
+  /** `--insecure`: do not verify an https target's certificate. */
+  insecure?: boolean;
   /** The target's Engine.IO path. */
   path?: string;
   log: Logger;
@@ -43,6 +45,7 @@ export function startRoomSources(opts: RoomSourcesOptions): RoomSources {
         url,
         ...(opts.path ? { path: opts.path } : {}),
         ...(opts.adminAuth ? { auth: opts.adminAuth } : {}),
+        insecure: !!opts.insecure,
         lookup: index.lookup,
         log: opts.log,
       }).start();
