@@ -6,45 +6,42 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
-import { sleep, startTarget, type Target } from '../test/support/harness.js';
-import { launchChromium } from './support/browser.js';
+import { sleep } from '../test/support/harness.js';
 import {
   client,
   closeAll,
   connected,
-  ensurePanelBuilt,
   eventually,
   filteredCount,
-  openDashboard,
   packetRows,
   screenshot,
-  startCli,
+  startScene,
   type Cli,
+  type Scene,
 } from './support/dashboard.js';
 
 const ACK_DELAY_MS = 30;
 
-let target: Target;
+let scene: Scene | undefined;
 let cli: Cli;
-let browser: Browser;
 let page: Page;
 let socket: Socket;
 
 before(async () => {
-  ensurePanelBuilt();
-  target = await startTarget();
-  target.io.on('connection', (s) => {
-    s.on('echo', (...args: unknown[]) => {
-      const ack = args.pop() as (...v: unknown[]) => void;
-      setTimeout(() => ack(...args), ACK_DELAY_MS);
-    });
-    s.on('upload', (_name: string, bytes: Buffer, ack: (b: Buffer) => void) => ack(bytes.subarray(0, 4)));
+  scene = await startScene({
+    serve: (t) => {
+      t.io.on('connection', (s) => {
+        s.on('echo', (...args: unknown[]) => {
+          const ack = args.pop() as (...v: unknown[]) => void;
+          setTimeout(() => ack(...args), ACK_DELAY_MS);
+        });
+        s.on('upload', (_name: string, bytes: Buffer, ack: (b: Buffer) => void) => ack(bytes.subarray(0, 4)));
+      });
+    },
   });
-  cli = await startCli(target.url);
-  browser = await launchChromium();
-  ({ page } = await openDashboard(browser, cli.dashboard));
+  ({ cli, page } = scene);
   socket = client(cli.proxy, 'packets');
   await connected(socket);
 });
@@ -52,9 +49,7 @@ before(async () => {
 after(() =>
   closeAll(
     () => socket?.close(),
-    () => browser?.close(),
-    () => cli?.close(),
-    () => target?.close(),
+    () => scene?.close(),
   ),
 );
 

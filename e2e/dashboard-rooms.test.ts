@@ -6,53 +6,48 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { instrument } from '@socket.io/admin-ui';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
-import { startTarget, type Target } from '../test/support/harness.js';
-import { launchChromium } from './support/browser.js';
 import {
   client,
   closeAll,
   connected,
-  ensurePanelBuilt,
   eventually,
-  openDashboard,
   screenshot,
-  startCli,
+  startScene,
   type Cli,
+  type Scene,
 } from './support/dashboard.js';
 
-let target: Target;
+let scene: Scene | undefined;
 let cli: Cli;
-let browser: Browser;
 let page: Page;
 const sockets: Socket[] = [];
 
 before(async () => {
-  ensurePanelBuilt();
-  target = await startTarget();
-  instrument(target.io, { auth: false });
-  target.io.on('connection', (s) => {
-    s.on('join', (room: string, ack: () => void) => {
-      void s.join(room);
-      ack();
-    });
-    s.on('leave', (room: string, ack: () => void) => {
-      void s.leave(room);
-      ack();
-    });
+  scene = await startScene({
+    serve: (t) => {
+      instrument(t.io, { auth: false });
+      t.io.on('connection', (s) => {
+        s.on('join', (room: string, ack: () => void) => {
+          void s.join(room);
+          ack();
+        });
+        s.on('leave', (room: string, ack: () => void) => {
+          void s.leave(room);
+          ack();
+        });
+      });
+    },
+    args: ['--admin-ui'],
   });
-  cli = await startCli(target.url, '--admin-ui');
-  browser = await launchChromium();
-  ({ page } = await openDashboard(browser, cli.dashboard));
+  ({ cli, page } = scene);
 });
 
 after(() =>
   closeAll(
     () => sockets.forEach((s) => s.close()),
-    () => browser?.close(),
-    () => cli?.close(),
-    () => target?.close(),
+    () => scene?.close(),
   ),
 );
 

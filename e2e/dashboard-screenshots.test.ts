@@ -8,54 +8,52 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { instrument } from '@socket.io/admin-ui';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
-import { sleep, startTarget, type Target } from '../test/support/harness.js';
-import { launchChromium } from './support/browser.js';
+import { sleep } from '../test/support/harness.js';
 import {
   client,
   closeAll,
   connected,
-  ensurePanelBuilt,
-  openDashboard,
   packetRows,
   screenshot,
-  startCli,
+  startScene,
   type Cli,
+  type Scene,
 } from './support/dashboard.js';
 
-let target: Target;
+let scene: Scene | undefined;
 let cli: Cli;
-let browser: Browser;
 let page: Page;
 const sockets: Socket[] = [];
 let alice: Socket;
 let kicked: Socket;
 
 before(async () => {
-  ensurePanelBuilt();
-  target = await startTarget();
-  instrument(target.io, { auth: false });
-  target.io.on('connection', (s) => {
-    s.on('join', (room: string, ack: () => void) => {
-      void s.join(room);
-      ack();
-    });
-    s.on('chat', (msg: { text: string }, ack: (r: unknown) => void) => {
-      s.to('blue').emit('chat', { from: s.handshake.query.client, ...msg });
-      setTimeout(() => ack({ ok: true, at: Date.now() }), 5);
-    });
-    s.on('avatar', (_name: string, _bytes: Buffer, ack: (n: number) => void) => ack(_bytes.length));
-    s.on('kick', () => s.disconnect(true));
+  scene = await startScene({
+    serve: (t) => {
+      instrument(t.io, { auth: false });
+      t.io.on('connection', (s) => {
+        s.on('join', (room: string, ack: () => void) => {
+          void s.join(room);
+          ack();
+        });
+        s.on('chat', (msg: { text: string }, ack: (r: unknown) => void) => {
+          s.to('blue').emit('chat', { from: s.handshake.query.client, ...msg });
+          setTimeout(() => ack({ ok: true, at: Date.now() }), 5);
+        });
+        s.on('avatar', (_name: string, _bytes: Buffer, ack: (n: number) => void) => ack(_bytes.length));
+        s.on('kick', () => s.disconnect(true));
+      });
+      t.io.of('/secure').use((_s, next) => {
+        const err = new Error('not authorized') as Error & { data?: unknown };
+        err.data = { reason: 'missing token' };
+        next(err);
+      });
+    },
+    args: ['--admin-ui'],
   });
-  target.io.of('/secure').use((_s, next) => {
-    const err = new Error('not authorized') as Error & { data?: unknown };
-    err.data = { reason: 'missing token' };
-    next(err);
-  });
-  cli = await startCli(target.url, '--admin-ui');
-  browser = await launchChromium();
-  ({ page } = await openDashboard(browser, cli.dashboard));
+  ({ cli, page } = scene);
 
   alice = client(cli.proxy, 'alice', { auth: { user: 'alice' } });
   const bob = client(cli.proxy, 'bob', { auth: { user: 'bob' } });
@@ -83,9 +81,7 @@ before(async () => {
 after(() =>
   closeAll(
     () => sockets.forEach((s) => s.close()),
-    () => browser?.close(),
-    () => cli?.close(),
-    () => target?.close(),
+    () => scene?.close(),
   ),
 );
 

@@ -10,22 +10,19 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
-import { startTarget, type Target } from '../test/support/harness.js';
-import { launchChromium } from './support/browser.js';
 import {
   client,
   closeAll,
   connected,
-  ensurePanelBuilt,
   eventually,
   filteredCount,
-  openDashboard,
   packetRows,
   screenshot,
-  startCli,
+  startScene,
   type Cli,
+  type Scene,
 } from './support/dashboard.js';
 
 const NEEDLE = 'Needle-7f3a';
@@ -33,22 +30,21 @@ const NEEDLE = 'Needle-7f3a';
 const LONG = { text: `${'x'.repeat(9_983)}${NEEDLE}` };
 const CAPTURE = join(tmpdir(), `sio-proxy-search-${process.pid}.ndjson`);
 
-let target: Target;
+let scene: Scene | undefined;
 let cli: Cli;
-let browser: Browser;
 let page: Page;
 let socket: Socket;
 
 before(async () => {
-  ensurePanelBuilt();
-  target = await startTarget();
-  target.io.on('connection', (s) => {
-    s.on('save', (_doc: unknown, ack: () => void) => ack());
-    s.on('note', (_text: string, ack: () => void) => ack());
+  scene = await startScene({
+    serve: (t) => {
+      t.io.on('connection', (s) => {
+        s.on('save', (_doc: unknown, ack: () => void) => ack());
+        s.on('note', (_text: string, ack: () => void) => ack());
+      });
+    },
   });
-  cli = await startCli(target.url);
-  browser = await launchChromium();
-  ({ page } = await openDashboard(browser, cli.dashboard));
+  ({ cli, page } = scene);
   socket = client(cli.proxy, 'search');
   await connected(socket);
   await socket.timeout(3000).emitWithAck('note', 'a short message');
@@ -59,9 +55,7 @@ before(async () => {
 after(() =>
   closeAll(
     () => socket?.close(),
-    () => browser?.close(),
-    () => cli?.close(),
-    () => target?.close(),
+    () => scene?.close(),
     () => rmSync(CAPTURE, { force: true }),
   ),
 );

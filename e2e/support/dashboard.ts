@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { banner, cliArgs, runCli, type CliRun } from '../../test/support/cli-process.js';
+import { startTarget, type Target } from '../../test/support/harness.js';
+import { launchChromium } from './browser.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SCREENSHOTS = join(ROOT, 'test-results/screenshots');
@@ -190,4 +192,39 @@ export async function closeAll(...steps: (() => Promise<unknown> | unknown)[]): 
     }
   }
   if (errors.length) throw errors[0];
+}
+
+/** A real socket.io@4 app, the CLI in front of it, and the dashboard open in Chromium. */
+export interface Scene {
+  target: Target;
+  cli: Cli;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * What most dashboard tests start from. `serve` gives the app its handlers (and instrumentation)
+ * before the CLI starts; `args` are extra CLI flags. What started is closed again if a step fails.
+ */
+export async function startScene(
+  opts: { serve?: (target: Target) => void; args?: string[] } = {},
+): Promise<Scene> {
+  ensurePanelBuilt();
+  const started: (() => Promise<unknown> | unknown)[] = [];
+  const close = () => closeAll(...started.reverse());
+  try {
+    const target = await startTarget();
+    started.push(() => target.close());
+    opts.serve?.(target);
+    const cli = await startCli(target.url, ...(opts.args ?? []));
+    started.push(() => cli.close());
+    const browser = await launchChromium();
+    started.push(() => browser.close());
+    const { page } = await openDashboard(browser, cli.dashboard);
+    return { target, cli, browser, page, close };
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
 }
