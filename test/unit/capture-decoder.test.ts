@@ -155,6 +155,8 @@ test('EIO4: the handshake, the namespace connect, the upgrade, as the panel’s 
   });
   assert.equal(session?.handshake.xdomain, false);
   assert.deepEqual(session?.handshake.query, { EIO: '4', transport: 'polling', t: 'a' });
+  // The headers the page set on the handshake request are the handshake's headers it can know.
+  assert.deepEqual(session?.handshake.headers, { 'content-type': 'text/plain;charset=UTF-8' });
 
   // Every http exchange, with the headers the page set and could read.
   const http = of(events, 'http') as HttpEvent[];

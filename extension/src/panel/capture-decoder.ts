@@ -254,7 +254,7 @@ export class CaptureDecoder {
       const values = parseOpen(typeof open?.packet.data === 'string' ? open.packet.data : undefined);
       if (values && open) {
         sid = values.sid;
-        this.announce(c, sid, eio, 'polling', url, c.origin, open.packet, open.ts);
+        this.announce(c, sid, eio, 'polling', url, c.origin, open.packet, open.ts, c.requestHeaders);
       } else if (c.method === 'GET') {
         // A handshake that did not open a session: a failed connection attempt.
         this.attempt(ts, this.clientKey(c, url), undefined, c.error ?? `HTTP ${c.status}`);
@@ -310,6 +310,7 @@ export class CaptureDecoder {
     origin: string,
     open: RawPacket,
     ts = c.ts,
+    pageHeaders: Record<string, string> = {},
   ): void {
     if (this.sessions.has(sid)) return;
     const values = parseOpen(typeof open.data === 'string' ? open.data : undefined);
@@ -342,8 +343,12 @@ export class CaptureDecoder {
       transport,
       target: `${secure ? 'https' : 'http'}://${url.host}`,
       handshake: {
-        // The page cannot read the headers its browser sends; the Origin is the one it knows.
-        headers: xdomain || transport === 'websocket' ? { origin } : {},
+        // What the page itself set on the handshake request (engine.io-client's `extraHeaders`), named
+        // as a server sees them; the page cannot read the headers its browser adds, but it knows the Origin.
+        headers: {
+          ...Object.fromEntries(Object.entries(pageHeaders).map(([k, v]) => [k.toLowerCase(), v])),
+          ...(xdomain || transport === 'websocket' ? { origin } : {}),
+        },
         query,
         url: url.pathname + '?' + new URLSearchParams(query).toString(),
         address: '',
