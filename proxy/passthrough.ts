@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import type HttpProxy from 'http-proxy';
 import { writeRawResponse } from './engine/errors.js';
 import { describeTargetError } from './engine/target-errors.js';
+import { upstreamOf } from './engine/upstream.js';
 import type { Logger } from './log.js';
 
 export function passThroughRequest(
@@ -16,7 +17,7 @@ export function passThroughRequest(
   req: IncomingMessage,
   res: ServerResponse,
 ): void {
-  proxy.web(req, res, { target, xfwd: true }, (err) => {
+  proxy.web(req, res, { target: upstreamOf(target), xfwd: true }, (err) => {
     const why = describeTargetError(err);
     log.warn(`${req.method} ${req.url}: target ${target.origin} ${why}`);
     if (res.headersSent) return void res.destroy();
@@ -33,7 +34,7 @@ export function passThroughUpgrade(
   socket: Duplex,
   head: Buffer,
 ): void {
-  proxy.ws(req, socket, head, { target, xfwd: true }, (err) => {
+  proxy.ws(req, socket, head, { target: upstreamOf(target), xfwd: true }, (err) => {
     log.warn(`WebSocket ${req.url}: target ${target.origin} ${describeTargetError(err)}`);
     writeRawResponse(
       socket,

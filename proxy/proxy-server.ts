@@ -12,6 +12,7 @@ import { PollingRelay } from './engine/polling-relay.js';
 import type { RelayContext } from './engine/relay-context.js';
 import { isEngineRequest, readEngineRequest } from './engine/request-info.js';
 import { SessionTable } from './engine/session-table.js';
+import { upstreamOf } from './engine/upstream.js';
 import { WebSocketRelay } from './engine/websocket-relay.js';
 import { EventBus } from './events/bus.js';
 import { silentLogger, type Logger } from './log.js';
@@ -56,6 +57,7 @@ export class ProxyServer {
     this.paths = (opts.paths ?? DEFAULT_PATHS).map(normalisePath);
     const ctx: RelayContext = {
       target: this.target,
+      upstream: upstreamOf(this.target),
       sessions: this.sessions,
       clients: new ClientRegistry(this.bus),
       bus: this.bus,

@@ -40,9 +40,12 @@ export interface HeartbeatHistory {
   pongPending: boolean;
   /** The client's last message was a Socket.IO packet the server rejects. */
   sentInvalid: boolean;
-  /** The target's last error answer to a request of the session. */
-  refusal?: { code: number; at: number };
+  /** The target's last error answer to a request of the session (`size`: of a cut request's body). */
+  refusal?: { code: number; at: number; size?: number };
 }
+
+/** The `refusal` code of a request whose connection the target cut instead of answering. */
+export const CUT_REQUEST = 0;
 
 export interface EndReasons {
   clientReason: string;
@@ -57,6 +60,16 @@ export function reasonsFor(end: SessionEnd, hb: HeartbeatHistory): EndReasons {
   const sincePing = hb.now - (hb.lastPingAt ?? hb.openedAt);
   const heartbeatWindow = hb.pingInterval + hb.pingTimeout - SLACK_MS;
 
+  // No request waits and nothing crossed for longer than the heartbeat allows: the last ping went
+  // unanswered, so each side gave up on its own timer (a client whose network is gone included).
+  if (end.kind === 'silence') {
+    return both(
+      'ping timeout',
+      'ping timeout',
+      'nothing crossed the proxy for longer than the heartbeat allows (network lost?)',
+    );
+  }
+
   if (end.leg === 'server') {
     if (hb.sentInvalid) {
       return both(
@@ -65,11 +78,17 @@ export function reasonsFor(end: SessionEnd, hb: HeartbeatHistory): EndReasons {
         'the target closed the session after an invalid packet from the client',
       );
     }
+    const cut = recentCut(hb);
+    if (cut && end.kind === 'close-packet') return both('transport close', cut.serverReason, cut.description);
     // EIO4: the server pings and waits pingTimeout for the pong; EIO3: it waits for the client's ping.
     const serverTimedOut =
       hb.eio === 4 ? hb.pongPending && sincePing >= hb.pingTimeout - SLACK_MS : sincePing >= heartbeatWindow;
     if (serverTimedOut && end.kind !== 'abnormal' && end.kind !== 'unreachable') {
-      return both('transport close', 'ping timeout', 'the client did not answer the heartbeat in time');
+      return both(
+        'transport close',
+        'ping timeout',
+        "the client did not answer the heartbeat in time (a client whose network stalled does not hear the close either: it says 'ping timeout')",
+      );
     }
     switch (end.kind) {
       case 'refused':
@@ -116,6 +135,8 @@ export function reasonsFor(end: SessionEnd, hb: HeartbeatHistory): EndReasons {
   }
 
   // A client gives up its transport right after an error answer ("xhr post error" on a 413).
+  const cut = recentCut(hb);
+  if (cut) return both('transport error', cut.serverReason, `${cut.description}; the client gave up`);
   if (hb.refusal && hb.now - hb.refusal.at < 1000) {
     const what =
       hb.refusal.code === 413
@@ -135,12 +156,10 @@ export function reasonsFor(end: SessionEnd, hb: HeartbeatHistory): EndReasons {
   switch (end.kind) {
     case 'close-packet':
     case 'clean':
-      return both('forced close', 'transport close', 'the client closed its connection');
-    case 'silence':
       return both(
+        'forced close',
         'transport close',
-        'ping timeout',
-        'nothing crossed the proxy for longer than the heartbeat allows',
+        "the client closed its connection (socket.io.engine.transport.close() looks the same on the wire; the client then says 'transport close')",
       );
     default:
       return both(
@@ -149,6 +168,21 @@ export function reasonsFor(end: SessionEnd, hb: HeartbeatHistory): EndReasons {
         "the client's connection was cut (network lost, tab closed?)",
       );
   }
+}
+
+/**
+ * engine.io 3 cuts a polling POST over maxHttpBufferSize and then closes the session: its reason is
+ * 'parse error' when the whole body came in the read that crossed the limit (it then parses what it
+ * emptied), else 'transport error'. A body within one 64 KB socket read is taken to be the former.
+ */
+function recentCut(hb: HeartbeatHistory): { serverReason: string; description: string } | undefined {
+  const r = hb.refusal;
+  if (r?.code !== CUT_REQUEST || hb.now - r.at >= 1000) return undefined;
+  const oneRead = (r.size ?? 0) <= 64 * 1024;
+  return {
+    serverReason: oneRead ? 'parse error' : 'transport error',
+    description: `the target cut a POST of ${r.size ?? '?'} bytes: a payload over its maxHttpBufferSize (engine.io 3 says '${oneRead ? 'parse error' : 'transport error'}', or the other one depending on how the body was read)`,
+  };
 }
 
 const both = (clientReason: string, serverReason: string, description: string): EndReasons => ({

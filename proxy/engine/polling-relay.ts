@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodePayload, parseOpen, type PayloadFraming } from '../../shared/engineio.js';
 import type { Direction } from '../../shared/events.js';
 import { tapBody } from './body-tap.js';
+import { CUT_REQUEST } from './close-cause.js';
 import { decodeContent } from './content-encoding.js';
 import { Exchange } from './exchange.js';
 import { rewriteHandshakeBody } from './handshake.js';
@@ -34,7 +35,7 @@ export class PollingRelay {
   handle(req: IncomingMessage, res: ServerResponse, info: EngineRequest): void {
     const exchange = new Exchange(this.ctx.bus, req, res);
     if (info.sid === undefined) return this.handshake(req, res, info, exchange);
-    const session = this.ctx.sessions.get(info.sid);
+    const session = this.ctx.sessions.get(info.sid) ?? this.ctx.sessions.recentlyEnded(info.sid);
     if (!session) return this.unknown(req, res, info);
     exchange.sessionId = session.sid;
     if (req.method === 'GET') this.poll(req, res, info, session, exchange);
@@ -52,7 +53,7 @@ export class PollingRelay {
     this.ctx.httpProxy.web(
       req,
       res,
-      { target: this.ctx.target, xfwd: true, selfHandleResponse: true },
+      { target: this.ctx.upstream, xfwd: true, selfHandleResponse: true },
       (err) => {
         this.ctx.clients.failed(ClientRegistry.fingerprint(req), describeTargetError(err));
         this.targetFailed(err, req, res);
@@ -174,16 +175,32 @@ export class PollingRelay {
       type: 'error',
       message: `${req.method} for sid "${info.sid}", unknown to the proxy: relayed to the target unobserved`,
     });
-    this.ctx.httpProxy.web(req, res, { target: this.ctx.target, xfwd: true }, (err) =>
+    this.ctx.httpProxy.web(req, res, { target: this.ctx.upstream, xfwd: true }, (err) =>
       this.targetFailed(err, req, res),
     );
   }
 
   private forward(req: IncomingMessage, res: ServerResponse, session: Session): void {
-    this.ctx.httpProxy.web(req, res, { target: this.ctx.target, xfwd: true }, (err) => {
+    this.ctx.httpProxy.web(req, res, { target: this.ctx.upstream, xfwd: true }, (err) => {
+      if (req.method === 'POST' && (err as { code?: string }).code === 'ECONNRESET')
+        return this.cut(req, res, session);
       this.finish(session, { leg: 'server', kind: 'unreachable' });
       this.targetFailed(err, req, res);
     });
+  }
+
+  /**
+   * The target reset a POST it had accepted: engine.io 3 answers a body over maxHttpBufferSize so
+   * (no 413), then closes the session with a close packet on the pending poll, which ends it here.
+   * The client's connection is cut the same way.
+   */
+  private cut(req: IncomingMessage, res: ServerResponse, session: Session): void {
+    const size = Number(req.headers['content-length'] ?? 0);
+    session.error(
+      `the target cut the POST (ECONNRESET, ${size} bytes): engine.io 3 does so to a body over its maxHttpBufferSize`,
+    );
+    session.refused(CUT_REQUEST, size);
+    res.destroy();
   }
 
   private track(session: Session, res: ServerResponse, kind: 'get' | 'post'): void {

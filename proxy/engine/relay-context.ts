@@ -1,4 +1,5 @@
 /** What every relay needs: where the target is, where sessions live, where events go. */
+import type { Url } from 'node:url';
 import type HttpProxy from 'http-proxy';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { EventBus } from '../events/bus.js';
@@ -7,6 +8,8 @@ import type { SessionTable } from './session-table.js';
 
 export interface RelayContext {
   target: URL;
+  /** `target` as http-proxy's `target` option (see upstream.ts). */
+  upstream: Partial<Url>;
   sessions: SessionTable;
   clients: ClientRegistry;
   bus: EventBus;

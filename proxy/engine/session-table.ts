@@ -8,9 +8,13 @@ import { Session } from './session.js';
 const SWEEP_EVERY_MS = 5_000;
 /** Slack on top of the heartbeat window, so that the target always gives up before we forget. */
 const GRACE_MS = 10_000;
+/** How many ended sessions, and for how long, still own the requests that come in their name. */
+const ENDED_KEPT = 256;
+const ENDED_KEPT_MS = 60_000;
 
 export class SessionTable {
   private readonly sessions = new Map<string, Session>();
+  private readonly ended = new Map<string, { session: Session; at: number }>();
   private readonly sweeper: NodeJS.Timeout;
   private total = 0;
   /** Packets of sessions that left the table, so totals stay monotonic. */
@@ -34,6 +38,17 @@ export class SessionTable {
     if (this.sessions.get(session.sid) !== session) return;
     this.sessions.delete(session.sid);
     this.retiredPackets += session.counters.packets.c2s + session.counters.packets.s2c;
+    this.ended.set(session.sid, { session, at: Date.now() });
+    if (this.ended.size > ENDED_KEPT) this.ended.delete(this.ended.keys().next().value as string);
+  }
+
+  /**
+   * A session that left the table lately. A client still sends in its name after the proxy saw it
+   * end: its close packet after "xhr poll error" when the target went down, a poll already under way.
+   */
+  recentlyEnded(sid: string | undefined): Session | undefined {
+    const e = sid === undefined ? undefined : this.ended.get(sid);
+    return e && Date.now() - e.at < ENDED_KEPT_MS ? e.session : undefined;
   }
 
   get size(): number {
@@ -57,7 +72,8 @@ export class SessionTable {
     for (const s of this.sessions.values()) {
       const window = (s.open.pingInterval || 25_000) + (s.open.pingTimeout || 20_000) + GRACE_MS;
       if (!s.wsOpen && s.inflight.get === 0 && s.inflight.post === 0 && now - s.lastSeen > window) {
-        s.endBoth({ leg: 'client', kind: 'silence' });
+        // Whose heartbeat gives up first: EIO4 the server's (it pings), EIO3 the client's.
+        s.endBoth({ leg: s.eio === 4 ? 'server' : 'client', kind: 'silence' });
         this.delete(s);
       }
     }

@@ -51,7 +51,7 @@ export class Session {
   private heartbeat = { lastPingAt: undefined as number | undefined, pongPending: false };
   private sentInvalid = false;
   /** The target's last error answer to a request of this session (e.g. 413), and when. */
-  private refusal: { code: number; at: number } | undefined;
+  private refusal: { code: number; at: number; size?: number } | undefined;
   private ended: { first: Leg; reasons: EndReasons; reconnects: boolean; closedLegs: Set<Leg> } | undefined;
 
   constructor(
@@ -178,9 +178,12 @@ export class Session {
     this.bus.emit({ type: 'upgrade', sessionId: this.sid, leg, stage, ...(reason ? { reason } : {}) });
   }
 
-  /** The target answered a request of the session with an error; engine.io may keep the session. */
-  refused(code: number): void {
-    this.refusal = { code, at: Date.now() };
+  /**
+   * The target answered a request of the session with an error (or cut it: `CUT_REQUEST`, with the
+   * body's size); engine.io may keep the session.
+   */
+  refused(code: number, size?: number): void {
+    this.refusal = { code, at: Date.now(), ...(size !== undefined ? { size } : {}) };
   }
 
   drained(leg: Leg): void {

@@ -56,7 +56,7 @@ export class WebSocketRelay {
         pendingLinks.set(upstream, () => link.attach(socket, upstream));
       });
     });
-    this.ctx.httpProxy.ws(req, socket, head, { target: this.ctx.target, xfwd: true }, (err) => {
+    this.ctx.httpProxy.ws(req, socket, head, { target: this.ctx.upstream, xfwd: true }, (err) => {
       // After the upgrade an error is the pipe's: SessionLink reports how the connection ended.
       if (!upgraded) this.targetFailed(req, socket, err, existing, exchange);
     });
@@ -167,12 +167,25 @@ class SessionLink {
     const leg: Leg = direction === 'c2s' ? 'client' : 'server';
     return {
       message: (data: Buffer, isBinary: boolean) => this.observe(direction, data, isBinary),
-      close: (code: number) => (this.closeFrame ??= { leg, code }),
+      close: (code: number) => this.closeFrameSeen(leg, code),
       error: (err: Error) => {
         this.ctx.log.warn(`WebSocket ${leg} leg of ${this.session?.sid ?? this.req.url}: ${err.message}`);
         this.session?.error(`invalid WebSocket frame from the ${leg}: ${err.message} (the peer will close)`);
       },
     };
+  }
+
+  /**
+   * engine.io ends the session when it sends its close frame, and so does the client: the session is
+   * over now, though the connection may linger (ws waits 30 s for the answer of a peer whose network
+   * stalled). Its legs are reported as their connections close.
+   */
+  private closeFrameSeen(leg: Leg, code: number): void {
+    if (this.closeFrame) return;
+    this.closeFrame = { leg, code };
+    const session = this.session;
+    if (session?.transport === 'websocket' && session.state === 'open')
+      session.end({ leg, kind: 'clean', code }, []);
   }
 
   private finishExchange(): void {

@@ -51,6 +51,8 @@ declare module 'socket.io-v2' {
     transports?: string[];
     allowUpgrades?: boolean;
     cookie?: boolean | string;
+    /** engine.io@3 destroys the connection of a polling POST over it (no 413). */
+    maxHttpBufferSize?: number;
   }
 
   export interface V2Server {

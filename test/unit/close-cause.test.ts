@@ -89,3 +89,15 @@ test('every reason it gives is one the Socket.IO docs list', () => {
     assert.ok(r.description.length > 0);
   }
 });
+
+test('silence: no request waits and nothing crossed past the heartbeat, so both sides timed out', () => {
+  for (const h of [
+    hb({ lastPingAt: NOW - 60_000, pongPending: true }),
+    hb({ eio: 3, lastPingAt: NOW - 60_000 }),
+  ])
+    for (const leg of ['client', 'server'] as const)
+      assert.deepEqual(pair(end({ leg, kind: 'silence', transport: 'polling' }), h), [
+        'ping timeout',
+        'ping timeout',
+      ]);
+});
