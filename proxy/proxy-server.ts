@@ -126,11 +126,32 @@ export class ProxyServer {
 
   /** Malformed HTTP: answered like Node's default, and noted, without disturbing anyone else. */
   private onClientError(err: Error & { code?: string }, socket: Duplex): void {
+    const status = clientErrorStatus(err.code);
     if (err.code !== 'ECONNRESET') {
       this.log.warn(`malformed request from a client: ${err.message}`);
-      this.bus.emit({ type: 'error', message: `malformed HTTP request: ${err.message}` });
+      this.bus.emit({
+        type: 'error',
+        message: `malformed HTTP request: ${err.message} (answered ${status})`,
+      });
     }
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     socket.destroy();
+  }
+}
+
+/**
+ * Node's own answers (http server's socketOnError), so that a request the proxy cannot parse fails
+ * as it would at a Node target with the same default limits: 16 KB of request line and headers.
+ */
+function clientErrorStatus(code: string | undefined): string {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return '431 Request Header Fields Too Large';
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return '413 Payload Too Large';
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return '408 Request Timeout';
+    default:
+      return '400 Bad Request';
   }
 }

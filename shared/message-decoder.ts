@@ -6,7 +6,7 @@
  * the peer will reject. Browser-safe.
  */
 import type { Direction, SioInfo } from './events.js';
-import { SioDecoder, type SioPacket } from './socketio.js';
+import { SioDecoder, type SioDecodeResult, type SioPacket } from './socketio.js';
 
 export type MessageReading =
   | { kind: 'sio'; info: SioInfo }
@@ -32,10 +32,23 @@ export class MessageDecoder {
       this.mode = 'raw';
       return { kind: 'raw' };
     }
+    // Every Socket.IO session opens with a CONNECT (or the server's refusal of one); a raw app's
+    // first message that merely parses ("1", "2[…]") would otherwise be read as Socket.IO, and its
+    // later ones flagged as invalid.
+    if (this.mode === 'unknown' && !opensSession(result)) {
+      this.mode = 'raw';
+      return { kind: 'raw' };
+    }
     this.mode = 'socket.io';
     if (result.kind === 'pending') return { kind: 'pending' };
     return { kind: 'sio', info: sioInfoOf(result.packet) };
   }
+}
+
+function opensSession(result: SioDecodeResult): boolean {
+  return (
+    result.kind === 'packet' && (result.packet.type === 'CONNECT' || result.packet.type === 'CONNECT_ERROR')
+  );
 }
 
 /** A decoded packet as events carry it (`args` is the payload, or the v4 protocol's CONNECT query). */

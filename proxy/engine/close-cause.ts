@@ -18,7 +18,9 @@ export type EndKind =
   /** The target could not be reached. */
   | 'unreachable'
   /** Nothing crossed for longer than the heartbeat allows. */
-  | 'silence';
+  | 'silence'
+  /** The client left a polling request before its answer (engine.io then ends the session). */
+  | 'abandoned';
 
 export interface SessionEnd {
   leg: Leg;
@@ -42,6 +44,8 @@ export interface HeartbeatHistory {
   sentInvalid: boolean;
   /** The target's last error answer to a request of the session (`size`: of a cut request's body). */
   refusal?: { code: number; at: number; size?: number };
+  /** When the client last had two requests of a kind in flight (engine.io: "overlap from client"). */
+  overlapAt?: number;
 }
 
 /** The `refusal` code of a request whose connection the target cut instead of answering. */
@@ -80,6 +84,13 @@ export function reasonsFor(end: SessionEnd, hb: HeartbeatHistory): EndReasons {
     }
     const cut = recentCut(hb);
     if (cut && end.kind === 'close-packet') return both('transport close', cut.serverReason, cut.description);
+    if (hb.overlapAt !== undefined && hb.now - hb.overlapAt < 1000 && end.kind !== 'unreachable') {
+      return both(
+        'transport close',
+        'transport error',
+        'the client had two polling requests of a kind in flight: engine.io answers the second 400 and ends the session ("overlap from client")',
+      );
+    }
     // EIO4: the server pings and waits pingTimeout for the pong; EIO3: it waits for the client's ping.
     const serverTimedOut =
       hb.eio === 4 ? hb.pongPending && sincePing >= hb.pingTimeout - SLACK_MS : sincePing >= heartbeatWindow;
@@ -120,6 +131,14 @@ export function reasonsFor(end: SessionEnd, hb: HeartbeatHistory): EndReasons {
             "a message over the target's maxHttpBufferSize (WebSocket 1009)",
           );
         }
+        // ws closes so on a frame it rejects, and engine.io ends the session as a transport error.
+        if (end.code === 1002 || end.code === 1007) {
+          return both(
+            'transport close',
+            'transport error',
+            `the target rejected an invalid WebSocket frame from the client (WebSocket ${end.code})`,
+          );
+        }
         return both(
           'transport close',
           'forced server close',
@@ -134,6 +153,13 @@ export function reasonsFor(end: SessionEnd, hb: HeartbeatHistory): EndReasons {
     }
   }
 
+  if (end.kind === 'abandoned') {
+    return both(
+      'transport error',
+      'transport error',
+      'the client left a polling request before its answer (page closed, network lost?): engine.io ends the session at once',
+    );
+  }
   // A client gives up its transport right after an error answer ("xhr post error" on a 413).
   const cut = recentCut(hb);
   if (cut) return both('transport error', cut.serverReason, `${cut.description}; the client gave up`);

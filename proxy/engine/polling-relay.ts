@@ -128,7 +128,7 @@ export class PollingRelay {
     exchange: Exchange,
   ): void {
     if (session.inflight.get > 0) {
-      session.error(
+      session.overlapped(
         'a second GET while one is in flight: engine.io closes the session ("overlap from client")',
       );
     }
@@ -152,7 +152,7 @@ export class PollingRelay {
     exchange: Exchange,
   ): void {
     if (session.inflight.post > 0) {
-      session.error('a second POST while one is in flight: engine.io closes the session');
+      session.overlapped('a second POST while one is in flight: engine.io closes the session');
     }
     this.track(session, res, 'post');
     this.forward(req, res, session);
@@ -200,6 +200,7 @@ export class PollingRelay {
       `the target cut the POST (ECONNRESET, ${size} bytes): engine.io 3 does so to a body over its maxHttpBufferSize`,
     );
     session.refused(CUT_REQUEST, size);
+    cutByRelay.add(res);
     res.destroy();
   }
 
@@ -209,9 +210,13 @@ export class PollingRelay {
     res.once('close', () => {
       session.inflight[kind]--;
       session.lastSeen = Date.now();
+      if (session.state !== 'open') return;
       // A poll answered flushes the server's buffer to the client; a POST done, the client's.
-      if (res.writableFinished && session.state === 'open')
-        session.drained(kind === 'get' ? 'client' : 'server');
+      if (res.writableFinished) session.drained(kind === 'get' ? 'client' : 'server');
+      // The client left before the answer: its request to the target is cut too, which engine.io
+      // takes as the end of the session (once upgraded, the old transport's requests no longer count).
+      else if (!cutByRelay.has(res) && session.transport === 'polling')
+        this.finish(session, { leg: 'client', kind: 'abandoned' });
     });
   }
 
@@ -301,6 +306,8 @@ export class PollingRelay {
 }
 
 const pendingResponses = new WeakMap<IncomingMessage, (proxyRes: IncomingMessage) => void>();
+/** Answers the relay itself cut short (mirroring the target), not the client. */
+const cutByRelay = new WeakSet<ServerResponse>();
 
 function framingOf(info: EngineRequest, msg: IncomingMessage): PayloadFraming {
   return {

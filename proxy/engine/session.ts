@@ -52,6 +52,8 @@ export class Session {
   private sentInvalid = false;
   /** The target's last error answer to a request of this session (e.g. 413), and when. */
   private refusal: { code: number; at: number; size?: number } | undefined;
+  /** When the client last had two polls (or two POSTs) in flight, which engine.io ends the session for. */
+  private overlapAt: number | undefined;
   private ended: { first: Leg; reasons: EndReasons; reconnects: boolean; closedLegs: Set<Leg> } | undefined;
 
   constructor(
@@ -186,6 +188,12 @@ export class Session {
     this.refusal = { code, at: Date.now(), ...(size !== undefined ? { size } : {}) };
   }
 
+  /** The client sent a request while another of its kind was in flight ("overlap from client"). */
+  overlapped(message: string): void {
+    this.overlapAt = Date.now();
+    this.error(message);
+  }
+
   drained(leg: Leg): void {
     this.bus.emit({ type: 'drain', sessionId: this.sid, leg });
   }
@@ -208,6 +216,7 @@ export class Session {
           ...this.heartbeat,
           sentInvalid: this.sentInvalid,
           ...(this.refusal ? { refusal: this.refusal } : {}),
+          ...(this.overlapAt !== undefined ? { overlapAt: this.overlapAt } : {}),
         },
       );
       // socket.io-client's Manager reconnects only for sockets still active: none left means none.

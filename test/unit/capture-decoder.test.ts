@@ -411,8 +411,10 @@ test('malformed input does not throw: error events, raw packets, the rest still 
     d.poll('POST', `${q}&t=c&sid=S1`, ''),
     d.poll('GET', 'EIO=3&transport=polling&t=z', '99:0{'),
     ws.open,
-    // A frame that is no Engine.IO packet, an empty binary frame in EIO3's sense, not JSON args.
+    // A frame that is no Engine.IO packet, an empty binary frame in EIO3's sense, not JSON args
+    // (after the CONNECT every Socket.IO session opens with).
     d.frame_(ws.conn, 's2c', 'zzz'),
+    d.frame_(ws.conn, 's2c', '40{"sid":"x"}'),
     d.frame_(ws.conn, 's2c', '42["ok"]'),
     d.frame_(ws.conn, 's2c', '42{not json'),
     // Frames of a connection never opened, a URL that does not parse.

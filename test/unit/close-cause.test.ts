@@ -73,10 +73,22 @@ test('payloads over maxHttpBufferSize: 413 over polling, 1009 over WebSocket', (
   assert.deepEqual(pair(end({ code: 1009 }), hb()), ['transport close', 'transport error']);
 });
 
+test('what engine.io ends as a transport error: an invalid frame, a left poll, two polls at once', () => {
+  assert.deepEqual(pair(end({ code: 1002 }), hb()), ['transport close', 'transport error']);
+  assert.deepEqual(pair(end({ code: 1007 }), hb()), ['transport close', 'transport error']);
+  const left = end({ leg: 'client', kind: 'abandoned', transport: 'polling' });
+  assert.deepEqual(pair(left, hb()), ['transport error', 'transport error']);
+  const overlap = end({ kind: 'close-packet', transport: 'polling' });
+  assert.deepEqual(pair(overlap, hb({ overlapAt: NOW - 10 })), ['transport close', 'transport error']);
+  assert.deepEqual(pair(overlap, hb({ overlapAt: NOW - 5000 })), ['transport close', 'forced server close']);
+});
+
 test('every reason it gives is one the Socket.IO docs list', () => {
   const cases: [SessionEnd, HeartbeatHistory][] = [
     [end({}), hb()],
     [end({ kind: 'abnormal' }), hb()],
+    [end({ leg: 'client', kind: 'abandoned' }), hb()],
+    [end({ code: 1002 }), hb()],
     [end({ leg: 'client' }), hb()],
     [end({ leg: 'client', kind: 'abnormal' }), hb()],
     [end({ leg: 'client', kind: 'silence' }), hb()],
