@@ -3,6 +3,7 @@
  * dashboard server and the status line, and shuts everything down on SIGINT/SIGTERM. */
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import { dirname, resolve } from 'node:path';
 import { parseCli, UsageError, USAGE, type CliOptions } from './cli-args.js';
 import { startDemoApp, type DemoApp } from './demo/demo-app.js';
 import { startDemoClients, type DemoClients } from './demo/demo-clients.js';
@@ -81,7 +82,9 @@ async function main(argv: string[]): Promise<void> {
   try {
     recorder = opts.record ? new Recorder(opts.record, stream, { log }) : undefined;
   } catch (err) {
-    throw new StartError(`--record ${opts.record}: ${(err as Error).message}`);
+    throw new StartError(
+      `--record ${opts.record}: ${recordError(opts.record ?? '', err as NodeJS.ErrnoException)}`,
+    );
   }
   await listenOrFail(() => proxy.listen(), opts.host, opts.port, '--port');
   const ui = new UiServer(proxy, opts.uiToken ?? randomToken());
@@ -135,6 +138,16 @@ async function listenOrFail(listen: () => Promise<unknown>, host: string, port: 
       throw new StartError(`${host} is not an address of this machine (${flag})`);
     throw new StartError(`cannot listen on ${host}:${port}: ${e.message}`);
   }
+}
+
+/** Why FILE cannot be recorded to, in words (the code first: `ENOENT: ...`). */
+function recordError(file: string, err: NodeJS.ErrnoException): string {
+  const dir = dirname(resolve(file));
+  if (err.code === 'ENOENT') return `ENOENT: the directory ${dir} does not exist`;
+  if (err.code === 'EACCES') return `EACCES: no permission to write ${resolve(file)}`;
+  if (err.code === 'EISDIR') return `EISDIR: ${resolve(file)} is a directory`;
+  if (err.code === 'ENOTDIR') return `ENOTDIR: a part of ${dir} is not a directory`;
+  return err.message;
 }
 
 /** A proxy in front of nothing helps no one: say so at once rather than on the first request. */

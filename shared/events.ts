@@ -82,7 +82,8 @@ export interface PacketEvent extends Base {
   modified?: boolean;
   /**
    * Set by the event stream when it cut `sio.args` (then a string: the start of the args' JSON and
-   * `…`), `data` or `binary` to its limit; the full values are at `GET /api/packets/<seq>`.
+   * `…`), `data` or `binary` to its limit, or an attachment inside the args (then
+   * `{ _binary: '<start>…', size, truncated: true }`); the full values are at `GET /api/packets/<seq>`.
    */
   truncated?: boolean;
 }
@@ -212,7 +213,10 @@ export interface RoomEvent extends Base {
   room: string;
   sessionId?: string;
   socketId?: string;
-  /** For `group`: the sessions that received the broadcast. */
+  /**
+   * For `group`: the sessions that received the broadcast. Published again with fewer members when
+   * one leaves; empty when the group is gone.
+   */
   members?: string[];
   /** The socket's own private room (named after its socket id), which every socket is in. */
   own?: boolean;

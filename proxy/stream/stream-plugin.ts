@@ -22,7 +22,12 @@ export interface StreamPluginOptions {
   limits?: Partial<ObserverLimits>;
 }
 
-export function streamPlugin(stream: EventStream, opts: StreamPluginOptions = {}): UiPlugin {
+export interface StreamPlugin extends UiPlugin {
+  /** Each connected observer's backlog (what waits for it, what it is missing). */
+  observers(): Array<WsObserver['backlog']>;
+}
+
+export function streamPlugin(stream: EventStream, opts: StreamPluginOptions = {}): StreamPlugin {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   // Observers only read; a small maxPayload stops anyone from making us buffer what they send.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
@@ -50,8 +55,17 @@ export function streamPlugin(stream: EventStream, opts: StreamPluginOptions = {}
       return true;
     },
 
+    observers: () => [...observers].map((o) => o.backlog),
+
     http(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
       const path = url.pathname;
+      if (path === '/api/events') {
+        if (!readOnly(req, res)) return true;
+        // Not a WebSocket handshake: say what this route wants rather than a bare 404.
+        res.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'Upgrade', Upgrade: 'websocket' });
+        res.end('sio-proxy: /api/events is a WebSocket: connect to ws://<dashboard>/api/events?token=…\n');
+        return true;
+      }
       const packet = /^\/api\/packets\/([^/]*)$/.exec(path);
       if (!packet && path !== '/api/capture') return false;
       if (!readOnly(req, res)) return true;

@@ -64,6 +64,11 @@ export class WsObserver {
     void this.replay(history);
   }
 
+  /** What waits for this observer now (bounded by the limits), and what it is missing. */
+  get backlog(): { events: number; chars: number; dropped: number } {
+    return { events: this.queuedEvents, chars: this.queuedChars, dropped: this.dropped };
+  }
+
   /** On the relay's path: O(1), no I/O. */
   private push(batch: EventBatch): void {
     if (

@@ -7,9 +7,10 @@ export const randomToken = (): string => randomBytes(18).toString('base64url');
 /** The token rides in `?token=` (links, WebSockets) or `Authorization: Bearer` (scripts). */
 export function hasToken(req: IncomingMessage, token: string): boolean {
   const fromQuery = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
-  const auth = req.headers.authorization;
-  const given = fromQuery ?? (auth?.startsWith('Bearer ') ? auth.slice(7) : undefined);
-  if (given === undefined) return false;
+  // The auth scheme is case-insensitive (RFC 9110 §11.1); an empty `?token=` counts as none.
+  const bearer = /^bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')?.[1];
+  const given = fromQuery || bearer;
+  if (!given) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);

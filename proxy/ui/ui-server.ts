@@ -16,6 +16,7 @@ import { STATUS_PAGE } from './status-page.js';
 import { defaultPanelDir, notBuiltPage, PanelFiles } from './panel-files.js';
 import { serveHello } from './hello.js';
 import { packageVersion } from '../package-version.js';
+import { readOnly } from '../stream/http-reply.js';
 
 export interface UiServerOptions {
   /** The built panel's directory; default panel/dist of this package; `false`: none (the fallback page). */
@@ -71,31 +72,50 @@ export class UiServer {
   }
 
   private route(req: IncomingMessage, res: ServerResponse): void {
+    try {
+      this.routeOrThrow(req, res);
+    } catch (err) {
+      // A route that throws must cost one answer, not the proxy (an uncaught exception ends it).
+      console.error(`sio-proxy: dashboard ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end('sio-proxy: internal error\n');
+    }
+  }
+
+  private routeOrThrow(req: IncomingMessage, res: ServerResponse): void {
+    // Before anything parses it again: `GET //[` would throw in every `new URL` below.
+    const url = requestUrl(req);
+    if (!url) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' });
+      return void res.end('sio-proxy: the request target is not a valid URL path\n');
+    }
     // The panel's scripts and styles: requested by the page without the token, and free of data.
     if (this.panel.serveAsset(req, res)) return;
     if (serveHello(req, res, this.version)) return;
     if (!hasToken(req, this.token)) {
-      res.writeHead(401, { 'Content-Type': 'text/plain' });
+      res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Bearer' });
       return void res.end('sio-proxy: missing or wrong token (open the URL the proxy printed)\n');
     }
-    const url = new URL(req.url ?? '/', 'http://x');
     for (const p of this.plugins) if (p.http?.(req, res, url)) return;
     const path = url.pathname;
-    if (path === '/api/sessions') return this.sessions(res);
-    if (path === '/') return this.panel.serveIndex(req, res, notBuiltPage(STATUS_PAGE));
+    if (path === '/api/sessions') return void (readOnly(req, res) && this.sessions(req, res));
+    if (path === '/')
+      return void (readOnly(req, res) && this.panel.serveIndex(req, res, notBuiltPage(STATUS_PAGE)));
     res.writeHead(404, { 'Content-Type': 'text/plain' });
     res.end('not found\n');
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = requestUrl(req);
+    if (!url)
+      return writeRawResponse(socket, '400 Bad Request', 'the request target is not a valid URL path');
     if (!hasToken(req, this.token))
       return writeRawResponse(socket, '401 Unauthorized', 'missing or wrong token');
-    const url = new URL(req.url ?? '/', 'http://x');
     for (const p of this.plugins) if (p.upgrade?.(req, socket, head, url)) return;
     writeRawResponse(socket, '404 Not Found', 'no WebSocket here');
   }
 
-  private sessions(res: ServerResponse): void {
+  private sessions(req: IncomingMessage, res: ServerResponse): void {
     const sessions = [...this.proxy.sessions.values()].map((s) => ({
       sid: s.sid,
       eio: s.eio,
@@ -105,6 +125,17 @@ export class UiServer {
       bytes: s.counters.bytes,
     }));
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-    res.end(JSON.stringify({ target: this.proxy.target.origin, sessions }));
+    res.end(
+      req.method === 'HEAD' ? undefined : JSON.stringify({ target: this.proxy.target.origin, sessions }),
+    );
+  }
+}
+
+/** The request's URL, or undefined when its target does not parse (`//[`, `*`). */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://x');
+  } catch {
+    return undefined;
   }
 }

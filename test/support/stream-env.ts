@@ -8,7 +8,11 @@ import type { ServerOptions } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { EventStream, type EventStreamOptions } from '../../proxy/stream/event-stream.js';
-import { streamPlugin, type StreamPluginOptions } from '../../proxy/stream/stream-plugin.js';
+import {
+  streamPlugin,
+  type StreamPlugin,
+  type StreamPluginOptions,
+} from '../../proxy/stream/stream-plugin.js';
 import { UiServer } from '../../proxy/ui/ui-server.js';
 import type { ProxyEvent } from '../../shared/events.js';
 import { startProxy, startTarget, waitFor, type Proxy, type Target } from './harness.js';
@@ -20,6 +24,7 @@ export interface StreamEnv {
   proxy: Proxy;
   stream: EventStream;
   ui: UiServer;
+  plugin: StreamPlugin;
   /** `http://127.0.0.1:<ui port>`, the dashboard's own origin. */
   origin: string;
   /** A dashboard URL with `?token=` (or the given token, or none when `token` is null). */
@@ -51,7 +56,8 @@ export async function startStreamEnv(
   const target = await startTarget(opts.target);
   const proxy = await startProxy(target.url);
   const stream = new EventStream(proxy.proxy.bus, opts.stream);
-  const ui = new UiServer(proxy.proxy, TOKEN).use(streamPlugin(stream, opts.plugin));
+  const plugin = streamPlugin(stream, opts.plugin);
+  const ui = new UiServer(proxy.proxy, TOKEN).use(plugin);
   const address: AddressInfo = await ui.listen(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${address.port}`;
   const clients: Socket[] = [];
@@ -62,6 +68,7 @@ export async function startStreamEnv(
     proxy,
     stream,
     ui,
+    plugin,
     origin,
     url(path, token = TOKEN, scheme = 'http') {
       const u = new URL(path, origin);
