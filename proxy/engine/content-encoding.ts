@@ -30,7 +30,9 @@ function decodeOne(body: Buffer, coding: string): Buffer {
       // "deflate" is zlib-wrapped by the spec (and by engine.io); some servers send it raw.
       try {
         return inflateSync(body, LIMIT);
-      } catch {
+      } catch (err) {
+        // Only a missing zlib header means raw; a body past the limit is just as large raw.
+        if ((err as { code?: string }).code !== 'Z_DATA_ERROR') throw err;
         return inflateRawSync(body, LIMIT);
       }
     case 'br':

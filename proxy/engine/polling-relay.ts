@@ -156,10 +156,11 @@ export class PollingRelay {
     }
     this.track(session, res, 'post');
     this.forward(req, res, session);
+    // Observed as sent: engine.io undoes no Content-Encoding on requests (only its answers are
+    // compressed), so a compressed body is what the target reads, and rejects.
     tapBody(req, (body) => {
-      const decoded = this.decoded(session, body, req);
-      exchange.request(decoded ?? undefined);
-      this.observeBody(session, 'c2s', decoded, framingOf(info, req));
+      exchange.request(body);
+      this.observeBody(session, 'c2s', body, framingOf(info, req));
     });
     this.onResponse(req, (proxyRes) => {
       if (proxyRes.statusCode !== 200) this.refused(session, proxyRes);

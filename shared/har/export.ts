@@ -172,8 +172,6 @@ function pollingEntry(e: HttpEvent, session: SessionEvent | undefined, opts: Eve
   const entry = baseEntry(e, request, responseOf(e));
   entry._resourceType = 'xhr';
   if (e.truncated) addComment(entry, TRUNCATED_COMMENT);
-  if (headerValue(e.responseHeaders, 'content-encoding'))
-    addComment(entry, 'the response was content-encoded: its text is the encoded bytes');
   return entry;
 }
 

@@ -26,4 +26,7 @@ test('an unknown coding, corrupt data or a body that inflates past the limit thr
   const bomb = gzipSync(Buffer.alloc(MAX_OBSERVED_BODY + 1));
   assert.ok(bomb.length < 100_000, 'a small body');
   assert.throws(() => decodeContent(bomb, 'gzip'), /RangeError|larger than/i);
+  // Not retried as raw deflate: past the limit is past it either way, and the error says so.
+  const deflated = deflateSync(Buffer.alloc(MAX_OBSERVED_BODY + 1));
+  assert.throws(() => decodeContent(deflated, 'deflate'), /RangeError|larger than/i);
 });
