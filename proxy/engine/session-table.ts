@@ -17,8 +17,8 @@ export class SessionTable {
   private readonly ended = new Map<string, { session: Session; at: number }>();
   private readonly sweeper: NodeJS.Timeout;
   private total = 0;
-  /** Packets of sessions that left the table, so totals stay monotonic. */
-  retiredPackets = 0;
+  /** Packets of ended sessions no longer kept (the kept ones may still observe a late packet). */
+  private expiredPackets = 0;
 
   constructor() {
     this.sweeper = setInterval(() => this.sweep(), SWEEP_EVERY_MS);
@@ -37,9 +37,19 @@ export class SessionTable {
   delete(session: Session): void {
     if (this.sessions.get(session.sid) !== session) return;
     this.sessions.delete(session.sid);
-    this.retiredPackets += session.counters.packets.c2s + session.counters.packets.s2c;
     this.ended.set(session.sid, { session, at: Date.now() });
-    if (this.ended.size > ENDED_KEPT) this.ended.delete(this.ended.keys().next().value as string);
+    if (this.ended.size > ENDED_KEPT) {
+      const [sid, oldest] = this.ended.entries().next().value as [string, { session: Session }];
+      this.expiredPackets += packetsOf(oldest.session);
+      this.ended.delete(sid);
+    }
+  }
+
+  /** Packets of sessions that left the table, so totals stay monotonic. */
+  get retiredPackets(): number {
+    let n = this.expiredPackets;
+    for (const { session } of this.ended.values()) n += packetsOf(session);
+    return n;
   }
 
   /**
@@ -78,4 +88,8 @@ export class SessionTable {
       }
     }
   }
+}
+
+function packetsOf(session: Session): number {
+  return session.counters.packets.c2s + session.counters.packets.s2c;
 }
