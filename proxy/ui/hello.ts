@@ -8,16 +8,9 @@
  * any other HTTP server on that port.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HELLO_PATH, type Hello } from '../../shared/discovery.js';
 import { EVENT_SCHEMA_VERSION } from '../../shared/events.js';
 import { isExtensionOrigin } from '../stream/origin.js';
-
-export const HELLO_PATH = '/api/hello';
-
-export interface Hello {
-  app: 'sio-proxy';
-  version: string;
-  schema: number;
-}
 
 export function hello(version: string): Hello {
   return { app: 'sio-proxy', version, schema: EVENT_SCHEMA_VERSION };

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DASHBOARD_META_NAME } from '../../shared/discovery.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -42,7 +43,7 @@ const PAGE_HEADERS = {
  * token in the page's URL (extension/src/content/dashboard-token.ts). Added here rather than in
  * panel/index.html so that the fallback page carries it too, and a page that is not ours does not.
  */
-export const DASHBOARD_META = '<meta name="sio-proxy-dashboard" content="1">';
+export const DASHBOARD_META = `<meta name="${DASHBOARD_META_NAME}" content="1">`;
 
 /**
  * `html` with DASHBOARD_META first in its head; without a `<head>` tag, right after the doctype (the

@@ -10,7 +10,7 @@
  */
 
 export const DASHBOARD_NOTE = 'sio-proxy-dashboard';
-export const DASHBOARD_META_NAME = 'sio-proxy-dashboard';
+export { DASHBOARD_META_NAME } from '../../../shared/discovery.js';
 
 export interface DashboardNote {
   kind: typeof DASHBOARD_NOTE;

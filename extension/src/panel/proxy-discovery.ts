@@ -7,18 +7,13 @@
  * No chrome.* here: the panel passes in what it read from storage, and `fetch` can be swapped, so
  * the order and the choice are unit-tested under Node.
  */
+import { HELLO_PATH, type Hello } from '../../../shared/discovery.js';
 import type { KnownProxy } from '../discovery/known-proxies.js';
 
 /** Where `sio-proxy` puts its dashboard unless told otherwise (`--ui-host`, `--ui-port`). */
 export const DEFAULT_PROXY_URL = 'http://127.0.0.1:8081';
 /** Loopback answers in a few ms; a candidate that takes longer is not worth holding the panel for. */
 export const PROBE_TIMEOUT_MS = 1500;
-
-export interface Hello {
-  app: 'sio-proxy';
-  version: string;
-  schema: number;
-}
 
 export interface FoundProxy {
   origin: string;
@@ -75,7 +70,7 @@ function isHello(v: unknown): v is Hello {
 export async function probe(origin: string, opts: DiscoveryOptions = {}): Promise<Hello | undefined> {
   const fetchFn = opts.fetch ?? fetch;
   try {
-    const res = await fetchFn(`${origin}/api/hello`, {
+    const res = await fetchFn(`${origin}${HELLO_PATH}`, {
       signal: AbortSignal.timeout(opts.timeoutMs ?? PROBE_TIMEOUT_MS),
       cache: 'no-store',
       credentials: 'omit',
