@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-/** `sio-proxy`: parses flags, starts the proxy (and the demo app when no target is given), the
- * dashboard server and the status line, and shuts everything down on SIGINT/SIGTERM. */
+/** `sio-proxy`: parses flags and hands them to the composition root (api.ts); adds what only a
+ * terminal needs: the demo app when no target is given, the banner, the terminal log, the status
+ * line, opening the browser, and shutting down on SIGINT/SIGTERM. */
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { dirname, resolve } from 'node:path';
+import { assembleProxy, SioProxyError, type ProxyRuntime } from './api.js';
 import { parseCli, UsageError, USAGE, type CliOptions } from './cli-args.js';
 import { startDemoApp, type DemoApp } from './demo/demo-app.js';
 import { startDemoClients, type DemoClients } from './demo/demo-clients.js';
@@ -12,15 +14,7 @@ import { startStatusLine } from './observe/status-line.js';
 import { FilterError, parseFilter, type LogFilter } from './observe/log-filter.js';
 import { startTerminalLog } from './observe/terminal-log.js';
 import { packageVersion } from './package-version.js';
-import { ProxyServer } from './proxy-server.js';
-import { startRoomSources } from './rooms/index.js';
-import { EventStream } from './stream/event-stream.js';
-import { Recorder } from './stream/recorder.js';
-import { searchPlugin } from './stream/search-plugin.js';
-import { streamPlugin } from './stream/stream-plugin.js';
-import { fullEvents, HarPlugin } from './stream/har-plugin.js';
 import { randomToken } from './ui/token.js';
-import { UiServer } from './ui/ui-server.js';
 
 class StartError extends Error {}
 
@@ -54,46 +48,35 @@ async function main(argv: string[]): Promise<void> {
     target = new URL(demo.url);
   }
 
-  const proxy = new ProxyServer({
-    target,
-    port: opts.port,
-    host: opts.host,
-    paths: opts.paths,
-    log,
-    insecure: opts.insecure,
-  });
-  const rooms = startRoomSources({
-    bus: proxy.bus,
-    target,
-    sessionIds: () => Array.from(proxy.sessions.values(), (s) => s.sid),
-    adminUi: opts.adminUi,
-    adminAuth: opts.adminAuth,
-    insecure: opts.insecure,
-    path: opts.paths[0],
-    log,
-  });
-  // Subscribed before the proxy listens, so that the history and the recording miss nothing.
-  const stream = new EventStream(proxy.bus, { history: opts.history });
-  // Paused until the banner is printed: stdout then carries the banner, then one line per event.
-  const terminalLog = opts.log
-    ? startTerminalLog(proxy.bus, { mode: opts.log, filter: logFilter, paused: true })
-    : undefined;
-  let recorder: Recorder | undefined;
+  let runtime: ProxyRuntime;
   try {
-    recorder = opts.record ? new Recorder(opts.record, stream, { log }) : undefined;
+    runtime = assembleProxy({
+      target,
+      port: opts.port,
+      host: opts.host,
+      paths: opts.paths,
+      history: opts.history,
+      insecure: opts.insecure,
+      ...(opts.adminUi !== undefined ? { adminUi: opts.adminUi || true } : {}),
+      ...(opts.adminAuth ? { adminAuth: opts.adminAuth } : {}),
+      ...(opts.record ? { record: opts.record } : {}),
+      dashboard: { port: opts.uiPort, host: opts.uiHost, token: opts.uiToken ?? randomToken() },
+      logger: log,
+    });
   } catch (err) {
+    if (err instanceof SioProxyError) throw new StartError(err.message);
     throw new StartError(
       `--record ${opts.record}: ${recordError(opts.record ?? '', err as NodeJS.ErrnoException)}`,
     );
   }
-  await listenOrFail(() => proxy.listen(), opts.host, opts.port, '--port');
-  const ui = new UiServer(proxy, opts.uiToken ?? randomToken());
-  ui.use(streamPlugin(stream, { uiHost: opts.uiHost }));
-  ui.use(searchPlugin(stream.payloads));
-  ui.use(
-    new HarPlugin(() => fullEvents(stream.history.events(), stream.payloads), { version: packageVersion() }),
-  );
-  await listenOrFail(() => ui.listen(opts.uiPort, opts.uiHost), opts.uiHost, opts.uiPort, '--ui-port');
+  const proxy = runtime.server;
+  // Paused until the banner is printed: stdout then carries the banner, then one line per event.
+  const terminalLog = opts.log
+    ? startTerminalLog(proxy.bus, { mode: opts.log, filter: logFilter, paused: true })
+    : undefined;
+  await listenOrFail(() => runtime.listenProxy(), opts.host, opts.port, '--port');
+  await listenOrFail(() => runtime.listenDashboard(), opts.uiHost, opts.uiPort, '--ui-port');
+  const ui = runtime.ui!;
 
   const clients: DemoClients | undefined = demo ? startDemoClients(proxy.url) : undefined;
   process.stdout.write(
@@ -113,12 +96,9 @@ async function main(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     stopStatus();
-    rooms.close();
     log.info(`${signal}: closing ${proxy.sessions.size} session(s)`);
     clients?.close();
-    await Promise.all([proxy.close(), ui.close()]);
-    await recorder?.close(); // after the proxy's last close events
-    stream.close();
+    await runtime.close();
     await terminalLog?.close(); // prints the proxy's last close events
     await demo?.close();
     process.exit(0);

@@ -52,8 +52,8 @@ export class ProxyServer {
     this.target = new URL(opts.target);
     // Options given here hold for every request and upgrade the relays send to the target.
     this.httpProxy = HttpProxy.createProxyServer({ secure: !opts.insecure });
-    this.bus = opts.bus ?? new EventBus();
     this.log = opts.log ?? silentLogger;
+    this.bus = opts.bus ?? new EventBus(opts.log);
     this.paths = (opts.paths ?? DEFAULT_PATHS).map(normalisePath);
     const ctx: RelayContext = {
       target: this.target,

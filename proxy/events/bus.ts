@@ -5,12 +5,15 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { ProxyEvent, UnstampedEvent } from '../../shared/events.js';
+import { createLogger, type Logger } from '../log.js';
 
 export type Observer = (event: ProxyEvent) => void;
 
 export class EventBus {
   private observers = new Set<Observer>();
   private seq = 0;
+
+  constructor(private readonly log: Logger = createLogger()) {}
 
   /** Lets the hot path skip building events nobody will read. */
   get active(): boolean {
@@ -36,7 +39,7 @@ export class EventBus {
         observer(stamped);
       } catch (err) {
         // One broken observer must not take relaying (or the other observers) down with it.
-        console.error(`sio-proxy: an event observer threw: ${(err as Error).message}`);
+        this.log.warn(`an event observer threw: ${(err as Error).message}`);
       }
     }
     return stamped.seq;

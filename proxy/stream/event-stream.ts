@@ -7,6 +7,7 @@
  * enqueue.
  */
 import type { EventBus } from '../events/bus.js';
+import { createLogger, type Logger } from '../log.js';
 import type { EventBatch } from './batch.js';
 import { EventHistory } from './history.js';
 import { DEFAULT_STORE_BYTES, PayloadStore } from './payload-store.js';
@@ -25,6 +26,8 @@ export interface EventStreamOptions {
   batchEvents?: number;
   /** ... or this many characters of JSON. */
   batchChars?: number;
+  /** Where a sink that throws is reported; default stderr. */
+  log?: Logger;
 }
 
 export const DEFAULT_HISTORY = 100_000;
@@ -53,8 +56,10 @@ export class EventStream {
   private readonly batchSinks = new Set<BatchSink>();
   private timer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
+  private readonly log: Logger;
 
   constructor(bus: EventBus, opts: EventStreamOptions = {}) {
+    this.log = opts.log ?? createLogger();
     this.history = new EventHistory(opts.history ?? DEFAULT_HISTORY);
     this.payloads = new PayloadStore(opts.storeBytes ?? DEFAULT_STORE_BYTES);
     this.limit = opts.limit ?? DEFAULT_LIMIT;
@@ -65,7 +70,7 @@ export class EventStream {
       const { json, full } = serializeEvent(event, this.limit);
       if (full !== undefined) this.payloads.put(event.seq, full);
       this.history.push(json, event.seq);
-      for (const sink of this.sinks) deliver(sink, json, event.seq);
+      for (const sink of this.sinks) this.deliver(sink, json, event.seq);
       if (this.history.pending >= this.batchEvents || this.history.pendingChars >= this.batchChars)
         this.flush();
       else if (!this.timer) {
@@ -98,7 +103,16 @@ export class EventStream {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.history.seal();
-    if (batch) for (const sink of this.batchSinks) deliver(sink, batch);
+    if (batch) for (const sink of this.batchSinks) this.deliver(sink, batch);
+  }
+
+  private deliver<A extends unknown[]>(sink: (...args: A) => void, ...args: A): void {
+    try {
+      sink(...args);
+    } catch (err) {
+      // A broken sink must not cost the others their events.
+      this.log.warn(`an event stream sink threw: ${(err as Error).message}`);
+    }
   }
 
   close(): void {
@@ -107,14 +121,5 @@ export class EventStream {
     this.unsubscribe();
     this.sinks.clear();
     this.batchSinks.clear();
-  }
-}
-
-function deliver<A extends unknown[]>(sink: (...args: A) => void, ...args: A): void {
-  try {
-    sink(...args);
-  } catch (err) {
-    // A broken sink must not cost the others their events.
-    console.error(`sio-proxy: an event stream sink threw: ${(err as Error).message}`);
   }
 }

@@ -17,12 +17,15 @@ import { defaultPanelDir, notBuiltPage, PanelFiles } from './panel-files.js';
 import { serveHello } from './hello.js';
 import { packageVersion } from '../package-version.js';
 import { readOnly } from '../stream/http-reply.js';
+import { createLogger, type Logger } from '../log.js';
 
 export interface UiServerOptions {
   /** The built panel's directory; default panel/dist of this package; `false`: none (the fallback page). */
   panelDir?: string | false;
   /** What `/api/hello` reports; default this package's version. */
   version?: string;
+  /** Where a route that throws is reported; default stderr. */
+  log?: Logger;
 }
 
 export class UiServer {
@@ -30,6 +33,7 @@ export class UiServer {
   private readonly plugins: UiPlugin[] = [];
   private readonly panel: PanelFiles;
   private readonly version: string;
+  private readonly log: Logger;
 
   constructor(
     private readonly proxy: ProxyServer,
@@ -38,6 +42,7 @@ export class UiServer {
   ) {
     this.panel = new PanelFiles(opts.panelDir === false ? undefined : (opts.panelDir ?? defaultPanelDir()));
     this.version = opts.version ?? packageVersion();
+    this.log = opts.log ?? createLogger();
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
   }
 
@@ -76,7 +81,7 @@ export class UiServer {
       this.routeOrThrow(req, res);
     } catch (err) {
       // A route that throws must cost one answer, not the proxy (an uncaught exception ends it).
-      console.error(`sio-proxy: dashboard ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
+      this.log.warn(`dashboard ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end('sio-proxy: internal error\n');
     }

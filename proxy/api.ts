@@ -1,0 +1,318 @@
+/**
+ * The composition root and the library's face: `createProxy(options)` wires the proxy, its event
+ * bus, the event stream (history, payload store), room sources, an optional recording and an
+ * optional dashboard, and hands back one object to watch and drive it. The CLI (cli.ts) is a flag
+ * parser over `assembleProxy`, the same wiring with the listening left to the caller.
+ *
+ * ```ts
+ * import { createProxy } from 'sio-proxy';
+ * const proxy = await createProxy({ target: 'http://localhost:3000' });
+ * const socket = io(proxy.url);
+ * const connect = await proxy.waitFor({ type: 'connect', nsp: '/' }, { timeout: 5000 });
+ * await proxy.close();
+ * ```
+ */
+import type { AddressInfo } from 'node:net';
+import type { ProxyEvent, ProxyEventType, TransportName } from '../shared/events.js';
+import type { EioVersion } from '../shared/engineio.js';
+import { listenError, SioProxyError } from './library/errors.js';
+import { compileEventFilter, describeFilter, type EventFilter } from './library/event-filter.js';
+import { LiveEvents, type EventPredicate, type Listener } from './library/live-events.js';
+import { SessionDirectory } from './library/session-directory.js';
+import { createLogger, type Logger } from './log.js';
+import { packageVersion } from './package-version.js';
+import { DEFAULT_PATHS, ProxyServer } from './proxy-server.js';
+import { startRoomSources, type RoomSources } from './rooms/index.js';
+import { DEFAULT_HISTORY, EventStream } from './stream/event-stream.js';
+import { fullEvents, HarPlugin } from './stream/har-plugin.js';
+import { Recorder } from './stream/recorder.js';
+import { searchPlugin } from './stream/search-plugin.js';
+import { streamPlugin } from './stream/stream-plugin.js';
+import { randomToken } from './ui/token.js';
+import { UiServer } from './ui/ui-server.js';
+
+export { SioProxyError, type SioProxyErrorCode } from './library/errors.js';
+export type { EventFilter } from './library/event-filter.js';
+export type { Listener, EventPredicate } from './library/live-events.js';
+export type * from '../shared/events.js';
+
+/** The dashboard server (panel, event stream, control API). Loopback unless `host` says otherwise. */
+export interface DashboardOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default: a random token. Every `/api/*` route and the panel need it. */
+  token?: string;
+}
+
+/** `createProxy`'s options: the CLI's flags as an object. */
+export interface ProxyOptions {
+  /** The Socket.IO app to proxy, `http://` or `https://`. */
+  target: string | URL;
+  /** Proxy port; default 0 (any free port: read `proxy.url`). */
+  port?: number;
+  /** Proxy address; default `127.0.0.1`. */
+  host?: string;
+  /** Engine.IO paths to terminate; default `['/socket.io/']`. */
+  paths?: string[];
+  /** Events kept for `history()`, late observers and captures; default 100000. */
+  history?: number;
+  /** Accept an https target's self-signed (unverified) certificate. */
+  insecure?: boolean;
+  /**
+   * Read rooms from @socket.io/admin-ui's `instrument()`: `true` for the target's `/admin`, or the
+   * instrumentation's URL. Without it rooms are inferred from broadcasts (and labelled guesses).
+   */
+  adminUi?: boolean | string;
+  /** Credentials for that instrumentation. */
+  adminAuth?: { username: string; password: string };
+  /** Off by default. */
+  dashboard?: false | DashboardOptions;
+  /** Append every event to this file as NDJSON. */
+  record?: string;
+  /**
+   * Where notable things are said; default as the CLI's `--quiet`: warnings (a down target, a bad
+   * request) to stderr, nothing else.
+   */
+  logger?: Logger;
+}
+
+/** One open Engine.IO session, as `proxy.sessions()` lists it. */
+export interface SessionSummary {
+  /** The Engine.IO sid (the `sessionId` of every event of the session). */
+  sessionId: string;
+  clientKey: string | undefined;
+  eio: EioVersion;
+  transport: TransportName;
+  /** Connected namespaces and their Socket.IO socket ids. */
+  namespaces: Array<{ nsp: string; socketId: string }>;
+}
+
+export interface WaitForOptions {
+  /** Milliseconds before it rejects with a `TIMEOUT` SioProxyError; default 5000. */
+  timeout?: number;
+  /** Also match events already in the history with a seq above this (0: the whole history). */
+  since?: number;
+}
+
+/** A running proxy. Nothing of it outlives `close()`: no timers or sockets keep a test runner alive. */
+export interface SioProxy {
+  /** The proxy's own URL: point the app's clients here. */
+  readonly url: string;
+  /** The dashboard URL with its token, when the dashboard is on. */
+  readonly dashboardUrl: string | undefined;
+  readonly target: URL;
+  /** Calls `listener` with every event of `type` (or all, `'*'`), a tick after it happened. */
+  on<T extends ProxyEventType>(type: T, listener: Listener<Extract<ProxyEvent, { type: T }>>): this;
+  on(type: '*', listener: Listener): this;
+  off(type: ProxyEventType | '*', listener: Listener<never>): this;
+  /** Matching events from now on, as an async iterator; ends with `close()` or the loop's `break`. */
+  events(filter?: EventFilter | EventPredicate): AsyncGenerator<ProxyEvent, void, undefined>;
+  /** Matching events held in the history, oldest first (payloads past 4 KB cut, as the stream has them). */
+  history(filter?: EventFilter | EventPredicate): ProxyEvent[];
+  /** The first matching event; rejects with a readable `TIMEOUT` error listing the last events seen. */
+  waitFor(filter: EventFilter | EventPredicate, options?: WaitForOptions): Promise<ProxyEvent>;
+  /** The sessions open now. */
+  sessions(): SessionSummary[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a proxy in front of `options.target` and resolves once it (and the dashboard, when asked
+ * for) is listening. Rejects with a `SioProxyError`: `BAD_OPTION` or `LISTEN`.
+ */
+export async function createProxy(options: ProxyOptions): Promise<SioProxy> {
+  const runtime = assembleProxy({ port: 0, ...options });
+  try {
+    await runtime.listenProxy();
+    await runtime.listenDashboard();
+  } catch (err) {
+    await runtime.close();
+    if (err instanceof SioProxyError) throw err;
+    const failed = runtime.dashboardPending ? runtime.dashboardAddress : runtime.proxyAddress;
+    throw listenError(err, failed.host, failed.port, runtime.dashboardPending ? 'dashboard' : 'proxy');
+  }
+  return runtime.api;
+}
+
+/**
+ * Every part wired, nothing listening yet: `createProxy` listens at once, the CLI first attaches
+ * its terminal log and says which flag a taken port belongs to.
+ */
+export function assembleProxy(options: ProxyOptions): ProxyRuntime {
+  return new ProxyRuntime(options);
+}
+
+/** @internal The wiring behind `createProxy` and the CLI. */
+export class ProxyRuntime {
+  readonly server: ProxyServer;
+  readonly stream: EventStream;
+  readonly api: SioProxy;
+  readonly ui: UiServer | undefined;
+  readonly proxyAddress: { host: string; port: number };
+  readonly dashboardAddress: { host: string; port: number };
+  /** The proxy listens but the dashboard does not yet. */
+  dashboardPending = false;
+  private readonly rooms: RoomSources;
+  private readonly recorder: Recorder | undefined;
+  readonly live: LiveEvents;
+  readonly directory: SessionDirectory;
+  private closing: Promise<void> | undefined;
+
+  constructor(readonly options: ProxyOptions) {
+    const target = parseTarget(options.target);
+    const log = options.logger ?? createLogger({ quiet: true });
+    const paths = options.paths ?? DEFAULT_PATHS;
+    this.proxyAddress = { host: options.host ?? '127.0.0.1', port: options.port ?? 8080 };
+    const dashboard = options.dashboard || undefined;
+    this.dashboardAddress = { host: dashboard?.host ?? '127.0.0.1', port: dashboard?.port ?? 0 };
+    this.server = new ProxyServer({
+      target,
+      port: this.proxyAddress.port,
+      host: this.proxyAddress.host,
+      paths,
+      log,
+      insecure: !!options.insecure,
+    });
+    const bus = this.server.bus;
+    // Subscribed before the proxy listens, so that the history and the recording miss nothing.
+    this.stream = new EventStream(bus, { history: options.history ?? DEFAULT_HISTORY, log });
+    this.live = new LiveEvents(bus);
+    this.directory = new SessionDirectory(bus);
+    this.rooms = startRoomSources({
+      bus,
+      target,
+      sessionIds: () => Array.from(this.server.sessions.values(), (s) => s.sid),
+      adminUi: options.adminUi === true ? '' : options.adminUi || undefined,
+      adminAuth: options.adminAuth,
+      insecure: !!options.insecure,
+      path: paths[0],
+      log,
+    });
+    // Throws (ENOENT, EACCES, ...) when the file cannot be opened: a bad path fails at start.
+    this.recorder = options.record ? new Recorder(options.record, this.stream, { log }) : undefined;
+    if (dashboard) {
+      this.ui = new UiServer(this.server, dashboard.token ?? randomToken(), { log });
+      this.ui.use(streamPlugin(this.stream, { uiHost: this.dashboardAddress.host }));
+      this.ui.use(searchPlugin(this.stream.payloads));
+      this.ui.use(
+        new HarPlugin(() => fullEvents(this.stream.history.events(), this.stream.payloads), {
+          version: packageVersion(),
+        }),
+      );
+    }
+    this.api = new RunningProxy(this);
+  }
+
+  get bus() {
+    return this.server.bus;
+  }
+
+  async listenProxy(): Promise<AddressInfo> {
+    const address = await this.server.listen();
+    this.dashboardPending = !!this.ui;
+    return address;
+  }
+
+  async listenDashboard(): Promise<AddressInfo | undefined> {
+    if (!this.ui) return undefined;
+    const address = await this.ui.listen(this.dashboardAddress.port, this.dashboardAddress.host);
+    this.dashboardPending = false;
+    return address;
+  }
+
+  /** Ends every session, stops listening, and lets the last close events reach every observer. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.rooms.close();
+      await Promise.all([this.server.close(), this.ui?.close()]);
+      await this.recorder?.close(); // after the proxy's last close events
+      this.stream.close();
+      this.live.close();
+      this.directory.close();
+    })();
+    return this.closing;
+  }
+}
+
+/** The object `createProxy` resolves with: the library's view of a runtime. */
+class RunningProxy implements SioProxy {
+  readonly target: URL;
+
+  constructor(private readonly runtime: ProxyRuntime) {
+    this.target = runtime.server.target;
+  }
+
+  get url(): string {
+    return this.runtime.server.url;
+  }
+
+  get dashboardUrl(): string | undefined {
+    const { ui, dashboardPending } = this.runtime;
+    return ui && !dashboardPending ? ui.url() : undefined;
+  }
+
+  on(type: ProxyEventType | '*', listener: Listener<never>): this {
+    this.runtime.live.on(type, listener as Listener);
+    return this;
+  }
+
+  off(type: ProxyEventType | '*', listener: Listener<never>): this {
+    this.runtime.live.off(type, listener as Listener);
+    return this;
+  }
+
+  events(filter?: EventFilter | EventPredicate): AsyncGenerator<ProxyEvent, void, undefined> {
+    return this.runtime.live.iterate(predicateOf(filter));
+  }
+
+  history(filter?: EventFilter | EventPredicate): ProxyEvent[] {
+    const { stream } = this.runtime;
+    stream.flush();
+    return stream.history.events().filter(predicateOf(filter));
+  }
+
+  async waitFor(filter: EventFilter | EventPredicate, opts: WaitForOptions = {}): Promise<ProxyEvent> {
+    const matches = predicateOf(filter);
+    const since = opts.since;
+    if (since !== undefined) {
+      const held = this.history().find((e) => e.seq > since && matches(e));
+      if (held) return held;
+    }
+    return this.runtime.live.next(matches, opts.timeout ?? 5000, describeFilter(filter));
+  }
+
+  sessions(): SessionSummary[] {
+    const { server, directory } = this.runtime;
+    return Array.from(server.sessions.values(), (s) => ({
+      sessionId: s.sid,
+      clientKey: directory.clientKey(s.sid),
+      eio: s.eio,
+      transport: s.transport,
+      namespaces: directory.namespaces(s.sid),
+    }));
+  }
+
+  close(): Promise<void> {
+    return this.runtime.close();
+  }
+}
+
+function predicateOf(filter: EventFilter | EventPredicate | undefined): EventPredicate {
+  if (filter === undefined) return () => true;
+  if (typeof filter === 'function') return filter;
+  return compileEventFilter(filter);
+}
+
+function parseTarget(target: string | URL): URL {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new SioProxyError('BAD_OPTION', `target: not a URL: ${String(target)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new SioProxyError('BAD_OPTION', `target: must be http:// or https://, not ${url.protocol}`);
+  return url;
+}
