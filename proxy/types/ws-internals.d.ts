@@ -1,7 +1,7 @@
 // ws exports its frame parser and compression extension (wrapper.mjs), but @types/ws does not
-// declare them; only what frame-tap.ts uses is declared here.
+// declare them; only what frame-tap.ts and links/terminated-websocket.ts use is declared here.
 import 'ws';
-import type { Writable } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 
 declare module 'ws' {
   export class Receiver extends Writable {
@@ -13,6 +13,23 @@ declare module 'ws' {
       skipUTF8Validation?: boolean;
       allowSynchronousEvents?: boolean;
     });
+  }
+
+  export class Sender {
+    constructor(socket: Duplex, extensions?: Record<string, unknown>);
+    send(
+      data: Buffer | string,
+      options: { binary?: boolean; compress?: boolean; fin?: boolean; mask?: boolean },
+      cb?: (err?: Error) => void,
+    ): void;
+    ping(data: Buffer, mask: boolean, cb?: (err?: Error) => void): void;
+    pong(data: Buffer, mask: boolean, cb?: (err?: Error) => void): void;
+    close(
+      code: number | undefined,
+      data: Buffer | undefined,
+      mask: boolean,
+      cb?: (err?: Error) => void,
+    ): void;
   }
 
   type ExtensionParams = Record<string, (string | true)[]>;

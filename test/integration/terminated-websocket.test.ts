@@ -1,0 +1,223 @@
+/**
+ * The terminated WebSocket link (proxy/links/terminated-websocket.ts) between a real socket.io@4
+ * server and socket.io-client@4, with permessage-deflate on both ways and a threshold of 0 (every
+ * message compressed, context takeover on): dropping, editing, holding and injecting messages must
+ * leave both peers' streams healthy, checked from what the real server and client receive.
+ */
+import assert from 'node:assert/strict';
+import http, { type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { after, before, test } from 'node:test';
+import { io, type Socket as ClientSocket } from 'socket.io-client';
+import { TerminatedWebSocketLink, type LinkHooks } from '../../proxy/links/terminated-websocket.js';
+import { once, startTarget, type Target } from '../support/harness.js';
+
+let target: Target;
+const received: unknown[][] = [];
+
+before(async () => {
+  target = await startTarget({ perMessageDeflate: { threshold: 0 } });
+  target.io.on('connection', (s) => {
+    s.onAny((...args: unknown[]) => {
+      const ack = typeof args.at(-1) === 'function' ? (args.pop() as (v: unknown) => void) : undefined;
+      received.push(args);
+      ack?.(args.slice(1));
+    });
+  });
+});
+
+after(() => target.close());
+
+interface Mitm {
+  url: string;
+  extensions: Promise<string | undefined>;
+  link: Promise<TerminatedWebSocketLink>;
+  close(): Promise<void>;
+}
+
+/** A WebSocket-only MITM: the client's upgrade goes to the target as it came, its 101 comes back as it was. */
+async function startMitm(hooks: LinkHooks): Promise<Mitm> {
+  const server = http.createServer((_req, res) => res.writeHead(404).end());
+  const sockets = new Set<Duplex>();
+  let resolveLink!: (l: TerminatedWebSocketLink) => void;
+  let resolveExt!: (e: string | undefined) => void;
+  const link = new Promise<TerminatedWebSocketLink>((r) => (resolveLink = r));
+  const extensions = new Promise<string | undefined>((r) => (resolveExt = r));
+  server.on('upgrade', (req: IncomingMessage, client: Duplex, clientHead: Buffer) => {
+    sockets.add(client);
+    const upstream = http.request({
+      host: '127.0.0.1',
+      port: target.port,
+      path: req.url,
+      method: 'GET',
+      headers: req.headers,
+    });
+    upstream.on('upgrade', (res: IncomingMessage, targetSocket: Duplex, targetHead: Buffer) => {
+      sockets.add(targetSocket);
+      const lines = [`HTTP/1.1 ${res.statusCode} ${res.statusMessage}`];
+      for (let i = 0; i < res.rawHeaders.length; i += 2)
+        lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+      client.write(lines.join('\r\n') + '\r\n\r\n');
+      const ext = res.headers['sec-websocket-extensions'];
+      resolveExt(ext);
+      resolveLink(
+        new TerminatedWebSocketLink(client, targetSocket, ext, hooks, {
+          client: clientHead,
+          target: targetHead,
+        }),
+      );
+    });
+    upstream.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    extensions,
+    link,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+function connect(url: string): ClientSocket {
+  return io(url, { transports: ['websocket'], perMessageDeflate: { threshold: 0 }, reconnection: false });
+}
+
+const text = (m: { data: Buffer }) => m.data.toString();
+
+test('relays compressed traffic both ways unchanged, binary included', async () => {
+  const compressed: Record<string, number> = { c2s: 0, s2c: 0 };
+  const mitm = await startMitm({
+    message: (direction, m) => {
+      if (m.compressed) compressed[direction]!++;
+      return { action: 'pass' };
+    },
+  });
+  const client = connect(mitm.url);
+  try {
+    await once(client, 'connect');
+    assert.match((await mitm.extensions) ?? '', /permessage-deflate/);
+    for (let i = 0; i < 20; i++) {
+      const payload = 'x'.repeat(i * 300);
+      assert.deepEqual(await client.timeout(5000).emitWithAck('echo', payload, i), [payload, i]);
+    }
+    const bytes = Buffer.from([0, 1, 2, 255]);
+    const [back] = (await client.timeout(5000).emitWithAck('bin', bytes)) as [Buffer];
+    assert.deepEqual(Buffer.from(back), bytes);
+    // Both peers really compressed (so a dropped message would have broken a piped stream).
+    assert.ok(compressed.c2s! >= 20 && compressed.s2c! >= 20, JSON.stringify(compressed));
+  } finally {
+    client.close();
+    await mitm.close();
+  }
+});
+
+test('a dropped compressed message leaves both streams healthy', async () => {
+  received.length = 0;
+  const mitm = await startMitm({
+    message: (direction, m) =>
+      direction === 'c2s' && text(m).includes('"drop-me"') ? { action: 'drop' } : { action: 'pass' },
+  });
+  const client = connect(mitm.url);
+  try {
+    await once(client, 'connect');
+    client.emit('drop-me', 'a'.repeat(2000));
+    assert.deepEqual(await client.timeout(5000).emitWithAck('after', 'b'.repeat(2000)), ['b'.repeat(2000)]);
+    assert.deepEqual(
+      received.map((r) => r[0]),
+      ['after'],
+    );
+  } finally {
+    client.close();
+    await mitm.close();
+  }
+});
+
+test('an edited message reaches the server edited, and later messages stay intact', async () => {
+  received.length = 0;
+  const mitm = await startMitm({
+    message: (direction, m) =>
+      direction === 'c2s' && text(m).startsWith('42["edit-me"')
+        ? { action: 'replace', data: '42["edit-me","edited"]', isBinary: false }
+        : { action: 'pass' },
+  });
+  const client = connect(mitm.url);
+  try {
+    await once(client, 'connect');
+    client.emit('edit-me', 'original');
+    assert.deepEqual(await client.timeout(5000).emitWithAck('next', 'n'), ['n']);
+    assert.deepEqual(received, [
+      ['edit-me', 'edited'],
+      ['next', 'n'],
+    ]);
+  } finally {
+    client.close();
+    await mitm.close();
+  }
+});
+
+test('a held message holds the later ones of its direction; order is kept', async () => {
+  received.length = 0;
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let held = false;
+  const mitm = await startMitm({
+    message: (direction, m) => {
+      if (direction !== 'c2s' || !text(m).startsWith('42["first"')) return { action: 'pass' };
+      held = true;
+      return released.then(() => ({ action: 'pass' as const }));
+    },
+  });
+  const client = connect(mitm.url);
+  try {
+    await once(client, 'connect');
+    client.emit('first', 1);
+    client.emit('second', 2);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(held);
+    assert.deepEqual(received, []);
+    release();
+    assert.deepEqual(await client.timeout(5000).emitWithAck('third', 3), [3]);
+    assert.deepEqual(
+      received.map((r) => r[0]),
+      ['first', 'second', 'third'],
+    );
+  } finally {
+    client.close();
+    await mitm.close();
+  }
+});
+
+test('an injected message reaches the client as an event, between compressed ones', async () => {
+  const mitm = await startMitm({ message: () => ({ action: 'pass' }) });
+  const client = connect(mitm.url);
+  try {
+    await once(client, 'connect');
+    const link = await mitm.link;
+    const got = once<number>(client, 'injected');
+    link.inject('s2c', '42["injected",7]');
+    assert.equal(await got, 7);
+    assert.deepEqual(await client.timeout(5000).emitWithAck('echo', 'y'.repeat(3000)), ['y'.repeat(3000)]);
+  } finally {
+    client.close();
+    await mitm.close();
+  }
+});
+
+test('destroy() cuts both legs: the client reports transport close', async () => {
+  const mitm = await startMitm({ message: () => ({ action: 'pass' }) });
+  const client = connect(mitm.url);
+  try {
+    await once(client, 'connect');
+    const reason = once<string>(client, 'disconnect');
+    (await mitm.link).destroy();
+    assert.equal(await reason, 'transport close');
+  } finally {
+    client.close();
+    await mitm.close();
+  }
+});
