@@ -1,8 +1,9 @@
 /**
- * The terminated WebSocket link (proxy/links/terminated-websocket.ts) between a real socket.io@4
- * server and socket.io-client@4, with permessage-deflate on both ways and a threshold of 0 (every
- * message compressed, context takeover on): dropping, editing, holding and injecting messages must
- * leave both peers' streams healthy, checked from what the real server and client receive.
+ * The WebSocket link (proxy/links/websocket-link.ts) between a real socket.io@4 server and
+ * socket.io-client@4, with permessage-deflate on both ways and a threshold of 0 (every message
+ * compressed, context takeover on): piped, then terminated mid-connection; dropping, editing,
+ * holding and injecting messages must leave both peers' streams healthy, checked from what the real
+ * server and client receive.
  */
 import assert from 'node:assert/strict';
 import http, { type IncomingMessage } from 'node:http';
@@ -10,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
-import { TerminatedWebSocketLink, type LinkHooks } from '../../proxy/links/terminated-websocket.js';
+import { WebSocketLink, type LinkHooks, type LinkObserver } from '../../proxy/links/websocket-link.js';
 import { once, startTarget, type Target } from '../support/harness.js';
 
 let target: Target;
@@ -32,17 +33,22 @@ after(() => target.close());
 interface Mitm {
   url: string;
   extensions: Promise<string | undefined>;
-  link: Promise<TerminatedWebSocketLink>;
+  link: Promise<WebSocketLink>;
   close(): Promise<void>;
 }
 
-/** A WebSocket-only MITM: the client's upgrade goes to the target as it came, its 101 comes back as it was. */
-async function startMitm(hooks: LinkHooks): Promise<Mitm> {
+const quiet: LinkObserver = { message() {}, close() {}, error() {} };
+
+/**
+ * A WebSocket-only MITM: the client's upgrade goes to the target as it came, its 101 comes back as
+ * it was; the link is terminated at once unless `hooks` is undefined (piped).
+ */
+async function startMitm(hooks: LinkHooks | undefined, observer = quiet): Promise<Mitm> {
   const server = http.createServer((_req, res) => res.writeHead(404).end());
   const sockets = new Set<Duplex>();
-  let resolveLink!: (l: TerminatedWebSocketLink) => void;
+  let resolveLink!: (l: WebSocketLink) => void;
   let resolveExt!: (e: string | undefined) => void;
-  const link = new Promise<TerminatedWebSocketLink>((r) => (resolveLink = r));
+  const link = new Promise<WebSocketLink>((r) => (resolveLink = r));
   const extensions = new Promise<string | undefined>((r) => (resolveExt = r));
   server.on('upgrade', (req: IncomingMessage, client: Duplex, clientHead: Buffer) => {
     sockets.add(client);
@@ -61,12 +67,12 @@ async function startMitm(hooks: LinkHooks): Promise<Mitm> {
       client.write(lines.join('\r\n') + '\r\n\r\n');
       const ext = res.headers['sec-websocket-extensions'];
       resolveExt(ext);
-      resolveLink(
-        new TerminatedWebSocketLink(client, targetSocket, ext, hooks, {
-          client: clientHead,
-          target: targetHead,
-        }),
-      );
+      const link = new WebSocketLink(client, targetSocket, ext, observer, {
+        client: clientHead,
+        target: targetHead,
+      });
+      if (hooks) void link.terminate(hooks);
+      resolveLink(link);
     });
     upstream.end();
   });
@@ -92,7 +98,7 @@ const text = (m: { data: Buffer }) => m.data.toString();
 test('relays compressed traffic both ways unchanged, binary included', async () => {
   const compressed: Record<string, number> = { c2s: 0, s2c: 0 };
   const mitm = await startMitm({
-    message: (direction, m) => {
+    message: (direction: string, m: { compressed: boolean }) => {
       if (m.compressed) compressed[direction]!++;
       return { action: 'pass' };
     },
@@ -119,7 +125,7 @@ test('relays compressed traffic both ways unchanged, binary included', async () 
 test('a dropped compressed message leaves both streams healthy', async () => {
   received.length = 0;
   const mitm = await startMitm({
-    message: (direction, m) =>
+    message: (direction: string, m: { data: Buffer }) =>
       direction === 'c2s' && text(m).includes('"drop-me"') ? { action: 'drop' } : { action: 'pass' },
   });
   const client = connect(mitm.url);
@@ -140,7 +146,7 @@ test('a dropped compressed message leaves both streams healthy', async () => {
 test('an edited message reaches the server edited, and later messages stay intact', async () => {
   received.length = 0;
   const mitm = await startMitm({
-    message: (direction, m) =>
+    message: (direction: string, m: { data: Buffer }) =>
       direction === 'c2s' && text(m).startsWith('42["edit-me"')
         ? { action: 'replace', data: '42["edit-me","edited"]', isBinary: false }
         : { action: 'pass' },
@@ -166,7 +172,7 @@ test('a held message holds the later ones of its direction; order is kept', asyn
   const released = new Promise<void>((r) => (release = r));
   let held = false;
   const mitm = await startMitm({
-    message: (direction, m) => {
+    message: (direction: string, m: { data: Buffer }) => {
       if (direction !== 'c2s' || !text(m).startsWith('42["first"')) return { action: 'pass' };
       held = true;
       return released.then(() => ({ action: 'pass' as const }));
@@ -216,6 +222,71 @@ test('destroy() cuts both legs: the client reports transport close', async () =>
     const reason = once<string>(client, 'disconnect');
     (await mitm.link).destroy();
     assert.equal(await reason, 'transport close');
+  } finally {
+    client.close();
+    await mitm.close();
+  }
+});
+
+test('piped, then terminated mid-connection with compression on: a drop after the switch breaks nothing', async () => {
+  received.length = 0;
+  const seen: string[] = [];
+  const mitm = await startMitm(undefined, {
+    ...quiet,
+    message: (direction, data) => seen.push(`${direction} ${data.toString().slice(0, 12)}`),
+  });
+  const client = connect(mitm.url);
+  try {
+    await once(client, 'connect');
+    for (let i = 0; i < 5; i++)
+      assert.deepEqual(await client.timeout(5000).emitWithAck('before', 'p'.repeat(1500)), [
+        'p'.repeat(1500),
+      ]);
+    assert.equal(seen.filter((s) => /^c2s 42\d*\["before"/.test(s)).length, 5, JSON.stringify(seen));
+    const link = await mitm.link;
+    assert.equal(link.terminated, false);
+    await link.terminate({
+      message: (direction, m) =>
+        direction === 'c2s' && m.data.toString().startsWith('42["drop-me"')
+          ? { action: 'drop' }
+          : { action: 'pass' },
+    });
+    assert.equal(link.terminated, true);
+    client.emit('drop-me', 'd'.repeat(1500));
+    for (let i = 0; i < 5; i++)
+      assert.deepEqual(await client.timeout(5000).emitWithAck('after', 'q'.repeat(1500 + i)), [
+        'q'.repeat(1500 + i),
+      ]);
+    assert.deepEqual(
+      received.map((r) => r[0]),
+      ['before', 'before', 'before', 'before', 'before', 'after', 'after', 'after', 'after', 'after'],
+    );
+    link.inject('s2c', '42["injected","late"]');
+    assert.equal(await once(client, 'injected'), 'late');
+  } finally {
+    client.close();
+    await mitm.close();
+  }
+});
+
+test('terminating while messages stream both ways loses, duplicates and reorders nothing', async () => {
+  received.length = 0;
+  const mitm = await startMitm(undefined);
+  const client = connect(mitm.url);
+  try {
+    await once(client, 'connect');
+    const acks: Promise<unknown>[] = [];
+    for (let i = 0; i < 200; i++) {
+      acks.push(client.timeout(10000).emitWithAck('n', i, 'z'.repeat(i * 7)));
+      if (i === 100) void (await mitm.link).terminate({ message: () => ({ action: 'pass' }) });
+    }
+    const answers = await Promise.all(acks);
+    answers.forEach((a, i) => assert.deepEqual(a, [i, 'z'.repeat(i * 7)]));
+    assert.deepEqual(
+      received.map((r) => r[1]),
+      Array.from({ length: 200 }, (_, i) => i),
+    );
+    assert.equal((await mitm.link).terminated, true);
   } finally {
     client.close();
     await mitm.close();

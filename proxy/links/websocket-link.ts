@@ -1,0 +1,305 @@
+/**
+ * One WebSocket connection between the client and the target, after the target's 101 went back to
+ * the client as it was. It starts piped: bytes go through untouched (same frames, compression and
+ * close codes end to end), and a copy of each chunk is parsed for observation. `terminate()` hands
+ * each direction over, at its next message boundary, to a parser and a framer of our own, so that
+ * messages can be held, dropped, edited and injected:
+ *
+ *   piped:      client ──bytes──────────────────────────────────────────▶ target   (+ parsed copy)
+ *   terminated: client ──frames──▶ Receiver ─▶ hooks ─▶ Sender (masked) ──▶ target
+ *
+ * Why it can switch mid-connection, compression included: the parser that read the copies has kept
+ * the sender's inflate window all along, and a fresh deflater is fine for the receiving peer (its
+ * output only refers back to what it sent itself, the most recent part of the peer's window). Each
+ * leg keeps its own compression context from then on, so a dropped or edited message never breaks
+ * the messages after it. ws's own Receiver and Sender do the framing (masking, fragments, control
+ * frames, permessage-deflate with the parameters of the 101): a hand-written copy would be a second,
+ * less tested one. Terminated messages are sent whole, compressed when the original was; their
+ * fragmentation is not kept.
+ */
+import type { Duplex } from 'node:stream';
+import { extension, PerMessageDeflate, Receiver, Sender } from 'ws';
+import type { Direction } from '../../shared/events.js';
+import { FrameBoundary } from './frame-boundary.js';
+
+export interface WsMessage {
+  data: Buffer;
+  isBinary: boolean;
+  /** The original was sent compressed (RSV1). */
+  compressed: boolean;
+}
+
+/** What happens to a message: sent on as it was, not at all, or replaced. */
+export type Verdict =
+  { action: 'pass' } | { action: 'drop' } | { action: 'replace'; data: Buffer | string; isBinary: boolean };
+
+/** What the link reports in both modes, for observation. */
+export interface LinkObserver {
+  /** A message as it was sent on (piped: as it went by). */
+  message(direction: Direction, data: Buffer, isBinary: boolean): void;
+  /** A close frame from `direction`'s sender (relayed on). */
+  close(direction: Direction, code: number): void;
+  /** `direction`'s sender sent bytes that do not parse as WebSocket frames. */
+  error(direction: Direction, err: Error): void;
+}
+
+export interface LinkHooks {
+  /**
+   * Each message of a terminated direction, in order. A promise holds this message and every later
+   * one of its direction until it settles (a breakpoint, a delay): order is kept.
+   */
+  message(direction: Direction, message: WsMessage): Verdict | Promise<Verdict>;
+}
+
+const PASS: Verdict = { action: 'pass' };
+/** The peers enforce their own limits; the link must not impose one of its own. */
+const NO_LIMIT = 0;
+
+/** One direction: the source leg's bytes, read by `receiver`, and the way to the other leg. */
+class Lane {
+  readonly receiver: InstanceType<typeof Receiver>;
+  private readonly boundary = new FrameBoundary();
+  private sender: InstanceType<typeof Sender> | undefined;
+  private hooks: LinkHooks | undefined;
+  private handover: (() => void) | undefined;
+  /** Messages waiting on a verdict, in arrival order. */
+  private readonly waiting: Array<{ message: WsMessage; verdict: Verdict | Promise<Verdict> }> = [];
+  private draining = false;
+  private readonly masks: boolean;
+  /** Units (messages, control frames) the receiver emitted, and how many of them were piped. */
+  private emitted = 0;
+  private piped = Number.POSITIVE_INFINITY;
+
+  constructor(
+    readonly direction: Direction,
+    private readonly from: Duplex,
+    private readonly to: Duplex,
+    /** This source leg's compression state (for inflating what it sends)... */
+    private readonly fromDeflate: Record<string, unknown>,
+    /** ... and the other leg's (for deflating what it is sent). */
+    private readonly toDeflate: Record<string, unknown>,
+    private readonly observer: LinkObserver,
+    private readonly fail: (direction: Direction, err: Error) => void,
+  ) {
+    this.masks = direction === 'c2s';
+    this.receiver = new Receiver({
+      isServer: this.masks,
+      binaryType: 'nodebuffer',
+      extensions: fromDeflate,
+      maxPayload: NO_LIMIT,
+      // The receiving peer validates UTF-8 itself, as it would without us.
+      skipUTF8Validation: true,
+      allowSynchronousEvents: true,
+    });
+    const state = this.receiver as unknown as { _compressed: boolean };
+    this.receiver.on('message', (data: Buffer, isBinary: boolean) => {
+      if (this.ours()) this.arrived({ data, isBinary, compressed: state._compressed });
+      else observer.message(direction, data, isBinary);
+    });
+    this.receiver.on('ping', (data: Buffer) => {
+      if (this.ours()) this.sender!.ping(data, this.masks, noop);
+    });
+    this.receiver.on('pong', (data: Buffer) => {
+      if (this.ours()) this.sender!.pong(data, this.masks, noop);
+    });
+    this.receiver.on('conclude', (code: number, reason: Buffer) => {
+      observer.close(direction, code);
+      if (this.ours()) this.sender!.close(code === 1005 ? undefined : code, reason, this.masks, noop);
+    });
+    this.receiver.on('error', (err: Error) => {
+      if (this.sender) fail(direction, err);
+      else observer.error(direction, err); // piped: the peer reads the bad frame and fails itself
+    });
+    from.on('data', (chunk: Buffer) => this.chunk(chunk));
+  }
+
+  get terminated(): boolean {
+    return this.sender !== undefined;
+  }
+
+  /** Takes this direction over at its next message boundary; resolves once it has. */
+  terminate(hooks: LinkHooks): Promise<void> {
+    this.hooks = hooks;
+    if (this.sender) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.handover = resolve;
+      if (this.boundary.atBoundary) this.takeOver();
+    });
+  }
+
+  /** Sends a message of the proxy's own; the direction must be terminated. */
+  inject(data: Buffer | string, isBinary: boolean): void {
+    this.send(data, isBinary, false);
+  }
+
+  private chunk(chunk: Buffer): void {
+    if (this.sender) return void this.receiver.write(chunk);
+    const cut = this.boundary.scan(chunk, this.handover !== undefined);
+    const piped = cut < 0 ? chunk : chunk.subarray(0, cut);
+    if (piped.length) {
+      this.write(piped);
+      // ws's Receiver unmasks payloads in place, and `piped` may still sit in the write queue.
+      this.receiver.write(this.masks ? Buffer.from(piped) : piped);
+    }
+    if (cut < 0) return;
+    this.takeOver();
+    if (cut < chunk.length) this.receiver.write(chunk.subarray(cut));
+  }
+
+  /**
+   * Whether the unit the receiver just emitted is for us to send. Inflating is asynchronous, so the
+   * last piped messages (and control frames queued behind them) can come out after the handover:
+   * those went through the pipe already.
+   */
+  private ours(): boolean {
+    return ++this.emitted > this.piped;
+  }
+
+  private takeOver(): void {
+    this.piped = this.boundary.units;
+    this.sender = new Sender(this.to, this.toDeflate);
+    const resolve = this.handover;
+    this.handover = undefined;
+    resolve?.();
+  }
+
+  private arrived(message: WsMessage): void {
+    let verdict: Verdict | Promise<Verdict>;
+    try {
+      verdict = this.hooks!.message(this.direction, message);
+    } catch (err) {
+      return this.fail(this.direction, err as Error);
+    }
+    // The common case, nothing held before it: decided and sent at once.
+    if (this.waiting.length === 0 && !(verdict instanceof Promise)) return this.apply(message, verdict);
+    this.waiting.push({ message, verdict });
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.waiting.length) {
+        const head = this.waiting[0]!;
+        let verdict: Verdict;
+        try {
+          verdict = await head.verdict;
+        } catch {
+          verdict = PASS; // a hook that fails must not eat the message
+        }
+        this.waiting.shift();
+        this.apply(head.message, verdict);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private apply(message: WsMessage, verdict: Verdict): void {
+    if (verdict.action === 'drop') return;
+    if (verdict.action === 'pass') return this.send(message.data, message.isBinary, message.compressed);
+    this.send(verdict.data, verdict.isBinary, message.compressed);
+  }
+
+  private send(data: Buffer | string, isBinary: boolean, compress: boolean): void {
+    if (!this.sender) throw new Error(`the ${this.direction} direction is not terminated`);
+    if (this.to.destroyed) return;
+    // A compressing Sender needs the leg's deflate state; without one a message goes plain.
+    const canCompress = compress && PerMessageDeflate.extensionName in this.toDeflate;
+    this.sender.send(data, { binary: isBinary, compress: canCompress, fin: true, mask: this.masks }, noop);
+    this.observer.message(this.direction, typeof data === 'string' ? Buffer.from(data) : data, isBinary);
+    this.backpressure();
+  }
+
+  private write(chunk: Buffer): void {
+    if (!this.to.write(chunk)) this.backpressure();
+  }
+
+  /** As a pipe does: a slow reader slows the sender, nothing piles up here. */
+  private backpressure(): void {
+    if (!this.to.writableNeedDrain || this.from.isPaused()) return;
+    this.from.pause();
+    this.to.once('drain', () => this.from.resume());
+  }
+}
+
+export class WebSocketLink {
+  private readonly lanes: Record<Direction, Lane>;
+  private ended = false;
+
+  /**
+   * `client` and `target`: the two sockets once the 101 went back to the client; `extensions`: the
+   * 101's Sec-WebSocket-Extensions, which both legs agreed to (the client's offer went to the target
+   * as it came, and the answer back as it was); `head`: bytes either leg sent past the handshake.
+   */
+  constructor(
+    private readonly client: Duplex,
+    private readonly target: Duplex,
+    extensions: string | undefined,
+    observer: LinkObserver,
+    head: { client?: Buffer; target?: Buffer } = {},
+  ) {
+    const clientLeg = deflateFor(extensions, true);
+    const targetLeg = deflateFor(extensions, false);
+    const fail = (direction: Direction, err: Error) => {
+      observer.error(direction, err);
+      this.destroy();
+    };
+    this.lanes = {
+      c2s: new Lane('c2s', client, target, clientLeg, targetLeg, observer, fail),
+      s2c: new Lane('s2c', target, client, targetLeg, clientLeg, observer, fail),
+    };
+    for (const [from, to] of [
+      [client, target],
+      [target, client],
+    ] as const) {
+      from.on('end', () => to.end());
+      from.on('close', () => this.destroy());
+      from.on('error', () => this.destroy());
+    }
+    if (head.client?.length) client.unshift(head.client);
+    if (head.target?.length) target.unshift(head.target);
+  }
+
+  /** Whether both directions are terminated (hooks see every message). */
+  get terminated(): boolean {
+    return this.lanes.c2s.terminated && this.lanes.s2c.terminated;
+  }
+
+  /**
+   * Routes every later message through `hooks`. Each direction switches at its next message
+   * boundary (at once when idle); resolves when both have.
+   */
+  async terminate(hooks: LinkHooks): Promise<void> {
+    await Promise.all([this.lanes.c2s.terminate(hooks), this.lanes.s2c.terminate(hooks)]);
+  }
+
+  /** Sends a message of the proxy's own towards the receiver of `direction` (after `terminate`). */
+  inject(direction: Direction, data: Buffer | string, isBinary = typeof data !== 'string'): void {
+    this.lanes[direction].inject(data, isBinary);
+  }
+
+  /** Ends both legs at once, without close frames (a cut network). */
+  destroy(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.client.destroy();
+    this.target.destroy();
+  }
+}
+
+/**
+ * The permessage-deflate state of one leg, for its Receiver (inflating what that leg sends) and its
+ * Sender (deflating what it is sent): `clientLeg` plays the server's role towards the client.
+ */
+function deflateFor(header: string | undefined, clientLeg: boolean): Record<string, unknown> {
+  if (!header) return {};
+  const offers = extension.parse(header)[PerMessageDeflate.extensionName];
+  if (!offers?.length) return {};
+  const deflate = new PerMessageDeflate({ isServer: clientLeg, maxPayload: NO_LIMIT });
+  deflate.params = deflate.normalizeParams(offers)[0] ?? null;
+  return { [PerMessageDeflate.extensionName]: deflate };
+}
+
+function noop(): void {}
