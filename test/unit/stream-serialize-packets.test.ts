@@ -52,7 +52,7 @@ function packetEvents(eio: EioVersion, packets: EnginePacket[]): PacketEvent[] {
     attempt: 0,
     delay: 0,
   };
-  const session = new Session(open.sid, eio, 'websocket', open, bus, client);
+  const session = new Session(open.sid, eio, { transport: 'websocket', busy: true }, open, bus, client);
   session.observe('c2s', packets);
   return events.filter((e): e is PacketEvent => e.type === 'packet');
 }
