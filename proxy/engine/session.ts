@@ -243,19 +243,19 @@ export class Session {
     // The client left before the answer: its request to the target is cut too, which engine.io
     // takes as the end of the session (once upgraded, the old transport's requests no longer count).
     else if (how === 'abandoned' && this.transport === 'polling')
-      this.end({ leg: 'client', kind: 'abandoned' }, BOTH_LEGS);
+      this.endBoth({ leg: 'client', kind: 'abandoned' });
   }
 
   /** Packets of a polling body. Over polling a close packet ends both legs at once: no connection to wait for. */
   polled(direction: Direction, packets: EnginePacket[]): void {
     this.observe(direction, packets, 'polling');
     if (this.state === 'closing' || this.state === 'closed')
-      this.end({ leg: direction === 'c2s' ? 'client' : 'server', kind: 'close-packet' }, BOTH_LEGS);
+      this.endBoth({ leg: direction === 'c2s' ? 'client' : 'server', kind: 'close-packet' });
   }
 
   /** The target could not be reached for a request of this session. */
   targetUnreachable(): void {
-    this.end({ leg: 'server', kind: 'unreachable' }, BOTH_LEGS);
+    this.endBoth({ leg: 'server', kind: 'unreachable' });
   }
 
   /** The target reset a request it had accepted (`size`: its body's): engine.io 3's answer to a body too large. */
@@ -275,7 +275,7 @@ export class Session {
     this.error(`the target answered ${code} ${body}`.trim());
     this.refusal = { code, at: Date.now() };
     if (code === 400 && /"code":1\b/.test(body))
-      this.end({ leg: 'server', kind: 'refused', code }, BOTH_LEGS);
+      this.endBoth({ leg: 'server', kind: 'refused', code });
   }
 
   // WebSocket: the relay reports the upgrade request and its answer, the link what crossed it.
@@ -340,7 +340,7 @@ export class Session {
     const window = (this.open.pingInterval || 25_000) + (this.open.pingTimeout || 20_000) + SILENCE_GRACE_MS;
     if (now - this.lastSeen <= window) return;
     // Whose heartbeat gives up first: EIO4 the server's (it pings), EIO3 the client's.
-    this.end({ leg: this.eio === 4 ? 'server' : 'client', kind: 'silence' }, BOTH_LEGS);
+    this.endBoth({ leg: this.eio === 4 ? 'server' : 'client', kind: 'silence' });
   }
 
   private upgradeStage(leg: Leg, stage: 'probe' | 'success' | 'failure', reason?: string): void {
@@ -391,6 +391,11 @@ export class Session {
     }
   }
 
+  /** Both legs are over at once, the starting one first (polling has no connections to wait for). */
+  private endBoth(cause: EndCause): void {
+    this.end(cause, [cause.leg, cause.leg === 'client' ? 'server' : 'client']);
+  }
+
   private legClosed(leg: Leg): void {
     const ended = this.ended;
     if (!ended || ended.closedLegs.has(leg)) return;
@@ -410,7 +415,6 @@ export class Session {
   }
 }
 
-const BOTH_LEGS: readonly Leg[] = ['client', 'server'];
 const NO_LEGS: readonly Leg[] = [];
 const NO_REQUESTS: Readonly<Record<PollKind, number>> = { get: 0, post: 0 };
 
