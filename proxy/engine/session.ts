@@ -54,7 +54,7 @@ export interface SessionClient extends AttemptInfo {
 
 export class Session {
   private state: ReadyState = 'opening';
-  /** The transport in use. */
+  /** The transport in use: the one a packet the proxy sends itself will go by (see link.ts). */
   private link: Link;
   /** The session's polling requests, kept after an upgrade: a late poll still keeps it alive. */
   private polling: PollingLink | undefined;
@@ -274,8 +274,7 @@ export class Session {
   targetRefused(code: number, body: string): void {
     this.error(`the target answered ${code} ${body}`.trim());
     this.refusal = { code, at: Date.now() };
-    if (code === 400 && /"code":1\b/.test(body))
-      this.endBoth({ leg: 'server', kind: 'refused', code });
+    if (code === 400 && /"code":1\b/.test(body)) this.endBoth({ leg: 'server', kind: 'refused', code });
   }
 
   // WebSocket: the relay reports the upgrade request and its answer, the link what crossed it.

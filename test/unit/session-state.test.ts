@@ -5,36 +5,20 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { test } from 'node:test';
-import { ClientRegistry } from '../../proxy/clients/client-registry.js';
 import type { Link } from '../../proxy/engine/link.js';
 import { PollingLink } from '../../proxy/engine/polling-link.js';
-import { Session } from '../../proxy/engine/session.js';
-import { EventBus } from '../../proxy/events/bus.js';
 import type { EioVersion, EnginePacket } from '../../shared/engineio.js';
-import type { CloseEvent, ProxyEvent, UpgradeEvent } from '../../shared/events.js';
+import type { CloseEvent, UpgradeEvent } from '../../shared/events.js';
+import { testLink as wsLink, testSession } from '../support/session-fixture.js';
 
-const OPEN = { sid: 'S', upgrades: ['websocket'], pingInterval: 25_000, pingTimeout: 20_000 };
 const REQ = {
   url: '/socket.io/?EIO=4&transport=polling',
   headers: {},
   socket: { remoteAddress: '127.0.0.1' },
 } as unknown as IncomingMessage;
 
-/** A WebSocket link as the session sees it: its two connections up until the test says otherwise. */
-const wsLink = (): Link & { busy: boolean } => ({ transport: 'websocket', busy: true });
-
 function start(first: Link = new PollingLink(), eio: EioVersion = 4) {
-  const bus = new EventBus();
-  const events: ProxyEvent[] = [];
-  bus.subscribe((e) => events.push(e));
-  const client = {
-    fingerprint: 'f',
-    registry: new ClientRegistry(bus),
-    clientKey: 'k',
-    attempt: 0,
-    delay: 0,
-  };
-  const session = new Session(OPEN.sid, eio, first, OPEN, bus, client);
+  const { session, events } = testSession(eio, first);
   let closedCalls = 0;
   session.onClosed(() => closedCalls++);
   return {
