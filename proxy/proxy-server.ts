@@ -64,14 +64,12 @@ export class ProxyServer {
       log: this.log,
       httpProxy: this.httpProxy,
     };
+    // Each relay listens to this proxy's own http-proxy for the answers to its requests.
     this.polling = new PollingRelay(ctx);
     this.websocket = new WebSocketRelay(ctx);
-    this.httpProxy.on('proxyRes', (proxyRes, req) => PollingRelay.dispatch(proxyRes, req));
     // http-proxy cancels the upstream request only on 'aborted', which Node no longer emits once a
     // request was read whole (a long-poll GET): a client that leaves must end the target's request
     // too, so the target sees the same "transport error" as directly.
-    this.httpProxy.on('proxyReqWs', (proxyReq, req) => WebSocketRelay.dispatch(proxyReq, req));
-    this.httpProxy.on('open', (upstream) => WebSocketRelay.opened(upstream));
     this.httpProxy.on('proxyReq', (proxyReq, _req, res) => {
       res.once('close', () => {
         if (!res.writableFinished) proxyReq.destroy();

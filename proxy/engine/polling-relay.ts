@@ -8,10 +8,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodePayload, parseOpen, type PayloadFraming } from '../../shared/engineio.js';
 import type { Direction } from '../../shared/events.js';
 import { tapBody } from './body-tap.js';
-import { CUT_REQUEST } from './close-cause.js';
 import { decodeContent } from './content-encoding.js';
 import { Exchange } from './exchange.js';
 import { rewriteHandshakeBody } from './handshake.js';
+import { Pairing } from './pairing.js';
+import { PollingLink, type PollKind } from './polling-link.js';
 import type { RelayContext } from './relay-context.js';
 import type { EngineRequest } from './request-info.js';
 import { ClientRegistry } from '../clients/client-registry.js';
@@ -30,7 +31,14 @@ const HOP_BY_HOP = [
 ];
 
 export class PollingRelay {
-  constructor(private readonly ctx: RelayContext) {}
+  /** The target's answer to each request relayed, handed to the call that waits for it. */
+  private readonly answers = new Pairing<IncomingMessage, IncomingMessage>();
+  /** Answers the relay itself cut short (mirroring the target), not the client. */
+  private readonly cutByRelay = new WeakSet<ServerResponse>();
+
+  constructor(private readonly ctx: RelayContext) {
+    ctx.httpProxy.on('proxyRes', (proxyRes, req) => this.answers.settle(req, proxyRes));
+  }
 
   handle(req: IncomingMessage, res: ServerResponse, info: EngineRequest): void {
     const exchange = new Exchange(this.ctx.bus, req, res);
@@ -110,7 +118,7 @@ export class PollingRelay {
       registry: this.ctx.clients,
       ...this.ctx.clients.connected(fingerprint),
     };
-    const session = new Session(open.sid, info.eio, 'polling', open, this.ctx.bus, client);
+    const session = new Session(open.sid, info.eio, new PollingLink(), open, this.ctx.bus, client);
     this.ctx.sessions.add(session);
     session.announce(req, this.ctx.target.origin, rewrite?.hidden ?? []);
     if (rewrite && packets[0]) packets[0].modified = true;
@@ -127,11 +135,6 @@ export class PollingRelay {
     session: Session,
     exchange: Exchange,
   ): void {
-    if (session.inflight.get > 0) {
-      session.overlapped(
-        'a second GET while one is in flight: engine.io closes the session ("overlap from client")',
-      );
-    }
     this.track(session, res, 'get');
     this.forward(req, res, session);
     this.onResponse(req, (proxyRes) => {
@@ -151,9 +154,6 @@ export class PollingRelay {
     session: Session,
     exchange: Exchange,
   ): void {
-    if (session.inflight.post > 0) {
-      session.overlapped('a second POST while one is in flight: engine.io closes the session');
-    }
     this.track(session, res, 'post');
     this.forward(req, res, session);
     // Observed as sent: engine.io undoes no Content-Encoding on requests (only its answers are
@@ -185,7 +185,7 @@ export class PollingRelay {
     this.ctx.httpProxy.web(req, res, { target: this.ctx.upstream, xfwd: true }, (err) => {
       if (req.method === 'POST' && (err as { code?: string }).code === 'ECONNRESET')
         return this.cut(req, res, session);
-      this.finish(session, { leg: 'server', kind: 'unreachable' });
+      session.targetUnreachable();
       this.targetFailed(err, req, res);
     });
   }
@@ -196,29 +196,20 @@ export class PollingRelay {
    * The client's connection is cut the same way.
    */
   private cut(req: IncomingMessage, res: ServerResponse, session: Session): void {
-    const size = Number(req.headers['content-length'] ?? 0);
-    session.error(
-      `the target cut the POST (ECONNRESET, ${size} bytes): engine.io 3 does so to a body over its maxHttpBufferSize`,
-    );
-    session.refused(CUT_REQUEST, size);
-    cutByRelay.add(res);
+    session.targetCut(Number(req.headers['content-length'] ?? 0));
+    this.cutByRelay.add(res);
     res.destroy();
   }
 
-  private track(session: Session, res: ServerResponse, kind: 'get' | 'post'): void {
-    session.inflight[kind]++;
-    session.lastSeen = Date.now();
-    res.once('close', () => {
-      session.inflight[kind]--;
-      session.lastSeen = Date.now();
-      if (session.state !== 'open') return;
-      // A poll answered flushes the server's buffer to the client; a POST done, the client's.
-      if (res.writableFinished) session.drained(kind === 'get' ? 'client' : 'server');
-      // The client left before the answer: its request to the target is cut too, which engine.io
-      // takes as the end of the session (once upgraded, the old transport's requests no longer count).
-      else if (!cutByRelay.has(res) && session.transport === 'polling')
-        this.finish(session, { leg: 'client', kind: 'abandoned' });
-    });
+  /** The session hears when each request starts and how it ended; it decides what that means. */
+  private track(session: Session, res: ServerResponse, kind: PollKind): void {
+    session.pollStarted(kind);
+    res.once('close', () =>
+      session.pollEnded(
+        kind,
+        res.writableFinished ? 'answered' : this.cutByRelay.has(res) ? 'cut' : 'abandoned',
+      ),
+    );
   }
 
   /**
@@ -259,40 +250,18 @@ export class PollingRelay {
         body.toString('latin1', 0, 200),
       );
     }
-    session.observe(dir, packets, 'polling');
-    if (session.state !== 'open')
-      this.finish(session, { leg: dir === 'c2s' ? 'client' : 'server', kind: 'close-packet' });
+    session.polled(dir, packets);
   }
 
   /** The target refused a request of a live session: it no longer knows it, or closed it for cause. */
   private refused(session: Session, proxyRes: IncomingMessage): void {
-    tapBody(proxyRes, (body) => {
-      const text = body ? body.toString('utf8', 0, 500) : '';
-      session.error(`the target answered ${proxyRes.statusCode} ${text}`.trim());
-      const code = proxyRes.statusCode ?? 0;
-      session.refused(code);
-      // Only "Session ID unknown" says the session is over; engine.io keeps it after a 413, and the
-      // client's own close packet, when it gives up, then ends it here too.
-      if (code === 400 && /"code":1\b/.test(text))
-        this.finish(session, { leg: 'server', kind: 'refused', code });
-    });
-  }
-
-  /** Over polling both legs end together: there are no connections of the session to wait for. */
-  private finish(session: Session, end: Parameters<Session['endBoth']>[0]): void {
-    session.endBoth(end);
-    this.ctx.sessions.delete(session);
+    tapBody(proxyRes, (body) =>
+      session.targetRefused(proxyRes.statusCode ?? 0, body ? body.toString('utf8', 0, 500) : ''),
+    );
   }
 
   private onResponse(req: IncomingMessage, fn: (proxyRes: IncomingMessage) => void): void {
-    pendingResponses.set(req, fn);
-  }
-
-  /** Called by the proxy server for every answer http-proxy receives on an Engine.IO request. */
-  static dispatch(proxyRes: IncomingMessage, req: IncomingMessage): void {
-    const fn = pendingResponses.get(req);
-    pendingResponses.delete(req);
-    fn?.(proxyRes);
+    this.answers.expect(req, fn);
   }
 
   private targetFailed(err: Error, req: IncomingMessage, res: ServerResponse): void {
@@ -305,10 +274,6 @@ export class PollingRelay {
     } else res.destroy();
   }
 }
-
-const pendingResponses = new WeakMap<IncomingMessage, (proxyRes: IncomingMessage) => void>();
-/** Answers the relay itself cut short (mirroring the target), not the client. */
-const cutByRelay = new WeakSet<ServerResponse>();
 
 function framingOf(info: EngineRequest, msg: IncomingMessage): PayloadFraming {
   return {

@@ -1,13 +1,10 @@
 /**
- * The live sessions by sid. A session leaves the table when it closes, or when nothing crossed it for
- * longer than its own heartbeat allows (pingInterval + pingTimeout), which is when both peers would
- * have given up on it too.
+ * The live sessions by sid. A session leaves the table when it says it is closed; the table's sweep
+ * gives each the time, and the session decides whether it has been silent for too long.
  */
 import { Session } from './session.js';
 
 const SWEEP_EVERY_MS = 5_000;
-/** Slack on top of the heartbeat window, so that the target always gives up before we forget. */
-const GRACE_MS = 10_000;
 /** How many ended sessions, and for how long, still own the requests that come in their name. */
 const ENDED_KEPT = 256;
 const ENDED_KEPT_MS = 60_000;
@@ -32,9 +29,10 @@ export class SessionTable {
   add(session: Session): void {
     this.sessions.set(session.sid, session);
     this.total++;
+    session.onClosed(() => this.delete(session));
   }
 
-  delete(session: Session): void {
+  private delete(session: Session): void {
     if (this.sessions.get(session.sid) !== session) return;
     this.sessions.delete(session.sid);
     this.ended.set(session.sid, { session, at: Date.now() });
@@ -79,14 +77,7 @@ export class SessionTable {
 
   private sweep(): void {
     const now = Date.now();
-    for (const s of this.sessions.values()) {
-      const window = (s.open.pingInterval || 25_000) + (s.open.pingTimeout || 20_000) + GRACE_MS;
-      if (!s.wsOpen && s.inflight.get === 0 && s.inflight.post === 0 && now - s.lastSeen > window) {
-        // Whose heartbeat gives up first: EIO4 the server's (it pings), EIO3 the client's.
-        s.endBoth({ leg: s.eio === 4 ? 'server' : 'client', kind: 'silence' });
-        this.delete(s);
-      }
-    }
+    for (const s of this.sessions.values()) s.checkSilence(now);
   }
 }
 

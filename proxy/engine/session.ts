@@ -1,8 +1,10 @@
 /**
- * One Engine.IO session as the proxy sees it: the flow object every part shares. It owns the
- * session's state (transport, upgrade, polls in flight, heartbeats, counters) and turns the packets
- * the relays hand it into events. It never touches the wire: relays forward bytes first and report
- * them after.
+ * One Engine.IO session as the proxy sees it: the flow object every part shares, and the owner of
+ * its state machine (engine.io's Socket seen from the middle). The relays and the sweep report facts
+ * ("a poll started", "the target answered 400", "a WebSocket leg closed", "it is now N ms"); the
+ * session alone decides what they mean: an upgrade, an overlap, the end and its reasons. It turns the
+ * packets the relays hand it into events. It never touches the wire: links forward bytes first and
+ * report them after (see link.ts for where intervention will change that).
  */
 import type { IncomingMessage } from 'node:http';
 import { CLIENT_REASONS } from '../../shared/disconnect-reasons.js';
@@ -21,9 +23,23 @@ import type { AttemptInfo, ClientRegistry } from '../clients/client-registry.js'
 import type { EventBus } from '../events/bus.js';
 import { attachBinary } from '../events/raw-bytes.js';
 import { NamespaceTracker } from '../sio/namespace-tracker.js';
-import { reasonsFor, type EndReasons, type SessionEnd } from './close-cause.js';
+import { CUT_REQUEST, reasonsFor, type EndReasons, type SessionEnd } from './close-cause.js';
+import type { Link } from './link.js';
+import { PollingLink, type PollKind } from './polling-link.js';
 
-export type SessionState = 'open' | 'closing' | 'closed';
+/**
+ * engine.io's Socket states: `opening` until the handshake is relayed, `closing` once an end is
+ * seen but no connection of it is gone yet (a close packet or frame), `closed` after.
+ */
+export type ReadyState = 'opening' | 'open' | 'closing' | 'closed';
+
+/** How a polling request ended: answered, cut by the relay (mirroring the target), or left by the client. */
+export type PollEnd = 'answered' | 'cut' | 'abandoned';
+
+type EndCause = Omit<SessionEnd, 'transport'>;
+
+/** Slack on top of the heartbeat window, so that the target always gives up before we forget. */
+const SILENCE_GRACE_MS = 10_000;
 
 export interface SessionCounters {
   packets: Record<Direction, number>;
@@ -37,14 +53,16 @@ export interface SessionClient extends AttemptInfo {
 }
 
 export class Session {
-  transport: TransportName;
-  state: SessionState = 'open';
-  upgrading = false;
-  /** A WebSocket of this session is open: it is alive whatever the clock says. */
-  wsOpen = false;
-  lastSeen = Date.now();
+  private state: ReadyState = 'opening';
+  /** The transport in use: the one a packet the proxy sends itself will go by (see link.ts). */
+  private link: Link;
+  /** The session's polling requests, kept after an upgrade: a late poll still keeps it alive. */
+  private polling: PollingLink | undefined;
+  /** A WebSocket probe is under way (from the upgrade request to the `5` or its failure). */
+  private probing = false;
+  private lastSeen = Date.now();
+  private closedListener: (() => void) | undefined;
   readonly openedAt = Date.now();
-  readonly inflight = { get: 0, post: 0 };
   readonly counters: SessionCounters = { packets: { c2s: 0, s2c: 0 }, bytes: { c2s: 0, s2c: 0 } };
   readonly namespaces: NamespaceTracker;
   private readonly messages: MessageDecoder;
@@ -56,21 +74,47 @@ export class Session {
   private overlapAt: number | undefined;
   private ended: { first: Leg; reasons: EndReasons; reconnects: boolean; closedLegs: Set<Leg> } | undefined;
 
+  /** `link`: the transport the session opened on, created by its relay. */
   constructor(
     readonly sid: string,
     readonly eio: EioVersion,
-    transport: TransportName,
+    link: Link,
     readonly open: OpenHandshake,
     private readonly bus: EventBus,
     readonly client: SessionClient,
   ) {
-    this.transport = transport;
+    this.link = link;
+    if (link instanceof PollingLink) this.polling = link;
     const protocol = sioProtocolFor(eio);
     this.messages = new MessageDecoder(protocol);
     this.namespaces = new NamespaceTracker(sid, eio, bus);
   }
 
+  get readyState(): ReadyState {
+    return this.state;
+  }
+
+  get transport(): TransportName {
+    return this.link.transport;
+  }
+
+  get upgrading(): boolean {
+    return this.probing;
+  }
+
+  /** Polling requests of each kind in flight now. */
+  get inflight(): Readonly<Record<PollKind, number>> {
+    return this.polling?.requests ?? NO_REQUESTS;
+  }
+
+  /** Called once, when the session becomes `closed` (the session table forgets it then). */
+  onClosed(fn: () => void): void {
+    this.closedListener = fn;
+  }
+
+  /** The handshake was relayed: the session is open, and says so. */
   announce(req: IncomingMessage, target: string, hiddenUpgrades: string[]): void {
+    if (this.state === 'opening') this.state = 'open';
     this.bus.emit({
       type: 'session',
       sessionId: this.sid,
@@ -173,37 +217,142 @@ export class Session {
     this.bus.emit({ type: 'error', sessionId: this.sid, message, ...(received ? { received } : {}) });
   }
 
-  upgradeStage(leg: Leg, stage: 'probe' | 'success' | 'failure', reason?: string): void {
-    if (stage === 'probe') this.upgrading = true;
-    if (stage === 'success' && leg === 'client') this.transport = 'websocket';
-    if (stage !== 'probe') this.upgrading = false;
-    this.bus.emit({ type: 'upgrade', sessionId: this.sid, leg, stage, ...(reason ? { reason } : {}) });
-  }
-
-  /**
-   * The target answered a request of the session with an error (or cut it: `CUT_REQUEST`, with the
-   * body's size); engine.io may keep the session.
-   */
-  refused(code: number, size?: number): void {
-    this.refusal = { code, at: Date.now(), ...(size !== undefined ? { size } : {}) };
-  }
-
-  /** The client sent a request while another of its kind was in flight ("overlap from client"). */
-  overlapped(message: string): void {
-    this.overlapAt = Date.now();
-    this.error(message);
-  }
-
   drained(leg: Leg): void {
     this.bus.emit({ type: 'drain', sessionId: this.sid, leg });
   }
 
+  // Polling: the relay reports each request's start and end, and what the target answered.
+
+  pollStarted(kind: PollKind): void {
+    this.lastSeen = Date.now();
+    if (!(this.polling ??= new PollingLink()).started(kind)) return;
+    this.overlapAt = this.lastSeen;
+    this.error(
+      kind === 'get'
+        ? 'a second GET while one is in flight: engine.io closes the session ("overlap from client")'
+        : 'a second POST while one is in flight: engine.io closes the session',
+    );
+  }
+
+  pollEnded(kind: PollKind, how: PollEnd): void {
+    this.polling?.ended(kind);
+    this.lastSeen = Date.now();
+    if (this.state !== 'open') return;
+    // A poll answered flushes the server's buffer to the client; a POST done, the client's.
+    if (how === 'answered') this.drained(kind === 'get' ? 'client' : 'server');
+    // The client left before the answer: its request to the target is cut too, which engine.io
+    // takes as the end of the session (once upgraded, the old transport's requests no longer count).
+    else if (how === 'abandoned' && this.transport === 'polling')
+      this.endBoth({ leg: 'client', kind: 'abandoned' });
+  }
+
+  /** Packets of a polling body. Over polling a close packet ends both legs at once: no connection to wait for. */
+  polled(direction: Direction, packets: EnginePacket[]): void {
+    this.observe(direction, packets, 'polling');
+    if (this.state === 'closing' || this.state === 'closed')
+      this.endBoth({ leg: direction === 'c2s' ? 'client' : 'server', kind: 'close-packet' });
+  }
+
+  /** The target could not be reached for a request of this session. */
+  targetUnreachable(): void {
+    this.endBoth({ leg: 'server', kind: 'unreachable' });
+  }
+
+  /** The target reset a request it had accepted (`size`: its body's): engine.io 3's answer to a body too large. */
+  targetCut(size: number): void {
+    this.error(
+      `the target cut the POST (ECONNRESET, ${size} bytes): engine.io 3 does so to a body over its maxHttpBufferSize`,
+    );
+    this.refusal = { code: CUT_REQUEST, at: Date.now(), size };
+  }
+
   /**
-   * The session is ending, started by `cause.leg`. The first call names the reasons for everything
-   * (each namespace, the client's reconnect series); every call reports the legs whose connections
-   * are gone (none yet for a close packet: the connections close after it).
+   * The target answered a request of the session with an error. Only "Session ID unknown" says the
+   * session is over; engine.io keeps it after a 413, and the client's own close packet, when it gives
+   * up, then ends it here too.
    */
-  end(cause: Omit<SessionEnd, 'transport'>, closedLegs: Leg[] = [cause.leg]): void {
+  targetRefused(code: number, body: string): void {
+    this.error(`the target answered ${code} ${body}`.trim());
+    this.refusal = { code, at: Date.now() };
+    if (code === 400 && /"code":1\b/.test(body)) this.endBoth({ leg: 'server', kind: 'refused', code });
+  }
+
+  // WebSocket: the relay reports the upgrade request and its answer, the link what crossed it.
+
+  /** The client asked for a WebSocket in this session's name: the server side of a probe. */
+  upgradeRequested(): void {
+    this.upgradeStage('server', 'probe');
+  }
+
+  /** The upgrade failed (`leg`: the side that refused it or whose connection went). */
+  upgradeFailed(leg: Leg, reason: string): void {
+    this.upgradeStage(leg, 'failure', reason);
+  }
+
+  /** The client's `2probe` crossed a WebSocket. */
+  probeSent(): void {
+    this.upgradeStage('client', 'probe');
+  }
+
+  /** The client's `5` crossed `link` during a probe: the session now lives on it. */
+  upgradePacketSent(link: Link): void {
+    if (!this.probing) return;
+    this.upgradeStage('client', 'success');
+    this.link = link;
+    this.upgradeStage('server', 'success');
+  }
+
+  /**
+   * A close frame went by. engine.io ends the session when it sends its close frame, and so does the
+   * client: the session is over now, though the connection may linger (ws waits 30 s for the answer
+   * of a peer whose network stalled). Its legs are reported as their connections close.
+   */
+  closeFrameSent(leg: Leg, code: number): void {
+    if (this.transport === 'websocket' && this.state === 'open')
+      this.end({ leg, kind: 'clean', code }, NO_LEGS);
+  }
+
+  /**
+   * A leg's connection of a WebSocket is gone (`first`: the first of its two). The leg that sent the
+   * first close frame started the end; without one, the leg that vanished.
+   */
+  websocketLegClosed(leg: Leg, first: boolean, closeFrame: { leg: Leg; code: number } | undefined): void {
+    if (this.probing && this.transport === 'polling') {
+      // A probe that ended before the `5` packet: the session lives on over polling.
+      // Unless the client is leaving anyway (its close packet already went by over polling).
+      if (first && this.state === 'open') this.upgradeFailed(leg, 'the WebSocket closed during the probe');
+      return;
+    }
+    if (this.transport !== 'websocket') return;
+    const cause: EndCause = closeFrame
+      ? { leg: closeFrame.leg, kind: 'clean', code: closeFrame.code }
+      : { leg, kind: 'abnormal', code: 1006 };
+    this.end(cause, [leg]);
+  }
+
+  /**
+   * The sweep's clock: nothing crossed for longer than the session's own heartbeat allows
+   * (pingInterval + pingTimeout), which is when both peers would have given up on it too.
+   */
+  checkSilence(now: number): void {
+    if (this.state === 'closed' || this.link.busy || this.polling?.busy) return;
+    const window = (this.open.pingInterval || 25_000) + (this.open.pingTimeout || 20_000) + SILENCE_GRACE_MS;
+    if (now - this.lastSeen <= window) return;
+    // Whose heartbeat gives up first: EIO4 the server's (it pings), EIO3 the client's.
+    this.endBoth({ leg: this.eio === 4 ? 'server' : 'client', kind: 'silence' });
+  }
+
+  private upgradeStage(leg: Leg, stage: 'probe' | 'success' | 'failure', reason?: string): void {
+    this.probing = stage === 'probe';
+    this.bus.emit({ type: 'upgrade', sessionId: this.sid, leg, stage, ...(reason ? { reason } : {}) });
+  }
+
+  /**
+   * The one place a session ends. `cause.leg` started it; the first call names the reasons for
+   * everything (each namespace, the client's reconnect series), later ones only report the legs whose
+   * connections are gone (none yet for a close packet or frame: the connections close after it).
+   */
+  private end(cause: EndCause, closedLegs: readonly Leg[] = [cause.leg]): void {
     if (!this.ended) {
       const reasons = reasonsFor(
         { ...cause, transport: this.transport },
@@ -231,12 +380,18 @@ export class Session {
         reconnects,
       );
     }
-    this.state = closedLegs.length ? 'closed' : 'closing';
+    // States only move forward: a late close packet of a closed session leaves it closed.
+    if (this.state !== 'closed') this.state = closedLegs.length ? 'closed' : 'closing';
     for (const leg of closedLegs) this.legClosed(leg);
+    if (this.state === 'closed' && this.closedListener) {
+      const listener = this.closedListener;
+      this.closedListener = undefined;
+      listener();
+    }
   }
 
-  /** Both legs are over at once (polling has no connections of its own to wait for). */
-  endBoth(cause: Omit<SessionEnd, 'transport'>): void {
+  /** Both legs are over at once, the starting one first (polling has no connections to wait for). */
+  private endBoth(cause: EndCause): void {
     this.end(cause, [cause.leg, cause.leg === 'client' ? 'server' : 'client']);
   }
 
@@ -258,6 +413,9 @@ export class Session {
     });
   }
 }
+
+const NO_LEGS: readonly Leg[] = [];
+const NO_REQUESTS: Readonly<Record<PollKind, number>> = { get: 0, post: 0 };
 
 /** The handshake as socket.io builds `socket.handshake` on the server. */
 function handshakeOf(req: IncomingMessage): HandshakeInfo {

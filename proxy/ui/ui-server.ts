@@ -125,7 +125,7 @@ export class UiServer {
       sid: s.sid,
       eio: s.eio,
       transport: s.transport,
-      state: s.state,
+      state: s.readyState,
       packets: s.counters.packets,
       bytes: s.counters.bytes,
     }));

@@ -4,7 +4,18 @@ import { test } from 'node:test';
 import type { Session } from '../../proxy/engine/session.js';
 import { SessionTable } from '../../proxy/engine/session-table.js';
 
-const fake = (sid: string) => ({ sid, counters: { packets: { c2s: 0, s2c: 0 } } }) as unknown as Session;
+/** A session that the test closes (`closed()`), as a real one tells the table it is closed. */
+const fake = (sid: string) => {
+  const s = {
+    sid,
+    counters: { packets: { c2s: 0, s2c: 0 } },
+    closed: () => {},
+    onClosed(fn: () => void) {
+      s.closed = fn;
+    },
+  };
+  return s as unknown as Session & { closed(): void };
+};
 
 test('a session that ended keeps counting its late packets, and evicted ones stay counted', () => {
   const table = new SessionTable();
@@ -12,7 +23,7 @@ test('a session that ended keeps counting its late packets, and evicted ones sta
     const a = fake('a');
     table.add(a);
     a.counters.packets.c2s = 3;
-    table.delete(a);
+    a.closed();
     assert.equal(table.retiredPackets, 3);
     // Its client's close packet arrives after the proxy saw the session end.
     assert.equal(table.recentlyEnded('a'), a);
@@ -23,7 +34,7 @@ test('a session that ended keeps counting its late packets, and evicted ones sta
       const s = fake(`s${i}`);
       table.add(s);
       s.counters.packets.s2c = 1;
-      table.delete(s);
+      s.closed();
     }
     assert.equal(table.recentlyEnded('a'), undefined);
     assert.equal(table.retiredPackets, 4 + 256);

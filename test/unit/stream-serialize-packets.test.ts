@@ -6,14 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ClientRegistry } from '../../proxy/clients/client-registry.js';
-import { Session } from '../../proxy/engine/session.js';
-import { EventBus } from '../../proxy/events/bus.js';
 import { serializeEvent } from '../../proxy/stream/serialize.js';
 import { packetText } from '../../panel/src/store/filter.js';
 import { PacketStore } from '../../panel/src/store/packet-store.js';
 import type { EioVersion, EnginePacket } from '../../shared/engineio.js';
-import type { PacketEvent, ProxyEvent } from '../../shared/events.js';
+import type { PacketEvent } from '../../shared/events.js';
+import { testLink, testSession } from '../support/session-fixture.js';
 
 /** The previous serialiser: the event's fields, then data, binary and sio (args last), then `truncated`. */
 function reference(event: PacketEvent, limit: number): string {
@@ -41,18 +39,8 @@ function reference(event: PacketEvent, limit: number): string {
 
 /** Packet events as the proxy emits them: a real Session decoding `messages` in one direction. */
 function packetEvents(eio: EioVersion, packets: EnginePacket[]): PacketEvent[] {
-  const bus = new EventBus();
-  const events: ProxyEvent[] = [];
-  bus.subscribe((e) => events.push(e));
   const open = { sid: 'sid-"ü"', upgrades: [], pingInterval: 25000, pingTimeout: 20000 };
-  const client = {
-    fingerprint: 'f',
-    registry: new ClientRegistry(bus),
-    clientKey: 'k',
-    attempt: 0,
-    delay: 0,
-  };
-  const session = new Session(open.sid, eio, 'websocket', open, bus, client);
+  const { session, events } = testSession(eio, testLink(), open);
   session.observe('c2s', packets);
   return events.filter((e): e is PacketEvent => e.type === 'packet');
 }
