@@ -1,11 +1,11 @@
 /**
- * FrameBoundary (proxy/links/frame-boundary.ts): where a piped byte stream may be handed over to a
+ * FrameBoundary (proxy/engine/frame-boundary.ts): where a piped byte stream may be handed over to a
  * parser. Frames are built with ws's own framer, and fed split at every offset.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Sender } from 'ws';
-import { FrameBoundary } from '../../proxy/links/frame-boundary.js';
+import { FrameBoundary } from '../../proxy/engine/frame-boundary.js';
 
 type FrameSpec = { opcode: number; fin: boolean; size: number; mask: boolean };
 

@@ -1,5 +1,5 @@
 /**
- * The WebSocket link (proxy/links/websocket-link.ts) between a real socket.io@4 server and
+ * The WebSocket link (proxy/engine/websocket-wire.ts) between a real socket.io@4 server and
  * socket.io-client@4, with permessage-deflate on both ways and a threshold of 0 (every message
  * compressed, context takeover on): piped, then terminated mid-connection; dropping, editing,
  * holding and injecting messages must leave both peers' streams healthy, checked from what the real
@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
-import { WebSocketLink, type LinkHooks, type LinkObserver } from '../../proxy/links/websocket-link.js';
+import { WebSocketWire, type LinkHooks, type LinkObserver } from '../../proxy/engine/websocket-wire.js';
 import { once, startTarget, type Target } from '../support/harness.js';
 
 let target: Target;
@@ -33,7 +33,7 @@ after(() => target.close());
 interface Mitm {
   url: string;
   extensions: Promise<string | undefined>;
-  link: Promise<WebSocketLink>;
+  link: Promise<WebSocketWire>;
   close(): Promise<void>;
 }
 
@@ -46,9 +46,9 @@ const quiet: LinkObserver = { message() {}, close() {}, error() {} };
 async function startMitm(hooks: LinkHooks | undefined, observer = quiet): Promise<Mitm> {
   const server = http.createServer((_req, res) => res.writeHead(404).end());
   const sockets = new Set<Duplex>();
-  let resolveLink!: (l: WebSocketLink) => void;
+  let resolveLink!: (l: WebSocketWire) => void;
   let resolveExt!: (e: string | undefined) => void;
-  const link = new Promise<WebSocketLink>((r) => (resolveLink = r));
+  const link = new Promise<WebSocketWire>((r) => (resolveLink = r));
   const extensions = new Promise<string | undefined>((r) => (resolveExt = r));
   server.on('upgrade', (req: IncomingMessage, client: Duplex, clientHead: Buffer) => {
     sockets.add(client);
@@ -67,7 +67,7 @@ async function startMitm(hooks: LinkHooks | undefined, observer = quiet): Promis
       client.write(lines.join('\r\n') + '\r\n\r\n');
       const ext = res.headers['sec-websocket-extensions'];
       resolveExt(ext);
-      const link = new WebSocketLink(client, targetSocket, ext, observer, {
+      const link = new WebSocketWire(client, targetSocket, ext, observer, {
         client: clientHead,
         target: targetHead,
       });

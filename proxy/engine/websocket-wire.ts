@@ -224,7 +224,7 @@ class Lane {
   }
 }
 
-export class WebSocketLink {
+export class WebSocketWire {
   private readonly lanes: Record<Direction, Lane>;
   private ended = false;
 
