@@ -1,8 +1,9 @@
 /**
- * One WebSocket of a session, piped: the default link. http-proxy pipes the two TCP streams (same
- * frames, same bytes, backpressure by the pipe); this taps a copy of each direction, reads the
- * packets that matter to the session's state (the open packet, the probe, the `5`, close frames)
- * and reports them, and how each leg's connection ended, to the session, which decides.
+ * One WebSocket of a session. Its wire (websocket-wire.ts) relays the two TCP streams, piped by
+ * default (same frames, same bytes, backpressure as a pipe) and parsing a copy of each direction;
+ * this link reads the packets that matter to the session's state (the open packet, the probe, the
+ * `5`, close frames) and reports them, and how each leg's connection ended, to the session, which
+ * decides. Intervention terminates the wire (`wire.terminate`) at a message boundary.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -11,11 +12,11 @@ import { decodeFrame, EngineDecodeError, parseOpen } from '../../shared/engineio
 import type { Direction, Leg } from '../../shared/events.js';
 import { ClientRegistry } from '../clients/client-registry.js';
 import type { Exchange } from './exchange.js';
-import { FrameTap } from './frame-tap.js';
 import type { Link } from './link.js';
 import type { RelayContext } from './relay-context.js';
 import type { EngineRequest } from './request-info.js';
 import { Session } from './session.js';
+import { WebSocketWire } from './websocket-wire.js';
 
 export class WebSocketLink implements Link {
   readonly transport = 'websocket' as const;
@@ -23,6 +24,8 @@ export class WebSocketLink implements Link {
   /** The first close frame seen, and from which leg. */
   private closeFrame: { leg: Leg; code: number } | undefined;
   private closedLegs = new Set<Leg>();
+  /** The two legs' relay, once the target's 101 went back to the client. */
+  wire: WebSocketWire | undefined;
 
   constructor(
     private readonly ctx: RelayContext,
@@ -43,16 +46,29 @@ export class WebSocketLink implements Link {
     return this.closedLegs.size === 0;
   }
 
+  /**
+   * Takes over the two sockets http-proxy has just piped (its 'open', in the same tick: no byte has
+   * flowed yet, and what either leg sent past the handshake is still in its socket's buffer).
+   */
   attach(client: Duplex, upstream: Socket): void {
-    const headers = this.response.headers;
-    const fromClient = new FrameTap(true, headers, this.handlers('c2s'));
-    const fromTarget = new FrameTap(false, headers, this.handlers('s2c'));
-    client.on('data', (chunk: Buffer) => fromClient.write(chunk));
-    upstream.on('data', (chunk: Buffer) => fromTarget.write(chunk));
+    upstream.unpipe(client);
+    client.unpipe(upstream);
+    const c2s = this.handlers('c2s');
+    const s2c = this.handlers('s2c');
+    this.wire = new WebSocketWire(
+      client,
+      upstream,
+      headerValue(this.response.headers['sec-websocket-extensions']),
+      {
+        message: (direction, data, isBinary) => (direction === 'c2s' ? c2s : s2c).message(data, isBinary),
+        close: (direction, code) => (direction === 'c2s' ? c2s : s2c).close(code),
+        error: (direction, err) => (direction === 'c2s' ? c2s : s2c).error(err),
+      },
+    );
     client.on('drain', () => this.session?.drained('client'));
     upstream.on('drain', () => this.session?.drained('server'));
-    client.once('close', (hadError: boolean) => this.legClosed('client', upstream, hadError));
-    upstream.once('close', (hadError: boolean) => this.legClosed('server', client, hadError));
+    client.once('close', () => this.legClosed('client'));
+    upstream.once('close', () => this.legClosed('server'));
   }
 
   private handlers(direction: Direction) {
@@ -111,16 +127,14 @@ export class WebSocketLink implements Link {
     this.finishExchange();
   }
 
-  /**
-   * One leg's connection is gone. After a clean end the pipe has already ended the other leg (its
-   * last frames still flush); a leg that vanished with an error is cut on the other side too, which
-   * the peer sees as 1006, as it would directly.
-   */
-  private legClosed(leg: Leg, other: Duplex, hadError: boolean): void {
+  /** One leg's connection is gone (the wire ends or cuts the other leg as the pipe did). */
+  private legClosed(leg: Leg): void {
     if (this.closedLegs.has(leg)) return;
     this.closedLegs.add(leg);
-    if (hadError) other.destroy();
-    else other.end();
     this.session?.websocketLegClosed(leg, this.closedLegs.size === 1, this.closeFrame);
   }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -2,9 +2,9 @@
  * WebSocket transport, for sessions that start on it and for polling sessions that upgrade. The
  * client's upgrade request goes to the target as it came (http-proxy, with X-Forwarded-*), the
  * target's answer comes back as it was (101 with its headers, or its refusal), and from then on the
- * two TCP streams are piped: same frames, same bytes, compression and close codes negotiated by the
- * peers themselves, backpressure by the pipe. Copies of the bytes go through a FrameTap per
- * direction, for observation only.
+ * two TCP streams are relayed by the link's WebSocketWire: piped (same frames, same bytes,
+ * compression and close codes negotiated by the peers themselves, backpressure as a pipe) with a
+ * parsed copy of each direction for observation, until an intervention terminates it.
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';

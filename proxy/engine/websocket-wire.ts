@@ -68,6 +68,8 @@ class Lane {
   private readonly masks: boolean;
   /** Units (messages, control frames) the receiver emitted, and how many of them were piped. */
   private emitted = 0;
+  /** The receiver met bytes it cannot parse: it reads nothing more (piped bytes still flow). */
+  private failed = false;
   private piped = Number.POSITIVE_INFINITY;
 
   constructor(
@@ -107,10 +109,13 @@ class Lane {
       if (this.ours()) this.sender!.close(code === 1005 ? undefined : code, reason, this.masks, noop);
     });
     this.receiver.on('error', (err: Error) => {
+      this.failed = true;
       if (this.sender) fail(direction, err);
       else observer.error(direction, err); // piped: the peer reads the bad frame and fails itself
     });
     from.on('data', (chunk: Buffer) => this.chunk(chunk));
+    // A socket taken from a pipe (unpiped) stays paused until told otherwise.
+    from.resume();
   }
 
   get terminated(): boolean {
@@ -133,13 +138,13 @@ class Lane {
   }
 
   private chunk(chunk: Buffer): void {
-    if (this.sender) return void this.receiver.write(chunk);
+    if (this.sender) return void (this.failed || this.receiver.write(chunk));
     const cut = this.boundary.scan(chunk, this.handover !== undefined);
     const piped = cut < 0 ? chunk : chunk.subarray(0, cut);
     if (piped.length) {
       this.write(piped);
       // ws's Receiver unmasks payloads in place, and `piped` may still sit in the write queue.
-      this.receiver.write(this.masks ? Buffer.from(piped) : piped);
+      if (!this.failed) this.receiver.write(this.masks ? Buffer.from(piped) : piped);
     }
     if (cut < 0) return;
     this.takeOver();
@@ -250,13 +255,14 @@ export class WebSocketWire {
       c2s: new Lane('c2s', client, target, clientLeg, targetLeg, observer, fail),
       s2c: new Lane('s2c', target, client, targetLeg, clientLeg, observer, fail),
     };
+    // As the pipe did: a clean end ends the other leg once its last frames are flushed; a leg that
+    // vanished with an error is cut on the other side too (the peer sees 1006, as it would directly).
     for (const [from, to] of [
       [client, target],
       [target, client],
     ] as const) {
       from.on('end', () => to.end());
-      from.on('close', () => this.destroy());
-      from.on('error', () => this.destroy());
+      from.once('close', (hadError: boolean) => (hadError ? to.destroy() : to.end()));
     }
     if (head.client?.length) client.unshift(head.client);
     if (head.target?.length) target.unshift(head.target);

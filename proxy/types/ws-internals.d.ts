@@ -1,5 +1,5 @@
 // ws exports its frame parser and compression extension (wrapper.mjs), but @types/ws does not
-// declare them; only what frame-tap.ts and engine/websocket-wire.ts use is declared here.
+// declare them; only what engine/websocket-wire.ts uses is declared here.
 import 'ws';
 import type { Duplex, Writable } from 'node:stream';
 
