@@ -15,12 +15,12 @@ import type {
   SioInfo,
   TransportName,
 } from '../../shared/events.js';
-import { MessageDecoder } from '../../shared/message-decoder.js';
-import { sioProtocolFor } from '../../shared/socketio.js';
+import { MessageDecoder } from '../../shared/protocol/message-decoder.js';
+import { sioProtocolFor } from '../../shared/protocol/socketio.js';
+import { SocketModel } from '../../shared/protocol/sockets.js';
 import type { AttemptInfo, ClientRegistry } from '../clients/client-registry.js';
 import type { EventBus } from '../events/bus.js';
 import { attachBinary } from '../events/raw-bytes.js';
-import { NamespaceTracker } from '../sio/namespace-tracker.js';
 import { reasonsFor, type EndReasons, type SessionEnd } from './close-cause.js';
 
 export type SessionState = 'open' | 'closing' | 'closed';
@@ -46,7 +46,8 @@ export class Session {
   readonly openedAt = Date.now();
   readonly inflight = { get: 0, post: 0 };
   readonly counters: SessionCounters = { packets: { c2s: 0, s2c: 0 }, bytes: { c2s: 0, s2c: 0 } };
-  readonly namespaces: NamespaceTracker;
+  /** The Socket.IO level (namespaces, acks): the protocol core's model, shared with the extension and HAR import. */
+  readonly namespaces: SocketModel;
   private readonly messages: MessageDecoder;
   private heartbeat = { lastPingAt: undefined as number | undefined, pongPending: false };
   private sentInvalid = false;
@@ -67,7 +68,7 @@ export class Session {
     this.transport = transport;
     const protocol = sioProtocolFor(eio);
     this.messages = new MessageDecoder(protocol);
-    this.namespaces = new NamespaceTracker(sid, eio, bus);
+    this.namespaces = new SocketModel(sid, (event) => bus.emit(event));
   }
 
   announce(req: IncomingMessage, target: string, hiddenUpgrades: string[]): void {
@@ -223,7 +224,7 @@ export class Session {
       const reconnects =
         (CLIENT_REASONS[reasons.clientReason]?.reconnects ?? true) && this.namespaces.hasConnected();
       this.ended = { first: cause.leg, reasons, reconnects, closedLegs: new Set() };
-      this.namespaces.sessionEnded(cause.leg, reasons);
+      this.namespaces.ended(cause.leg, reasons, Date.now());
       this.client.registry.ended(
         this.client.fingerprint,
         this.client.clientKey,
