@@ -45,9 +45,23 @@ interface PendingAck {
   seq: number;
 }
 
+/** An ACK read before its EVENT (see `acked`). */
+interface SeenAck {
+  at: number;
+  seq: number;
+}
+
+/** Drops the oldest entry of a table that is full: insertion order is age. */
+function makeRoom(table: Map<string, unknown>): void {
+  if (table.size < MAX_PENDING_ACKS) return;
+  const oldest = table.keys().next().value;
+  if (oldest !== undefined) table.delete(oldest);
+}
+
 export class SocketModel {
   private readonly namespaces = new Map<string, NamespaceState>();
   private readonly pendingAcks = new Map<string, PendingAck>();
+  private readonly earlyAcks = new Map<string, SeenAck>();
   /** The direction of the last DISCONNECT seen: who ended the last namespace on purpose. */
   lastDisconnect: Direction | undefined;
 
@@ -119,6 +133,7 @@ export class SocketModel {
       );
     }
     this.pendingAcks.clear();
+    this.earlyAcks.clear();
   }
 
   private state(nsp: string): NamespaceState {
@@ -202,33 +217,50 @@ export class SocketModel {
   }
 
   private expectAck(direction: Direction, p: SioInfo, id: number, seq: number, at: number): void {
-    if (this.pendingAcks.size >= MAX_PENDING_ACKS) {
-      const oldest = this.pendingAcks.keys().next().value;
-      if (oldest !== undefined) this.pendingAcks.delete(oldest);
+    const key = ackKey(direction, p.nsp, id);
+    const event: PendingAck = { ...(p.event ? { event: p.event } : {}), at, seq };
+    const early = this.earlyAcks.size > 0 ? this.earlyAcks.get(key) : undefined;
+    if (early) {
+      this.earlyAcks.delete(key);
+      if (early.at >= at) return this.matched(direction, p.nsp, id, event, early);
     }
-    this.pendingAcks.set(ackKey(direction, p.nsp, id), { ...(p.event ? { event: p.event } : {}), at, seq });
+    makeRoom(this.pendingAcks);
+    this.pendingAcks.set(key, event);
   }
 
+  /**
+   * An ACK whose EVENT is not pending. A page reports a polling exchange when it completes: the GET
+   * that carries the server's ACK can complete before the POST that carried the EVENT, so the ACK is
+   * kept, by its time, for an EVENT read later but sent earlier.
+   */
   private acked(direction: Direction, nsp: string, id: number, seq: number, at: number): void {
     const eventDirection: Direction = direction === 'c2s' ? 's2c' : 'c2s';
     const key = ackKey(eventDirection, nsp, id);
     const pending = this.pendingAcks.get(key);
-    if (!pending) return;
-    this.pendingAcks.delete(key);
+    if (pending) {
+      this.pendingAcks.delete(key);
+      return this.matched(eventDirection, nsp, id, pending, { at, seq });
+    }
+    makeRoom(this.earlyAcks);
+    this.earlyAcks.set(key, { at, seq });
+  }
+
+  /** `direction` is the EVENT's. */
+  private matched(direction: Direction, nsp: string, id: number, event: PendingAck, ack: SeenAck): void {
     this.emit(
       {
         type: 'ack',
         sessionId: this.sessionId,
         nsp,
         id,
-        direction: eventDirection,
-        ...(pending.event ? { event: pending.event } : {}),
+        direction,
+        ...(event.event ? { event: event.event } : {}),
         // Captured times (a HAR, a page) are not always monotonic.
-        latency: Math.max(0, at - pending.at),
-        eventSeq: pending.seq,
-        ackSeq: seq,
+        latency: Math.max(0, ack.at - event.at),
+        eventSeq: event.seq,
+        ackSeq: ack.seq,
       },
-      at,
+      ack.at,
     );
   }
 }
