@@ -16,6 +16,7 @@ import type {
   TransportName,
 } from '../../shared/events.js';
 import { MessageDecoder } from '../../shared/protocol/message-decoder.js';
+import { openValues } from '../../shared/protocol/session-event.js';
 import { sioProtocolFor } from '../../shared/protocol/socketio.js';
 import { SocketModel } from '../../shared/protocol/sockets.js';
 import type { AttemptInfo, ClientRegistry } from '../clients/client-registry.js';
@@ -46,7 +47,7 @@ export class Session {
   readonly openedAt = Date.now();
   readonly inflight = { get: 0, post: 0 };
   readonly counters: SessionCounters = { packets: { c2s: 0, s2c: 0 }, bytes: { c2s: 0, s2c: 0 } };
-  /** The Socket.IO level (namespaces, acks): the protocol core's model, shared with the extension and HAR import. */
+  /** Namespaces and acks: the protocol core's model, as the extension and HAR import read them. */
   readonly namespaces: SocketModel;
   private readonly messages: MessageDecoder;
   private heartbeat = { lastPingAt: undefined as number | undefined, pongPending: false };
@@ -80,12 +81,7 @@ export class Session {
       transport: this.transport,
       target,
       handshake: handshakeOf(req),
-      open: {
-        pingInterval: this.open.pingInterval,
-        pingTimeout: this.open.pingTimeout,
-        upgrades: this.open.upgrades.filter((u) => !hiddenUpgrades.includes(u)),
-        ...(this.open.maxPayload !== undefined ? { maxPayload: this.open.maxPayload } : {}),
-      },
+      open: openValues(this.open, hiddenUpgrades),
       hiddenUpgrades,
     });
     const { clientKey, attempt, delay, cause } = this.client;
@@ -155,7 +151,7 @@ export class Session {
     }
   }
 
-  /** Its Socket.IO reading (see shared/message-decoder.ts), and whether the client sent garbage. */
+  /** Its Socket.IO reading (see shared/protocol/message-decoder.ts), and whether the client sent garbage. */
   private decodeMessage(direction: Direction, packet: EnginePacket): SioInfo | 'raw' | undefined {
     const r = this.messages.read(direction, packet.data);
     if (r.kind === 'raw') return 'raw';

@@ -22,6 +22,7 @@ import {
   type EnginePacket,
 } from '../protocol/engine-codec.js';
 import { ObservedSession, type ObserverView } from '../protocol/observed-session.js';
+import { observedSessionEvent } from '../protocol/session-event.js';
 import type { Har, HarContent, HarEntry, HarWebSocketMessage } from './types.js';
 import { entryStart, fromNameValues, isBinaryMime } from './util.js';
 
@@ -141,36 +142,22 @@ function sessionOf(item: Item, sid: string, open: EnginePacket): Unstamped<Sessi
   if (!values) return undefined;
   const url = new URL(item.source.request.url);
   const headers = fromNameValues(item.source.request.headers ?? []);
-  const issued = entryStart(item.source);
-  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
-  return {
-    type: 'session',
-    sessionId: sid,
+  return observedSessionEvent({
+    sid,
     // Which sessions are one client's reconnects is not in a HAR: each session is its own client.
     clientKey: sid,
     eio: item.eio,
     transport: item.transport ?? 'polling',
-    // What the client talked to (the proxy, or the app itself for a browser's HAR).
-    target: `${secure ? 'https' : 'http'}://${url.host}`,
+    url,
+    open: values,
     handshake: {
       headers,
       query: Object.fromEntries(url.searchParams.entries()),
       url: url.pathname + url.search,
-      // The client's own address is not in a HAR.
-      address: '',
       xdomain: headers.origin !== undefined,
-      secure,
-      issued,
-      time: new Date(issued).toString(),
+      issued: entryStart(item.source),
     },
-    open: {
-      pingInterval: values.pingInterval,
-      pingTimeout: values.pingTimeout,
-      upgrades: values.upgrades,
-      ...(values.maxPayload !== undefined ? { maxPayload: values.maxPayload } : {}),
-    },
-    hiddenUpgrades: [],
-  };
+  });
 }
 
 function entryItems(entry: HarEntry, index: number): Item[] {

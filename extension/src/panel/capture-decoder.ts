@@ -21,6 +21,7 @@ import {
   type EnginePacket,
 } from '../../../shared/protocol/engine-codec.js';
 import { ObservedSession } from '../../../shared/protocol/observed-session.js';
+import { observedSessionEvent } from '../../../shared/protocol/session-event.js';
 import type {
   Capture,
   HttpCapture,
@@ -128,7 +129,7 @@ export class CaptureDecoder {
     for (const s of this.sessions.values()) {
       if (s.core.closed || s.doc === doc || (frame !== 0 && s.frame !== frame)) continue;
       const what = frame === 0 ? 'the page' : 'the iframe';
-      this.close(ts, s, 'transport close', `${what} was reloaded or navigated away`);
+      s.core.close(ts, 'transport close', `${what} was reloaded or navigated away`);
     }
   }
 
@@ -180,7 +181,7 @@ export class CaptureDecoder {
     const last = s.core.sockets.lastDisconnect;
     const reason =
       last === 'c2s' ? 'io client disconnect' : last === 's2c' ? 'io server disconnect' : 'transport close';
-    this.close(c.ts, s, reason, `WebSocket closed (code ${c.code}${c.reason ? `, ${c.reason}` : ''})`);
+    s.core.close(c.ts, reason, `WebSocket closed (code ${c.code}${c.reason ? `, ${c.reason}` : ''})`);
   }
 
   /* -------------------------------------------------------------------- polling */
@@ -256,7 +257,7 @@ export class CaptureDecoder {
     for (const p of packets) s.core.packet(p.ts, p.direction, 'polling', p.packet);
     if (!s.core.closed && s.core.transport === 'polling' && c.method === 'GET' && c.status !== 200) {
       // socket.io-client's name for a poll that failed (server gone, or it refused the sid).
-      this.close(ts, s, 'transport error', c.error ?? `poll answered HTTP ${c.status}`);
+      s.core.close(ts, 'transport error', c.error ?? `poll answered HTTP ${c.status}`);
     }
   }
 
@@ -297,36 +298,29 @@ export class CaptureDecoder {
     const xdomain = origin !== `${secure ? 'https' : 'http'}://${url.host}`;
     const query = Object.fromEntries(url.searchParams.entries());
     delete query.sid;
-    this.emit(ts, {
-      type: 'session',
-      sessionId: sid,
-      clientKey,
-      eio,
-      transport,
-      target: `${secure ? 'https' : 'http'}://${url.host}`,
-      handshake: {
-        // What the page itself set on the handshake request (engine.io-client's `extraHeaders`), named
-        // as a server sees them; the page cannot read the headers its browser adds, but it knows the Origin.
-        headers: {
-          ...Object.fromEntries(Object.entries(pageHeaders).map(([k, v]) => [k.toLowerCase(), v])),
-          ...(xdomain || transport === 'websocket' ? { origin } : {}),
+    this.emit(
+      ts,
+      observedSessionEvent({
+        sid,
+        clientKey,
+        eio,
+        transport,
+        url,
+        open: values,
+        handshake: {
+          // What the page itself set on the handshake request (engine.io-client's `extraHeaders`), named
+          // as a server sees them; the page cannot read the headers its browser adds, but it knows the Origin.
+          headers: {
+            ...Object.fromEntries(Object.entries(pageHeaders).map(([k, v]) => [k.toLowerCase(), v])),
+            ...(xdomain || transport === 'websocket' ? { origin } : {}),
+          },
+          query,
+          url: url.pathname + '?' + new URLSearchParams(query).toString(),
+          xdomain,
+          issued: Math.round(ts),
         },
-        query,
-        url: url.pathname + '?' + new URLSearchParams(query).toString(),
-        address: '',
-        xdomain,
-        secure,
-        issued: Math.round(ts),
-        time: new Date(ts).toString(),
-      },
-      open: {
-        pingInterval: values.pingInterval,
-        pingTimeout: values.pingTimeout,
-        upgrades: values.upgrades,
-        ...(values.maxPayload !== undefined ? { maxPayload: values.maxPayload } : {}),
-      },
-      hiddenUpgrades: [],
-    });
+      }),
+    );
     this.attempt(ts, clientKey, sid);
   }
 
@@ -346,10 +340,6 @@ export class CaptureDecoder {
       ...(sessionId ? { sessionId } : {}),
       ...(error ? { error } : {}),
     });
-  }
-
-  private close(ts: number, s: PageSession, reason: string, description: string): void {
-    s.core.close(ts, reason, description);
   }
 
   /** The next session of this client is a reconnect caused by this close, unless it was wanted. */
