@@ -65,20 +65,23 @@ const sampleOf = (raw: Uint8Array | string) =>
 const textOf = (raw: Uint8Array | string) => (typeof raw === 'string' ? raw : utf8Text(raw));
 const sizeOf = (raw: Uint8Array | string) => (typeof raw === 'string' ? utf8Length(raw) : raw.length);
 
-function engineType(n: number | undefined, sample: string): EnginePacketType {
+/** What the error samples: the input itself, read only when decoding fails (this runs per packet). */
+type Input = Uint8Array | string;
+
+function engineType(n: number | undefined, input: Input): EnginePacketType {
   const t = n === undefined ? undefined : ENGINE_PACKET_TYPES[n];
-  if (!t) throw new EngineDecodeError('unknown Engine.IO packet type', sample);
+  if (!t) throw new EngineDecodeError('unknown Engine.IO packet type', sampleOf(input));
   return t;
 }
 
-function normalise(type: unknown, data: unknown, wireSize: number, sample: string): EnginePacket {
+function normalise(type: unknown, data: unknown, wireSize: number, input: Input): EnginePacket {
   if (typeof type !== 'string' || !(ENGINE_PACKET_TYPES as readonly string[]).includes(type))
-    throw new EngineDecodeError('unknown Engine.IO packet type', sample);
+    throw new EngineDecodeError('unknown Engine.IO packet type', sampleOf(input));
   const t = type as EnginePacketType;
   if (data === undefined) return { type: t, wireSize };
   if (typeof data === 'string' || data instanceof Uint8Array) return { type: t, data, wireSize };
   if (data instanceof ArrayBuffer) return { type: t, data: new Uint8Array(data), wireSize };
-  throw new EngineDecodeError('undecodable Engine.IO packet data', sample);
+  throw new EngineDecodeError('undecodable Engine.IO packet data', sampleOf(input));
 }
 
 /* ------------------------------------------------------------------------------------------ EIO4 */
@@ -90,7 +93,7 @@ const EIO4: EngineCodec = {
     if (isBinary && typeof frame !== 'string')
       return { type: 'message', data: frame, wireSize: frame.length };
     const p = eio4.decodePacket(textOf(frame));
-    return normalise(p.type, p.data, sizeOf(frame), sampleOf(frame));
+    return normalise(p.type, p.data, sizeOf(frame), frame);
   },
   decodePayload(body) {
     if (body.length === 0) throw new EngineDecodeError('empty payload', '');
@@ -100,24 +103,27 @@ const EIO4: EngineCodec = {
 
 function v4Packet(chunk: string, wireSize: number): EnginePacket {
   const p = eio4.decodePacket(chunk);
-  return normalise(p.type, p.data, wireSize, chunk.slice(0, SAMPLE));
+  return normalise(p.type, p.data, wireSize, chunk);
 }
 
 function v4TextPayload(text: string): EnginePacket[] {
   return text.split('\x1e').map((chunk) => v4Packet(chunk, utf8Length(chunk)));
 }
 
-/** Split on the record separator as bytes: 0x1e never occurs inside a UTF-8 sequence, and the sizes come free. */
+/**
+ * One UTF-8 decoding of the whole body, split as text; the sizes come from the separators' byte
+ * offsets (0x1e never occurs inside a multi-byte UTF-8 sequence, so both splits agree).
+ */
 function v4BytePayload(body: Uint8Array): EnginePacket[] {
-  const out: EnginePacket[] = [];
+  const chunks = utf8Text(body).split('\x1e');
+  const out: EnginePacket[] = new Array<EnginePacket>(chunks.length);
   let start = 0;
-  for (;;) {
-    const end = body.indexOf(0x1e, start);
-    const stop = end === -1 ? body.length : end;
-    out.push(v4Packet(utf8Text(body.subarray(start, stop)), stop - start));
-    if (end === -1) return out;
+  for (let i = 0; i < chunks.length; i++) {
+    const end = i === chunks.length - 1 ? body.length : body.indexOf(0x1e, start);
+    out[i] = v4Packet(chunks[i] ?? '', end - start);
     start = end + 1;
   }
+  return out;
 }
 
 /* ------------------------------------------------------------------------------------------ EIO3 */
@@ -127,15 +133,19 @@ const EIO3: EngineCodec = {
   decodeFrame(frame, isBinary) {
     if (isBinary) {
       const bytes = typeof frame === 'string' ? latin1ToBytes(frame) : frame;
-      return v3BinaryPacket(bytes, `<${bytes.length} bytes>`);
+      if (bytes.length === 0) throw new EngineDecodeError('empty binary frame', '<0 bytes>');
+      return v3BinaryPacket(bytes);
     }
     const p = eio3.decodePacket(textOf(frame));
-    return normalise(p.type, p.data, sizeOf(frame), sampleOf(frame));
+    return normalise(p.type, p.data, sizeOf(frame), frame);
   },
   decodePayload(body, framing) {
     if (framing.binary) return v3XhrPayload(typeof body === 'string' ? latin1ToBytes(body) : body);
     const raw = textOf(body);
-    return v3TextPayload(framing.jsonp ? unwrapJsonpBody(raw) : raw);
+    // One character a byte (all ASCII, as most bodies are): no counting needed. Not for JSONP, whose
+    // string escapes (`\u00e9`) may turn ASCII into other characters.
+    const ascii = typeof body !== 'string' && !framing.jsonp && raw.length === body.length;
+    return v3TextPayload(framing.jsonp ? unwrapJsonpBody(raw) : raw, ascii);
   },
 };
 
@@ -143,29 +153,27 @@ const EIO3: EngineCodec = {
  * A binary packet `<type byte><bytes>` (WebSocket frames, XHR2 payloads). engine.io-parser@2 reads it
  * from a Buffer in its Node build and an ArrayBuffer in its browser build: the few lines are ours.
  */
-function v3BinaryPacket(bytes: Uint8Array, sample: string): EnginePacket {
-  if (bytes.length === 0) throw new EngineDecodeError('empty binary packet', sample);
-  return { type: engineType(bytes[0], sample), data: bytes.subarray(1), wireSize: bytes.length };
+function v3BinaryPacket(bytes: Uint8Array): EnginePacket {
+  return { type: engineType(bytes[0], bytes), data: bytes.subarray(1), wireSize: bytes.length };
 }
 
 /**
  * `<length in characters>:<packet>` repeated. engine.io-parser@2 hands back packets without their
  * encoded form, so the wire size is rebuilt: `<type><data>`, or `b<type><base64>` for binary.
  */
-function v3TextPayload(text: string): EnginePacket[] {
+function v3TextPayload(text: string, ascii: boolean): EnginePacket[] {
   const out: EnginePacket[] = [];
-  const sample = text.slice(0, SAMPLE);
   eio3.decodePayload(text, undefined, (p) => {
     // engine.io-parser@2 reports a broken payload as a single packet of type 'error'.
-    if (p.type === 'error') throw new EngineDecodeError('malformed EIO3 payload', sample);
+    if (p.type === 'error') throw new EngineDecodeError('malformed EIO3 payload', sampleOf(text));
     const data = p.data as unknown;
     const size =
       typeof data === 'string'
-        ? utf8Length(data) + 1
+        ? (ascii ? data.length : utf8Length(data)) + 1
         : data instanceof ArrayBuffer || data instanceof Uint8Array
           ? 2 + Math.ceil(data.byteLength / 3) * 4
           : 1;
-    out.push(normalise(p.type, data, size, sample));
+    out.push(normalise(p.type, data, size, text));
   });
   return out;
 }
@@ -176,8 +184,7 @@ function v3TextPayload(text: string): EnginePacket[] {
  * other, and accepts truncated bodies: this reading is ours, checked against its encoder in the tests.
  */
 function v3XhrPayload(bytes: Uint8Array): EnginePacket[] {
-  const sample = latin1Sample(bytes, SAMPLE);
-  const malformed = (what = 'malformed EIO3 binary payload') => new EngineDecodeError(what, sample);
+  const malformed = (what = 'malformed EIO3 binary payload') => new EngineDecodeError(what, sampleOf(bytes));
   const out: EnginePacket[] = [];
   let i = 0;
   while (i < bytes.length) {
@@ -198,13 +205,14 @@ function v3XhrPayload(bytes: Uint8Array): EnginePacket[] {
     if (packet.length !== length) throw malformed('truncated EIO3 binary payload');
     i += length;
     if (kind === 1) {
-      out.push(v3BinaryPacket(packet, sample));
+      if (length === 0) throw malformed('empty binary packet');
+      out.push(v3BinaryPacket(packet));
       continue;
     }
     // engine.io-parser@2 writes text packets UTF-8 encoded, one byte a char, and decodes them back.
     const p = eio3.decodePacket(latin1Sample(packet, packet.length), undefined, true);
     if (p.type === 'error') throw malformed('malformed EIO3 packet');
-    out.push(normalise(p.type, p.data, length, sample));
+    out.push(normalise(p.type, p.data, length, bytes));
   }
   return out;
 }
