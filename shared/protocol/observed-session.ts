@@ -15,6 +15,7 @@ import type { EioVersion, EnginePacket } from './engine-codec.js';
 import { MessageDecoder } from './message-decoder.js';
 import { sioProtocolFor } from './socketio.js';
 import { SocketModel } from './sockets.js';
+import { upgradeStep } from './upgrade.js';
 
 /** Stamps an event with its time and returns its `seq` (acks point at the seq of their EVENT). */
 export type EventSink = (event: UnstampedEvent, at: number) => number;
@@ -49,7 +50,7 @@ export class ObservedSession {
 
   /** One Engine.IO packet on `transport`, in wire order. */
   packet(at: number, direction: Direction, transport: TransportName, p: EnginePacket): void {
-    if (transport === 'websocket' && direction === 'c2s') this.upgradeStep(at, p);
+    if (transport === 'websocket') this.upgradeStep(at, direction, p);
     const sio = p.type === 'message' ? this.read(at, direction, p) : undefined;
     const seq = this.sink(
       {
@@ -115,13 +116,14 @@ export class ObservedSession {
     this.onClose(reason, at);
   }
 
-  /** The client's side of the upgrade: `2probe` on the new WebSocket, then `5` once polling is paused. */
-  private upgradeStep(at: number, p: EnginePacket): void {
+  /** The client's side of the upgrade (see upgrade.ts), while the session is on polling. */
+  private upgradeStep(at: number, direction: Direction, p: EnginePacket): void {
     if (this.transport !== 'polling') return;
-    if (p.type === 'ping' && p.data === 'probe') {
+    const step = upgradeStep(direction, p, this.upgrading);
+    if (step === 'probe') {
       this.upgrading = true;
       this.sink({ type: 'upgrade', sessionId: this.sid, leg: 'client', stage: 'probe' }, at);
-    } else if (p.type === 'upgrade' && this.upgrading) {
+    } else if (step === 'success') {
       this.upgrading = false;
       this.transport = 'websocket';
       for (const leg of this.view.upgradeLegs)

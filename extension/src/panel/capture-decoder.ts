@@ -22,6 +22,7 @@ import {
 } from '../../../shared/protocol/engine-codec.js';
 import { ObservedSession } from '../../../shared/protocol/observed-session.js';
 import { observedSessionEvent } from '../../../shared/protocol/session-event.js';
+import { upgradeStep } from '../../../shared/protocol/upgrade.js';
 import type {
   Capture,
   HttpCapture,
@@ -166,7 +167,7 @@ export class CaptureDecoder {
     if (!s) return;
     s.wsConn ??= key;
     // The WebSocket that probes is the one that carries the session from now on.
-    if (c.dir === 'c2s' && packet.type === 'ping' && packet.data === 'probe') s.wsConn = key;
+    if (upgradeStep(c.dir, packet, false) === 'probe') s.wsConn = key;
     s.core.packet(c.ts, c.dir, 'websocket', packet);
   }
 
