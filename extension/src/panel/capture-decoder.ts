@@ -18,6 +18,7 @@ import {
   eioOf,
   parseOpen,
   type EioVersion,
+  type EngineCodec,
   type EnginePacket,
 } from '../../../shared/protocol/engine-codec.js';
 import { ObservedSession } from '../../../shared/protocol/observed-session.js';
@@ -37,7 +38,8 @@ export const SERVER_UNKNOWN = 'unknown (in-page capture sees the browser side on
 interface WsConn {
   url: URL;
   origin: string;
-  eio: EioVersion;
+  /** Chosen at the WebSocket's open, from its `EIO=`. */
+  codec: EngineCodec;
   sid: string | undefined;
 }
 
@@ -141,7 +143,7 @@ export class CaptureDecoder {
     this.conns.set(`${c.doc}:${c.conn}`, {
       url,
       origin: c.origin,
-      eio: eioOf(url.searchParams.get('EIO')) ?? 4,
+      codec: engineCodec(eioOf(url.searchParams.get('EIO')) ?? 4),
       sid: url.searchParams.get('sid') ?? undefined,
     });
   }
@@ -150,16 +152,15 @@ export class CaptureDecoder {
     const key = `${c.doc}:${c.conn}`;
     const conn = this.conns.get(key);
     if (!conn) return;
-    const codec = engineCodec(conn.eio);
     const packet =
       c.b64 !== undefined
-        ? codec.decodeFrame(base64ToBytes(c.b64), true)
-        : codec.decodeFrame(c.text ?? '', false);
+        ? conn.codec.decodeFrame(base64ToBytes(c.b64), true)
+        : conn.codec.decodeFrame(c.text ?? '', false);
     if (!conn.sid && packet.type === 'open' && c.dir === 's2c') {
       const open = parseOpen(typeof packet.data === 'string' ? packet.data : undefined);
       if (open) {
         conn.sid = open.sid;
-        this.announce(c, open.sid, conn.eio, 'websocket', conn.url, conn.origin, packet);
+        this.announce(c, open.sid, conn.codec.eio, 'websocket', conn.url, conn.origin, packet);
       }
     }
     if (!conn.sid) return;
