@@ -12,17 +12,19 @@ import type {
   TransportName,
   UnstampedEvent,
 } from '../events.js';
-import { base64ToBytes, latin1ToBytes } from '../protocol/bytes.js';
 import {
-  engineCodec,
+  base64ToBytes,
   eioOf,
-  parseOpen,
   type EioVersion,
   type EngineCodec,
+  engineCodec,
   type EnginePacket,
-} from '../protocol/engine-codec.js';
-import { ObservedSession, type ObserverView } from '../protocol/observed-session.js';
-import { observedSessionEvent } from '../protocol/session-event.js';
+  latin1ToBytes,
+  ObservedSession,
+  observedSessionEvent,
+  type ObserverView,
+  parseOpen,
+} from '../protocol/index.js';
 import type { Har, HarContent, HarEntry, HarWebSocketMessage } from './types.js';
 import { entryStart, fromNameValues, isBinaryMime } from './util.js';
 

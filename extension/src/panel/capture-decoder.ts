@@ -12,18 +12,18 @@
  */
 import { CLIENT_REASONS } from '../../../shared/disconnect-reasons.js';
 import type { Direction, ProxyEvent, TransportName, UnstampedEvent } from '../../../shared/events.js';
-import { base64ToBytes } from '../../../shared/protocol/bytes.js';
 import {
-  engineCodec,
+  base64ToBytes,
   eioOf,
-  parseOpen,
   type EioVersion,
   type EngineCodec,
+  engineCodec,
   type EnginePacket,
-} from '../../../shared/protocol/engine-codec.js';
-import { ObservedSession } from '../../../shared/protocol/observed-session.js';
-import { observedSessionEvent } from '../../../shared/protocol/session-event.js';
-import { upgradeStep } from '../../../shared/protocol/upgrade.js';
+  ObservedSession,
+  observedSessionEvent,
+  parseOpen,
+  upgradeStep,
+} from '../../../shared/protocol/index.js';
 import type {
   Capture,
   HttpCapture,
