@@ -90,8 +90,10 @@ const EIO4: EngineCodec = {
   eio: 4,
   decodeFrame(frame, isBinary) {
     // A binary frame is a message's raw bytes, no type byte.
-    if (isBinary && typeof frame !== 'string')
-      return { type: 'message', data: frame, wireSize: frame.length };
+    if (isBinary) {
+      const data = typeof frame === 'string' ? latin1ToBytes(frame) : frame;
+      return { type: 'message', data, wireSize: data.length };
+    }
     const p = eio4.decodePacket(textOf(frame));
     return normalise(p.type, p.data, sizeOf(frame), frame);
   },
@@ -133,8 +135,12 @@ const EIO3: EngineCodec = {
   decodeFrame(frame, isBinary) {
     if (isBinary) {
       const bytes = typeof frame === 'string' ? latin1ToBytes(frame) : frame;
-      if (bytes.length === 0) throw new EngineDecodeError('empty binary frame', '<0 bytes>');
-      return v3BinaryPacket(bytes);
+      // A binary frame's sample is its size: its bytes are no text.
+      if (ENGINE_PACKET_TYPES[bytes[0] ?? -1] === undefined) {
+        const what = bytes.length ? 'unknown Engine.IO packet type' : 'empty binary frame';
+        throw new EngineDecodeError(what, `<${bytes.length} bytes>`);
+      }
+      return v3BinaryPacket(bytes, frame);
     }
     const p = eio3.decodePacket(textOf(frame));
     return normalise(p.type, p.data, sizeOf(frame), frame);
@@ -153,8 +159,8 @@ const EIO3: EngineCodec = {
  * A binary packet `<type byte><bytes>` (WebSocket frames, XHR2 payloads). engine.io-parser@2 reads it
  * from a Buffer in its Node build and an ArrayBuffer in its browser build: the few lines are ours.
  */
-function v3BinaryPacket(bytes: Uint8Array): EnginePacket {
-  return { type: engineType(bytes[0], bytes), data: bytes.subarray(1), wireSize: bytes.length };
+function v3BinaryPacket(bytes: Uint8Array, input: Input): EnginePacket {
+  return { type: engineType(bytes[0], input), data: bytes.subarray(1), wireSize: bytes.length };
 }
 
 /**
@@ -206,7 +212,7 @@ function v3XhrPayload(bytes: Uint8Array): EnginePacket[] {
     i += length;
     if (kind === 1) {
       if (length === 0) throw malformed('empty binary packet');
-      out.push(v3BinaryPacket(packet));
+      out.push(v3BinaryPacket(packet, bytes));
       continue;
     }
     // engine.io-parser@2 writes text packets UTF-8 encoded, one byte a char, and decodes them back.
