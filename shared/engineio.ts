@@ -2,7 +2,12 @@
  * The proxy's entry to the Engine.IO codecs of the protocol core (shared/protocol/engine-codec.ts):
  * the relays name the revision with each call. No codec logic lives here.
  */
-import { engineCodec, type EioVersion, type EnginePacket, type PayloadFraming } from './protocol/engine-codec.js';
+import {
+  engineCodec,
+  type EioVersion,
+  type EnginePacket,
+  type PayloadFraming,
+} from './protocol/engine-codec.js';
 
 export {
   ENGINE_PACKET_TYPES,
