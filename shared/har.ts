@@ -12,18 +12,19 @@
  * 1.x), and entries say in `comment` when a request or payload was not captured whole.
  *
  * Import (`harToEvents`): entries whose URL carries `EIO=` (ours, or Chrome DevTools' "Save all as HAR
- * with content") become `session`, `http`, `packet` (decoded with engine.io-parser and socket.io-parser,
- * as the proxy does live) and `upgrade` events, in time order with fresh `seq`s, each marked
- * `importedFrom: 'har'`.
+ * with content") become `session`, `http`, `packet`, `upgrade` events and what the packets mean at the
+ * Socket.IO level (`connect`, `connect_error`, `disconnect`, `ack`, and `close` for a close packet),
+ * read by the protocol core (../protocol/) as the proxy reads them live, in time order with fresh
+ * `seq`s, each marked `importedFrom: 'har'`. A HAR holds the client leg only: the server's reasons
+ * for an end it did not announce are unknown.
  *
  * Our own extension, `_sioProxy` on an entry (ignored by other HAR readers), keeps what plain HAR has
  * no room for, so that export then import gives back the same sessions and the same packet order: the
  * `session` event of the session the entry opened, and the exact times at which the packets of each
  * polling body were observed (`startedDateTime` has millisecond resolution only).
  *
- * The code lives in ./har/: `types.ts` (the HAR interfaces), `export.ts`, `import.ts`, `codec.ts` (the
- * browser-safe Engine.IO decoding of the import) and `util.ts` (small helpers, base64). This module is
- * the public API.
+ * The code lives in ./har/: `types.ts` (the HAR interfaces), `export.ts`, `import.ts` (an adapter over
+ * the protocol core) and `util.ts` (small helpers). This module is the public API.
  */
 export type {
   Har,

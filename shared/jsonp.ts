@@ -3,8 +3,8 @@
  * `d=<payload>` form-encoded with newlines escaped. Both are unwrapped back to the plain text payload,
  * the POST with engine.io@3's own two unescaping steps (transports/polling-jsonp.js `onData`).
  *
- * A pure string function, no Node modules: used by the proxy's codecs (shared/engineio.ts) and by the
- * browser-safe HAR import (shared/har/codec.ts) alike.
+ * A pure string function, no Node modules: used by the EIO3 codec of the protocol core
+ * (shared/protocol/engine-codec.ts), in the proxy and the browser alike.
  */
 
 /** A body that is neither a JSONP call nor a `d=` form post. */

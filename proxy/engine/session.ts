@@ -17,12 +17,13 @@ import type {
   SioInfo,
   TransportName,
 } from '../../shared/events.js';
-import { MessageDecoder } from '../../shared/message-decoder.js';
-import { sioProtocolFor } from '../../shared/socketio.js';
+import { MessageDecoder } from '../../shared/protocol/message-decoder.js';
+import { openValues } from '../../shared/protocol/session-event.js';
+import { sioProtocolFor } from '../../shared/protocol/socketio.js';
+import { SocketModel } from '../../shared/protocol/sockets.js';
 import type { AttemptInfo, ClientRegistry } from '../clients/client-registry.js';
 import type { EventBus } from '../events/bus.js';
 import { attachBinary } from '../events/raw-bytes.js';
-import { NamespaceTracker } from '../sio/namespace-tracker.js';
 import { CUT_REQUEST, reasonsFor, type EndReasons, type SessionEnd } from './close-cause.js';
 import type { Link } from './link.js';
 import { PollingLink, type PollKind } from './polling-link.js';
@@ -64,7 +65,8 @@ export class Session {
   private closedListener: (() => void) | undefined;
   readonly openedAt = Date.now();
   readonly counters: SessionCounters = { packets: { c2s: 0, s2c: 0 }, bytes: { c2s: 0, s2c: 0 } };
-  readonly namespaces: NamespaceTracker;
+  /** Namespaces and acks: the protocol core's model, as the extension and HAR import read them. */
+  readonly namespaces: SocketModel;
   private readonly messages: MessageDecoder;
   private heartbeat = { lastPingAt: undefined as number | undefined, pongPending: false };
   private sentInvalid = false;
@@ -87,7 +89,7 @@ export class Session {
     if (link instanceof PollingLink) this.polling = link;
     const protocol = sioProtocolFor(eio);
     this.messages = new MessageDecoder(protocol);
-    this.namespaces = new NamespaceTracker(sid, eio, bus);
+    this.namespaces = new SocketModel(sid, (event) => bus.emit(event));
   }
 
   get readyState(): ReadyState {
@@ -123,12 +125,7 @@ export class Session {
       transport: this.transport,
       target,
       handshake: handshakeOf(req),
-      open: {
-        pingInterval: this.open.pingInterval,
-        pingTimeout: this.open.pingTimeout,
-        upgrades: this.open.upgrades.filter((u) => !hiddenUpgrades.includes(u)),
-        ...(this.open.maxPayload !== undefined ? { maxPayload: this.open.maxPayload } : {}),
-      },
+      open: openValues(this.open, hiddenUpgrades),
       hiddenUpgrades,
     });
     const { clientKey, attempt, delay, cause } = this.client;
@@ -198,7 +195,7 @@ export class Session {
     }
   }
 
-  /** Its Socket.IO reading (see shared/message-decoder.ts), and whether the client sent garbage. */
+  /** Its Socket.IO reading (see shared/protocol/message-decoder.ts), and whether the client sent garbage. */
   private decodeMessage(direction: Direction, packet: EnginePacket): SioInfo | 'raw' | undefined {
     const r = this.messages.read(direction, packet.data);
     if (r.kind === 'raw') return 'raw';
@@ -372,7 +369,7 @@ export class Session {
       const reconnects =
         (CLIENT_REASONS[reasons.clientReason]?.reconnects ?? true) && this.namespaces.hasConnected();
       this.ended = { first: cause.leg, reasons, reconnects, closedLegs: new Set() };
-      this.namespaces.sessionEnded(cause.leg, reasons);
+      this.namespaces.ended(cause.leg, reasons, Date.now());
       this.client.registry.ended(
         this.client.fingerprint,
         this.client.clientKey,

@@ -6,7 +6,9 @@
  */
 export const RAW_BYTES = Symbol('sio-proxy.rawBytes');
 
-export function attachBinary(event: object, bytes: Buffer): void {
+export function attachBinary(event: object, data: Uint8Array): void {
+  // The codecs hand the proxy views of its own Buffers: a Buffer already, no copy.
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   let base64: string | undefined;
   Object.defineProperty(event, 'binary', {
     // Not enumerable: a spread or JSON.stringify of the event must not encode it by accident.

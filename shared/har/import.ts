@@ -1,14 +1,38 @@
 /**
  * HAR import (`harToEvents`): the Engine.IO entries of a HAR (ours, or Chrome DevTools' "Save all as
- * HAR with content") back into `session`, `http`, `packet` and `upgrade` events. See ../har.ts.
+ * HAR with content") back into events. An adapter over the protocol core (../protocol/): this file
+ * reads entries, bodies and times; the core reads the sessions as the proxy and the extension do.
+ * See ../har.ts.
  */
-import { parseOpen, type EioVersion } from '../engineio.js';
-import type { Direction, HttpEvent, ProxyEvent, SessionEvent, SioInfo, TransportName } from '../events.js';
-import { MessageDecoder } from '../message-decoder.js';
-import { sioProtocolFor } from '../socketio.js';
-import { decodeBody, decodeWsMessage, type RawPacket } from './codec.js';
-import type { Har, HarContent, HarEntry } from './types.js';
-import { bytesToBase64, entryStart, fromNameValues, isBinaryMime, latin1ToBytes } from './util.js';
+import type {
+  Direction,
+  HttpEvent,
+  ProxyEvent,
+  SessionEvent,
+  TransportName,
+  UnstampedEvent,
+} from '../events.js';
+import {
+  base64ToBytes,
+  eioOf,
+  type EioVersion,
+  type EngineCodec,
+  engineCodec,
+  type EnginePacket,
+  latin1ToBytes,
+  ObservedSession,
+  observedSessionEvent,
+  type ObserverView,
+  parseOpen,
+} from '../protocol/index.js';
+import type { Har, HarContent, HarEntry, HarWebSocketMessage } from './types.js';
+import { entryStart, fromNameValues, isBinaryMime } from './util.js';
+
+/** A HAR holds the client leg; an upgrade completes on both legs (the proxy reports both). */
+const HAR_VIEW: ObserverView = {
+  upgradeLegs: ['client', 'server'],
+  serverUnknown: 'unknown (a HAR holds the client side only)',
+};
 
 interface Item {
   ts: number;
@@ -20,26 +44,26 @@ interface Item {
   kind: 'packet' | 'http' | 'error';
   direction?: Direction;
   transport?: TransportName;
-  packet?: RawPacket;
+  packet?: EnginePacket;
   http?: Omit<HttpEvent, 'seq' | 'ts'>;
   message?: string;
   received?: string;
 }
 
 interface SessionState {
-  eio: EioVersion;
   announced: boolean;
-  messages: MessageDecoder;
-  upgrading: boolean;
+  core: ObservedSession;
 }
 
 type Unstamped<E> = E extends ProxyEvent ? Omit<E, 'seq' | 'ts'> : never;
 
 /**
  * The events a HAR file describes: its Engine.IO entries (URL with `EIO=`) as `session`, `http`,
- * `packet` and `upgrade` events, in time order, `seq` from 1, each with `importedFrom: 'har'`. Other entries
- * (pages, scripts) are ignored. A session appears when its open packet does; a capture that starts
- * mid-session gives packets without a `session` event, since the open values cannot be known.
+ * `packet` and `upgrade` events and what the packets mean at the Socket.IO level (`connect`,
+ * `connect_error`, `disconnect`, `ack`; `close` where a close packet shows the end), in time order,
+ * `seq` from 1, each with `importedFrom: 'har'`. Other entries (pages, scripts) are ignored. A session
+ * appears when its open packet does; a capture that starts mid-session gives packets without a
+ * `session` event, since the open values cannot be known.
  */
 export function harToEvents(har: Har): ProxyEvent[] {
   const items: Item[] = [];
@@ -65,19 +89,15 @@ export function harToEvents(har: Har): ProxyEvent[] {
   const out: ProxyEvent[] = [];
   const push = (ts: number, event: Unstamped<ProxyEvent>) =>
     out.push({ ...event, seq: out.length + 1, ts, importedFrom: 'har' } as ProxyEvent);
+  const sink = (event: UnstampedEvent, ts: number) => (push(ts, event), out.length);
   const sessions = new Map<string, SessionState>();
-  const stateOf = (sid: string, eio: EioVersion): SessionState => {
+  const stateOf = (sid: string, eio: EioVersion, transport: TransportName): SessionState => {
     let s = sessions.get(sid);
-    if (!s) {
-      const protocol = sioProtocolFor(eio);
-      s = {
-        eio,
-        announced: false,
-        messages: new MessageDecoder(protocol),
-        upgrading: false,
-      };
-      sessions.set(sid, s);
-    }
+    if (!s)
+      sessions.set(
+        sid,
+        (s = { announced: false, core: new ObservedSession(sid, eio, transport, sink, HAR_VIEW) }),
+      );
     return s;
   };
 
@@ -100,7 +120,7 @@ export function harToEvents(har: Har): ProxyEvent[] {
     const direction = item.direction ?? 's2c';
     const transport = item.transport ?? 'polling';
     if (!packet || !sid) continue;
-    const state = stateOf(sid, item.eio);
+    const state = stateOf(sid, item.eio, transport);
     if (!state.announced && packet.type === 'open' && direction === 's2c') {
       const session = sessionOf(item, sid, packet);
       if (session) {
@@ -108,67 +128,13 @@ export function harToEvents(har: Har): ProxyEvent[] {
         push(item.ts, session);
       }
     }
-    if (transport === 'websocket' && direction === 'c2s') {
-      if (packet.type === 'ping' && packet.data === 'probe') {
-        state.upgrading = true;
-        push(item.ts, { type: 'upgrade', sessionId: sid, leg: 'client', stage: 'probe' });
-      } else if (packet.type === 'upgrade' && state.upgrading) {
-        state.upgrading = false;
-        push(item.ts, { type: 'upgrade', sessionId: sid, leg: 'client', stage: 'success' });
-        push(item.ts, { type: 'upgrade', sessionId: sid, leg: 'server', stage: 'success' });
-      }
-    }
-    const sio =
-      packet.type === 'message'
-        ? decodeMessage(state, direction, packet, (m) =>
-            push(item.ts, {
-              type: 'error',
-              sessionId: sid,
-              message: m,
-              received:
-                typeof packet.data === 'string'
-                  ? packet.data.slice(0, 200)
-                  : `<${packet.data?.length ?? 0} bytes>`,
-            }),
-          )
-        : undefined;
-    push(item.ts, {
-      type: 'packet',
-      sessionId: sid,
-      direction,
-      transport,
-      engine: packet.type,
-      size: packet.wireSize,
-      ...(sio === 'raw' ? { raw: true } : sio ? { sio } : {}),
-      ...dataFields(packet.data),
-    });
+    state.core.packet(item.ts, direction, transport, packet);
   }
   return out;
 }
 
-/** As the proxy's session does (shared/message-decoder.ts). */
-function decodeMessage(
-  state: SessionState,
-  direction: Direction,
-  packet: RawPacket,
-  error: (message: string) => void,
-): SioInfo | 'raw' | undefined {
-  const r = state.messages.read(direction, packet.data);
-  if (r.kind === 'invalid') {
-    error(`invalid Socket.IO packet (${r.reason}): the peer will reject it`);
-    return 'raw';
-  }
-  return r.kind === 'raw' ? 'raw' : r.kind === 'sio' ? r.info : undefined;
-}
-
-function dataFields(data: string | Uint8Array | undefined): { data?: string; binary?: string } {
-  if (data === undefined) return {};
-  if (typeof data === 'string') return { data };
-  return { data: `<${data.length} bytes>`, binary: bytesToBase64(data) };
-}
-
 /** The session event: ours when the entry carries it, else built from the handshake entry. */
-function sessionOf(item: Item, sid: string, open: RawPacket): Unstamped<SessionEvent> | undefined {
+function sessionOf(item: Item, sid: string, open: EnginePacket): Unstamped<SessionEvent> | undefined {
   const saved = item.source._sioProxy?.session;
   if (saved && saved.sessionId === sid) {
     const { ts: _ts, importedFrom: _imported, ...rest } = saved;
@@ -178,36 +144,22 @@ function sessionOf(item: Item, sid: string, open: RawPacket): Unstamped<SessionE
   if (!values) return undefined;
   const url = new URL(item.source.request.url);
   const headers = fromNameValues(item.source.request.headers ?? []);
-  const issued = entryStart(item.source);
-  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
-  return {
-    type: 'session',
-    sessionId: sid,
+  return observedSessionEvent({
+    sid,
     // Which sessions are one client's reconnects is not in a HAR: each session is its own client.
     clientKey: sid,
     eio: item.eio,
     transport: item.transport ?? 'polling',
-    // What the client talked to (the proxy, or the app itself for a browser's HAR).
-    target: `${secure ? 'https' : 'http'}://${url.host}`,
+    url,
+    open: values,
     handshake: {
       headers,
       query: Object.fromEntries(url.searchParams.entries()),
       url: url.pathname + url.search,
-      // The client's own address is not in a HAR.
-      address: '',
       xdomain: headers.origin !== undefined,
-      secure,
-      issued,
-      time: new Date(issued).toString(),
+      issued: entryStart(item.source),
     },
-    open: {
-      pingInterval: values.pingInterval,
-      pingTimeout: values.pingTimeout,
-      upgrades: values.upgrades,
-      ...(values.maxPayload !== undefined ? { maxPayload: values.maxPayload } : {}),
-    },
-    hiddenUpgrades: [],
-  };
+  });
 }
 
 function entryItems(entry: HarEntry, index: number): Item[] {
@@ -221,9 +173,10 @@ function entryItems(entry: HarEntry, index: number): Item[] {
   }
   const eioParam = url.searchParams.get('EIO');
   if (eioParam === null) return [];
+  const eio = eioOf(eioParam);
   const start = entryStart(entry);
   const base = { entry: index, source: entry };
-  if (eioParam !== '3' && eioParam !== '4') {
+  if (eio === undefined) {
     return [
       {
         ...base,
@@ -236,7 +189,7 @@ function entryItems(entry: HarEntry, index: number): Item[] {
       },
     ];
   }
-  const eio: EioVersion = eioParam === '3' ? 3 : 4;
+  const codec = engineCodec(eio);
   const isWs =
     entry._resourceType === 'websocket' ||
     url.protocol === 'ws:' ||
@@ -248,7 +201,7 @@ function entryItems(entry: HarEntry, index: number): Item[] {
   const ext = entry._sioProxy;
 
   // Packets with their time and direction; the sid comes from the URL or the open packet.
-  const packets: { ts: number; direction: Direction; packet: RawPacket }[] = [];
+  const packets: { ts: number; direction: Direction; packet: EnginePacket }[] = [];
   const errors: { ts: number; message: string; received?: string }[] = [];
   if (isWs) {
     for (const m of entry._webSocketMessages ?? []) {
@@ -256,7 +209,7 @@ function entryItems(entry: HarEntry, index: number): Item[] {
       const ts = typeof m.time === 'number' && Number.isFinite(m.time) ? m.time * 1000 : start;
       const direction: Direction = m.type === 'send' ? 'c2s' : 's2c';
       try {
-        packets.push({ ts, direction, packet: decodeWsMessage(m, eio) });
+        packets.push({ ts, direction, packet: decodeWsMessage(m, codec) });
       } catch (err) {
         errors.push({
           ts,
@@ -272,13 +225,13 @@ function entryItems(entry: HarEntry, index: number): Item[] {
       const ts = ext?.requestPacketsAt ?? start;
       const body = entry.request.postData.text;
       const binary = isBinaryMime(entry.request.postData.mimeType);
-      pushPayload(packets, errors, ts, 'c2s', body, eio, binary, jsonp);
+      pushPayload(packets, errors, ts, 'c2s', body, codec, binary, jsonp);
     } else if (method === 'GET') {
       const body = contentText(entry.response.content);
       if (body !== undefined) {
         const ts = ext?.responsePacketsAt ?? end;
         const binary = isBinaryMime(entry.response.content?.mimeType);
-        pushPayload(packets, errors, ts, 's2c', body, eio, binary, jsonp);
+        pushPayload(packets, errors, ts, 's2c', body, codec, binary, jsonp);
       }
     }
   }
@@ -370,17 +323,18 @@ function contentText(content: HarContent | undefined): string | undefined {
 }
 
 function pushPayload(
-  packets: { ts: number; direction: Direction; packet: RawPacket }[],
+  packets: { ts: number; direction: Direction; packet: EnginePacket }[],
   errors: { ts: number; message: string; received?: string }[],
   ts: number,
   direction: Direction,
   body: string,
-  eio: EioVersion,
+  codec: EngineCodec,
   binary: boolean,
   jsonp: boolean,
 ): void {
   try {
-    for (const packet of decodeBody(body, eio, binary, jsonp)) packets.push({ ts, direction, packet });
+    for (const packet of codec.decodePayload(body, { binary, jsonp }))
+      packets.push({ ts, direction, packet });
   } catch (err) {
     errors.push({
       ts,
@@ -388,4 +342,10 @@ function pushPayload(
       received: body.slice(0, 200),
     });
   }
+}
+
+/** One WebSocket message of an entry: a text frame `<type><data>`, or a binary frame in base64. */
+function decodeWsMessage(m: HarWebSocketMessage, codec: EngineCodec): EnginePacket {
+  const data = typeof m.data === 'string' ? m.data : '';
+  return m.opcode === 2 ? codec.decodeFrame(base64ToBytes(data), true) : codec.decodeFrame(data, false);
 }

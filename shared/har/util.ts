@@ -3,7 +3,10 @@
  * body sizes, and the byte/base64 conversions (atob/btoa: no Buffer, so they run in a browser too).
  */
 import type { EioVersion } from '../engineio.js';
+import { utf8Length } from '../protocol/bytes.js';
 import type { HarCookie, HarEntry, HarNameValue } from './types.js';
+
+export { base64ToBytes, bytesToBase64, latin1ToBytes, utf8Length } from '../protocol/bytes.js';
 
 /** Headers as the `http` events hold them (Node's shape: repeated headers as arrays). */
 export type Headers = Record<string, string | string[] | undefined>;
@@ -110,39 +113,4 @@ export function isBinaryMime(mime: string | undefined): boolean {
 /** Bytes of a body held as text: latin1 (one char a byte) for binary bodies, else UTF-8. */
 export function bodyBytes(body: string, headers: Headers): number {
   return isBinaryMime(headerValue(headers, 'content-type')) ? body.length : utf8Length(body);
-}
-
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
-}
-
-export function latin1ToBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-  return out;
-}
-
-export function base64ToBytes(b64: string): Uint8Array {
-  return latin1ToBytes(atob(b64));
-}
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(s);
 }

@@ -450,6 +450,30 @@ describe('harToEvents of our own export', () => {
     assert.ok(imported.every((e, i) => i === 0 || e.ts >= imported[i - 1]!.ts));
   });
 
+  test('what the packets mean at the Socket.IO level: the socket connected, the ack with its latency', () => {
+    const connects = imported.filter((e) => e.type === 'connect');
+    assert.deepEqual(
+      connects.map((c) => [c.sessionId, c.nsp, c.socketId]),
+      // Protocol v4 (EIO3) names the socket after the engine id.
+      [
+        [SID, '/', 'sock1'],
+        [SID3, '/', SID3],
+      ],
+    );
+    const [ack, ...more] = imported.filter((e) => e.type === 'ack');
+    assert.equal(more.length, 0);
+    assert.deepEqual(
+      [ack?.sessionId, ack?.nsp, ack?.id, ack?.direction, ack?.event],
+      [SID, '/', 1, 'c2s', 'chat'],
+    );
+    assert.ok(Math.abs((ack?.latency ?? NaN) - 1) < 0.01, `latency ${ack?.latency}`);
+    const bySeq = (seq: number | undefined) => imported.find((e) => e.seq === seq);
+    assert.deepEqual(
+      [bySeq(ack?.eventSeq), bySeq(ack?.ackSeq)].map((e) => (e?.type === 'packet' ? e.data : e?.type)),
+      ['21["chat","hi"]', '31["ok"]'],
+    );
+  });
+
   test('without the extension, sessions are rebuilt from the handshake and the open packet', () => {
     const bare = harToEvents(JSON.parse(JSON.stringify(eventsToHar(events, { extensions: false }))) as Har);
     assert.deepEqual(

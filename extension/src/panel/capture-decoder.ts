@@ -1,8 +1,9 @@
 /**
  * Turns the page script's raw captures (../capture/protocol.ts) into the panel's event model
- * (shared/events.ts), with the same browser-safe codecs the HAR import uses (shared/har/codec.ts:
- * engine.io-parser and socket.io-parser): `session`, `packet` (with its Socket.IO meaning), `http`,
- * `upgrade`, `close`, `connect`, `connect_error`, `disconnect`, `ack` and `attempt`.
+ * (shared/events.ts): an adapter over the protocol core (shared/protocol/), which reads each session
+ * as the proxy and HAR import do. This file keeps what only a page capture has: documents and frames,
+ * WebSocket connections, fetch/XHR exchanges, and the client's reconnect attempts. Events: `session`,
+ * `packet`, `http`, `upgrade`, `close`, `connect`, `connect_error`, `disconnect`, `ack` and `attempt`.
  *
  * In-page capture sees one leg only, the browser's: every event is the `client` leg, and what only
  * the server knows (its disconnect reason, rooms, the client's address, the headers the browser adds)
@@ -10,18 +11,19 @@
  * reconnect) are skipped by their document id and counter.
  */
 import { CLIENT_REASONS } from '../../../shared/disconnect-reasons.js';
-import { parseOpen, type EioVersion } from '../../../shared/engineio.js';
-import type {
-  Direction,
-  ProxyEvent,
-  SioInfo,
-  TransportName,
-  UnstampedEvent,
-} from '../../../shared/events.js';
-import { decodeBody, decodeWsMessage, type RawPacket } from '../../../shared/har/codec.js';
-import { bytesToBase64 } from '../../../shared/har.js';
-import { MessageDecoder } from '../../../shared/message-decoder.js';
-import { sioProtocolFor } from '../../../shared/socketio.js';
+import type { Direction, ProxyEvent, TransportName, UnstampedEvent } from '../../../shared/events.js';
+import {
+  base64ToBytes,
+  eioOf,
+  type EioVersion,
+  type EngineCodec,
+  engineCodec,
+  type EnginePacket,
+  ObservedSession,
+  observedSessionEvent,
+  parseOpen,
+  upgradeStep,
+} from '../../../shared/protocol/index.js';
 import type {
   Capture,
   HttpCapture,
@@ -36,36 +38,25 @@ export const SERVER_UNKNOWN = 'unknown (in-page capture sees the browser side on
 interface WsConn {
   url: URL;
   origin: string;
-  eio: EioVersion;
+  /** Chosen at the WebSocket's open, from its `EIO=`. */
+  codec: EngineCodec;
   sid: string | undefined;
 }
 
-interface Pending {
-  seq: number;
-  ts: number;
-  event?: string;
-}
-
-interface SessionState {
-  sid: string;
+/** What the page knows of the session beside what the core reads from its packets. */
+interface PageSession {
+  /** The protocol core's reading of the session. */
+  core: ObservedSession;
   doc: string;
   /** The frame of `doc` (see Capture.frame): 0 for the top one. */
   frame: number;
-  eio: EioVersion;
   clientKey: string;
-  messages: MessageDecoder;
-  transport: TransportName;
   /** The WebSocket connection probing or carrying this session. */
   wsConn?: string;
-  upgrading: boolean;
-  closed: boolean;
-  /** Namespaces connected, with their socket id. */
-  nsps: Map<string, string>;
-  auth: Map<string, unknown>;
-  pending: Map<string, Pending>;
-  /** A Socket.IO DISCONNECT seen, for the close reason of the engine that follows. */
-  lastDisconnect?: Direction;
 }
+
+/** In-page capture sees the client leg only. */
+const PAGE_VIEW = { upgradeLegs: ['client'], serverUnknown: SERVER_UNKNOWN } as const;
 
 interface ClientState {
   next: number;
@@ -78,7 +69,7 @@ export class CaptureDecoder {
   private out: ProxyEvent[] = [];
   private readonly seen = new Map<string, Set<number>>();
   private readonly conns = new Map<string, WsConn>();
-  private readonly sessions = new Map<string, SessionState>();
+  private readonly sessions = new Map<string, PageSession>();
   private readonly clients = new Map<string, ClientState>();
   /** The URL of each iframe document seen, for its sessions' client keys. */
   private readonly frameUrls = new Map<string, string>();
@@ -131,15 +122,17 @@ export class CaptureDecoder {
     return seq;
   }
 
+  private readonly sink = (e: UnstampedEvent, ts: number): number => this.emit(ts, e);
+
   /**
    * A new document in the tab, or in one of its iframes: the sessions of the one before it ended
    * with it (a new top document ends those of every frame; an iframe's, those of that frame only).
    */
   private unloaded(ts: number, doc: string, frame: number): void {
     for (const s of this.sessions.values()) {
-      if (s.closed || s.doc === doc || (frame !== 0 && s.frame !== frame)) continue;
+      if (s.core.closed || s.doc === doc || (frame !== 0 && s.frame !== frame)) continue;
       const what = frame === 0 ? 'the page' : 'the iframe';
-      this.close(ts, s, 'transport close', `${what} was reloaded or navigated away`);
+      s.core.close(ts, 'transport close', `${what} was reloaded or navigated away`);
     }
   }
 
@@ -150,7 +143,7 @@ export class CaptureDecoder {
     this.conns.set(`${c.doc}:${c.conn}`, {
       url,
       origin: c.origin,
-      eio: url.searchParams.get('EIO') === '3' ? 3 : 4,
+      codec: engineCodec(eioOf(url.searchParams.get('EIO')) ?? 4),
       sid: url.searchParams.get('sid') ?? undefined,
     });
   }
@@ -159,38 +152,24 @@ export class CaptureDecoder {
     const key = `${c.doc}:${c.conn}`;
     const conn = this.conns.get(key);
     if (!conn) return;
-    const packet = decodeWsMessage(
-      {
-        type: c.dir === 'c2s' ? 'send' : 'receive',
-        time: c.ts / 1000,
-        opcode: c.b64 !== undefined ? 2 : 1,
-        data: c.b64 ?? c.text ?? '',
-      },
-      conn.eio,
-    );
+    const packet =
+      c.b64 !== undefined
+        ? conn.codec.decodeFrame(base64ToBytes(c.b64), true)
+        : conn.codec.decodeFrame(c.text ?? '', false);
     if (!conn.sid && packet.type === 'open' && c.dir === 's2c') {
       const open = parseOpen(typeof packet.data === 'string' ? packet.data : undefined);
       if (open) {
         conn.sid = open.sid;
-        this.announce(c, open.sid, conn.eio, 'websocket', conn.url, conn.origin, packet);
+        this.announce(c, open.sid, conn.codec.eio, 'websocket', conn.url, conn.origin, packet);
       }
     }
     if (!conn.sid) return;
     const s = this.sessions.get(conn.sid);
     if (!s) return;
     s.wsConn ??= key;
-    if (c.dir === 'c2s' && s.transport === 'polling') {
-      if (packet.type === 'ping' && packet.data === 'probe') {
-        s.upgrading = true;
-        s.wsConn = key;
-        this.emit(c.ts, { type: 'upgrade', sessionId: s.sid, leg: 'client', stage: 'probe' });
-      } else if (packet.type === 'upgrade' && s.upgrading) {
-        s.upgrading = false;
-        s.transport = 'websocket';
-        this.emit(c.ts, { type: 'upgrade', sessionId: s.sid, leg: 'client', stage: 'success' });
-      }
-    }
-    this.packet(c.ts, s, c.dir, 'websocket', packet);
+    // The WebSocket that probes is the one that carries the session from now on.
+    if (upgradeStep(c.dir, packet, false) === 'probe') s.wsConn = key;
+    s.core.packet(c.ts, c.dir, 'websocket', packet);
   }
 
   private wsClose(c: WsCloseCapture): void {
@@ -198,28 +177,21 @@ export class CaptureDecoder {
     const conn = this.conns.get(key);
     this.conns.delete(key);
     const s = conn?.sid ? this.sessions.get(conn.sid) : undefined;
-    if (!s || s.closed || s.wsConn !== key) return;
-    if (s.transport === 'polling') {
-      // The probe's WebSocket went away before the upgrade completed: the session stays on polling.
-      s.upgrading = false;
-      const reason = `WebSocket closed during the probe (code ${c.code})`;
-      this.emit(c.ts, { type: 'upgrade', sessionId: s.sid, leg: 'client', stage: 'failure', reason });
-      return;
-    }
+    if (!s || s.core.closed || s.wsConn !== key) return;
+    if (s.core.transport === 'polling')
+      return s.core.probeFailed(c.ts, `WebSocket closed during the probe (code ${c.code})`);
+    const last = s.core.sockets.lastDisconnect;
     const reason =
-      s.lastDisconnect === 'c2s'
-        ? 'io client disconnect'
-        : s.lastDisconnect === 's2c'
-          ? 'io server disconnect'
-          : 'transport close';
-    this.close(c.ts, s, reason, `WebSocket closed (code ${c.code}${c.reason ? `, ${c.reason}` : ''})`);
+      last === 'c2s' ? 'io client disconnect' : last === 's2c' ? 'io server disconnect' : 'transport close';
+    s.core.close(c.ts, reason, `WebSocket closed (code ${c.code}${c.reason ? `, ${c.reason}` : ''})`);
   }
 
   /* -------------------------------------------------------------------- polling */
 
   private http(c: HttpCapture): void {
     const url = new URL(c.url);
-    const eio: EioVersion = url.searchParams.get('EIO') === '3' ? 3 : 4;
+    const eio: EioVersion = eioOf(url.searchParams.get('EIO')) ?? 4;
+    const codec = engineCodec(eio);
     let sid = url.searchParams.get('sid') ?? undefined;
     const ts = c.ts;
     const jsonp = url.searchParams.has('j');
@@ -228,18 +200,18 @@ export class CaptureDecoder {
     const requestBody = body(c.requestBody, c.requestB64);
     const responseBody = body(c.responseBody, c.responseB64);
 
-    let packets: { ts: number; direction: Direction; packet: RawPacket }[] = [];
+    let packets: { ts: number; direction: Direction; packet: EnginePacket }[] = [];
     let undecodable: string | undefined;
     if (c.status === 200) {
       try {
         if (c.method === 'POST' && requestBody !== undefined)
-          packets = decodeBody(requestBody, eio, !!c.requestB64, jsonp).map((packet) => ({
+          packets = codec.decodePayload(requestBody, { binary: !!c.requestB64, jsonp }).map((packet) => ({
             ts: c.startedAt,
             direction: 'c2s' as const,
             packet,
           }));
         else if (c.method === 'GET' && responseBody !== undefined)
-          packets = decodeBody(responseBody, eio, !!c.responseB64, jsonp).map((packet) => ({
+          packets = codec.decodePayload(responseBody, { binary: !!c.responseB64, jsonp }).map((packet) => ({
             ts,
             direction: 's2c' as const,
             packet,
@@ -284,10 +256,10 @@ export class CaptureDecoder {
 
     const s = sid ? this.sessions.get(sid) : undefined;
     if (!s) return;
-    for (const p of packets) this.packet(p.ts, s, p.direction, 'polling', p.packet);
-    if (!s.closed && s.transport === 'polling' && c.method === 'GET' && c.status !== 200) {
+    for (const p of packets) s.core.packet(p.ts, p.direction, 'polling', p.packet);
+    if (!s.core.closed && s.core.transport === 'polling' && c.method === 'GET' && c.status !== 200) {
       // socket.io-client's name for a poll that failed (server gone, or it refused the sid).
-      this.close(ts, s, 'transport error', c.error ?? `poll answered HTTP ${c.status}`);
+      s.core.close(ts, 'transport error', c.error ?? `poll answered HTTP ${c.status}`);
     }
   }
 
@@ -308,7 +280,7 @@ export class CaptureDecoder {
     transport: TransportName,
     url: URL,
     origin: string,
-    open: RawPacket,
+    open: EnginePacket,
     ts = c.ts,
     pageHeaders: Record<string, string> = {},
   ): void {
@@ -316,55 +288,41 @@ export class CaptureDecoder {
     const values = parseOpen(typeof open.data === 'string' ? open.data : undefined);
     if (!values) return;
     const clientKey = this.clientKey(c, url);
-    const protocol = sioProtocolFor(eio);
     this.sessions.set(sid, {
-      sid,
+      core: new ObservedSession(sid, eio, transport, this.sink, PAGE_VIEW, (reason, at) =>
+        this.closed(clientKey, reason, at),
+      ),
       doc: c.doc,
       frame: c.frame ?? 0,
-      eio,
       clientKey,
-      messages: new MessageDecoder(protocol),
-      transport,
-      upgrading: false,
-      closed: false,
-      nsps: new Map(),
-      auth: new Map(),
-      pending: new Map(),
     });
     const secure = url.protocol === 'https:' || url.protocol === 'wss:';
     const xdomain = origin !== `${secure ? 'https' : 'http'}://${url.host}`;
     const query = Object.fromEntries(url.searchParams.entries());
     delete query.sid;
-    this.emit(ts, {
-      type: 'session',
-      sessionId: sid,
-      clientKey,
-      eio,
-      transport,
-      target: `${secure ? 'https' : 'http'}://${url.host}`,
-      handshake: {
-        // What the page itself set on the handshake request (engine.io-client's `extraHeaders`), named
-        // as a server sees them; the page cannot read the headers its browser adds, but it knows the Origin.
-        headers: {
-          ...Object.fromEntries(Object.entries(pageHeaders).map(([k, v]) => [k.toLowerCase(), v])),
-          ...(xdomain || transport === 'websocket' ? { origin } : {}),
+    this.emit(
+      ts,
+      observedSessionEvent({
+        sid,
+        clientKey,
+        eio,
+        transport,
+        url,
+        open: values,
+        handshake: {
+          // What the page itself set on the handshake request (engine.io-client's `extraHeaders`), named
+          // as a server sees them; the page cannot read the headers its browser adds, but it knows the Origin.
+          headers: {
+            ...Object.fromEntries(Object.entries(pageHeaders).map(([k, v]) => [k.toLowerCase(), v])),
+            ...(xdomain || transport === 'websocket' ? { origin } : {}),
+          },
+          query,
+          url: url.pathname + '?' + new URLSearchParams(query).toString(),
+          xdomain,
+          issued: Math.round(ts),
         },
-        query,
-        url: url.pathname + '?' + new URLSearchParams(query).toString(),
-        address: '',
-        xdomain,
-        secure,
-        issued: Math.round(ts),
-        time: new Date(ts).toString(),
-      },
-      open: {
-        pingInterval: values.pingInterval,
-        pingTimeout: values.pingTimeout,
-        upgrades: values.upgrades,
-        ...(values.maxPayload !== undefined ? { maxPayload: values.maxPayload } : {}),
-      },
-      hiddenUpgrades: [],
-    });
+      }),
+    );
     this.attempt(ts, clientKey, sid);
   }
 
@@ -386,172 +344,13 @@ export class CaptureDecoder {
     });
   }
 
-  private close(ts: number, s: SessionState, reason: string, description: string): void {
-    s.closed = true;
-    const info = CLIENT_REASONS[reason];
-    for (const [nsp, socketId] of s.nsps) {
-      this.emit(ts, {
-        type: 'disconnect',
-        sessionId: s.sid,
-        nsp,
-        socketId,
-        clientReason: reason,
-        serverReason: SERVER_UNKNOWN,
-        leg: 'client',
-        active: info?.reconnects ?? true,
-        description: info?.description ?? description,
-      });
-    }
-    s.nsps.clear();
-    this.emit(ts, {
-      type: 'close',
-      sessionId: s.sid,
-      leg: 'client',
-      first: 'client',
-      reason,
-      clientReason: reason,
-      serverReason: SERVER_UNKNOWN,
-      description,
-    });
-    // The next session of this client is a reconnect caused by this close, unless it was wanted.
-    const client = this.clients.get(s.clientKey);
-    if (client && info?.reconnects !== false) {
+  /** The next session of this client is a reconnect caused by this close, unless it was wanted. */
+  private closed(clientKey: string, reason: string, ts: number): void {
+    const client = this.clients.get(clientKey);
+    if (client && CLIENT_REASONS[reason]?.reconnects !== false) {
       client.next = 1;
       client.lastTs = ts;
       client.cause = reason;
-    }
-  }
-
-  /* ---------------------------------------------------------------- packets */
-
-  private packet(
-    ts: number,
-    s: SessionState,
-    direction: Direction,
-    transport: TransportName,
-    p: RawPacket,
-  ): void {
-    const sio = p.type === 'message' ? this.sio(ts, s, direction, p) : undefined;
-    const seq = this.emit(ts, {
-      type: 'packet',
-      sessionId: s.sid,
-      direction,
-      transport,
-      engine: p.type,
-      size: p.wireSize,
-      ...(sio === 'raw' ? { raw: true } : sio ? { sio } : {}),
-      ...(p.data === undefined
-        ? {}
-        : typeof p.data === 'string'
-          ? { data: p.data }
-          : { data: `<${p.data.length} bytes>`, binary: bytesToBase64(p.data) }),
-    });
-    if (sio && sio !== 'raw') this.meaning(ts, seq, s, direction, sio);
-    if (p.type === 'close' && !s.closed)
-      this.close(
-        ts,
-        s,
-        direction === 'c2s' ? 'forced close' : 'transport close',
-        direction === 'c2s' ? 'the client closed the Engine.IO session' : 'the server closed the session',
-      );
-  }
-
-  /** As the proxy's session does (shared/message-decoder.ts). */
-  private sio(ts: number, s: SessionState, direction: Direction, p: RawPacket): SioInfo | 'raw' | undefined {
-    const r = s.messages.read(direction, p.data);
-    if (r.kind === 'invalid') {
-      this.emit(ts, {
-        type: 'error',
-        sessionId: s.sid,
-        message: `invalid Socket.IO packet (${r.reason}): the peer will reject it`,
-      });
-      return 'raw';
-    }
-    return r.kind === 'raw' ? 'raw' : r.kind === 'sio' ? r.info : undefined;
-  }
-
-  /** The namespace-level events a Socket.IO packet means: connect, errors, disconnects, acks. */
-  private meaning(ts: number, seq: number, s: SessionState, direction: Direction, sio: SioInfo): void {
-    const args = sio.args as Record<string, unknown> | undefined;
-    switch (sio.type) {
-      case 'CONNECT':
-        if (direction === 'c2s') {
-          if (sio.args !== undefined) s.auth.set(sio.nsp, sio.args);
-          return;
-        }
-        {
-          const socketId = typeof args?.sid === 'string' ? args.sid : '';
-          const pid = typeof args?.pid === 'string' ? args.pid : undefined;
-          const sent = s.auth.get(sio.nsp) as Record<string, unknown> | undefined;
-          s.nsps.set(sio.nsp, socketId);
-          this.emit(ts, {
-            type: 'connect',
-            sessionId: s.sid,
-            nsp: sio.nsp,
-            socketId,
-            recovered: pid !== undefined && sent?.pid === pid,
-            ...(pid ? { pid } : {}),
-            ...(sent !== undefined ? { auth: sent } : {}),
-          });
-        }
-        return;
-      case 'CONNECT_ERROR':
-        this.emit(ts, {
-          type: 'connect_error',
-          sessionId: s.sid,
-          nsp: sio.nsp,
-          message: typeof args?.message === 'string' ? args.message : String(sio.args ?? ''),
-          ...(args?.data !== undefined ? { data: args.data } : {}),
-        });
-        return;
-      case 'DISCONNECT': {
-        s.lastDisconnect = direction;
-        const socketId = s.nsps.get(sio.nsp);
-        s.nsps.delete(sio.nsp);
-        const clientReason = direction === 'c2s' ? 'io client disconnect' : 'io server disconnect';
-        this.emit(ts, {
-          type: 'disconnect',
-          sessionId: s.sid,
-          nsp: sio.nsp,
-          ...(socketId ? { socketId } : {}),
-          clientReason,
-          serverReason: direction === 'c2s' ? 'client namespace disconnect' : 'server namespace disconnect',
-          leg: direction === 'c2s' ? 'client' : 'server',
-          active: false,
-          description: CLIENT_REASONS[clientReason]?.description ?? '',
-        });
-        return;
-      }
-      case 'EVENT':
-      case 'BINARY_EVENT':
-        if (sio.id !== undefined)
-          s.pending.set(`${direction}:${sio.nsp}:${sio.id}`, {
-            seq,
-            ts,
-            ...(sio.event !== undefined ? { event: sio.event } : {}),
-          });
-        return;
-      case 'ACK':
-      case 'BINARY_ACK': {
-        if (sio.id === undefined) return;
-        const eventDirection: Direction = direction === 'c2s' ? 's2c' : 'c2s';
-        const key = `${eventDirection}:${sio.nsp}:${sio.id}`;
-        const ev = s.pending.get(key);
-        if (!ev) return;
-        s.pending.delete(key);
-        this.emit(ts, {
-          type: 'ack',
-          sessionId: s.sid,
-          nsp: sio.nsp,
-          id: sio.id,
-          direction: eventDirection,
-          ...(ev.event !== undefined ? { event: ev.event } : {}),
-          latency: Math.max(0, ts - ev.ts),
-          eventSeq: ev.seq,
-          ackSeq: seq,
-        });
-        return;
-      }
     }
   }
 }

@@ -5,7 +5,7 @@
  * not, and is then relayed and shown as raw); after that, a message that does not decode is an error
  * the peer will reject. Browser-safe.
  */
-import type { Direction, SioInfo } from './events.js';
+import type { Direction, SioInfo } from '../events.js';
 import { SioDecoder, type SioDecodeResult, type SioPacket } from './socketio.js';
 
 export type MessageReading =
