@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ProxyEvent, UnstampedEvent } from '../../shared/events.js';
-import { FilterError, jsonPreview, parseFilter } from '../../proxy/observe/log-filter.js';
+import { FilterError, parseFilter } from '../../proxy/observe/log-filter.js';
+import { jsonPreview } from '../../shared/match/event-text.js';
 
 let seq = 0;
 const ev = (e: UnstampedEvent): ProxyEvent => ({ ...e, seq: ++seq, ts: 1e12 }) as ProxyEvent;
