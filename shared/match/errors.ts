@@ -4,7 +4,7 @@
  * invalid regex" and a form can mark the right input.
  */
 export class MatchError extends Error {
-  override readonly name = 'MatchError';
+  override readonly name: string = 'MatchError';
   constructor(
     /** The field at fault (`event`, `type`, ...), or `match` for the matcher as a whole. */
     readonly field: string,

@@ -25,6 +25,7 @@ import { escapeRegex } from './pattern.js';
 
 /** A `--filter` expression that cannot be read; `field` is the term's key, or `filter`. */
 export class FilterError extends MatchError {
+  override readonly name = 'FilterError';
   constructor(field: string, message: string) {
     super(field, message, field, message);
   }
@@ -135,7 +136,8 @@ function clause(token: Token): Clause | undefined {
   if (/[*?]/.test(text)) return { filter: { event: globPattern(text) }, key: 'event', source: text };
   // Text that would read as a regex, or lose its spaces to the trim, is searched for as written.
   const literal = /^\/.+\/[a-z]*$/s.test(text) || text !== text.trim();
-  return { filter: { text: literal ? `/${escapeRegex(text)}/i` : text }, key: 'text', source: text };
+  const escaped = escapeRegex(text).replace(/\//g, '\\/');
+  return { filter: { text: literal ? `/${escaped}/i` : text }, key: 'text', source: text };
 }
 
 function keyed(key: string, value: string): EventFilter {

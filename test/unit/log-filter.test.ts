@@ -131,6 +131,7 @@ describe('parseFilter', () => {
     assert.deepEqual(pick('/hello w/i'), seqs(chat));
     assert.deepEqual(pick('/"token":"t\\dk"/'), seqs(adminConnect, connect));
     assert.deepEqual(pick('/<3 bytes>/'), seqs(upload), 'binary args show by size');
+    assert.deepEqual(pick('/^chat m/'), seqs(chat, ack), 'the event name too, as for a word');
     assert.throws(() => parseFilter('/(/'), FilterError);
     assert.throws(() => parseFilter('/abc'), FilterError);
   });
