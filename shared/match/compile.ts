@@ -7,7 +7,7 @@
  * rows, the proxy's bus events) supplies only the getters.
  */
 import { MatchError } from './errors.js';
-import { compilePattern, quote } from './pattern.js';
+import { isRegexValue, quote, valueRegex, type StringValue } from './pattern.js';
 import { describeTextMatch, packetMatches, parseTextQuery } from './text.js';
 
 /** One value, or any of several. */
@@ -54,7 +54,12 @@ export type FieldDef<S> =
       /** A getter chosen by the value (a packet `type` is Engine.IO's or Socket.IO's). */
       getFor?(value: string): (s: S) => string | undefined;
     }
-  | { kind: 'pattern'; get(s: S): string | undefined }
+  | {
+      kind: 'pattern';
+      get(s: S): string | undefined;
+      /** Strings are always exact (namespaces and URLs start with a slash): regexes as `{ regex }`. */
+      literal?: boolean;
+    }
   | {
       kind: 'text';
       name(s: S): string | undefined;
@@ -163,21 +168,12 @@ function compileField<S>(key: string, def: FieldDef<S>, value: unknown, path: st
   return anyOf(value.map((v, i) => compileValue(key, def, v, `${path}[${i}]`)));
 }
 
-/** A node testing one read value against one wanted value. */
-function leaf<S, V>(
-  key: string,
-  get: (s: S) => V | undefined,
-  wanted: string,
-  holds: (v: V | undefined) => boolean,
-  regex?: RegExp,
-): Node<S> {
-  return {
-    test: (s) => holds(get(s)),
-    explain: explainLeaf(key, get, wanted, holds, regex),
-  };
+function regexLeaf<S>(key: string, get: (s: S) => string | undefined, re: RegExp): Node<S> {
+  const holds = (v: string | undefined) => v !== undefined && re.test(v);
+  return { test: (s) => holds(get(s)), explain: explainLeaf(key, get, `${re}`, holds, true) };
 }
 
-/** The common case, as one closure: the filtered view runs it over 200 000 rows. */
+/** The common case, as one closure: the panel's filtered view runs it over 200 000 rows. */
 function equalLeaf<S, V>(key: string, get: (s: S) => V | undefined, value: V): Node<S> {
   const wanted = typeof value === 'string' ? quote(value) : String(value);
   return { test: (s) => get(s) === value, explain: explainLeaf(key, get, wanted, (v) => v === value) };
@@ -188,7 +184,7 @@ function explainLeaf<S, V>(
   get: (s: S) => V | undefined,
   wanted: string,
   holds: (v: V | undefined) => boolean,
-  regex?: RegExp,
+  regex = false,
 ): Node<S>['explain'] {
   return (s) => {
     const v = get(s);
@@ -217,10 +213,15 @@ function compileValue<S>(key: string, def: FieldDef<S>, value: unknown, path: st
       return equalLeaf(key, def.getFor?.(value) ?? def.get, value);
     }
     case 'pattern': {
-      if (typeof value !== 'string') throw wrongType('a string: the exact value, or "/regex/flags"');
-      const pattern = compileRegexSafely(key, path, () => compilePattern(value));
-      if (!pattern.regex) return equalLeaf(key, def.get, value);
-      return leaf(key, def.get, `${pattern.regex}`, pattern.test, pattern.regex);
+      if (typeof value !== 'string' && !isRegexValue(value))
+        throw wrongType(
+          def.literal
+            ? 'a string (exact) or { regex, flags }'
+            : 'a string (exact, or "/regex/flags") or { regex, flags }',
+        );
+      const re = compileRegexSafely(key, path, () => valueRegex(value, def.literal));
+      if (!re) return equalLeaf(key, def.get, value);
+      return regexLeaf(key, def.get, re);
     }
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) throw wrongType('a number');
@@ -229,8 +230,9 @@ function compileValue<S>(key: string, def: FieldDef<S>, value: unknown, path: st
       if (typeof value !== 'boolean') throw wrongType('true or false');
       return equalLeaf(key, def.get, value);
     case 'text':
-      if (typeof value !== 'string') throw wrongType('a string: text to find (any case), or "/regex/flags"');
-      return textNode(key, def, value, path);
+      if (typeof value === 'string') return textNode(key, def, value, path);
+      if (isRegexValue(value)) return textNode(key, def, value, path);
+      throw wrongType('a string (text to find, any case, or "/regex/flags") or { regex, flags }');
   }
 }
 
@@ -242,15 +244,23 @@ function compileRegexSafely<T>(key: string, path: string, compile: () => T): T {
   }
 }
 
-function textNode<S>(key: string, def: FieldDef<S> & { kind: 'text' }, value: string, path: string): Node<S> {
-  const query = parseTextQuery(value);
+function textNode<S>(
+  key: string,
+  def: FieldDef<S> & { kind: 'text' },
+  value: StringValue,
+  path: string,
+): Node<S> {
+  const query =
+    typeof value === 'string'
+      ? parseTextQuery(value)
+      : { re: compileRegexSafely(key, path, () => valueRegex(value) as RegExp), regex: true };
   if (!query) return always; // blank: as if not given
   if ('error' in query) throw new MatchError(key, query.error, path);
   const { re } = query;
   const { name, text, also } = def;
   const inText = (s: S) => packetMatches(re, name(s), s, text);
   const test = also ? (s: S) => inText(s) || also(s) : inText;
-  const what = query.regex ? `${re}` : `${quote(value.trim())} (any case)`;
+  const what = query.regex ? `${re}` : `${quote(String(value).trim())} (any case)`;
   return {
     test,
     explain: (s) => {

@@ -19,6 +19,7 @@ import {
   type OneOrMore,
 } from './compile.js';
 import { EventSubject, type ClientKeyOf } from './event-subject.js';
+import type { StringValue } from './pattern.js';
 import { DIRECTIONS, TRANSPORTS } from './packet-match.js';
 
 export const EVENT_TYPES: readonly ProxyEventType[] = [
@@ -65,13 +66,13 @@ type BooleanField = (typeof BOOLEAN_FIELDS)[number];
 export type EventFilter = Combinators<EventFilter> & {
   /** The event's type: `packet`, `connect`, `disconnect`, ... */
   type?: OneOrMore<ProxyEventType>;
-  /** Exact, or "/regex/flags" (so for every string field). */
-  sessionId?: OneOrMore<string>;
-  clientKey?: OneOrMore<string>;
+  /** Exact, "/regex/flags" or { regex, flags } (so for every string field but `nsp` and `url`, exact or { regex }). */
+  sessionId?: OneOrMore<StringValue>;
+  clientKey?: OneOrMore<StringValue>;
   /** The namespace: of a packet, or at the top of connect, disconnect, ack, room events. */
-  nsp?: OneOrMore<string>;
+  nsp?: OneOrMore<StringValue>;
   /** The Socket.IO event name: of a packet, or of the EVENT an ack answers. */
-  event?: OneOrMore<string>;
+  event?: OneOrMore<StringValue>;
   direction?: OneOrMore<Direction>;
   transport?: OneOrMore<TransportName>;
   /** A packet's Engine.IO packet type. */
@@ -82,8 +83,8 @@ export type EventFilter = Combinators<EventFilter> & {
   /** The ack id (acks) or Socket.IO packet id (packets). */
   id?: OneOrMore<number>;
   /** Found in the event name or the event's text (args, auth, error message, URL): see event-text.ts. */
-  text?: OneOrMore<string>;
-} & { [K in StringField]?: OneOrMore<string> } & { [K in NumberField]?: OneOrMore<number> } & {
+  text?: OneOrMore<StringValue>;
+} & { [K in StringField]?: OneOrMore<StringValue> } & { [K in NumberField]?: OneOrMore<number> } & {
   [K in BooleanField]?: boolean;
 };
 
@@ -101,7 +102,7 @@ const EVENT_FIELDS: FieldTable<EventSubject> = {
   type: { kind: 'enum', label: 'an event type', values: EVENT_TYPES, get: (s) => s.event.type },
   sessionId: { kind: 'pattern', get: (s) => s.sessionId },
   clientKey: { kind: 'pattern', get: (s) => s.clientKey },
-  nsp: { kind: 'pattern', get: (s) => s.nsp },
+  nsp: { kind: 'pattern', literal: true, get: (s) => s.nsp },
   event: { kind: 'pattern', get: (s) => s.name },
   direction: { kind: 'enum', label: 'a direction', values: DIRECTIONS, get: (s) => s.direction },
   transport: { kind: 'enum', label: 'a transport', values: TRANSPORTS, get: (s) => s.transport },
@@ -125,7 +126,10 @@ const EVENT_FIELDS: FieldTable<EventSubject> = {
   },
   text: { kind: 'text', name: (s) => s.name, text: (s) => s.text },
   ...Object.fromEntries(
-    STRING_FIELDS.map((k) => [k, { kind: 'pattern', get: topField<string>(k, 'string') }]),
+    STRING_FIELDS.map((k) => [
+      k,
+      { kind: 'pattern', literal: k === 'url', get: topField<string>(k, 'string') },
+    ]),
   ),
   ...Object.fromEntries(
     NUMBER_FIELDS.map((k) => [k, { kind: 'number', get: topField<number>(k, 'number') }]),

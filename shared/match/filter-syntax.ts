@@ -17,11 +17,12 @@
  *
  * Words and globs ignore case; a regular expression follows its own flags. A term with an unknown
  * key (`evnt:x`) is an error rather than a search for that text: quote it to search for it.
- * Globs and prefixes become regexes in the data: `event:chat*` is `{ event: '/^chat.*$/is' }`.
+ * Globs and prefixes become regexes in the data: `event:chat*` is
+ * `{ event: { regex: '^chat.*$', flags: 'is' } }`.
  */
 import { MatchError } from './errors.js';
 import { compileEventFilter, type EventFilter } from './event-filter.js';
-import { escapeRegex } from './pattern.js';
+import { escapeRegex, type RegexValue } from './pattern.js';
 
 /** A `--filter` expression that cannot be read; `field` is the term's key, or `filter`. */
 export class FilterError extends MatchError {
@@ -153,7 +154,7 @@ function keyed(key: string, value: string): EventFilter {
     case 'engine':
       return { engine: value as EventFilter['engine'] & string };
     case 'sid':
-      return { sessionId: `/^${escapeRegex(value)}/` };
+      return { sessionId: { regex: `^${escapeRegex(value)}` } };
     default:
       throw new FilterError(
         key,
@@ -162,8 +163,8 @@ function keyed(key: string, value: string): EventFilter {
   }
 }
 
-/** `chat*` -> `/^chat.*$/is`: `*` any run, `?` one character, everything else literal, any case. */
-function globPattern(glob: string): string {
+/** `chat*` -> `^chat.*$`: `*` any run, `?` one character, everything else literal, any case. */
+function globPattern(glob: string): RegexValue {
   const body = [...glob].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escapeRegex(c))).join('');
-  return `/^${body}$/${/[*?]/.test(glob) ? 'is' : 'i'}`;
+  return { regex: `^${body}$`, flags: /[*?]/.test(glob) ? 'is' : 'i' };
 }

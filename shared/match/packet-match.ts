@@ -18,6 +18,7 @@ import {
   type OneOrMore,
 } from './compile.js';
 import { EventSubject, type ClientKeyOf } from './event-subject.js';
+import type { StringValue } from './pattern.js';
 
 export type PacketType = EnginePacketType | SioPacketType;
 export const PACKET_TYPES: readonly PacketType[] = [...ENGINE_PACKET_TYPES, ...SIO_PACKET_TYPES];
@@ -26,15 +27,16 @@ export const TRANSPORTS: readonly TransportName[] = ['polling', 'websocket'];
 
 export interface PacketMatch extends Combinators<PacketMatch> {
   direction?: OneOrMore<Direction>;
-  /** The Engine.IO sid: exact, or "/regex/flags" (so for every string field below). */
-  session?: OneOrMore<string>;
-  clientKey?: OneOrMore<string>;
+  /** The Engine.IO sid: exact, "/regex/flags" or { regex, flags } (so for every string field below). */
+  session?: OneOrMore<StringValue>;
+  clientKey?: OneOrMore<StringValue>;
   transport?: OneOrMore<TransportName>;
-  nsp?: OneOrMore<string>;
+  /** A string is always exact here (namespaces start with a slash): a regex is { regex, flags }. */
+  nsp?: OneOrMore<StringValue>;
   /** The Socket.IO event name. */
-  event?: OneOrMore<string>;
+  event?: OneOrMore<StringValue>;
   /** Found in the event name or the args' JSON: text in any case, or "/regex/flags". */
-  text?: OneOrMore<string>;
+  text?: OneOrMore<StringValue>;
   /** An Engine.IO packet type (`message`, `ping`) or a Socket.IO one (`EVENT`, `ACK`). */
   type?: OneOrMore<PacketType>;
   /** Engine.IO ping/pong other than the upgrade probes: `false` hides heartbeats. */
@@ -65,7 +67,7 @@ export function packetFields<S>(view: PacketView<S>): FieldTable<S> {
     session: { kind: 'pattern', get: (s) => p(s).sessionId },
     clientKey: { kind: 'pattern', get: view.clientKey ?? (() => undefined) },
     transport: { kind: 'enum', label: 'a transport', values: TRANSPORTS, get: (s) => p(s).transport },
-    nsp: { kind: 'pattern', get: (s) => p(s).sio?.nsp },
+    nsp: { kind: 'pattern', literal: true, get: (s) => p(s).sio?.nsp },
     event: { kind: 'pattern', get: (s) => p(s).sio?.event },
     text: { kind: 'text', name: (s) => p(s).sio?.event, text: view.text, also: view.textAlso },
     type: {

@@ -191,6 +191,9 @@ describe('packet match (rules)', () => {
   test('nsp and event: exact (case and all), or /regex/flags', () => {
     assert.deepEqual(pick({ nsp: '/shop' }), seqs(order, ack));
     assert.deepEqual(pick({ nsp: '/' }), seqs(chat, upload));
+    assert.deepEqual(pick({ nsp: '/shop/i' }), [], 'a namespace is always exact as a string');
+    assert.deepEqual(pick({ nsp: { regex: '^/SH', flags: 'i' } }), seqs(order, ack), 'a regex as data');
+    assert.deepEqual(pick({ event: { regex: '^chat' } }), seqs(chat));
     assert.deepEqual(pick({ event: 'chat message' }), seqs(chat));
     assert.deepEqual(pick({ event: 'chat' }), []);
     assert.deepEqual(pick({ event: 'Chat Message' }), []);
@@ -382,7 +385,13 @@ describe('errors name the field', () => {
   test('a bad regex', () => {
     rejects(() => compilePacketMatch({ event: '/(/' }), 'event', 'event', /invalid regex/);
     rejects(() => compilePacketMatch({ text: '/[a-/' }), 'text', 'text', /invalid regex/);
-    rejects(() => compileEventFilter({ nsp: '/x/q' }), 'nsp', 'nsp', /invalid regex/);
+    rejects(() => compileEventFilter({ nsp: { regex: '(' } }), 'nsp', 'nsp', /invalid regex/);
+    rejects(
+      () => compilePacketMatch({ session: { regex: 'a', flags: 'q' } }),
+      'session',
+      'session',
+      /invalid regex/,
+    );
   });
 
   test('an unknown field', () => {
@@ -430,6 +439,12 @@ describe('errors name the field', () => {
       /a number/,
     );
     rejects(() => compilePacketMatch({ event: [] }), 'event', 'event', /expected a value/);
+    rejects(
+      () => compilePacketMatch({ event: { regex: 'a', flag: 'i' } as unknown as string }),
+      'event',
+      'event',
+      /expected a string .* or \{ regex, flags \}/,
+    );
   });
 
   test('nested: the path says where', () => {
@@ -495,10 +510,10 @@ describe('--filter syntax as data', () => {
     assert.deepEqual(parseFilterExpr(''), {});
     assert.deepEqual(parseFilterExpr('type:connect'), { type: 'connect' });
     assert.deepEqual(parseFilterExpr('s2c chat'), { all: [{ direction: 's2c' }, { text: 'chat' }] });
-    assert.deepEqual(parseFilterExpr('event:chat*'), { event: '/^chat.*$/is' });
-    assert.deepEqual(parseFilterExpr('chat*'), { event: '/^chat.*$/is' });
-    assert.deepEqual(parseFilterExpr('nsp:/admin'), { nsp: '/^/admin$/i' });
-    assert.deepEqual(parseFilterExpr('sid:3f.'), { sessionId: '/^3f\\./' });
+    assert.deepEqual(parseFilterExpr('event:chat*'), { event: { regex: '^chat.*$', flags: 'is' } });
+    assert.deepEqual(parseFilterExpr('chat*'), { event: { regex: '^chat.*$', flags: 'is' } });
+    assert.deepEqual(parseFilterExpr('nsp:/admin'), { nsp: { regex: '^/admin$', flags: 'i' } });
+    assert.deepEqual(parseFilterExpr('sid:3f.'), { sessionId: { regex: '^3f\\.' } });
     assert.deepEqual(parseFilterExpr('-engine:ping'), { not: { engine: 'ping' } });
     assert.deepEqual(parseFilterExpr('/ro+m/i'), { text: '/ro+m/i' });
     assert.deepEqual(parseFilterExpr('"/tmp/"'), { text: '/\\/tmp\\//i' }, 'a quoted word is never a regex');
