@@ -230,8 +230,7 @@ function compileValue<S>(key: string, def: FieldDef<S>, value: unknown, path: st
       if (typeof value !== 'boolean') throw wrongType('true or false');
       return equalLeaf(key, def.get, value);
     case 'text':
-      if (typeof value === 'string') return textNode(key, def, value, path);
-      if (isRegexValue(value)) return textNode(key, def, value, path);
+      if (typeof value === 'string' || isRegexValue(value)) return textNode(key, def, value, path);
       throw wrongType('a string (text to find, any case, or "/regex/flags") or { regex, flags }');
   }
 }
