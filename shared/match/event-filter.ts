@@ -18,7 +18,7 @@ import {
   type Matcher,
   type OneOrMore,
 } from './compile.js';
-import { EventSubject, type ClientKeyOf } from './event-subject.js';
+import { overEvents, type EventMatchOptions, type EventSubject } from './event-subject.js';
 import type { StringValue } from './pattern.js';
 import { DIRECTIONS, TRANSPORTS } from './packet-match.js';
 
@@ -139,23 +139,10 @@ const EVENT_FIELDS: FieldTable<EventSubject> = {
   ),
 } satisfies Fields;
 
-export interface EventFilterOptions {
-  /** Lets `clientKey` match events that carry only a sessionId. */
-  clientKeyOf?: ClientKeyOf;
-  /** Prefix of the paths in errors. */
-  path?: string;
-}
-
 /** Compiles a filter over stream events. Throws a MatchError naming the bad field. */
 export function compileEventFilter(
   filter: EventFilter,
-  opts: EventFilterOptions = {},
+  opts: EventMatchOptions = {},
 ): Matcher<ProxyEvent, EventFilter> {
-  const inner = compileMatcher(filter, EVENT_FIELDS, opts.path);
-  const { clientKeyOf } = opts;
-  return {
-    spec: filter,
-    test: (e) => inner.test(new EventSubject(e, clientKeyOf)),
-    explain: (e) => inner.explain(new EventSubject(e, clientKeyOf)),
-  };
+  return overEvents(compileMatcher(filter, EVENT_FIELDS, opts.path), opts.clientKeyOf);
 }

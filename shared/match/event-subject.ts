@@ -4,10 +4,18 @@
  * only when a `text` field asks.
  */
 import type { ProxyEvent } from '../events.js';
+import type { Matcher } from './compile.js';
 import { eventText } from './event-text.js';
 
 /** Finds the clientKey of a session: only `session` and `attempt` events carry it. */
 export type ClientKeyOf = (sessionId: string) => string | undefined;
+
+export interface EventMatchOptions {
+  /** Lets `clientKey` match events that carry only a sessionId. */
+  clientKeyOf?: ClientKeyOf;
+  /** Prefix of the paths in errors (`match` for a rule's field). */
+  path?: string;
+}
 
 export class EventSubject {
   private textCache: string | undefined;
@@ -49,4 +57,13 @@ export class EventSubject {
     this.textCache ??= eventText(this.event);
     return this.textCache;
   }
+}
+
+/** A matcher over subjects as a matcher over the events themselves: one subject per event tested. */
+export function overEvents<E extends ProxyEvent, M>(
+  inner: Matcher<EventSubject, M>,
+  clientKeyOf?: ClientKeyOf,
+): Matcher<E, M> {
+  const subject = (e: E) => new EventSubject(e, clientKeyOf);
+  return { spec: inner.spec, test: (e) => inner.test(subject(e)), explain: (e) => inner.explain(subject(e)) };
 }

@@ -12,17 +12,12 @@ export {
   isHeartbeat,
   PACKET_TYPES,
   type PacketMatch,
-  type PacketMatchOptions,
   type PacketType,
   type PacketView,
 } from './packet-match.js';
-export {
-  compileEventFilter,
-  EVENT_TYPES,
-  type EventFilter,
-  type EventFilterOptions,
-} from './event-filter.js';
+export { compileEventFilter, EVENT_TYPES, type EventFilter } from './event-filter.js';
+export { EventSubject, type ClientKeyOf, type EventMatchOptions } from './event-subject.js';
 export { FilterError, parseFilterExpr } from './filter-syntax.js';
-export { escapeRegex, parseRegex } from './pattern.js';
+export { escapeRegex, parseRegex, type RegexValue, type StringValue } from './pattern.js';
 export { packetMatches, parseTextQuery, searchesArgs, type TextQuery } from './text.js';
 export { eventText, jsonPreview } from './event-text.js';

@@ -13,11 +13,12 @@ import { SIO_PACKET_TYPES, type SioPacketType } from '../socketio.js';
 import {
   compileMatcher,
   type Combinators,
+  type Explanation,
   type FieldTable,
   type Matcher,
   type OneOrMore,
 } from './compile.js';
-import { EventSubject, type ClientKeyOf } from './event-subject.js';
+import { overEvents, type EventMatchOptions, type EventSubject } from './event-subject.js';
 import type { StringValue } from './pattern.js';
 
 export type PacketType = EnginePacketType | SioPacketType;
@@ -96,38 +97,25 @@ const busView: PacketView<EventSubject> = {
   clientKey: (s) => s.clientKey,
 };
 
-export interface PacketMatchOptions {
-  clientKeyOf?: ClientKeyOf;
-  /** Prefix of the paths in errors (`match` for a rule's field). */
-  path?: string;
-}
-
 /**
  * Over the proxy's packet events as the bus carries them. Throws a MatchError naming the bad field.
  * Events other than packets never match.
  */
 export function compilePacketMatch(
   match: PacketMatch,
-  opts: PacketMatchOptions = {},
+  opts: EventMatchOptions = {},
 ): Matcher<PacketEvent, PacketMatch> {
-  const inner = compilePacketMatchOver(match, busView, opts.path);
-  const { clientKeyOf } = opts;
-  const subject = (e: PacketEvent) => new EventSubject(e, clientKeyOf);
+  const m = overEvents<PacketEvent, PacketMatch>(
+    compilePacketMatchOver(match, busView, opts.path),
+    opts.clientKeyOf,
+  );
+  const notAPacket = (e: { type: string }): Explanation => ({
+    matched: false,
+    reasons: [{ field: 'type', matched: false, text: `a ${e.type} event, not a packet` }],
+  });
   return {
     spec: match,
-    test: (e) => e.type === 'packet' && inner.test(subject(e)),
-    explain: (e) =>
-      e.type === 'packet'
-        ? inner.explain(subject(e))
-        : {
-            matched: false,
-            reasons: [
-              {
-                field: 'type',
-                matched: false,
-                text: `a ${String((e as { type: unknown }).type)} event, not a packet`,
-              },
-            ],
-          },
+    test: (e) => e.type === 'packet' && m.test(e),
+    explain: (e) => (e.type === 'packet' ? m.explain(e) : notAPacket(e)),
   };
 }
