@@ -8,7 +8,7 @@
  * (`compilePacketMatchOver`, the panel's filter), with the same fields.
  */
 import { ENGINE_PACKET_TYPES, type EnginePacketType } from '../engineio.js';
-import type { Direction, PacketEvent, TransportName } from '../events.js';
+import type { Direction, PacketEvent, ProxyEvent, TransportName } from '../events.js';
 import { SIO_PACKET_TYPES, type SioPacketType } from '../socketio.js';
 import {
   compileMatcher,
@@ -104,12 +104,12 @@ const busView: PacketView<EventSubject> = {
 export function compilePacketMatch(
   match: PacketMatch,
   opts: EventMatchOptions = {},
-): Matcher<PacketEvent, PacketMatch> {
+): Matcher<ProxyEvent, PacketMatch> {
   const m = overEvents<PacketEvent, PacketMatch>(
     compilePacketMatchOver(match, busView, opts.path),
     opts.clientKeyOf,
   );
-  const notAPacket = (e: { type: string }): Explanation => ({
+  const notAPacket = (e: ProxyEvent): Explanation => ({
     matched: false,
     reasons: [{ field: 'type', matched: false, text: `a ${e.type} event, not a packet` }],
   });

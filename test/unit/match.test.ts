@@ -145,7 +145,7 @@ const clientKeyOf = (sid: string) => clientKeys[sid];
 
 const pick = (match: PacketMatch) => {
   const m = compilePacketMatch(match, { clientKeyOf });
-  return events.filter((e) => m.test(e as PacketEvent)).map((e) => e.seq);
+  return events.filter(m.test).map((e) => e.seq);
 };
 const pickEvents = (filter: EventFilter) => {
   const m = compileEventFilter(filter, { clientKeyOf });
@@ -182,7 +182,7 @@ describe('packet match (rules)', () => {
     assert.deepEqual(pick({ session: '/^sid[B-Z]$/' }), seqs(order, ack));
     assert.deepEqual(pick({ clientKey: 'client-1' }), seqs(chat, ping, probe, upload));
     assert.deepEqual(
-      events.filter((e) => compilePacketMatch({ clientKey: 'client-1' }).test(e as PacketEvent)),
+      events.filter(compilePacketMatch({ clientKey: 'client-1' }).test),
       [],
       'without a way to look clientKeys up, nothing has one',
     );
@@ -277,6 +277,9 @@ describe('packet match (rules)', () => {
       seqs(order),
       'found by the host elsewhere',
     );
+    assert.deepEqual(also.explain(rows[1] as Row).reasons, [
+      { field: 'text', matched: true, text: 'text "needle" (any case) found in the full payload' },
+    ]);
   });
 });
 
@@ -357,7 +360,7 @@ describe('explain', () => {
     });
     const any = compilePacketMatch({ any: [{ event: 'nope' }, { session: 'sidA' }] }).explain(chat);
     assert.deepEqual(any.reasons, [{ field: 'session', matched: true, text: 'session is "sidA"' }]);
-    const notPacket = compilePacketMatch({}).explain(connect as unknown as PacketEvent);
+    const notPacket = compilePacketMatch({}).explain(connect);
     assert.equal(notPacket.matched, false);
     assert.match(notPacket.reasons[0]?.text ?? '', /a connect event, not a packet/);
     const byName = compileEventFilter({ text: 'order' }).explain(ackEvent);
