@@ -97,25 +97,17 @@ export function compileFilter(f: PacketFilter, search?: FullSearch): CompiledFil
   const found = text !== undefined && search?.text === text && search.seqs.size > 0 ? search.seqs : undefined;
   const view = found ? { ...rowView, textAlso: (r: PacketRow) => found.has(r.e.seq) } : rowView;
   let error: string | undefined;
-  let test: (row: PacketRow) => boolean;
+  let compiled;
   try {
-    test = compilePacketMatchOver(match, view).test;
+    compiled = compilePacketMatchOver(match, view);
   } catch (err) {
     // Only the text can be invalid here (a bad regex): the bar shows why, and filters without it.
     if (!(err instanceof MatchError)) throw err;
     error = err.reason;
-    test = compilePacketMatchOver({ ...match, text: undefined }, view).test;
+    compiled = compilePacketMatchOver({ ...match, text: undefined }, view);
   }
-  const key = JSON.stringify([
-    f.heartbeats,
-    f.direction,
-    f.sessionId,
-    f.namespace,
-    f.type,
-    f.event.trim(),
-    error ? '' : f.text.trim(),
-    found ? search?.rev : undefined,
-  ]);
+  const key = JSON.stringify([compiled.spec, found ? search?.rev : undefined]);
+  const test = compiled.test;
   return error ? { key, test, error } : { key, test };
 }
 
