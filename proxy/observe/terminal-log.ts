@@ -17,7 +17,8 @@ import { withBinaryAsJson } from '../stream/binary-json.js';
 import type { PacketEvent, ProxyEvent } from '../../shared/events.js';
 import { SIO_PACKET_TYPES } from '../../shared/socketio.js';
 import type { EventBus } from '../events/bus.js';
-import { jsonPreview, parseFilter, type LogFilter } from './log-filter.js';
+import { jsonPreview } from '../../shared/match/event-text.js';
+import { parseFilter, type LogFilter } from './log-filter.js';
 
 export type LogMode = 'pretty' | 'json';
 

@@ -1,6 +1,6 @@
 /**
  * The work behind `GET /api/search`: the full payloads of cut packets still in the payload store,
- * tested with the panel's own matcher (shared/text-search.ts) over the same text the panel searches.
+ * tested with the panel's own matcher (shared/match/text.ts) over the same text the panel searches.
  *
  * It runs on the relay's thread, so it must not hold it: payloads are taken in slices of about
  * SLICE_CHARS, with a turn of the event loop between slices. A slice runs inside `vm` with a timeout
@@ -11,7 +11,7 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import vm from 'node:vm';
-import { packetMatches } from '../../shared/text-search.js';
+import { packetMatches } from '../../shared/match/text.js';
 import type { HeldPacket, PayloadStore, SearchablePayload } from './payload-store.js';
 
 /** About 1 ms of a case-insensitive text search on the benchmark machine. */

@@ -25,7 +25,7 @@ export interface FullPayload {
 
 export interface SearchablePayload {
   event: string | undefined;
-  /** The packet's searched text (shared/text-search.ts), built when a search reaches it. */
+  /** The packet's searched text (shared/match/text.ts), built when a search reaches it. */
   text(): string;
 }
 

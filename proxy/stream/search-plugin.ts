@@ -6,7 +6,7 @@
  * it; the search itself is payload-search.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseTextQuery } from '../../shared/text-search.js';
+import { parseTextQuery } from '../../shared/match/text.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
 import { readOnly, sendJson } from './http-reply.js';
 import { searchPayloads, SearchTooSlow } from './payload-search.js';

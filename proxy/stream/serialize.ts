@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { ErrorEvent, HttpEvent, PacketEvent, ProxyEvent } from '../../shared/events.js';
-import { searchesArgs } from '../../shared/text-search.js';
+import { searchesArgs } from '../../shared/match/text.js';
 import { rawBytesOf } from '../events/raw-bytes.js';
 import { withBinaryAsJson } from './binary-json.js';
 import type { FullPayload } from './payload-store.js';

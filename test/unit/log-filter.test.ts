@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ProxyEvent, UnstampedEvent } from '../../shared/events.js';
-import { FilterError, jsonPreview, parseFilter } from '../../proxy/observe/log-filter.js';
+import { parseCli } from '../../proxy/cli-args.js';
+import { FilterError, parseFilter } from '../../proxy/observe/log-filter.js';
+import { jsonPreview } from '../../shared/match/event-text.js';
 
 let seq = 0;
 const ev = (e: UnstampedEvent): ProxyEvent => ({ ...e, seq: ++seq, ts: 1e12 }) as ProxyEvent;
@@ -130,6 +132,7 @@ describe('parseFilter', () => {
     assert.deepEqual(pick('/hello w/i'), seqs(chat));
     assert.deepEqual(pick('/"token":"t\\dk"/'), seqs(adminConnect, connect));
     assert.deepEqual(pick('/<3 bytes>/'), seqs(upload), 'binary args show by size');
+    assert.deepEqual(pick('/^chat m/'), seqs(chat, ack), 'the event name too, as for a word');
     assert.throws(() => parseFilter('/(/'), FilterError);
     assert.throws(() => parseFilter('/abc'), FilterError);
   });
@@ -140,6 +143,20 @@ describe('parseFilter', () => {
     assert.deepEqual(pick('-type:packet -type:error'), seqs(connect, ack));
     assert.deepEqual(pick('sid:3fA9 -event:chat* -engine:ping'), seqs(upload, connect));
     assert.deepEqual(pick('-/t0k/'), seqs(chat, upload, ping, ack, error));
+  });
+
+  test('from the command line: a leading negation may be its own argument', () => {
+    for (const argv of [
+      ['--filter', '-engine:ping -type:error', '--log', 'pretty'],
+      ['--filter=-engine:ping -type:error', '--log', 'pretty'],
+    ]) {
+      const { filter } = parseCli(argv);
+      assert.equal(filter, '-engine:ping -type:error');
+      assert.deepEqual(
+        all.filter(parseFilter(filter)).map((e) => e.seq),
+        seqs(chat, adminConnect, upload, connect, ack),
+      );
+    }
   });
 
   test('an unknown key is an error, not a search', () => {

@@ -9,7 +9,7 @@
  * packets that arrive later are asked about in follow-up rounds over their seqs alone, at most one
  * every FOLLOW_MS. A failed search is not retried until the text changes.
  */
-import { parseTextQuery } from '../../../shared/text-search.js';
+import { parseTextQuery } from '../../../shared/match/text.js';
 import type { PanelStore } from '../store/panel-store.js';
 import type { UiStore } from '../store/ui-store.js';
 import type { EventSource } from './event-source.js';

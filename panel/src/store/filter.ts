@@ -1,13 +1,22 @@
 /**
- * The packet filter: what the filter bar sets, compiled once into a predicate that the filtered view
- * runs over up to 200 000 rows. Cheap field checks come first; the free text is matched last, as a
+ * The packet filter: what the filter bar sets, read as a packet matcher (shared/match, the language
+ * of rules too) and compiled once into a predicate that the filtered view runs over up to 200 000
+ * rows. Cheap field checks come first; the free text is matched last, as a
  * case-insensitive regex over the packet's text as received. That needs no lower-case copy of every
  * payload (measured: about as fast as `indexOf` over cached lower-case copies, without doubling the
  * memory or a slow first search); only binary messages get their args' JSON cached on the row.
  * Packets the stream cut hold only a preview: what the source found in their full payloads
  * (full-search.ts) matches too.
  */
-import { escapeRegex, packetMatches, parseTextQuery, searchesArgs } from '../../../shared/text-search.js';
+import { MatchError } from '../../../shared/match/errors.js';
+import {
+  compilePacketMatchOver,
+  type PacketMatch,
+  type PacketType,
+  type PacketView,
+} from '../../../shared/match/packet-match.js';
+import { escapeRegex } from '../../../shared/match/pattern.js';
+import { searchesArgs } from '../../../shared/match/text.js';
 import type { FullSearch } from './full-search.js';
 import type { PacketRow } from './packet-store.js';
 
@@ -48,7 +57,7 @@ export interface CompiledFilter {
 }
 
 /**
- * The text a packet is searched by (shared/text-search.ts decides which): the encoded Socket.IO packet
+ * The text a packet is searched by (shared/match/text.ts decides which): the encoded Socket.IO packet
  * (`data`) or, for binary messages whose data is only `<N bytes>`, the decoded args, cached on the row.
  */
 export function packetText(row: PacketRow): string {
@@ -58,75 +67,47 @@ export function packetText(row: PacketRow): string {
   return (row.argsText ??= typeof args === 'string' ? args : JSON.stringify(args));
 }
 
+/** What the filter bar says, as a packet matcher (shared/match): the bar's event box is a substring. */
+export function filterMatch(f: PacketFilter): PacketMatch {
+  const event = f.event.trim();
+  return {
+    heartbeat: f.heartbeats ? undefined : false,
+    direction: f.direction === 'all' ? undefined : f.direction,
+    session: f.sessionId || undefined,
+    nsp: f.namespace || undefined,
+    type: (f.type.slice(f.type.indexOf(':') + 1) as PacketType) || undefined,
+    event: event ? `/${escapeRegex(event)}/i` : undefined,
+    text: f.text.trim() || undefined,
+  };
+}
+
+const rowView: PacketView<PacketRow> = {
+  packet: (r) => r.e,
+  text: packetText,
+  heartbeat: (r) => r.heartbeat,
+};
+
 /**
  * `search`: what the source found in the full payloads of cut packets (full-search.ts); its rows
  * match too, while it answers the current text.
  */
 export function compileFilter(f: PacketFilter, search?: FullSearch): CompiledFilter {
-  const checks: ((row: PacketRow) => boolean)[] = [];
+  const match = filterMatch(f);
+  const text = match.text;
+  const found = text !== undefined && search?.text === text && search.seqs.size > 0 ? search.seqs : undefined;
+  const view = found ? { ...rowView, textAlso: (r: PacketRow) => found.has(r.e.seq) } : rowView;
   let error: string | undefined;
-
-  if (!f.heartbeats) checks.push((r) => !r.heartbeat);
-  if (f.direction !== 'all') {
-    const d = f.direction;
-    checks.push((r) => r.e.direction === d);
+  let compiled;
+  try {
+    compiled = compilePacketMatchOver(match, view);
+  } catch (err) {
+    // Only the text can be invalid here (a bad regex): the bar shows why, and filters without it.
+    if (!(err instanceof MatchError)) throw err;
+    error = err.reason;
+    compiled = compilePacketMatchOver({ ...match, text: undefined }, view);
   }
-  if (f.sessionId) {
-    const sid = f.sessionId;
-    checks.push((r) => r.e.sessionId === sid);
-  }
-  if (f.namespace) {
-    const nsp = f.namespace;
-    checks.push((r) => r.e.sio?.nsp === nsp);
-  }
-  if (f.type.startsWith('engine:')) {
-    const t = f.type.slice(7);
-    checks.push((r) => r.e.engine === t);
-  } else if (f.type.startsWith('sio:')) {
-    const t = f.type.slice(4);
-    checks.push((r) => r.e.sio?.type === t);
-  }
-  const event = f.event.trim();
-  if (event) {
-    const re = new RegExp(escapeRegex(event), 'i');
-    checks.push((r) => {
-      const name = r.e.sio?.event;
-      return name !== undefined && re.test(name);
-    });
-  }
-
-  const text = f.text.trim();
-  const query = parseTextQuery(text);
-  let searchRev: number | undefined;
-  if (query && 'error' in query) error = query.error;
-  else if (query) {
-    const re = query.re;
-    const found = search?.text === text && search.seqs.size > 0 ? search.seqs : undefined;
-    if (found) {
-      searchRev = search?.rev;
-      checks.push((row) => packetMatches(re, row.e.sio?.event, row, packetText) || found.has(row.e.seq));
-    } else {
-      checks.push((row) => packetMatches(re, row.e.sio?.event, row, packetText));
-    }
-  }
-
-  const key = JSON.stringify([
-    f.heartbeats,
-    f.direction,
-    f.sessionId,
-    f.namespace,
-    f.type,
-    event,
-    error ? '' : text,
-    searchRev,
-  ]);
-  const test =
-    checks.length === 0
-      ? () => true
-      : (row: PacketRow) => {
-          for (const check of checks) if (!check(row)) return false;
-          return true;
-        };
+  const key = JSON.stringify([compiled.spec, found ? search?.rev : undefined]);
+  const test = compiled.test;
   return error ? { key, test, error } : { key, test };
 }
 

@@ -1,19 +1,12 @@
 /**
- * The packet filter's free text, as the panel's filter bar and the proxy's `GET /api/search` read
- * it: one definition, so that a packet the proxy finds in a full payload is one the panel would have
- * matched had it held the whole payload. `/re/flags` is a regex; anything else is case-insensitive
- * text. Either is tested against the event name and against the packet's text (`searchedText`).
+ * What "the text matches" means, for every matcher: the `text` field of a rule or a `waitFor`, a bare
+ * word of `--filter`, the panel's filter bar and the proxy's `GET /api/search`. One definition, so
+ * that a packet the proxy finds in a full payload is one the panel would have matched had it held the
+ * whole payload. `/re/flags` is a regex; anything else is case-insensitive text. Either is tested
+ * against the event name and against the packet's text (for a packet, its args' JSON; which text
+ * exactly is the host's: `searchesArgs` for the stream's packets, event-text.ts for the bus's).
  */
-
-export const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** `/abc/i` as a RegExp; undefined when `text` is not written as a regex. Throws when it is invalid. */
-export function parseRegex(text: string): RegExp | undefined {
-  const m = /^\/(.+)\/([a-z]*)$/s.exec(text);
-  if (!m) return undefined;
-  // `g` and `y` make `test` stateful (lastIndex): never wanted for filtering.
-  return new RegExp(m[1] as string, (m[2] as string).replace(/[gy]/g, ''));
-}
+import { escapeRegex, parseRegex, quote } from './pattern.js';
 
 export type TextQuery = { re: RegExp; regex: boolean } | { error: string };
 
@@ -57,4 +50,16 @@ export function packetMatches<P>(
   textOf: (packet: P) => string,
 ): boolean {
   return re.test(event ?? '') || re.test(textOf(packet));
+}
+
+/** Why `re` matched (or not): where, with a little of the text around it, for a reason in the UI. */
+export function describeTextMatch(re: RegExp, what: string, event: string | undefined, text: string): string {
+  const inName = event === undefined ? null : re.exec(event);
+  if (inName) return `event name ${quote(event)} matches ${what}`;
+  const m = re.exec(text);
+  if (!m) return `text does not match ${what}`;
+  const from = Math.max(0, m.index - 20);
+  const to = Math.min(text.length, m.index + m[0].length + 20);
+  const around = `${from > 0 ? '…' : ''}${text.slice(from, to)}${to < text.length ? '…' : ''}`;
+  return `text matches ${what} at ${m.index}: ${around}`;
 }
