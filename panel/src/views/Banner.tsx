@@ -10,7 +10,6 @@ export function Banner() {
   const status = usePanel((s) => s.status);
   const source = usePanel((s) => s.source);
   const dropped = usePanel((s) => s.model.dropped.events);
-  usePanel((s) => s.version);
   const autoResumed = usePanel((s) => s.autoResumed);
   const restarts = usePanel((s) => s.restarts);
   const now = useNow(1000);

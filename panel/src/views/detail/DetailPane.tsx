@@ -87,9 +87,8 @@ function Header({ e }: { e: PacketEvent }) {
 
 export function DetailPane() {
   const selectedSeq = useUi((s) => s.selectedSeq);
-  usePanel((s) => s.version); // ack links arrive after the packet
-  const packets = usePanel((s) => s.model.packets);
-  const row = selectedSeq === undefined ? undefined : packets.bySeq(selectedSeq);
+  const row = usePanel((s) => (selectedSeq === undefined ? undefined : s.model.packets.bySeq(selectedSeq)));
+  usePanel(() => row?.linkSeq); // the ACK link arrives after the packet, set on its row in place
   const full = useFullPayload(row?.e);
 
   if (!row) {
