@@ -4,6 +4,7 @@
  */
 import { useController, usePanel, useNow } from '../app/context.js';
 import { formatCount } from '../lib/format.js';
+import './Banner.css';
 
 export function Banner() {
   const controller = useController();

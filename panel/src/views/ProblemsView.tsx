@@ -4,6 +4,7 @@ import { useController, useSlices } from '../app/context.js';
 import { formatTime, shortId } from '../lib/format.js';
 import type { ProblemKind } from '../store/model.js';
 import { problemList } from '../store/selectors.js';
+import './ProblemsView.css';
 
 const KIND_LABEL: Record<ProblemKind, string> = {
   error: 'proxy error',

@@ -7,6 +7,7 @@ import { useController, useSlices, useUi } from '../app/context.js';
 import { formatTime, shortId } from '../lib/format.js';
 import type { PanelModel } from '../store/reduce.js';
 import { roomList } from '../store/selectors.js';
+import './RoomsView.css';
 
 /** The session of a socket id, for a member of an admin-ui room. */
 function sessionOfSocket(model: PanelModel, socketId: string): string | undefined {

@@ -3,6 +3,7 @@ import { usePanel, useNow, useSlices } from '../app/context.js';
 import { formatBytes, formatCount } from '../lib/format.js';
 import { STATS_SECONDS, statsSeries } from '../store/stats.js';
 import { Sparkline } from './Sparkline.js';
+import './StatsView.css';
 
 function Card({ title, now, peak, values }: { title: string; now: string; peak: string; values: number[] }) {
   return (

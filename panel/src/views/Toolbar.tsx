@@ -7,6 +7,7 @@ import { useController, usePanel, useUi } from '../app/context.js';
 import { formatCount } from '../lib/format.js';
 import { downloadText } from '../lib/download.js';
 import type { Tab } from '../store/ui-store.js';
+import './Toolbar.css';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'packets', label: 'Packets' },

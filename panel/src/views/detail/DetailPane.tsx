@@ -13,6 +13,8 @@ import type { PacketRow } from '../../store/packet-store.js';
 import { HexDump } from './HexDump.js';
 import { JsonTree } from './JsonTree.js';
 import { useFullPayload } from './useFullPayload.js';
+import './JsonTree.css';
+import './DetailPane.css';
 
 function AckLink({ row }: { row: PacketRow }) {
   const controller = useController();

@@ -5,6 +5,7 @@ import { formatCount } from '../../lib/format.js';
 import { DetailPane } from '../detail/DetailPane.js';
 import { FilterBar } from './FilterBar.js';
 import { PacketTable } from './PacketTable.js';
+import './PacketsView.css';
 
 function StatusLine() {
   const { list } = useFiltered();

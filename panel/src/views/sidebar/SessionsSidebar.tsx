@@ -10,6 +10,7 @@ import { useMeasuredWindow, type MeasuredWindow } from '../useMeasuredWindow.js'
 import { AttemptChips } from './AttemptChips.js';
 import { SessionItem } from './SessionItem.js';
 import { runsOf, sidebarRows, type SidebarRow } from './sidebar-rows.js';
+import './SessionsSidebar.css';
 
 /** Heights (px) assumed for rows not rendered yet; the rendered ones are measured. */
 const ESTIMATE: Record<SidebarRow['kind'], number> = { client: 24, older: 20, session: 78 };

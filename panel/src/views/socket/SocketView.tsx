@@ -10,6 +10,8 @@ import type { NamespaceView, SessionView } from '../../store/model.js';
 import { attemptsAfter, roomsOf } from '../../store/selectors.js';
 import { JsonTree } from '../detail/JsonTree.js';
 import { Timeline } from './Timeline.js';
+import '../detail/JsonTree.css';
+import './SocketView.css';
 
 function Field({ name, children }: { name: string; children: ReactNode }) {
   return (
