@@ -15,7 +15,7 @@ export type Slice = 'sessions' | 'packets' | 'rooms' | 'problems' | 'stats';
 
 export type Revisions = Readonly<Record<Slice, number>>;
 
-/** One bit per slice, for a batch to say cheaply which slices it changed. */
+/** One bit per slice, for a batch to say cheaply which slices it changed. A new slice: add it here. */
 export const SLICE_BIT: Readonly<Record<Slice, number>> = {
   sessions: 1,
   packets: 2,
@@ -24,15 +24,17 @@ export const SLICE_BIT: Readonly<Record<Slice, number>> = {
   stats: 16,
 };
 
-export const ALL_SLICES = 31;
+const SLICES = Object.keys(SLICE_BIT) as Slice[];
 
-export const INITIAL_REVISIONS: Revisions = { sessions: 0, packets: 0, rooms: 0, problems: 0, stats: 0 };
+export const ALL_SLICES = SLICES.reduce((mask, slice) => mask | SLICE_BIT[slice], 0);
+
+export const INITIAL_REVISIONS: Revisions = Object.fromEntries(SLICES.map((s) => [s, 0])) as Revisions;
 
 /** The revisions after a batch that changed the slices of `mask`; `revs` itself when it changed none. */
 export function bumpRevisions(revs: Revisions, mask: number): Revisions {
   if (mask === 0) return revs;
   const next = { ...revs };
-  for (const slice of Object.keys(SLICE_BIT) as Slice[]) if (mask & SLICE_BIT[slice]) next[slice]++;
+  for (const slice of SLICES) if (mask & SLICE_BIT[slice]) next[slice]++;
   return next;
 }
 
