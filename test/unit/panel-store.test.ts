@@ -21,17 +21,17 @@ test('while paused, events are buffered, not applied, and applied in order on re
   store.getState().ingest([f.emit('S', 'c2s', 'b', [])]);
   store.getState().ingest([f.emit('S', 's2c', 'c', []), f.emit('S', 's2c', 'd', [])]);
   assert.equal(store.getState().model.packets.size, 1, 'nothing applied while paused');
-  assert.equal(store.getState().buffered.length, 3);
-  const version = store.getState().version;
+  assert.deepEqual(store.getState().waiting, { events: 3, packets: 3 });
+  const rev = store.getState().rev;
   store.getState().resume();
-  const { model, buffered, paused } = store.getState();
+  const { model, waiting, paused } = store.getState();
   assert.equal(paused, false);
-  assert.equal(buffered.length, 0);
+  assert.deepEqual(waiting, { events: 0, packets: 0 });
   assert.deepEqual(
     model.packets.rows.toArray().map((r) => r.e.sio?.event),
     ['a', 'b', 'c', 'd'],
   );
-  assert.equal(store.getState().version, version + 1, 'one version bump for the whole buffer');
+  assert.equal(store.getState().rev.packets, rev.packets + 1, 'one revision bump for the whole buffer');
 });
 
 test('a full pause buffer resumes by itself rather than grow without limit', () => {

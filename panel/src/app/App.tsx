@@ -1,13 +1,14 @@
 /** The panel's layout: toolbar and banners on top, sessions on the left, the selected tab. */
+// In layout order, top to bottom, left to right: the views' CSS is bundled in this order.
+import { Toolbar } from '../views/Toolbar.js';
 import { Banner } from '../views/Banner.js';
 import { DropZone } from '../views/DropZone.js';
-import { PacketsView } from '../views/packets/PacketsView.js';
-import { ProblemsView } from '../views/ProblemsView.js';
-import { RoomsView } from '../views/RoomsView.js';
 import { SessionsSidebar } from '../views/sidebar/SessionsSidebar.js';
+import { PacketsView } from '../views/packets/PacketsView.js';
 import { SocketView } from '../views/socket/SocketView.js';
+import { RoomsView } from '../views/RoomsView.js';
+import { ProblemsView } from '../views/ProblemsView.js';
 import { StatsView } from '../views/StatsView.js';
-import { Toolbar } from '../views/Toolbar.js';
 import { usePanel, useUi } from './context.js';
 
 function NoSource() {

@@ -2,6 +2,8 @@
 import { createContext, useCallback, useContext, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import type { PanelState } from '../store/panel-store.js';
+import type { PanelModel } from '../store/reduce.js';
+import { revisionOf, type Slice } from '../store/slices.js';
 import type { UiState } from '../store/ui-store.js';
 import type { PanelController } from './controller.js';
 
@@ -15,6 +17,16 @@ export function useController(): PanelController {
 
 export function usePanel<T>(selector: (s: PanelState) => T): T {
   return useStore(useController().panel, selector);
+}
+
+/**
+ * The model, for a view that reads the given slices of it: re-renders the caller when one of them
+ * changed, and only then. `rev` (their revision together) is the key to memoise derived data on.
+ */
+export function useSlices(...slices: Slice[]): { model: PanelModel; rev: number } {
+  const c = useController();
+  const rev = useStore(c.panel, (s) => revisionOf(s.rev, slices));
+  return { model: c.panel.getState().model, rev };
 }
 
 export function useUi<T>(selector: (s: UiState) => T): T {

@@ -2,6 +2,8 @@
  * Mounts the panel into an element with a given source. The dashboard page (main.tsx) passes the
  * proxy's live stream; the DevTools extension will pass its own source and host the same build.
  */
+// The theme and the shell first: each view's own CSS, imported by the view, comes after it.
+import '../styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { EventSource } from '../source/event-source.js';
@@ -11,7 +13,6 @@ import { createUiStore } from '../store/ui-store.js';
 import { App } from './App.js';
 import { ControllerContext } from './context.js';
 import { PanelController } from './controller.js';
-import '../styles.css';
 
 export interface MountOptions {
   /** The source shown at start, and the one "Back to live" returns to. None: open a file. */

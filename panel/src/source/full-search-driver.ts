@@ -100,7 +100,7 @@ export function attachFullSearch(
     if (s.filter.text !== prev.filter.text) check();
   });
   const offPanel = panel.subscribe((s, prev) => {
-    if (s.version !== prev.version) check();
+    if (s.rev.packets !== prev.rev.packets) check();
   });
   check();
   return () => {

@@ -5,7 +5,8 @@
  * ordered), which lets `bySeq` binary-search and the filtered views work incrementally.
  *
  * The store is mutable on purpose: copying 200 000 references per batch would cost more than the
- * batch itself. The panel store bumps a version after each batch, and views re-read on that.
+ * batch itself. The panel store bumps the packets revision after each batch that added or linked
+ * rows (slices.ts), and views re-read on that.
  */
 import type { PacketEvent } from '../../../shared/events.js';
 import { WindowList } from './window-list.js';

@@ -3,7 +3,8 @@
  * through the reducers (sessions, packets and acks, rooms, problems, stats) in that order, since the
  * later ones read what the earlier ones recorded (the session's client, its first close).
  *
- * It also keeps the stream's cursor. A live source that reconnects is sent the proxy's history again:
+ * It also says which slices of the model a batch changed (slices.ts), for the store's revisions, and
+ * keeps the stream's cursor. A live source that reconnects is sent the proxy's history again:
  * events already applied (seq and time not beyond ours) are skipped. An event with a seq we have
  * passed but a later time means a new proxy process (seqs start at 1 again): the model starts over.
  */
@@ -15,6 +16,7 @@ import { ProblemLog } from './problem-log.js';
 import { reduceProblems } from './problems.js';
 import { reduceRoom, type RoomsState } from './rooms.js';
 import { createSessionsState, reduceSessions, type SessionsState } from './sessions.js';
+import { ALL_SLICES, SLICE_BIT } from './slices.js';
 import { createStats, reduceStats, type StatsState } from './stats.js';
 
 /** Distinct event names remembered for the filter's suggestions. */
@@ -59,10 +61,13 @@ export interface ApplyResult {
   skipped: number;
   /** The stream started over (a new proxy process): the model was reset first. */
   restarted: boolean;
+  /** The slices changed, as a mask of SLICE_BIT (all of them after a restart). */
+  changed: number;
 }
 
 export function applyEvents(model: PanelModel, events: readonly ProxyEvent[]): ApplyResult {
-  const result: ApplyResult = { applied: 0, skipped: 0, restarted: false };
+  const result: ApplyResult = { applied: 0, skipped: 0, restarted: false, changed: 0 };
+  const problemsBefore = model.problems.version;
   for (const e of events) {
     const { cursor } = model;
     if (e.seq <= cursor.lastSeq) {
@@ -73,20 +78,26 @@ export function applyEvents(model: PanelModel, events: readonly ProxyEvent[]): A
       }
       resetModel(model);
       result.restarted = true;
+      result.changed = ALL_SLICES;
     }
-    applyOne(model, e);
+    result.changed |= applyOne(model, e);
     model.cursor.lastSeq = e.seq;
     model.cursor.lastTs = Math.max(model.cursor.lastTs, e.ts);
     model.cursor.applied++;
     result.applied++;
   }
+  if (model.problems.version !== problemsBefore) result.changed |= SLICE_BIT.problems;
   return result;
 }
 
-function applyOne(model: PanelModel, e: ProxyEvent): void {
-  reduceSessions(model, e);
+/** Applies `e`; returns the slices it changed but problems (the batch compares the log's version). */
+function applyOne(model: PanelModel, e: ProxyEvent): number {
+  // Stats and the panel's counters (cursor, dropped) change with every event.
+  let changed = SLICE_BIT.stats;
+  if (reduceSessions(model, e)) changed |= SLICE_BIT.sessions;
   switch (e.type) {
     case 'packet':
+      changed |= SLICE_BIT.packets;
       model.packets.add(e);
       if (e.sio) {
         model.names.namespaces.add(e.sio.nsp);
@@ -95,9 +106,11 @@ function applyOne(model: PanelModel, e: ProxyEvent): void {
       }
       break;
     case 'ack':
+      changed |= SLICE_BIT.packets;
       linkAck(model.packets, e);
       break;
     case 'room':
+      changed |= SLICE_BIT.rooms;
       reduceRoom(model.rooms, e);
       break;
     case 'dropped':
@@ -112,4 +125,5 @@ function applyOne(model: PanelModel, e: ProxyEvent): void {
   }
   reduceProblems(model, e);
   reduceStats(model.stats, e, model.sessions);
+  return changed;
 }

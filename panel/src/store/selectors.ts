@@ -1,6 +1,6 @@
 /**
  * Derived data for the views, computed from the model. Pure functions of the model; the views memoise
- * them on the store's version (they are cheap next to rendering, but run on every batch).
+ * them on the revision of the slices they read (see slices.ts).
  */
 import { CLIENT_REASONS, SERVER_REASONS } from '../../../shared/disconnect-reasons.js';
 import type { AttemptView, ClientView, Problem, RoomView, SessionView } from './model.js';

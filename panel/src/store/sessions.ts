@@ -31,28 +31,38 @@ export function createSessionsState(): SessionsState {
   return { sessions: new Map(), clients: new Map() };
 }
 
-export function reduceSessions(state: SessionsState, e: ProxyEvent): void {
+/** Returns whether `e` concerns sessions or clients (the sessions slice changed). */
+export function reduceSessions(state: SessionsState, e: ProxyEvent): boolean {
   switch (e.type) {
     case 'session':
-      return onSession(state, e);
+      onSession(state, e);
+      return true;
     case 'packet':
-      return onPacket(state, e);
+      onPacket(state, e);
+      return true;
     case 'upgrade':
-      return onUpgrade(state, e);
+      onUpgrade(state, e);
+      return true;
     case 'drain':
-      return update(state, e.sessionId, e.ts, (s) => ({ timeline: foldQuiet(s.timeline, 'drain', e.ts) }));
+      update(state, e.sessionId, e.ts, (s) => ({ timeline: foldQuiet(s.timeline, 'drain', e.ts) }));
+      return true;
     case 'close':
-      return onClose(state, e);
+      onClose(state, e);
+      return true;
     case 'connect':
-      return onConnect(state, e);
+      onConnect(state, e);
+      return true;
     case 'connect_error':
-      return onConnectError(state, e);
+      onConnectError(state, e);
+      return true;
     case 'disconnect':
-      return onDisconnect(state, e);
+      onDisconnect(state, e);
+      return true;
     case 'attempt':
-      return onAttempt(state, e);
+      onAttempt(state, e);
+      return true;
     default:
-      return;
+      return false;
   }
 }
 

@@ -4,13 +4,13 @@
  */
 import { useController, usePanel, useNow } from '../app/context.js';
 import { formatCount } from '../lib/format.js';
+import './Banner.css';
 
 export function Banner() {
   const controller = useController();
   const status = usePanel((s) => s.status);
   const source = usePanel((s) => s.source);
   const dropped = usePanel((s) => s.model.dropped.events);
-  usePanel((s) => s.version);
   const autoResumed = usePanel((s) => s.autoResumed);
   const restarts = usePanel((s) => s.restarts);
   const now = useNow(1000);

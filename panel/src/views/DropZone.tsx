@@ -1,6 +1,7 @@
 /** Drop an NDJSON capture or a HAR file anywhere on the panel to open it. */
 import { useEffect, useState } from 'react';
 import { useController } from '../app/context.js';
+import './DropZone.css';
 
 const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
 

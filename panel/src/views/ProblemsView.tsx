@@ -1,8 +1,10 @@
 /** Problems, the most recent first, each linked to the packets it concerns. */
-import { useController, usePanel } from '../app/context.js';
+import { useMemo } from 'react';
+import { useController, useSlices } from '../app/context.js';
 import { formatTime, shortId } from '../lib/format.js';
 import type { ProblemKind } from '../store/model.js';
 import { problemList } from '../store/selectors.js';
+import './ProblemsView.css';
 
 const KIND_LABEL: Record<ProblemKind, string> = {
   error: 'proxy error',
@@ -19,9 +21,8 @@ const LINKS = 4;
 
 export function ProblemsView() {
   const controller = useController();
-  usePanel((s) => s.version);
-  const model = usePanel((s) => s.model);
-  const problems = problemList(model);
+  const { model, rev } = useSlices('problems');
+  const problems = useMemo(() => problemList(model), [model, rev]);
   return (
     <div className="problems-view">
       <div className="viewbar">

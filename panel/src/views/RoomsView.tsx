@@ -2,10 +2,12 @@
  * Rooms and their members, labelled by where they come from: @socket.io/admin-ui (facts) or
  * inferred from broadcasts (guesses). Members link to their session.
  */
-import { usePanel, useUi } from '../app/context.js';
+import { useMemo } from 'react';
+import { useController, useSlices, useUi } from '../app/context.js';
 import { formatTime, shortId } from '../lib/format.js';
 import type { PanelModel } from '../store/reduce.js';
 import { roomList } from '../store/selectors.js';
+import './RoomsView.css';
 
 /** The session of a socket id, for a member of an admin-ui room. */
 function sessionOfSocket(model: PanelModel, socketId: string): string | undefined {
@@ -16,12 +18,12 @@ function sessionOfSocket(model: PanelModel, socketId: string): string | undefine
 }
 
 export function RoomsView() {
-  usePanel((s) => s.version);
-  const model = usePanel((s) => s.model);
+  const controller = useController();
+  const { model, rev } = useSlices('rooms');
   const showOwn = useUi((s) => s.showOwnRooms);
   const setShowOwn = useUi((s) => s.setShowOwnRooms);
   const selectSession = useUi((s) => s.selectSession);
-  const rooms = roomList(model, showOwn);
+  const rooms = useMemo(() => roomList(model, showOwn), [model, rev, showOwn]);
   return (
     <div className="rooms-view">
       <div className="viewbar">
@@ -68,13 +70,17 @@ export function RoomsView() {
                 </td>
                 <td>
                   {r.members.map((m) => {
-                    const sid = r.memberKind === 'session' ? m : sessionOfSocket(model, m);
                     return (
                       <button
                         key={m}
                         className="chip"
                         title={`${r.memberKind === 'session' ? 'session' : 'socket'} ${m}`}
-                        onClick={() => sid && selectSession({ sid, nsp: r.nsp })}
+                        onClick={() => {
+                          // Looked up on click: the view depends on the rooms, not on every session change.
+                          const { model } = controller.panel.getState();
+                          const sid = r.memberKind === 'session' ? m : sessionOfSocket(model, m);
+                          if (sid) selectSession({ sid, nsp: r.nsp });
+                        }}
                       >
                         {shortId(m, 8)}
                       </button>

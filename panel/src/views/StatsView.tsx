@@ -1,8 +1,9 @@
 /** Rates over the last five minutes: packets/s, bytes/s, live sessions; and the panel's own counters. */
-import { usePanel, useNow } from '../app/context.js';
+import { usePanel, useNow, useSlices } from '../app/context.js';
 import { formatBytes, formatCount } from '../lib/format.js';
 import { STATS_SECONDS, statsSeries } from '../store/stats.js';
 import { Sparkline } from './Sparkline.js';
+import './StatsView.css';
 
 function Card({ title, now, peak, values }: { title: string; now: string; peak: string; values: number[] }) {
   return (
@@ -22,8 +23,8 @@ function Card({ title, now, peak, values }: { title: string; now: string; peak: 
 }
 
 export function StatsView() {
-  usePanel((s) => s.version);
-  const model = usePanel((s) => s.model);
+  // The stats slice changes with every batch, and so do the counters below it.
+  const { model } = useSlices('stats');
   const live = usePanel((s) => s.source.kind === 'live');
   const now = useNow(1000);
   // Live: up to the wall clock, so a quiet proxy shows zeros; a file: up to its last event.

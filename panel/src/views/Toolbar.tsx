@@ -7,6 +7,7 @@ import { useController, usePanel, useUi } from '../app/context.js';
 import { formatCount } from '../lib/format.js';
 import { downloadText } from '../lib/download.js';
 import type { Tab } from '../store/ui-store.js';
+import './Toolbar.css';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'packets', label: 'Packets' },
@@ -61,11 +62,10 @@ export function Toolbar() {
   const fileInput = useRef<HTMLInputElement>(null);
   const paused = usePanel((s) => s.paused);
   // Packets, not every event (drains, http exchanges...): closer to the rows that appear on resume.
-  const buffered = usePanel((s) => countPackets(s.buffered));
+  const buffered = usePanel((s) => s.waiting.packets);
   const pause = usePanel((s) => s.pause);
   const resume = usePanel((s) => s.resume);
   const sourceKind = usePanel((s) => s.source.kind);
-  usePanel((s) => s.version);
   const problems = usePanel((s) => s.model.problems.size);
   const tab = useUi((s) => s.tab);
   const sidebarOpen = useUi((s) => s.sidebarOpen);
@@ -181,10 +181,4 @@ export function Toolbar() {
       </nav>
     </header>
   );
-}
-
-function countPackets(events: readonly { type: string }[]): number {
-  let n = 0;
-  for (const e of events) if (e.type === 'packet') n++;
-  return n;
 }

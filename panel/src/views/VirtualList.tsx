@@ -6,6 +6,7 @@
  */
 import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
+import './VirtualList.css';
 
 /**
  * The window of rendered rows moves by whole blocks: a scroll that stays within a block renders

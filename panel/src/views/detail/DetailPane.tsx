@@ -13,6 +13,8 @@ import type { PacketRow } from '../../store/packet-store.js';
 import { HexDump } from './HexDump.js';
 import { JsonTree } from './JsonTree.js';
 import { useFullPayload } from './useFullPayload.js';
+import './JsonTree.css';
+import './DetailPane.css';
 
 function AckLink({ row }: { row: PacketRow }) {
   const controller = useController();
@@ -87,9 +89,8 @@ function Header({ e }: { e: PacketEvent }) {
 
 export function DetailPane() {
   const selectedSeq = useUi((s) => s.selectedSeq);
-  usePanel((s) => s.version); // ack links arrive after the packet
-  const packets = usePanel((s) => s.model.packets);
-  const row = selectedSeq === undefined ? undefined : packets.bySeq(selectedSeq);
+  const row = usePanel((s) => (selectedSeq === undefined ? undefined : s.model.packets.bySeq(selectedSeq)));
+  usePanel(() => row?.linkSeq); // the ACK link arrives after the packet, set on its row in place
   const full = useFullPayload(row?.e);
 
   if (!row) {

@@ -16,8 +16,9 @@ export const FilterBar = forwardRef<HTMLInputElement>(function FilterBar(_props,
   const setFilter = useUi((s) => s.setFilter);
   const resetFilter = useUi((s) => s.resetFilter);
   const selectSession = useUi((s) => s.selectSession);
-  usePanel((s) => s.version); // namespace and event suggestions grow with the model
   const names = usePanel((s) => s.model.names);
+  // The suggestions: the sets grow in place, so their sizes say when a name was added.
+  usePanel((s) => s.model.names.events.size + s.model.names.namespaces.size);
   const truncated = usePanel((s) => s.model.packets.truncated);
   const search = usePanel((s) => s.search);
   const { compiled } = useFiltered();

@@ -5,24 +5,27 @@ import { formatCount } from '../../lib/format.js';
 import { DetailPane } from '../detail/DetailPane.js';
 import { FilterBar } from './FilterBar.js';
 import { PacketTable } from './PacketTable.js';
+import './PacketsView.css';
 
 function StatusLine() {
   const { list } = useFiltered();
-  usePanel((s) => s.version);
-  const packets = usePanel((s) => s.model.packets);
+  // The packet store is mutated in place: its counts are what to follow.
+  const held = usePanel((s) => s.model.packets.size);
+  const evicted = usePanel((s) => s.model.packets.evicted);
+  const max = usePanel((s) => s.model.packets.limits.maxPackets);
   const selected = useUi((s) => s.selectedSeq);
   return (
     <div className="statusline" data-testid="packets-status">
       <span>
-        {formatCount(list.length)} shown of {formatCount(packets.size)} held
+        {formatCount(list.length)} shown of {formatCount(held)} held
       </span>
-      {packets.evicted > 0 && (
+      {evicted > 0 && (
         <span
           className="warn"
           data-testid="evicted-count"
-          title={`the panel keeps the last ${formatCount(packets.limits.maxPackets)} packets`}
+          title={`the panel keeps the last ${formatCount(max)} packets`}
         >
-          {formatCount(packets.evicted)} oldest evicted (limit {formatCount(packets.limits.maxPackets)})
+          {formatCount(evicted)} oldest evicted (limit {formatCount(max)})
         </span>
       )}
       {selected !== undefined && (

@@ -3,13 +3,14 @@
  * over a flat list of rows (sidebar-rows.ts): thousands of clients keep a few dozen elements.
  */
 import { memo, useMemo, useRef, useState } from 'react';
-import { usePanel, useNow, useUi } from '../../app/context.js';
+import { usePanel, useNow, useSlices, useUi } from '../../app/context.js';
 import { shortId } from '../../lib/format.js';
 import { clientGroups, clientLabel, type ClientGroup } from '../../store/selectors.js';
 import { useMeasuredWindow, type MeasuredWindow } from '../useMeasuredWindow.js';
 import { AttemptChips } from './AttemptChips.js';
 import { SessionItem } from './SessionItem.js';
 import { runsOf, sidebarRows, type SidebarRow } from './sidebar-rows.js';
+import './SessionsSidebar.css';
 
 /** Heights (px) assumed for rows not rendered yet; the rendered ones are measured. */
 const ESTIMATE: Record<SidebarRow['kind'], number> = { client: 24, older: 20, session: 78 };
@@ -90,16 +91,16 @@ function ClientRun({ rows, from, to, win, now, selected, expand }: RunProps) {
 }
 
 export function SessionsSidebar() {
-  const version = usePanel((s) => s.version);
-  const model = usePanel((s) => s.model);
+  const { model, rev } = useSlices('sessions');
   const wallClock = useNow(1000);
   // A live session of a capture file lasts until the capture's last event, not until now.
   const live = usePanel((s) => s.source.kind === 'live');
-  const now = live ? wallClock : model.cursor.lastTs;
+  const lastTs = usePanel((s) => (live ? 0 : s.model.cursor.lastTs));
+  const now = live ? wallClock : lastTs;
   const selected = useUi((s) => s.session?.sid);
   const [hideClosed, setHideClosed] = useState(false);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const groups = useMemo(() => clientGroups(model), [model, version]);
+  const groups = useMemo(() => clientGroups(model), [model, rev]);
   const rows = useMemo(() => sidebarRows(groups, hideClosed, expanded), [groups, hideClosed, expanded]);
   const keys = useMemo(() => rows.map((r) => r.key), [rows]);
   const open = groups.reduce((n, g) => n + g.sessions.filter((s) => s.endedAt === undefined).length, 0);

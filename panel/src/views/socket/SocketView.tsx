@@ -4,12 +4,14 @@
  * transport; then the session's lifecycle timeline.
  */
 import type { ReactNode } from 'react';
-import { usePanel, useUi } from '../../app/context.js';
+import { usePanel, useSlices, useUi } from '../../app/context.js';
 import { formatTime } from '../../lib/format.js';
 import type { NamespaceView, SessionView } from '../../store/model.js';
 import { attemptsAfter, roomsOf } from '../../store/selectors.js';
 import { JsonTree } from '../detail/JsonTree.js';
 import { Timeline } from './Timeline.js';
+import '../detail/JsonTree.css';
+import './SocketView.css';
 
 function Field({ name, children }: { name: string; children: ReactNode }) {
   return (
@@ -43,8 +45,7 @@ function active(ns: NamespaceView | undefined): string {
 }
 
 function SocketFields({ s, ns }: { s: SessionView; ns: NamespaceView | undefined }) {
-  usePanel((st) => st.version);
-  const model = usePanel((st) => st.model);
+  const { model } = useSlices('rooms');
   const rooms = ns ? roomsOf(model, s.sid, ns.socketId, ns.nsp) : [];
   const h = s.handshake;
   return (
@@ -128,9 +129,9 @@ function SocketFields({ s, ns }: { s: SessionView; ns: NamespaceView | undefined
 export function SocketView() {
   const selection = useUi((s) => s.session);
   const selectSession = useUi((s) => s.selectSession);
-  usePanel((s) => s.version);
-  const model = usePanel((s) => s.model);
-  const session = selection ? model.sessions.get(selection.sid) : undefined;
+  // Sessions and clients are immutable entities, replaced when they change: the view follows its own.
+  const session = usePanel((s) => (selection ? s.model.sessions.get(selection.sid) : undefined));
+  const client = usePanel((s) => (session ? s.model.clients.get(session.clientKey) : undefined));
   if (!session) {
     return (
       <div className="socket-view empty" data-testid="socket-view">
@@ -141,7 +142,6 @@ export function SocketView() {
   const namespaces = Object.values(session.namespaces);
   const nsp = selection?.nsp ?? namespaces[0]?.nsp;
   const ns = nsp !== undefined ? session.namespaces[nsp] : undefined;
-  const client = model.clients.get(session.clientKey);
   return (
     <div className="socket-view" data-testid="socket-view">
       <div className="ns-tabs">
