@@ -8,6 +8,7 @@ import { parseCli, UsageError, USAGE, type CliOptions } from './cli-args.js';
 import { startDemoApp, type DemoApp } from './demo/demo-app.js';
 import { startDemoClients, type DemoClients } from './demo/demo-clients.js';
 import { createLogger } from './log.js';
+import { startAnalysis } from './observe/analysis.js';
 import { startStatusLine } from './observe/status-line.js';
 import { FilterError, parseFilter, type LogFilter } from './observe/log-filter.js';
 import { startTerminalLog } from './observe/terminal-log.js';
@@ -74,6 +75,9 @@ async function main(argv: string[]): Promise<void> {
   });
   // Subscribed before the proxy listens, so that the history and the recording miss nothing.
   const stream = new EventStream(proxy.bus, { history: opts.history });
+  // Problem detectors (shared/analysis): their `problem` events go on the bus, so the stream, the
+  // history, --record, HAR export and --log carry them.
+  startAnalysis(proxy.bus);
   // Paused until the banner is printed: stdout then carries the banner, then one line per event.
   const terminalLog = opts.log
     ? startTerminalLog(proxy.bus, { mode: opts.log, filter: logFilter, paused: true })

@@ -3,7 +3,7 @@
  * an event is shown when every term matches it.
  *
  *   type:connect   the event type: session packet upgrade drain http close connect connect_error
- *                  disconnect ack room attempt error dropped
+ *                  disconnect ack room attempt error problem dropped
  *   dir:s2c        the direction (packets and acks); `s2c` and `c2s` alone mean the same
  *   nsp:/admin     the Socket.IO namespace (a glob, like event:)
  *   event:chat*    the event name, a glob: `*` any run of characters, `?` one character
@@ -41,6 +41,7 @@ const EVENT_TYPES: readonly ProxyEventType[] = [
   'room',
   'attempt',
   'error',
+  'problem',
   'dropped',
 ];
 const KEYS = ['type', 'dir', 'nsp', 'event', 'engine', 'sid'] as const;
@@ -92,6 +93,8 @@ export function eventText(e: ProxyEvent, limit = TEXT_LIMIT): string {
       return `${e.clientReason} ${e.serverReason} ${e.description ?? ''}`;
     case 'error':
       return `${e.message} ${e.received ?? ''}`.slice(0, limit);
+    case 'problem':
+      return `${e.kind} ${e.title}`;
     case 'http':
       return e.url;
     case 'session':
