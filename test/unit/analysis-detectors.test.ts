@@ -143,6 +143,71 @@ describe('reserved event names', () => {
     assert.match(found[0]?.detail ?? '', /sent by the server/);
     assert.match(found[1]?.detail ?? '', /sent by the client/);
   });
+
+  test('refused by socket.io-parser: the error and the unread packet after it, linked', () => {
+    const f = new EventFactory();
+    const wire = '2/admin,7["disconnecting","now"]';
+    const refused = (sid: string, received: string) =>
+      f.ev({
+        type: 'error',
+        sessionId: sid,
+        message: 'invalid Socket.IO packet (invalid payload): the peer will reject it',
+        received,
+      });
+    const raw = (sid: string, data: string) =>
+      f.ev({
+        type: 'packet',
+        sessionId: sid,
+        direction: 'c2s',
+        transport: 'websocket',
+        engine: 'message',
+        size: data.length + 1,
+        raw: true,
+        data,
+      } as UnstampedEvent);
+    const events = [f.session('S', 'k'), f.session('T', 'k2')];
+    const error = refused('S', wire);
+    const other = f.heartbeat('T', 'ping', 's2c'); // another session's event in between
+    const packet = raw('S', wire);
+    const lone = refused('T', '2["newListener"]'); // its packet never shows
+    const end = f.ev(close('T', 'client'));
+    const garbage = refused('S', '2["chat" oops');
+    const found = analyse([...events, error, other, packet, lone, end, garbage, raw('S', '2["chat" oops')]);
+    assert.deepEqual(
+      found.map((p) => [p.kind, p.title, p.sessionId, p.seqs, p.detail]),
+      [
+        [
+          'error',
+          'invalid Socket.IO packet (invalid payload): the peer will reject it',
+          'S',
+          [error.seq],
+          `received: ${wire}`,
+        ],
+        [
+          'reserved-event',
+          '"disconnecting" is a reserved event name',
+          'S',
+          [packet.seq, error.seq],
+          'sent by the client; the server refuses it as an invalid payload and drops the connection',
+        ],
+        ['error', lone.type === 'error' ? lone.message : '', 'T', [lone.seq], 'received: 2["newListener"]'],
+        [
+          'reserved-event',
+          '"newListener" is a reserved event name',
+          'T',
+          [lone.seq],
+          'sent by a peer; the peer refuses it as an invalid payload and drops the connection',
+        ],
+        [
+          'error',
+          'invalid Socket.IO packet (invalid payload): the peer will reject it',
+          'S',
+          [garbage.seq],
+          'received: 2["chat" oops',
+        ],
+      ],
+    );
+  });
 });
 
 describe('payloads over maxPayload', () => {

@@ -6,7 +6,7 @@ import { HandledTwice } from './handled-twice.js';
 import { PayloadTooLarge } from './payload-too-large.js';
 import { proxyError } from './proxy-error.js';
 import { refusedNamespace } from './refused-namespace.js';
-import { reservedEvent } from './reserved-event.js';
+import { ReservedEvent } from './reserved-event.js';
 import { upgradeFailed } from './upgrade-failed.js';
 
 /** Every detector, with fresh state. */
@@ -16,7 +16,7 @@ export function allDetectors(): Detector[] {
     refusedNamespace,
     upgradeFailed,
     new PayloadTooLarge(),
-    reservedEvent,
+    new ReservedEvent(),
     new HandledTwice(),
     failedAttempts,
     eventsDropped,
