@@ -4,7 +4,7 @@
  * two `close` events is its end, and bounds everything: sessions are forgotten when they end, and
  * past MAX_SESSIONS the oldest are forgotten first (a capture that never shows their close).
  */
-import type { ProxyEvent } from '../events.js';
+import type { ProxyEvent, ProxyEventType } from '../events.js';
 import type { Detector, DetectorContext, ProblemReport, SessionFacts } from './detector.js';
 import { allDetectors } from './detectors/index.js';
 
@@ -16,12 +16,21 @@ export class Analyzer {
   private readonly sessions = new Map<string, SessionFacts>();
   private readonly ended = new Set<string>();
   private readonly ctx: DetectorContext;
+  /** The detectors of each event type, so that an event costs only the detectors that read it. */
+  private readonly byType = new Map<ProxyEventType, Detector[]>();
 
   constructor(
     report: (problem: ProblemReport) => void,
     private readonly detectors: readonly Detector[] = allDetectors(),
   ) {
     this.ctx = { session: (sid) => this.sessions.get(sid), report };
+    for (const d of detectors) {
+      for (const type of d.types) {
+        const list = this.byType.get(type);
+        if (list) list.push(d);
+        else this.byType.set(type, [d]);
+      }
+    }
   }
 
   observe(e: ProxyEvent): void {
@@ -52,7 +61,8 @@ export class Analyzer {
   }
 
   private dispatch(e: ProxyEvent): void {
-    for (const d of this.detectors) d.observe(e, this.ctx);
+    const list = this.byType.get(e.type);
+    if (list) for (const d of list) d.observe(e, this.ctx);
   }
 
   private end(sid: string): void {

@@ -7,7 +7,7 @@
  * and keep per-session state only until `forget(sid)`, which the analyzer calls when the session
  * ends (or is evicted past the analyzer's cap).
  */
-import type { ProblemEvent, ProxyEvent } from '../events.js';
+import type { ProblemEvent, ProxyEvent, ProxyEventType } from '../events.js';
 
 /** A problem before it is stamped with `seq` and `ts`. */
 export type ProblemReport = Omit<ProblemEvent, 'seq' | 'ts' | 'importedFrom'>;
@@ -26,9 +26,11 @@ export interface DetectorContext {
 }
 
 export interface Detector {
+  /** The event types it reads: the analyzer hands it no others (most events concern no detector). */
+  readonly types: readonly ProxyEventType[];
   /**
-   * Every event but `problem` events, in order. A `close` event arrives once per session (the
-   * first of the two legs' closes), with the session's facts still readable.
+   * The events of its `types`, in order. A `close` event arrives once per session (the first of
+   * the two legs' closes), with the session's facts still readable.
    */
   observe(e: ProxyEvent, ctx: DetectorContext): void;
   /** The session is over: drop what is kept for it. */

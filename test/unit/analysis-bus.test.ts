@@ -1,13 +1,14 @@
 /**
  * The detectors on the proxy's bus (proxy/observe/analysis.ts): a problem goes back on the bus as a
  * `problem` event with a seq of its own, after every observer has had the event that raised it, so
- * that every observer sees seqs in order.
+ * that every observer sees seqs in order. HAR export lists the problems it is given.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventBus } from '../../proxy/events/bus.js';
 import { startAnalysis } from '../../proxy/observe/analysis.js';
 import type { ProblemEvent, ProxyEvent, UnstampedEvent } from '../../shared/events.js';
+import { eventsToHar } from '../../shared/har.js';
 
 const session: UnstampedEvent = {
   type: 'session',
@@ -90,4 +91,23 @@ test('a clean stream on the bus publishes nothing', async () => {
     seen.map((e) => e.type),
     ['session', 'packet'],
   );
+});
+
+test('HAR export lists the problems in log.comment', async () => {
+  const bus = new EventBus();
+  const seen: ProxyEvent[] = [];
+  bus.subscribe((e) => seen.push(e));
+  startAnalysis(bus);
+  bus.emit(session);
+  const packetSeq = bus.emit(reserved(50));
+  await Promise.resolve();
+  const comment = eventsToHar(seen).log.comment ?? '';
+  assert.match(comment, /client leg/);
+  assert.ok(
+    comment.endsWith(
+      `Problems found:\n- reserved-event: "disconnect" is a reserved event name (session S, events ${packetSeq})`,
+    ),
+    comment,
+  );
+  assert.doesNotMatch(eventsToHar(seen.filter((e) => e.type !== 'problem')).log.comment ?? '', /Problems/);
 });

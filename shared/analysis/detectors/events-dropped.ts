@@ -6,6 +6,7 @@
 import type { Detector } from '../detector.js';
 
 export const eventsDropped: Detector = {
+  types: ['dropped'],
   observe(e, ctx) {
     if (e.type !== 'dropped') return;
     const from = Math.max(1, e.seq - e.count + 1);

@@ -9,6 +9,7 @@ import type { Detector } from '../detector.js';
 const ANSWERED = /^the target answered (\d+)/;
 
 export const failedAttempts: Detector = {
+  types: ['attempt'],
   observe(e, ctx) {
     if (e.type !== 'attempt' || e.outcome !== 'failed') return;
     const error = e.error ?? 'the attempt failed';

@@ -25,9 +25,12 @@ interface Sent {
   ts: number;
   sid: string;
   nsp: string;
-  event?: string;
+  event: string | undefined;
   args: unknown;
 }
+
+/** An EVENT's key until its ACK: the id alone in the main namespace (no string built per packet). */
+const ackKey = (nsp: string, id: number): number | string => (nsp === '/' ? id : `${nsp}#${id}`);
 
 interface Dropped extends Omit<Sent, 'args'> {
   signature: string;
@@ -40,8 +43,9 @@ function signature(nsp: string, args: unknown): string {
 const isEvent = (e: PacketEvent) => e.sio?.type === 'EVENT' || e.sio?.type === 'BINARY_EVENT';
 
 export class HandledTwice implements Detector {
-  /** Unacknowledged client EVENTs, per session, by `nsp#id`. */
-  private readonly pending = new Map<string, Map<string, Sent>>();
+  readonly types = ['packet', 'ack', 'close'] as const;
+  /** Unacknowledged client EVENTs, per session, by ackKey. */
+  private readonly pending = new Map<string, Map<number | string, Sent>>();
   /** Unacknowledged client EVENTs of sessions that ended, per client key. */
   private readonly afterDrop = new Map<string, Dropped[]>();
 
@@ -64,13 +68,13 @@ export class HandledTwice implements Detector {
     if (sio.id === undefined) return;
     let map = this.pending.get(e.sessionId);
     if (!map) this.pending.set(e.sessionId, (map = new Map()));
-    map.set(`${sio.nsp}#${sio.id}`, {
+    map.set(ackKey(sio.nsp, sio.id), {
       seq: e.seq,
       ts: e.ts,
       sid: e.sessionId,
       nsp: sio.nsp,
+      event: sio.event,
       args: sio.args,
-      ...(sio.event !== undefined ? { event: sio.event } : {}),
     });
     if (map.size > MAX_PENDING_PER_SESSION) {
       const oldest = map.keys().next();
@@ -108,7 +112,7 @@ export class HandledTwice implements Detector {
 
   private ack(e: AckEvent): void {
     if (e.direction !== 'c2s') return;
-    this.pending.get(e.sessionId)?.delete(`${e.nsp}#${e.id}`);
+    this.pending.get(e.sessionId)?.delete(ackKey(e.nsp, e.id));
   }
 
   /** The session ended: what it left unacknowledged may come back in the client's next session. */

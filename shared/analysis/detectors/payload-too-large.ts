@@ -19,6 +19,7 @@ interface Largest {
 }
 
 export class PayloadTooLarge implements Detector {
+  readonly types = ['packet', 'close'] as const;
   /**
    * Per session, the largest client packet of about the last OVERSIZE_LOOKBACK_MS: replaced by a
    * bigger one, or by any one once it is older than that. O(1) per packet, no allocation.

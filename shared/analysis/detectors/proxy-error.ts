@@ -2,6 +2,7 @@
 import type { Detector } from '../detector.js';
 
 export const proxyError: Detector = {
+  types: ['error'],
   observe(e, ctx) {
     if (e.type !== 'error') return;
     ctx.report({

@@ -2,6 +2,7 @@
 import type { Detector } from '../detector.js';
 
 export const refusedNamespace: Detector = {
+  types: ['connect_error'],
   observe(e, ctx) {
     if (e.type !== 'connect_error') return;
     ctx.report({

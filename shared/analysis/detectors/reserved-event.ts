@@ -5,7 +5,7 @@
  * by the packet itself, unread, which this detector links. A decoder that accepts the name gives a
  * packet with `sio.event` set, and a listener for the lifecycle event of that name fires.
  */
-import type { ErrorEvent, PacketEvent, ProxyEvent } from '../../events.js';
+import type { CloseEvent, ErrorEvent, PacketEvent, ProxyEvent } from '../../events.js';
 import type { Detector, DetectorContext } from '../detector.js';
 import { quote } from '../detector.js';
 
@@ -30,13 +30,16 @@ interface Refused {
 }
 
 export class ReservedEvent implements Detector {
+  /** A refused packet's own event comes next in its session: a packet, or its close. */
+  readonly types = ['packet', 'error', 'close'] as const;
   /** Per session, a refused packet whose own `packet` event comes next. */
   private readonly refused = new Map<string, Refused>();
 
   observe(e: ProxyEvent, ctx: DetectorContext): void {
-    if (this.refused.size > 0 && 'sessionId' in e && e.sessionId !== undefined) this.settle(e, ctx);
+    if (e.type === 'error') return this.error(e, ctx);
+    if (e.type !== 'packet' && e.type !== 'close') return;
+    if (this.refused.size > 0) this.settle(e, ctx);
     if (e.type === 'packet') this.packet(e, ctx);
-    else if (e.type === 'error') this.error(e, ctx);
   }
 
   forget(sid: string): void {
@@ -60,12 +63,11 @@ export class ReservedEvent implements Detector {
     this.refused.set(e.sessionId, { name, error: e });
   }
 
-  /** The event after a refused one in its session: its packet (linked), or anything else. */
-  private settle(e: ProxyEvent & { sessionId?: string }, ctx: DetectorContext): void {
-    const sid = e.sessionId as string;
-    const refused = this.refused.get(sid);
-    if (!refused || refused.error === e) return;
-    this.refused.delete(sid);
+  /** The packet or close after a refused packet's error in its session: the packet is linked. */
+  private settle(e: PacketEvent | CloseEvent, ctx: DetectorContext): void {
+    const refused = this.refused.get(e.sessionId);
+    if (!refused) return;
+    this.refused.delete(e.sessionId);
     const received = refused.error.received ?? '';
     const packet = e.type === 'packet' && e.data?.startsWith(received) ? e : undefined;
     this.reportRefused(ctx, refused.name, refused.error, packet);

@@ -2,6 +2,7 @@
 import type { Detector } from '../detector.js';
 
 export const upgradeFailed: Detector = {
+  types: ['upgrade'],
   observe(e, ctx) {
     if (e.type !== 'upgrade' || e.stage !== 'failure') return;
     ctx.report({
