@@ -401,18 +401,7 @@ describe('the analyzer', () => {
     const analyzer = new Analyzer((p) => found.push(p));
     for (const e of cleanTraffic(f)) analyzer.observe(e);
     assert.equal(analyzer.size, 1, 'A ended, B is live');
-    analyzer.observe(
-      f.ev({
-        type: 'problem',
-        kind: 'reserved-event',
-        severity: 'warning',
-        title: 't',
-        fix: 'f',
-        seqs: [1],
-        confidence: 'certain',
-        evidence: [],
-      }),
-    );
+    analyzer.observe(f.problem('B', 1)); // never evidence of another
     analyzer.observe(f.emit('Z', 'c2s', 'disconnect', [], { size: 5000 })); // no session event for Z
     analyzer.observe(f.ev(close('Z', 'client')));
     assert.deepEqual(

@@ -135,18 +135,7 @@ test('a source that carries the proxy’s problems: listed as they come, merged,
   const { model, apply } = panelOf('source');
   const session = f.session('S', 'k');
   const reserved = f.emit('S', 'c2s', 'disconnect', [], { size: 5000 }); // over maxPayload too
-  const problem = (): ProblemEvent =>
-    f.ev({
-      type: 'problem',
-      kind: 'reserved-event',
-      severity: 'warning',
-      title: '"disconnect" is a reserved event name',
-      fix: 'Rename the event.',
-      sessionId: 'S',
-      seqs: [reserved.seq],
-      confidence: 'certain',
-      evidence: ['packet #2 is an EVENT named "disconnect"'],
-    }) as ProblemEvent;
+  const problem = () => f.problem('S', reserved.seq);
   apply([session, reserved, problem(), problem(), f.ev({ type: 'dropped', count: 3, reason: 'slow' })]);
   const list = problemList(model);
   assert.deepEqual(
@@ -186,17 +175,7 @@ test('a capture file shows the same problems whether it was recorded with them o
   const f = new EventFactory();
   const session = f.session('S', 'k');
   const reserved = f.emit('S', 'c2s', 'disconnect', []);
-  const proxyProblem = f.ev({
-    type: 'problem',
-    kind: 'reserved-event',
-    severity: 'warning',
-    title: '"disconnect" is a reserved event name',
-    fix: 'Rename the event.',
-    sessionId: 'S',
-    seqs: [reserved.seq],
-    confidence: 'certain',
-    evidence: [],
-  });
+  const proxyProblem = f.problem('S', reserved.seq);
   const open = async (events: ProxyEvent[]) => {
     const text = events.map((e) => JSON.stringify(e)).join('\n');
     const file = Object.assign(new Blob([text]), { name: 'capture.ndjson' });
