@@ -129,9 +129,11 @@ export class HandledTwice implements Detector {
     const list = [...(this.afterDrop.get(key) ?? []), ...left].slice(-MAX_AFTER_DROP_PER_CLIENT);
     this.afterDrop.delete(key); // re-inserted last: the map stays ordered by the latest drop
     this.afterDrop.set(key, list);
-    if (this.afterDrop.size > MAX_CLIENTS_AFTER_DROP) {
-      const oldest = this.afterDrop.keys().next();
-      if (!oldest.done) this.afterDrop.delete(oldest.value);
+    // Oldest drop first: forget clients that did not come back within the window, and past the cap.
+    for (const [client, sent] of this.afterDrop) {
+      const stale = e.ts - (sent[sent.length - 1]?.ts ?? 0) > AFTER_DROP_WINDOW_MS;
+      if (!stale && this.afterDrop.size <= MAX_CLIENTS_AFTER_DROP) break;
+      this.afterDrop.delete(client);
     }
   }
 }

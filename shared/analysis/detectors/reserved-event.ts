@@ -59,7 +59,9 @@ export class ReservedEvent implements Detector {
     if (!e.message.startsWith('invalid Socket.IO packet') || e.received === undefined) return;
     const name = nameOf(e.received);
     if (name === undefined || !RESERVED_EVENTS.has(name)) return;
-    if (e.sessionId === undefined) return this.reportRefused(ctx, name, e, undefined);
+    // Only a live session's is held (until its packet, its close, or forget): the state stays bounded.
+    if (e.sessionId === undefined || !ctx.session(e.sessionId))
+      return this.reportRefused(ctx, name, e, undefined);
     this.refused.set(e.sessionId, { name, error: e });
   }
 
