@@ -1,10 +1,11 @@
 /**
  * Child process: one proxy under test in front of the target, alone in its process so that its CPU
  * and memory are its own. `passthrough` is the byte pipe of ./passthrough.ts; `sio` is sio-proxy as
- * the CLI runs it: every Engine.IO and Socket.IO packet decoded, the event stream serialising every
- * event into its history, and `observers` dashboards connected to `/api/events` (in a child process
+ * the CLI runs it: every Engine.IO and Socket.IO packet decoded, the problem detectors of
+ * shared/analysis run over every event, the event stream serialising every event into its history, and `observers` dashboards connected to `/api/events` (in a child process
  * of their own, ./observers-child.ts, so that their parsing is not charged to the proxy).
  */
+import { startAnalysis } from '../proxy/observe/analysis.js';
 import { ProxyServer } from '../proxy/proxy-server.js';
 import { EventStream } from '../proxy/stream/event-stream.js';
 import { streamPlugin } from '../proxy/stream/stream-plugin.js';
@@ -33,6 +34,7 @@ let observers: ChildHandle<unknown> | undefined;
 if (config.kind === 'sio') {
   const proxy = new ProxyServer({ target: config.target, port: 0, host: '127.0.0.1' });
   const stream = new EventStream(proxy.bus);
+  startAnalysis(proxy.bus);
   const token = 'bench';
   const ui = new UiServer(proxy, token).use(streamPlugin(stream, { uiHost: '127.0.0.1' }));
   await proxy.listen();

@@ -20,6 +20,7 @@ import { compileEventFilter, describeFilter, type EventFilter } from './library/
 import { LiveEvents, type EventPredicate, type Listener } from './library/live-events.js';
 import { SessionDirectory } from './library/session-directory.js';
 import { createLogger, type Logger } from './log.js';
+import { startAnalysis, type Analysis } from './observe/analysis.js';
 import { packageVersion } from './package-version.js';
 import { DEFAULT_PATHS, ProxyServer } from './proxy-server.js';
 import { startRoomSources, type RoomSources } from './rooms/index.js';
@@ -156,6 +157,7 @@ export class ProxyRuntime {
   dashboardPending = false;
   private readonly rooms: RoomSources;
   private readonly recorder: Recorder | undefined;
+  private readonly analysis: Analysis;
   readonly live: LiveEvents;
   readonly directory: SessionDirectory;
   private closing: Promise<void> | undefined;
@@ -178,6 +180,9 @@ export class ProxyRuntime {
     const bus = this.server.bus;
     // Subscribed before the proxy listens, so that the history and the recording miss nothing.
     this.stream = new EventStream(bus, { history: options.history ?? DEFAULT_HISTORY, log });
+    // Problem detectors (shared/analysis): their `problem` events go on the bus, so the stream, the
+    // history, recordings, HAR export, --log and the library all carry them.
+    this.analysis = startAnalysis(bus);
     this.live = new LiveEvents(bus);
     this.directory = new SessionDirectory(bus);
     this.rooms = startRoomSources({
@@ -228,6 +233,7 @@ export class ProxyRuntime {
       this.rooms.close();
       await Promise.all([this.server.close(), this.ui?.close()]);
       await this.recorder?.close(); // after the proxy's last close events
+      this.analysis.close();
       this.stream.close();
       this.live.close();
       this.directory.close();

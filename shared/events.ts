@@ -6,7 +6,7 @@
 import type { EioVersion, EnginePacketType } from './engineio.js';
 import type { SioPacketType } from './socketio.js';
 
-export const EVENT_SCHEMA_VERSION = 1;
+export const EVENT_SCHEMA_VERSION = 2;
 
 /** `client`: the client <-> proxy connection; `server`: proxy <-> target. */
 export type Leg = 'client' | 'server';
@@ -237,6 +237,36 @@ export interface AttemptEvent extends Base {
   error?: string;
 }
 
+export type ProblemConfidence = 'certain' | 'likely' | 'guess';
+
+/**
+ * Something on the wire that is (or will become) a bug in the app, found by a detector of
+ * shared/analysis/ from the events before it: a reserved event name, a payload over the target's
+ * maxPayload, an event sent twice after a reconnect, a target that is down. The proxy publishes them
+ * on its bus like any other event; a viewer of a capture without them (a HAR file, the extension's
+ * in-page capture) runs the same detectors and gives each the seq of the event that raised it plus a
+ * fraction, so that it sorts right after that event.
+ */
+export interface ProblemEvent extends Base {
+  type: 'problem';
+  /** Stable per detector (`reserved-event`, `payload-too-large`, ...): what views group by. */
+  kind: string;
+  severity: 'error' | 'warning';
+  /** One line, the specifics of this occurrence: `"disconnect" is a reserved event name`. */
+  title: string;
+  /** What it means and how to fix it: a paragraph, the same for every problem of a kind. */
+  fix: string;
+  /** More about this occurrence, when there is more to say than the title. */
+  detail?: string;
+  sessionId?: string;
+  /** The events it concerns (packets first), by seq: a viewer links to them. */
+  seqs: number[];
+  /** `certain`: the wire shows it; `likely`: the usual cause of what the wire shows; `guess`: a hint. */
+  confidence: ProblemConfidence;
+  /** The facts the detector went by, one short sentence each. */
+  evidence: string[];
+}
+
 /** This observer missed events because it read too slowly. */
 export interface DroppedEvent extends Base {
   type: 'dropped';
@@ -268,6 +298,7 @@ export type ProxyEvent =
   | RoomEvent
   | AttemptEvent
   | ErrorEvent
+  | ProblemEvent
   | DroppedEvent;
 export type ProxyEventType = ProxyEvent['type'];
 

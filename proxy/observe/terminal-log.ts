@@ -6,7 +6,10 @@
  *   12:00:01.241     3fA9… connect /admin id=abc recovered=false
  *   12:00:01.290 s2c 3fA9… ack 3 "chat message" 12.3 ms
  *   12:00:26.001 s2c 3fA9… 2 ping
+ *   12:00:26.002     3fA9… problem reserved-event: "disconnect" is a reserved event name #41
+ *                         fix: socket.io reserves connect, connect_error, disconnect, ...
  *
+ * A problem (shared/analysis) gets its fix on a second line the first time its kind is printed.
  * The bus observer only enqueues (the relay waits for it); filtering, formatting and writing happen
  * later, off the relay's path. The queue is bounded: when stdout cannot keep up (a pipe nobody reads,
  * a slow terminal), events past the bound are dropped and counted, and a line says how many. Colours
@@ -75,8 +78,17 @@ export class TerminalLog {
     this.out = opts.out ?? process.stdout;
     this.filter = typeof opts.filter === 'function' ? opts.filter : parseFilter(opts.filter);
     const color = opts.color ?? (!!this.out.isTTY && !process.env.NO_COLOR);
+    const pretty = { color, argsWidth: opts.argsWidth ?? 200 };
+    const kindsShown = new Set<string>();
     this.format =
-      opts.mode === 'json' ? jsonLine : (e) => prettyLine(e, { color, argsWidth: opts.argsWidth ?? 200 });
+      opts.mode === 'json'
+        ? jsonLine
+        : (e) => {
+            const line = prettyLine(e, pretty);
+            if (e.type !== 'problem' || kindsShown.has(e.kind)) return line;
+            kindsShown.add(e.kind);
+            return `${line}\n${' '.repeat(23)}fix: ${clean(e.fix)}`;
+          };
     this.maxQueue = Math.max(1, opts.maxQueue ?? DEFAULT_MAX_QUEUE);
     this.paused = opts.paused ?? false;
     this.out.on?.('error', (err: Error & { code?: string }) => {
@@ -326,6 +338,13 @@ function body(e: ProxyEvent, opts: PrettyOptions, paint: Paint): string {
       );
     case 'dropped':
       return paint('red', `dropped ${e.count}`) + ` ${clean(e.reason)}`;
+    case 'problem':
+      return (
+        paint(e.severity === 'error' ? 'red' : 'yellow', `problem ${clean(e.kind)}:`) +
+        ` ${cut(e.title, 500)}` +
+        (e.confidence === 'certain' ? '' : paint('dim', ` (${e.confidence})`)) +
+        paint('dim', e.seqs.length ? ` ${e.seqs.map((s) => `#${s}`).join(' ')}` : '')
+      );
   }
 }
 

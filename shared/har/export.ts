@@ -1,9 +1,10 @@
 /**
  * HAR export (`eventsToHar`): one entry per `http` event of the client leg (each polling exchange, each
- * WebSocket handshake), WebSocket frames rebuilt from the session's `packet` events. See ../har.ts.
+ * WebSocket handshake), WebSocket frames rebuilt from the session's `packet` events, and the
+ * `problem` events listed in `log.comment`. See ../har.ts.
  */
 import { ENGINE_PACKET_TYPES, type EioVersion } from '../engineio.js';
-import type { HttpEvent, PacketEvent, ProxyEvent, SessionEvent } from '../events.js';
+import type { HttpEvent, PacketEvent, ProblemEvent, ProxyEvent, SessionEvent } from '../events.js';
 import type { Har, HarContent, HarEntry, HarRequest, HarResponse } from './types.js';
 import {
   base64ToBytes,
@@ -35,6 +36,9 @@ const EXPORT_COMMENT =
   'Not recorded: the HTTP version (written as HTTP/1.1), header sizes (-1) and the timing breakdown ' +
   '(the whole time is in `wait`). WebSocket frames are rebuilt from the decoded Engine.IO packets.';
 
+/** Problems (shared/analysis) listed in `log.comment`, at most: HAR has no place of its own for them. */
+const MAX_PROBLEM_LINES = 100;
+
 const TRUNCATED_COMMENT =
   'some payloads were cut by the proxy (history limit): bodies or frames here are incomplete';
 
@@ -60,6 +64,7 @@ export function eventsToHar(events: readonly ProxyEvent[], opts: EventsToHarOpti
   /** Polling packets not yet matched to the exchange that carried them, by session and direction. */
   const pollPackets = new Map<string, PacketEvent[]>();
   const entries: PendingEntry[] = [];
+  const problems: string[] = [];
 
   const attachSession = (entry: HarEntry, sid: string | undefined) => {
     if (!sid || sessionWritten.has(sid)) return;
@@ -136,6 +141,9 @@ export function eventsToHar(events: readonly ProxyEvent[], opts: EventsToHarOpti
         if (e.truncated) addComment(conn.entry, TRUNCATED_COMMENT);
         break;
       }
+      case 'problem':
+        if (problems.length < MAX_PROBLEM_LINES) problems.push(problemLine(e));
+        break;
       default:
         break;
     }
@@ -147,9 +155,22 @@ export function eventsToHar(events: readonly ProxyEvent[], opts: EventsToHarOpti
       version: '1.2',
       creator: { name: 'sio-proxy', version: opts.version ?? '' },
       entries: entries.map((p) => p.entry),
-      comment: EXPORT_COMMENT,
+      comment: problems.length
+        ? `${EXPORT_COMMENT}\n\nProblems found:\n${problems.join('\n')}`
+        : EXPORT_COMMENT,
     },
   };
+}
+
+/** `- reserved-event: "disconnect" is a reserved event name (session abc, events 9 8)` */
+function problemLine(p: ProblemEvent): string {
+  const where = [
+    p.sessionId ? `session ${p.sessionId}` : '',
+    p.seqs.length ? `events ${p.seqs.join(' ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `- ${p.kind}: ${p.title}${where ? ` (${where})` : ''}`;
 }
 
 function isWebSocketRequest(e: HttpEvent): boolean {

@@ -36,6 +36,7 @@ export const EVENT_TYPES: readonly ProxyEventType[] = [
   'room',
   'attempt',
   'error',
+  'problem',
   'dropped',
 ];
 
@@ -55,6 +56,9 @@ const STRING_FIELDS = [
   'outcome',
   'cause',
   'error',
+  'kind',
+  'title',
+  'confidence',
 ] as const;
 const NUMBER_FIELDS = ['status', 'attempt'] as const;
 const BOOLEAN_FIELDS = ['recovered', 'active'] as const;

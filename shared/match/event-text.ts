@@ -22,6 +22,8 @@ export function eventText(e: ProxyEvent, limit = TEXT_LIMIT): string {
       return `${e.clientReason} ${e.serverReason} ${e.description ?? ''}`;
     case 'error':
       return `${e.message} ${e.received ?? ''}`.slice(0, limit);
+    case 'problem':
+      return `${e.kind} ${e.title}`;
     case 'http':
       return e.url;
     case 'session':

@@ -15,6 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { io as ioV4, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { createLogger } from '../../proxy/log.js';
+import { startAnalysis } from '../../proxy/observe/analysis.js';
 import { InferredRooms } from '../../proxy/rooms/inferred-rooms.js';
 import { EventStream } from '../../proxy/stream/event-stream.js';
 import { Recorder } from '../../proxy/stream/recorder.js';
@@ -56,6 +57,7 @@ async function startStack(targetUrl: string, name: string): Promise<Stack> {
   const proxy = await startProxy(targetUrl);
   const rooms = new InferredRooms(proxy.proxy.bus);
   const stream = new EventStream(proxy.proxy.bus);
+  startAnalysis(proxy.proxy.bus);
   const recordFile = join(dir, `${name}.ndjson`);
   const recorder = new Recorder(recordFile, stream, { log: createLogger({ quiet: true }) });
   const ui = new UiServer(proxy.proxy, TOKEN, { panelDir: false })
@@ -422,6 +424,7 @@ describe('event stream conformance: socket.io@2 target', () => {
       'ack',
       'attempt',
       'error',
+      'problem',
     ]);
   });
 });

@@ -264,6 +264,19 @@ export const EVENT_FIELDS: Record<ProxyEventType, Record<string, Field | Check>>
     received: opt(str),
     truncated: opt(onlyTrue),
   },
+  problem: {
+    ...base,
+    type: literal('problem'),
+    kind: nonEmpty,
+    severity: oneOf('error', 'warning'),
+    title: nonEmpty,
+    fix: nonEmpty,
+    detail: opt(str),
+    sessionId: opt(nonEmpty),
+    seqs: arrayOf(positiveInt),
+    confidence: oneOf('certain', 'likely', 'guess'),
+    evidence: arrayOf(nonEmpty),
+  },
   dropped: { ...base, type: literal('dropped'), count: positiveInt, reason: nonEmpty },
 };
 

@@ -1,5 +1,11 @@
 /** Builders of proxy events for the panel's store tests: seqs and times increase by themselves. */
-import type { PacketEvent, ProxyEvent, SessionEvent, UnstampedEvent } from '../../shared/events.js';
+import type {
+  PacketEvent,
+  ProblemEvent,
+  ProxyEvent,
+  SessionEvent,
+  UnstampedEvent,
+} from '../../shared/events.js';
 
 export const T0 = Date.parse('2026-01-01T10:00:00.000Z');
 
@@ -83,5 +89,21 @@ export class EventFactory {
       engine,
       size: 1,
     } as UnstampedEvent) as PacketEvent;
+  }
+
+  /** A `problem` event as the proxy publishes it: a reserved name in `sid`'s packet `seq`. */
+  problem(sid: string, seq: number, extra: Partial<ProblemEvent> = {}): ProblemEvent {
+    return this.ev({
+      type: 'problem',
+      kind: 'reserved-event',
+      severity: 'warning',
+      title: '"disconnect" is a reserved event name',
+      fix: 'Rename the event.',
+      sessionId: sid,
+      seqs: [seq],
+      confidence: 'certain',
+      evidence: [`packet #${seq} is an EVENT named "disconnect"`],
+      ...extra,
+    } as UnstampedEvent) as ProblemEvent;
   }
 }

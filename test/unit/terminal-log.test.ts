@@ -231,3 +231,51 @@ describe('the bounded queue', () => {
     assert.match(out.text, /^\S+ {5}abcd… drain client\n$/);
   });
 });
+
+describe('problems', () => {
+  const problem = (kind: string, title: string, confidence: 'certain' | 'likely' = 'certain') =>
+    ev({
+      type: 'problem',
+      kind,
+      severity: 'warning',
+      title,
+      fix: 'Rename the event.\nNow.',
+      sessionId: '3fA9xyz',
+      seqs: [41, 42],
+      confidence,
+      evidence: ['packet #41 is an EVENT named "disconnect"'],
+    });
+
+  test('one line with the kind, the title and the packets; the fix the first time a kind shows', async () => {
+    const out = new SlowOutput(100);
+    const log = new TerminalLog({ mode: 'pretty', out, color: false });
+    log.observe(problem('reserved-event', '"disconnect" is a reserved event name'));
+    log.observe(problem('reserved-event', '"connect" is a reserved event name'));
+    log.observe(problem('handled-twice', '"pay" sent again after a reconnect', 'likely'));
+    await log.flush();
+    assert.deepEqual(out.text.split('\n'), [
+      '12:00:01.234     3fA9… problem reserved-event: "disconnect" is a reserved event name #41 #42',
+      '                       fix: Rename the event.\\nNow.',
+      '12:00:01.234     3fA9… problem reserved-event: "connect" is a reserved event name #41 #42',
+      '12:00:01.234     3fA9… problem handled-twice: "pay" sent again after a reconnect (likely) #41 #42',
+      '                       fix: Rename the event.\\nNow.',
+      '',
+    ]);
+  });
+
+  test('json: the event as it is; --filter type:problem and the title as text', async () => {
+    const out = new SlowOutput(100);
+    const log = new TerminalLog({ mode: 'json', out, filter: 'type:problem reserved' });
+    log.observe(problem('reserved-event', '"disconnect" is a reserved event name'));
+    log.observe(problem('handled-twice', '"pay" sent again after a reconnect'));
+    log.observe(pingLike());
+    await log.flush();
+    const lines = out.text.trim().split('\n');
+    assert.equal(lines.length, 1);
+    const parsed = JSON.parse(lines[0]!) as { type: string; kind: string; fix: string; seqs: number[] };
+    assert.deepEqual([parsed.type, parsed.kind, parsed.seqs], ['problem', 'reserved-event', [41, 42]]);
+    assert.equal(parsed.fix, 'Rename the event.\nNow.');
+  });
+
+  const pingLike = () => packet({ sessionId: 'abcdef', direction: 's2c', engine: 'ping', size: 1 });
+});

@@ -1,5 +1,6 @@
 /**
- * Connects a source to the panel store: drops what is not an event, and coalesces the source's
+ * Connects a source to the panel store: drops what is not an event, runs the problem detectors over
+ * what the source does not analyse itself (analysis.ts), and coalesces the source's
  * batches (the proxy sends one every 20 ms, history in many) into at most one store update per
  * FLUSH_MS, so React renders per interval rather than per message. A timer, not
  * requestAnimationFrame, so events keep being taken in while the tab is in the background.
@@ -8,6 +9,7 @@ import type { ProxyEvent } from '../../../shared/events.js';
 import type { PanelStore } from '../store/panel-store.js';
 import type { EventSource } from './event-source.js';
 import { isEvent } from './parse-capture.js';
+import { SourceAnalysis } from './analysis.js';
 
 export const FLUSH_MS = 50;
 
@@ -16,6 +18,7 @@ export function attachSource(source: EventSource, store: PanelStore): () => void
   let queue: ProxyEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
+  let analysis: SourceAnalysis | undefined;
 
   const flush = () => {
     timer = undefined;
@@ -28,7 +31,8 @@ export function attachSource(source: EventSource, store: PanelStore): () => void
   source.connect(
     (batch) => {
       if (stopped) return;
-      for (const e of batch) if (isEvent(e)) queue.push(e);
+      analysis ??= new SourceAnalysis(source.problems ?? 'panel');
+      for (const e of analysis.run(batch.filter(isEvent))) queue.push(e);
       timer ??= setTimeout(flush, FLUSH_MS);
     },
     (status) => {

@@ -6,6 +6,7 @@
  * Not the DOM's `EventSource` (server-sent events): a module-local name for the panel's seam.
  */
 import type { ProxyEvent } from '../../../shared/events.js';
+import type { ProblemsFrom } from './analysis.js';
 
 export type SourceKind = 'live' | 'file' | 'devtools' | 'none';
 
@@ -67,6 +68,12 @@ export interface EventSource {
   fetchFull?(seq: number): Promise<FullPayload>;
   /** Searches the full payloads of cut packets, when this source holds them. */
   search?(query: SearchQuery, signal: AbortSignal): Promise<SearchAnswer>;
+  /**
+   * Who finds the problems in its events: `source` when they carry the proxy's `problem` events (its
+   * live stream, a recording of it), `panel` (the default) when the panel runs the detectors of
+   * shared/analysis over them (source/analysis.ts). Read when the first batch arrives.
+   */
+  readonly problems?: ProblemsFrom;
   /** Downloads the source offers (the proxy's own capture and HAR of its history). */
   downloads?: { capture: string; har: string };
 }

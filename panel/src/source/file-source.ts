@@ -3,6 +3,7 @@
  * then delivered in chunks so that a large file does not freeze the page while the store takes it.
  */
 import type { ProxyEvent } from '../../../shared/events.js';
+import type { ProblemsFrom } from './analysis.js';
 import type { EventSource, SourceInfo, SourceStatus } from './event-source.js';
 import { parseCapture } from './parse-capture.js';
 
@@ -10,6 +11,8 @@ const CHUNK = 5000;
 
 export class FileSource implements EventSource {
   readonly info: SourceInfo;
+  /** A recording of the proxy's stream carries its problems; a HAR or an older recording does not. */
+  problems: ProblemsFrom = 'panel';
   private cancelled = false;
 
   constructor(private readonly file: Blob & { name: string }) {
@@ -34,6 +37,7 @@ export class FileSource implements EventSource {
           return;
         }
         const { events, format, badLines, runs } = parsed;
+        this.problems = events.some((e) => e.type === 'problem') ? 'source' : 'panel';
         const notes = [
           `${events.length} events from ${format === 'har' ? 'HAR' : 'NDJSON'}`,
           ...(runs > 1 ? [`${runs} proxy runs`] : []),

@@ -5,6 +5,7 @@
  * comes again, and the store skips what it already has.
  */
 import type { ProxyEvent } from '../../../shared/events.js';
+import type { ProblemsFrom } from './analysis.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import type {
   EventSource,
@@ -25,6 +26,8 @@ export interface ProxySourceOptions {
 export class ProxySource implements EventSource {
   readonly info: SourceInfo;
   readonly downloads: { capture: string; har: string };
+  /** The proxy runs the problem detectors itself and streams their `problem` events. */
+  readonly problems: ProblemsFrom = 'source';
   private ws: WebSocket | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private retries = 0;

@@ -7,6 +7,7 @@ import type {
   AttemptEvent,
   HandshakeInfo,
   Leg,
+  ProblemEvent,
   RoomSource,
   SessionEvent,
   TransportName,
@@ -144,24 +145,13 @@ export interface RoomView {
   updatedAt: number;
 }
 
-export type ProblemKind =
-  | 'error'
-  | 'connect_error'
-  | 'payload-too-large'
-  | 'upgrade-failed'
-  | 'reserved-event'
-  | 'handled-twice'
-  | 'dropped';
-
-export interface Problem {
+/**
+ * A problem as the Problems view lists it: `problem` events (shared/analysis) of one kind, session and
+ * title merged into one entry with a count.
+ */
+export interface Problem extends Omit<ProblemEvent, 'type' | 'seq' | 'seqs' | 'importedFrom'> {
   /** Unique within the model: kind, session and title (repeats are merged). */
   id: string;
-  kind: ProblemKind;
-  severity: 'error' | 'warning';
-  ts: number;
-  sessionId?: string;
-  title: string;
-  detail?: string;
   /** Packets (or other events) it concerns, by seq: the views jump to them. */
   seqs: readonly number[];
   /** The same problem again (same kind, session and title) counts here instead of a new entry. */

@@ -1,14 +1,13 @@
 /**
- * The problems list: bounded (the oldest go first past MAX_PROBLEMS) and merged, so that an error
- * repeated on every poll is one line with a count rather than thousands.
+ * The problems list, from `problem` events: bounded (the oldest go first past MAX_PROBLEMS) and
+ * merged, so that an error repeated on every poll is one line with a count rather than thousands.
  */
+import type { ProblemEvent } from '../../../shared/events.js';
 import type { Problem } from './model.js';
 
 export const MAX_PROBLEMS = 2000;
 /** Seqs remembered per merged problem (the first ones and the latest). */
 const MAX_SEQS = 50;
-
-export type ProblemInput = Omit<Problem, 'id' | 'count' | 'lastTs'>;
 
 export class ProblemLog {
   private readonly byId = new Map<string, Problem>();
@@ -17,24 +16,25 @@ export class ProblemLog {
   /** Bumped on every change, for memoised selectors. */
   version = 0;
 
-  add(input: ProblemInput): Problem {
-    const id = `${input.kind}\u0000${input.sessionId ?? ''}\u0000${input.title}`;
+  add(e: ProblemEvent): Problem {
+    const id = `${e.kind}\u0000${e.sessionId ?? ''}\u0000${e.title}`;
     this.total++;
     this.version++;
     const prior = this.byId.get(id);
     let problem: Problem;
     if (prior) {
-      const seqs = [...prior.seqs, ...input.seqs];
+      const seqs = [...prior.seqs, ...e.seqs];
       problem = {
         ...prior,
         count: prior.count + 1,
-        lastTs: input.ts,
+        lastTs: e.ts,
         seqs: seqs.length > MAX_SEQS ? [...seqs.slice(0, 10), ...seqs.slice(-(MAX_SEQS - 10))] : seqs,
-        ...(input.detail !== undefined ? { detail: input.detail } : {}),
+        ...(e.detail !== undefined ? { detail: e.detail } : {}),
       };
       this.byId.delete(id); // re-inserted below: the map stays ordered by the latest occurrence
     } else {
-      problem = { ...input, id, count: 1, lastTs: input.ts };
+      const { type: _type, seq: _seq, importedFrom: _from, ...fields } = e;
+      problem = { ...fields, id, count: 1, lastTs: e.ts };
     }
     this.byId.set(id, problem);
     if (this.byId.size > MAX_PROBLEMS) {

@@ -1,7 +1,9 @@
 /**
  * The panel's model and the one entry point that changes it: `applyEvents`, which runs each event
  * through the reducers (sessions, packets and acks, rooms, problems, stats) in that order, since the
- * later ones read what the earlier ones recorded (the session's client, its first close).
+ * later ones read what the earlier ones recorded (the session's client, its first close). Problems
+ * are `problem` events, found by shared/analysis in the proxy or in the panel's source layer
+ * (source/analysis.ts): the model only lists them.
  *
  * It also says which slices of the model a batch changed (slices.ts), for the store's revisions, and
  * keeps the stream's cursor. A live source that reconnects is sent the proxy's history again:
@@ -10,10 +12,8 @@
  */
 import type { ProxyEvent } from '../../../shared/events.js';
 import { linkAck } from './acks.js';
-import { DuplicateTracker } from './duplicates.js';
 import { DEFAULT_PACKET_LIMITS, PacketStore, type PacketLimits } from './packet-store.js';
 import { ProblemLog } from './problem-log.js';
-import { reduceProblems } from './problems.js';
 import { reduceRoom, type RoomsState } from './rooms.js';
 import { createSessionsState, reduceSessions, type SessionsState } from './sessions.js';
 import { ALL_SLICES, SLICE_BIT } from './slices.js';
@@ -26,7 +26,6 @@ export interface PanelModel extends SessionsState {
   packets: PacketStore;
   rooms: RoomsState;
   problems: ProblemLog;
-  duplicates: DuplicateTracker;
   stats: StatsState;
   /** What `dropped` events said: events this panel never got. */
   dropped: { events: number; notices: number; lastTs?: number };
@@ -41,7 +40,6 @@ export function createModel(limits: PacketLimits = DEFAULT_PACKET_LIMITS): Panel
     packets: new PacketStore(limits),
     rooms: new Map(),
     problems: new ProblemLog(),
-    duplicates: new DuplicateTracker(),
     stats: createStats(),
     dropped: { events: 0, notices: 0 },
     names: { namespaces: new Set(), events: new Set() },
@@ -113,6 +111,9 @@ function applyOne(model: PanelModel, e: ProxyEvent): number {
       changed |= SLICE_BIT.rooms;
       reduceRoom(model.rooms, e);
       break;
+    case 'problem':
+      model.problems.add(e);
+      break;
     case 'dropped':
       model.dropped = {
         events: model.dropped.events + e.count,
@@ -123,7 +124,6 @@ function applyOne(model: PanelModel, e: ProxyEvent): number {
     default:
       break;
   }
-  reduceProblems(model, e);
   reduceStats(model.stats, e, model.sessions);
   return changed;
 }

@@ -1,18 +1,23 @@
-/** Problems, the most recent first, each linked to the packets it concerns. */
+/**
+ * Problems (`problem` events of shared/analysis), the most recent first, each linked to the packets
+ * it concerns, with what it means and how to fix it.
+ */
 import { useMemo } from 'react';
 import { useController, useSlices } from '../app/context.js';
 import { formatTime, shortId } from '../lib/format.js';
-import type { ProblemKind } from '../store/model.js';
 import { problemList } from '../store/selectors.js';
 import './ProblemsView.css';
 
-const KIND_LABEL: Record<ProblemKind, string> = {
+/** Short labels of the kinds the detectors raise; an unknown kind shows as itself. */
+const KIND_LABEL: Readonly<Record<string, string>> = {
   error: 'proxy error',
   connect_error: 'namespace refused',
   'payload-too-large': 'payload too large',
   'upgrade-failed': 'upgrade failed',
   'reserved-event': 'reserved name',
   'handled-twice': 'sent twice',
+  'target-unreachable': 'target down',
+  'handshake-refused': 'handshake refused',
   dropped: 'events dropped',
 };
 
@@ -49,10 +54,22 @@ export function ProblemsView() {
                 </span>
                 <div className="p-body">
                   <div>
-                    <span className="badge">{KIND_LABEL[p.kind]}</span> <b>{p.title}</b>
+                    <span className="badge">{KIND_LABEL[p.kind] ?? p.kind}</span> <b>{p.title}</b>
                     {p.count > 1 && <span className="count"> ×{p.count}</span>}
+                    {p.confidence !== 'certain' && <span className="muted"> ({p.confidence})</span>}
                   </div>
                   {p.detail && <div className="muted">{p.detail}</div>}
+                  <details className="small" data-testid="problem-fix">
+                    <summary>what it means, how to fix it</summary>
+                    <p>{p.fix}</p>
+                    {p.evidence.length > 0 && (
+                      <ul className="muted">
+                        {p.evidence.map((line, i) => (
+                          <li key={i}>{line}</li>
+                        ))}
+                      </ul>
+                    )}
+                  </details>
                   <div className="small muted">
                     {formatTime(p.ts)}
                     {p.count > 1 && <> … {formatTime(p.lastTs)}</>}

@@ -1,0 +1,86 @@
+/**
+ * Runs the detectors over a stream of events and hands each problem they find to `report`. It owns
+ * the per-session facts the detectors share (client key, maxPayload), decides which of a session's
+ * two `close` events is its end, and bounds everything: sessions are forgotten when they end, and
+ * past MAX_SESSIONS the oldest are forgotten first (a capture that never shows their close).
+ */
+import type { ProxyEvent, ProxyEventType } from '../events.js';
+import type { Detector, DetectorContext, ProblemReport, SessionFacts } from './detector.js';
+import { allDetectors } from './detectors/index.js';
+
+export const MAX_SESSIONS = 50_000;
+/** Ended sessions remembered, so that the second leg's close is not taken for an end. */
+const MAX_ENDED = 4096;
+
+export class Analyzer {
+  private readonly sessions = new Map<string, SessionFacts>();
+  private readonly ended = new Set<string>();
+  private readonly ctx: DetectorContext;
+  /** The detectors of each event type, so that an event costs only the detectors that read it. */
+  private readonly byType = new Map<ProxyEventType, Detector[]>();
+
+  constructor(
+    report: (problem: ProblemReport) => void,
+    private readonly detectors: readonly Detector[] = allDetectors(),
+  ) {
+    this.ctx = { session: (sid) => this.sessions.get(sid), report };
+    for (const d of detectors) {
+      for (const type of d.types) {
+        const list = this.byType.get(type);
+        if (list) list.push(d);
+        else this.byType.set(type, [d]);
+      }
+    }
+  }
+
+  observe(e: ProxyEvent): void {
+    switch (e.type) {
+      case 'problem':
+        return; // ours, or the proxy's: never evidence of another
+      case 'session':
+        this.sessions.set(e.sessionId, {
+          clientKey: e.clientKey,
+          ...(e.open.maxPayload !== undefined ? { maxPayload: e.open.maxPayload } : {}),
+        });
+        if (this.sessions.size > MAX_SESSIONS) this.evictOldest();
+        break;
+      case 'close':
+        if (this.ended.has(e.sessionId)) return;
+        this.dispatch(e);
+        this.end(e.sessionId);
+        return;
+      default:
+        break;
+    }
+    this.dispatch(e);
+  }
+
+  /** Sessions currently tracked (for tests and diagnostics). */
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  private dispatch(e: ProxyEvent): void {
+    const list = this.byType.get(e.type);
+    if (list) for (const d of list) d.observe(e, this.ctx);
+  }
+
+  private end(sid: string): void {
+    this.ended.add(sid);
+    if (this.ended.size > MAX_ENDED) {
+      const oldest = this.ended.values().next();
+      if (!oldest.done) this.ended.delete(oldest.value);
+    }
+    this.forget(sid);
+  }
+
+  private evictOldest(): void {
+    const oldest = this.sessions.keys().next();
+    if (!oldest.done) this.forget(oldest.value);
+  }
+
+  private forget(sid: string): void {
+    this.sessions.delete(sid);
+    for (const d of this.detectors) d.forget?.(sid);
+  }
+}

@@ -1,0 +1,32 @@
+/** The detectors, in the order they run. */
+import type { Detector } from '../detector.js';
+import { eventsDropped } from './events-dropped.js';
+import { failedAttempts } from './failed-attempts.js';
+import { HandledTwice } from './handled-twice.js';
+import { PayloadTooLarge } from './payload-too-large.js';
+import { proxyError } from './proxy-error.js';
+import { refusedNamespace } from './refused-namespace.js';
+import { ReservedEvent } from './reserved-event.js';
+import { upgradeFailed } from './upgrade-failed.js';
+
+/** Every detector, with fresh state. */
+export function allDetectors(): Detector[] {
+  return [
+    proxyError,
+    refusedNamespace,
+    upgradeFailed,
+    new PayloadTooLarge(),
+    new ReservedEvent(),
+    new HandledTwice(),
+    failedAttempts,
+    eventsDropped,
+  ];
+}
+
+/**
+ * The detectors of what only a consumer of the stream sees (its own missed events): what a viewer
+ * runs over a source whose events already carry the proxy's problems.
+ */
+export function localDetectors(): Detector[] {
+  return [eventsDropped];
+}

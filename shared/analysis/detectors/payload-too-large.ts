@@ -1,0 +1,94 @@
+/**
+ * Payloads over the target's limit: a client packet bigger than the open packet's `maxPayload`, and a
+ * session the target closed with HTTP 413 or WebSocket 1009 (linked to the largest client packet of
+ * the seconds before, which is most likely the one it refused).
+ */
+import type { CloseEvent, PacketEvent, ProxyEvent } from '../../events.js';
+import type { Detector, DetectorContext } from '../detector.js';
+
+/** How far back a 413/1009 close looks for the packet it refused. */
+export const OVERSIZE_LOOKBACK_MS = 5000;
+
+const FIX =
+  "The target's maxHttpBufferSize (maxPayload in its open packet, 1 MB by default) is smaller than what the client sends: the target answers HTTP 413 or closes the WebSocket with 1009, and the session ends. Raise maxHttpBufferSize on the server, or send less per message (split it, or upload files over HTTP).";
+
+interface Largest {
+  seq: number;
+  size: number;
+  ts: number;
+}
+
+export class PayloadTooLarge implements Detector {
+  readonly types = ['packet', 'close'] as const;
+  /**
+   * Per session, the largest client packet of about the last OVERSIZE_LOOKBACK_MS: replaced by a
+   * bigger one, or by any one once it is older than that. O(1) per packet, no allocation.
+   */
+  private readonly largest = new Map<string, Largest>();
+
+  observe(e: ProxyEvent, ctx: DetectorContext): void {
+    if (e.type === 'packet') this.packet(e, ctx);
+    else if (e.type === 'close') this.close(e, ctx);
+  }
+
+  forget(sid: string): void {
+    this.largest.delete(sid);
+  }
+
+  private packet(e: PacketEvent, ctx: DetectorContext): void {
+    if (e.direction !== 'c2s') return;
+    const session = ctx.session(e.sessionId);
+    if (!session) return;
+    const best = this.largest.get(e.sessionId);
+    if (!best) this.largest.set(e.sessionId, { seq: e.seq, size: e.size, ts: e.ts });
+    else if (e.size >= best.size || e.ts - best.ts > OVERSIZE_LOOKBACK_MS) {
+      best.seq = e.seq;
+      best.size = e.size;
+      best.ts = e.ts;
+    }
+    const max = session.maxPayload;
+    if (max === undefined || e.size <= max) return;
+    ctx.report({
+      type: 'problem',
+      kind: 'payload-too-large',
+      severity: 'error',
+      title: `a ${e.size}-byte packet is over the target's maxPayload (${max} bytes)`,
+      fix: FIX,
+      detail:
+        'the target refuses it (HTTP 413 or WebSocket close 1009) and closes the session: raise maxHttpBufferSize or send less',
+      sessionId: e.sessionId,
+      seqs: [e.seq],
+      confidence: 'certain',
+      evidence: [
+        `packet #${e.seq} from the client is ${e.size} bytes`,
+        `the target's open packet says maxPayload ${max}`,
+      ],
+    });
+  }
+
+  private close(e: CloseEvent, ctx: DetectorContext): void {
+    const text = `${e.description ?? ''} ${e.reason}`;
+    if (!/\b(413|1009)\b|maxHttpBufferSize/.test(text)) return;
+    const best = this.largest.get(e.sessionId);
+    const culprit = best && e.ts - best.ts <= OVERSIZE_LOOKBACK_MS ? best : undefined;
+    ctx.report({
+      type: 'problem',
+      kind: 'payload-too-large',
+      severity: 'error',
+      title: "session closed: a payload over the target's maxHttpBufferSize",
+      fix: FIX,
+      detail: `${e.description ?? e.reason}${culprit ? `; the largest recent client packet is ${culprit.size} bytes` : ''}`,
+      sessionId: e.sessionId,
+      seqs: culprit ? [culprit.seq, e.seq] : [e.seq],
+      confidence: 'certain',
+      evidence: [
+        `the session closed: ${e.description ?? e.reason}`,
+        ...(culprit
+          ? [
+              `packet #${culprit.seq}, ${culprit.size} bytes, is the largest the client sent just before: most likely the one refused`,
+            ]
+          : []),
+      ],
+    });
+  }
+}
