@@ -2,7 +2,6 @@
 /** `sio-proxy`: parses flags, starts the proxy (and the demo app when no target is given), the
  * dashboard server and the status line, and shuts everything down on SIGINT/SIGTERM. */
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { parseCli, UsageError, USAGE, type CliOptions } from './cli-args.js';
 import { startDemoApp, type DemoApp } from './demo/demo-app.js';
@@ -14,6 +13,7 @@ import { startTerminalLog } from './observe/terminal-log.js';
 import { packageVersion } from './package-version.js';
 import { ProxyServer } from './proxy-server.js';
 import { startRoomSources } from './rooms/index.js';
+import { assertReachable, listenOrFail, StartError } from './start-checks.js';
 import { EventStream } from './stream/event-stream.js';
 import { Recorder } from './stream/recorder.js';
 import { searchPlugin } from './stream/search-plugin.js';
@@ -21,8 +21,6 @@ import { streamPlugin } from './stream/stream-plugin.js';
 import { fullEvents, HarPlugin } from './stream/har-plugin.js';
 import { randomToken } from './ui/token.js';
 import { UiServer } from './ui/ui-server.js';
-
-class StartError extends Error {}
 
 async function main(argv: string[]): Promise<void> {
   let opts: CliOptions;
@@ -86,14 +84,19 @@ async function main(argv: string[]): Promise<void> {
       `--record ${opts.record}: ${recordError(opts.record ?? '', err as NodeJS.ErrnoException)}`,
     );
   }
-  await listenOrFail(() => proxy.listen(), opts.host, opts.port, '--port');
+  await listenOrFail(() => proxy.listen(), { host: opts.host, port: opts.port, flag: '--port' });
   const ui = new UiServer(proxy, opts.uiToken ?? randomToken());
   ui.use(streamPlugin(stream, { uiHost: opts.uiHost }));
   ui.use(searchPlugin(stream.payloads));
   ui.use(
     new HarPlugin(() => fullEvents(stream.history.events(), stream.payloads), { version: packageVersion() }),
   );
-  await listenOrFail(() => ui.listen(opts.uiPort, opts.uiHost), opts.uiHost, opts.uiPort, '--ui-port');
+  await listenOrFail(() => ui.listen(opts.uiPort, opts.uiHost), {
+    host: opts.uiHost,
+    port: opts.uiPort,
+    flag: '--ui-port',
+    ownFlag: opts.uiPort === opts.port ? '--port' : undefined,
+  });
 
   const clients: DemoClients | undefined = demo ? startDemoClients(proxy.url) : undefined;
   process.stdout.write(
@@ -127,19 +130,6 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
-async function listenOrFail(listen: () => Promise<unknown>, host: string, port: number, flag: string) {
-  try {
-    await listen();
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    if (e.code === 'EADDRINUSE')
-      throw new StartError(`${host}:${port} is already in use; pick another ${flag} (0 = any free port)`);
-    if (e.code === 'EADDRNOTAVAIL')
-      throw new StartError(`${host} is not an address of this machine (${flag})`);
-    throw new StartError(`cannot listen on ${host}:${port}: ${e.message}`);
-  }
-}
-
 /** Why FILE cannot be recorded to, in words (the code first: `ENOENT: ...`). */
 function recordError(file: string, err: NodeJS.ErrnoException): string {
   const dir = dirname(resolve(file));
@@ -148,30 +138,6 @@ function recordError(file: string, err: NodeJS.ErrnoException): string {
   if (err.code === 'EISDIR') return `EISDIR: ${resolve(file)} is a directory`;
   if (err.code === 'ENOTDIR') return `ENOTDIR: a part of ${dir} is not a directory`;
   return err.message;
-}
-
-/** A proxy in front of nothing helps no one: say so at once rather than on the first request. */
-function assertReachable(target: URL): Promise<void> {
-  const port = Number(target.port || (target.protocol === 'https:' ? 443 : 80));
-  const host = target.hostname.replace(/^\[|\]$/g, '');
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port, timeout: 3000 });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve();
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      reject(new StartError(`target ${target.origin} did not answer within 3 s`));
-    });
-    socket.once('error', (err: Error & { code?: string }) =>
-      reject(
-        new StartError(
-          `target ${target.origin} is unreachable (${err.code ?? err.message}): start your app or fix --target`,
-        ),
-      ),
-    );
-  });
 }
 
 function openBrowser(url: string): void {
