@@ -16,6 +16,7 @@ export const FilterBar = forwardRef<HTMLInputElement>(function FilterBar(_props,
   const setFilter = useUi((s) => s.setFilter);
   const resetFilter = useUi((s) => s.resetFilter);
   const selectSession = useUi((s) => s.selectSession);
+  const followedFrom = useUi((s) => (s.session?.sid === s.filter.sessionId ? s.session?.from : undefined));
   usePanel((s) => s.version); // namespace and event suggestions grow with the model
   const names = usePanel((s) => s.model.names);
   const truncated = usePanel((s) => s.model.packets.truncated);
@@ -109,7 +110,8 @@ export const FilterBar = forwardRef<HTMLInputElement>(function FilterBar(_props,
             title={`only session ${filter.sessionId}: click to show all`}
             data-testid="filter-session"
           >
-            session {shortId(filter.sessionId, 8)} ✕
+            session {shortId(filter.sessionId, 8)}
+            {followedFrom && ` (its client reconnected: was ${shortId(followedFrom, 8)})`} ✕
           </button>
         )}
         <label className="toggle" title="Engine.IO ping and pong packets">
