@@ -3,9 +3,10 @@
  * network or server): the CONNECT the client POSTed is listed before the server's answer to it,
  * which a GET brought back while the POST was still waiting for its "ok" (the capture keeps its
  * place from send()); the client is named by its endpoint; the line on what the source cannot know
- * is shown whole.
+ * is shown whole; probing for a proxy where none runs leaves the panel's console clean.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Target } from '../test/support/harness.js';
 import { startAppTarget } from './support/app-target.js';
@@ -105,5 +106,36 @@ test('the client is named by its endpoint, and the source note is shown whole', 
   assert.ok(
     fits.scroll <= fits.client && fits.right <= fits.width,
     `the note is cut: ${JSON.stringify(fits)}`,
+  );
+});
+
+test('probing for a proxy where none listens logs nothing in the panel’s console', async () => {
+  // The remembered dashboard URL is probed first: a port where nothing listens.
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+  const worker = ext.context.serviceWorkers()[0] ?? ext.worker;
+  await worker.evaluate(async (url) => {
+    type Local = { set(items: object): Promise<void> };
+    const local = (globalThis as unknown as { chrome: { storage: { local: Local } } }).chrome.storage.local;
+    await local.set({
+      panelSettings: { source: 'page', proxyUrl: url, proxyToken: '', keepOnReload: false },
+    });
+  }, `http://127.0.0.1:${port}`);
+  const page = await ext.context.newPage();
+  await page.goto(`${target.url}/?probe=1`);
+  const panel = await ext.context.newPage();
+  const messages: string[] = [];
+  panel.on('console', (m) => messages.push(`${m.type()}: ${m.text()}`));
+  await panel.goto(`chrome-extension://${ext.extensionId}/panel.html?tabId=${await ext.tabIdOf(page)}`);
+  const header = panel.getByTestId('ext-header');
+  await header.and(panel.locator('[data-discovery="none"], [data-discovery="found"]')).waitFor();
+  await panel.waitForTimeout(200);
+  assert.deepEqual(
+    messages.filter((m) => /ERR_CONNECTION_REFUSED|Failed to load/.test(m)),
+    [],
   );
 });
