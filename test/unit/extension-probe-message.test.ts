@@ -32,7 +32,7 @@ test('anything else is refused', () => {
     ['http://127.0.0.1:8081/other?token=t', 'HEAD'],
     [`file:///etc${HELLO_PATH}`, 'GET'],
     ['not a url', 'GET'],
-  ])
+  ] as const)
     assert.equal(ask(url, method), undefined, `${method} ${url}`);
   assert.equal(
     allowedProbe({ url: `http://x${HELLO_PATH}`, method: 'GET', timeoutMs: 1 }, HELLO_PATH),
