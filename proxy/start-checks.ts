@@ -6,6 +6,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { speaksPlainHttp } from './engine/target-errors.js';
+import { portOwner } from './port-owner.js';
 
 /** A failure to start, printed as one line (exit 1). */
 export class StartError extends Error {}
@@ -72,7 +73,10 @@ export async function listenOrFail(listen: () => Promise<unknown>, use: PortUse)
 
 function listenError(e: Error & { code?: string }, { host, port, flag, ownFlag }: PortUse): string {
   if (e.code === 'EADDRINUSE') {
-    const by = ownFlag ? `by sio-proxy itself (${ownFlag} ${port})` : 'by another process';
+    const other = ownFlag ? undefined : portOwner(port);
+    const by = ownFlag
+      ? `by sio-proxy itself (${ownFlag} ${port})`
+      : `by another process${other ? `, ${other}` : ''}`;
     return `${host}:${port} is already in use ${by}; pick another ${flag} (0 = any free port)`;
   }
   if (e.code === 'EADDRNOTAVAIL') return `${host} is not an address of this machine (${flag})`;
