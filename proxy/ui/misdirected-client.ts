@@ -2,13 +2,15 @@
  * A Socket.IO client pointed at the dashboard's port instead of the proxy's (an easy mix-up: both
  * are printed together). Without this it would get the token check's "missing or wrong token",
  * which sends the user looking for a token the client never needed. Engine.IO requests carry
- * `EIO=` or `transport=` in the query, or go to `/socket.io/`; the dashboard's own routes do not.
+ * `EIO=` or `transport=` in the query, or go to `/socket.io/`; the dashboard's own routes do not
+ * (and `/api/` stays theirs, whatever its query).
  */
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { writeRawResponse } from '../engine/errors.js';
 
 function isEngineIoRequest(url: URL): boolean {
+  if (url.pathname.startsWith('/api/')) return false;
   return (
     url.searchParams.has('EIO') || url.searchParams.has('transport') || url.pathname.startsWith('/socket.io/')
   );

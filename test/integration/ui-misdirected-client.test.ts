@@ -56,9 +56,11 @@ describe('a client pointed at the dashboard port', () => {
     }
   });
 
-  test('the dashboard routes still want the token', async () => {
-    const res = await fetch(env.url('/api/sessions', null));
-    assert.equal(res.status, 401);
-    await res.body?.cancel();
+  test('the dashboard routes still want the token, whatever their query', async () => {
+    for (const path of ['/api/sessions', '/api/sessions?transport=polling', '/api/har?EIO=4']) {
+      const res = await fetch(env.url(path, null));
+      assert.equal(res.status, 401, path);
+      await res.body?.cancel();
+    }
   });
 });
