@@ -132,7 +132,7 @@ export async function createProxy(options: ProxyOptions): Promise<SioProxy> {
     await runtime.close();
     if (err instanceof SioProxyError) throw err;
     const failed = runtime.dashboardPending ? runtime.dashboardAddress : runtime.proxyAddress;
-    throw listenError(err, failed.host, failed.port, runtime.dashboardPending ? 'dashboard' : 'proxy');
+    throw listenError(err, failed.host, failed.port, runtime.dashboardPending ? 'dashboard.port' : 'port');
   }
   return runtime.api;
 }

@@ -3,7 +3,6 @@
  * terminal needs: the demo app when no target is given, the banner, the terminal log, the status
  * line, opening the browser, and shutting down on SIGINT/SIGTERM. */
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { assembleProxy, SioProxyError, type ProxyRuntime } from './api.js';
 import { parseCli, UsageError, USAGE, type CliOptions } from './cli-args.js';
@@ -14,9 +13,8 @@ import { startStatusLine } from './observe/status-line.js';
 import { FilterError, parseFilter, type LogFilter } from './observe/log-filter.js';
 import { startTerminalLog } from './observe/terminal-log.js';
 import { packageVersion } from './package-version.js';
+import { assertReachable, listenOrFail, StartError } from './start-checks.js';
 import { randomToken } from './ui/token.js';
-
-class StartError extends Error {}
 
 async function main(argv: string[]): Promise<void> {
   let opts: CliOptions;
@@ -74,8 +72,13 @@ async function main(argv: string[]): Promise<void> {
   const terminalLog = opts.log
     ? startTerminalLog(proxy.bus, { mode: opts.log, filter: logFilter, paused: true })
     : undefined;
-  await listenOrFail(() => runtime.listenProxy(), opts.host, opts.port, '--port');
-  await listenOrFail(() => runtime.listenDashboard(), opts.uiHost, opts.uiPort, '--ui-port');
+  await listenOrFail(() => runtime.listenProxy(), { host: opts.host, port: opts.port, flag: '--port' });
+  await listenOrFail(() => runtime.listenDashboard(), {
+    host: opts.uiHost,
+    port: opts.uiPort,
+    flag: '--ui-port',
+    ownFlag: opts.uiPort === opts.port ? '--port' : undefined,
+  });
   const ui = runtime.ui!;
 
   const clients: DemoClients | undefined = demo ? startDemoClients(proxy.url) : undefined;
@@ -107,19 +110,6 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
-async function listenOrFail(listen: () => Promise<unknown>, host: string, port: number, flag: string) {
-  try {
-    await listen();
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    if (e.code === 'EADDRINUSE')
-      throw new StartError(`${host}:${port} is already in use; pick another ${flag} (0 = any free port)`);
-    if (e.code === 'EADDRNOTAVAIL')
-      throw new StartError(`${host} is not an address of this machine (${flag})`);
-    throw new StartError(`cannot listen on ${host}:${port}: ${e.message}`);
-  }
-}
-
 /** Why FILE cannot be recorded to, in words (the code first: `ENOENT: ...`). */
 function recordError(file: string, err: NodeJS.ErrnoException): string {
   const dir = dirname(resolve(file));
@@ -128,30 +118,6 @@ function recordError(file: string, err: NodeJS.ErrnoException): string {
   if (err.code === 'EISDIR') return `EISDIR: ${resolve(file)} is a directory`;
   if (err.code === 'ENOTDIR') return `ENOTDIR: a part of ${dir} is not a directory`;
   return err.message;
-}
-
-/** A proxy in front of nothing helps no one: say so at once rather than on the first request. */
-function assertReachable(target: URL): Promise<void> {
-  const port = Number(target.port || (target.protocol === 'https:' ? 443 : 80));
-  const host = target.hostname.replace(/^\[|\]$/g, '');
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port, timeout: 3000 });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve();
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      reject(new StartError(`target ${target.origin} did not answer within 3 s`));
-    });
-    socket.once('error', (err: Error & { code?: string }) =>
-      reject(
-        new StartError(
-          `target ${target.origin} is unreachable (${err.code ?? err.message}): start your app or fix --target`,
-        ),
-      ),
-    );
-  });
 }
 
 function openBrowser(url: string): void {

@@ -8,8 +8,20 @@ const CERTIFICATE_ERRORS = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/**
+ * An https:// target that answers in plain HTTP: OpenSSL reads the HTTP status line as a TLS record
+ * of an unknown version (EPROTO from http.request, ERR_SSL_WRONG_VERSION_NUMBER from tls.connect).
+ */
+export function speaksPlainHttp(err: Error & { code?: string }): boolean {
+  return (
+    err.code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+    (err.code === 'EPROTO' && /wrong version number/.test(err.message))
+  );
+}
+
 /** Words for a target that fails, for log lines, events and the 502 answers. */
 export function describeTargetError(err: Error & { code?: string }): string {
+  if (speaksPlainHttp(err)) return 'speaks plain HTTP, not TLS: use an http:// --target';
   if (err.code && CERTIFICATE_ERRORS.has(err.code))
     return `has a TLS certificate that is not trusted (${err.code}): a development certificate? --insecure accepts it`;
   switch (err.code) {

@@ -1,4 +1,5 @@
 /** The one error type the library throws, with a `code` a test can branch on. */
+import { listenError as describeListenError } from '../start-checks.js';
 
 /**
  * - `LISTEN`: the proxy or dashboard could not listen (the message names the address and port).
@@ -21,14 +22,8 @@ export class SioProxyError extends Error {
   }
 }
 
-/** A listen failure in words that name the address and what to do about it. */
-export function listenError(err: unknown, host: string, port: number, what: string): SioProxyError {
-  const e = err as Error & { code?: string };
-  const message =
-    e.code === 'EADDRINUSE'
-      ? `${what}: ${host}:${port} is already in use; pick another port (0 = any free port)`
-      : e.code === 'EADDRNOTAVAIL'
-        ? `${what}: ${host} is not an address of this machine`
-        : `${what}: cannot listen on ${host}:${port}: ${e.message}`;
-  return new SioProxyError('LISTEN', message, { cause: err });
+/** A listen failure in the CLI's words, with the option to change in place of its flag. */
+export function listenError(err: unknown, host: string, port: number, option: string): SioProxyError {
+  const text = describeListenError(err as Error & { code?: string }, { host, port, flag: option });
+  return new SioProxyError('LISTEN', `${option}: ${text}`, { cause: err });
 }

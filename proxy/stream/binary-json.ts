@@ -21,9 +21,11 @@ export function withBinaryAsJson(value: unknown, maxBytes = Infinity, onCut?: ()
   }
   if (Array.isArray(value)) return value.map((v) => withBinaryAsJson(v, maxBytes, onCut));
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = withBinaryAsJson(v, maxBytes, onCut);
-    return out;
+    // fromEntries defines each key: `out[k] =` would set the prototype for a `__proto__` key the
+    // sender's JSON had (JSON.parse makes it an own key), and the key would vanish from the display.
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, withBinaryAsJson(v, maxBytes, onCut)]),
+    );
   }
   return value;
 }

@@ -4,6 +4,7 @@
  * static assets alone are served without the token; when the panel is not built, a page says how to
  * build it above a minimal live session list read from `/api/sessions`. The one other exception is
  * `/api/hello` (hello.ts), which names the app and nothing else, so the DevTools tab can find us.
+ * An Engine.IO client that came here by mistake is told the proxy's address (misdirected-client.ts).
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,7 @@ import type { Duplex } from 'node:stream';
 import { STATUS_PAGE } from './status-page.js';
 import { defaultPanelDir, notBuiltPage, PanelFiles } from './panel-files.js';
 import { serveHello } from './hello.js';
+import { refuseEngineRequest, refuseEngineUpgrade } from './misdirected-client.js';
 import { packageVersion } from '../package-version.js';
 import { readOnly } from '../stream/http-reply.js';
 import { createLogger, type Logger } from '../log.js';
@@ -97,6 +99,7 @@ export class UiServer {
     // The panel's scripts and styles: requested by the page without the token, and free of data.
     if (this.panel.serveAsset(req, res)) return;
     if (serveHello(req, res, this.version)) return;
+    if (refuseEngineRequest(url, res, this.proxy.url)) return;
     if (!hasToken(req, this.token)) {
       res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Bearer' });
       return void res.end('sio-proxy: missing or wrong token (open the URL the proxy printed)\n');
@@ -114,6 +117,7 @@ export class UiServer {
     const url = requestUrl(req);
     if (!url)
       return writeRawResponse(socket, '400 Bad Request', 'the request target is not a valid URL path');
+    if (refuseEngineUpgrade(url, socket, this.proxy.url)) return;
     if (!hasToken(req, this.token))
       return writeRawResponse(socket, '401 Unauthorized', 'missing or wrong token');
     for (const p of this.plugins) if (p.upgrade?.(req, socket, head, url)) return;

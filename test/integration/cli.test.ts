@@ -75,7 +75,37 @@ describe('CLI against a target', () => {
   test('a taken port gets one line and exit 1', async () => {
     const run = runCli(['--target', target.url, '--port', String(target.port), '--ui-port', '0']);
     assert.equal(await run.exited, 1);
-    assert.match(run.stderr(), /already in use/);
+    // The target listens in this test's own process: named when /proc tells (Linux).
+    const owner = process.platform === 'linux' ? `, \\S+ \\(pid ${process.pid}\\)` : '';
+    assert.match(run.stderr(), new RegExp(`already in use by another process${owner}; pick another --port`));
+  });
+
+  test('the same port for --port and --ui-port: the line says sio-proxy itself holds it', async () => {
+    const port = await freePort();
+    const run = runCli(['--target', target.url, '--port', String(port), '--ui-port', String(port)]);
+    assert.equal(await run.exited, 1);
+    assert.equal(run.stderr().trim().split('\n').length, 1);
+    assert.match(
+      run.stderr(),
+      new RegExp(
+        `127\\.0\\.0\\.1:${port} is already in use by sio-proxy itself \\(--port ${port}\\); pick another --ui-port`,
+      ),
+    );
+  });
+
+  test('an https:// target that speaks plain HTTP gets one line naming the http:// URL, and exit 1', async () => {
+    const run = runCli(cliArgs(`https://127.0.0.1:${target.port}`));
+    // Without the check it starts and serves 502s: that is a failure, not a hang.
+    const started = banner(run).then(
+      () => 'started',
+      () => 'no banner',
+    );
+    const outcome = await Promise.race([run.exited, started]);
+    if (outcome === 'started') run.child.kill('SIGTERM');
+    assert.equal(outcome, 1);
+    assert.equal(run.stderr().trim().split('\n').length, 1);
+    assert.match(run.stderr(), /speaks plain HTTP, not TLS: use --target http:\/\/127\.0\.0\.1:\d+\n/);
+    assert.ok(run.stderr().includes(`--target ${target.url}`), run.stderr());
   });
 
   test('--ui-token sets the token', async () => {

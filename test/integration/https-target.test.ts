@@ -12,7 +12,7 @@ import { Server } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import type { Logger } from '../../proxy/log.js';
 import { banner, cliArgs, runCli } from '../support/cli-process.js';
-import { closeIoServer, engineId, startProxy } from '../support/harness.js';
+import { closeIoServer, engineId, startProxy, startTarget } from '../support/harness.js';
 
 const TLS = new URL('../fixtures/tls/', import.meta.url);
 
@@ -99,5 +99,32 @@ test('the CLI takes --insecure', async () => {
   } finally {
     run.child.kill('SIGTERM');
     await run.exited;
+  }
+});
+
+test('an https:// target that speaks plain HTTP: a 502 that says so, no OpenSSL line', async () => {
+  const plain = await startTarget();
+  const warnings: string[] = [];
+  const log: Logger = { info: () => {}, warn: (m) => warnings.push(m) };
+  const proxy = await startProxy(`https://127.0.0.1:${plain.port}`, { log });
+  try {
+    for (const path of ['/socket.io/?EIO=4&transport=polling', '/index.html']) {
+      const res = await fetch(proxy.url + path);
+      assert.equal(res.status, 502, path);
+      const body = await res.text();
+      assert.match(body, /speaks plain HTTP, not TLS: use an http:\/\/ --target/, path);
+      assert.doesNotMatch(body, /wrong version number|SSL routines/, path);
+    }
+    const ws = io(proxy.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+    assert.equal(await outcome(ws), 'connect_error: websocket error');
+    ws.close();
+    assert.equal(warnings.length, 3, warnings.join('\n'));
+    for (const w of warnings) {
+      assert.match(w, /speaks plain HTTP/);
+      assert.doesNotMatch(w, /wrong version number|\n/);
+    }
+  } finally {
+    await proxy.close();
+    await plain.close();
   }
 });

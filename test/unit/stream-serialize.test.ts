@@ -9,7 +9,7 @@ import { originAllowed } from '../../proxy/stream/origin.js';
 import { PayloadStore } from '../../proxy/stream/payload-store.js';
 import { attachBinary } from '../../proxy/events/raw-bytes.js';
 import { serializeEvent } from '../../proxy/stream/serialize.js';
-import type { HttpEvent, PacketEvent, ProxyEvent } from '../../shared/events.js';
+import type { HttpEvent, PacketEvent, ProxyEvent, SioInfo } from '../../shared/events.js';
 
 const packet = (fields: Partial<PacketEvent>): PacketEvent => ({
   type: 'packet',
@@ -89,6 +89,21 @@ describe('serializeEvent', () => {
     });
     const args = (JSON.parse(serializeEvent(e).json) as PacketEvent).sio?.args;
     assert.deepEqual(args, ['f', { nested: [{ _binary: buf.toString('base64'), size: 5 }] }]);
+  });
+
+  test('a `__proto__` key beside a Buffer stays a key (as JSON.parse made it), whole and cut', () => {
+    const sent = JSON.parse('{"__proto__":{"admin":true},"n":1}') as Record<string, unknown>;
+    sent.file = Buffer.from('hello');
+    const sio: SioInfo = { type: 'BINARY_EVENT', nsp: '/', event: 'f', args: ['f', sent], attachments: [5] };
+    // A long `data` makes the event cut, so its whole form (`full`) is written too.
+    const out = serializeEvent(packet({ sio, data: 'x'.repeat(100) }), 80);
+    for (const json of [serializeEvent(packet({ sio })).json, out.full!.json()]) {
+      const parsed = JSON.parse(json) as PacketEvent & { args?: unknown };
+      const arg = (parsed.sio?.args ?? parsed.args) as unknown[]; // `full` has the args at the top
+      const obj = arg[1] as Record<string, unknown>;
+      assert.deepEqual(Object.keys(obj), ['__proto__', 'n', 'file']);
+      assert.deepEqual(Object.getOwnPropertyDescriptor(obj, '__proto__')?.value, { admin: true });
+    }
   });
 
   test('http bodies and error samples are cut too', () => {

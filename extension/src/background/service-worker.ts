@@ -3,10 +3,12 @@
  * no others: each page port is keyed by its sender's tab id, each panel port by the tab id it
  * subscribes to. It holds nothing that matters only here: the buffers are in storage.session
  * (tab-buffer.ts), and ports are re-opened by their other ends when a stopped worker wakes again.
- * Apart from that, it keeps the tokens of the sio-proxy dashboards the user opens (dashboard-tokens.ts).
+ * Apart from that, it keeps the tokens of the sio-proxy dashboards the user opens (dashboard-tokens.ts)
+ * and makes the panel's probes for a running proxy (probe-relay.ts).
  */
 import { PAGE_PORT, PANEL_PORT, type Capture, type ToPanel } from '../capture/protocol.js';
 import { keepDashboardTokens } from './dashboard-tokens.js';
+import { answerProbes } from './probe-relay.js';
 import { TabBuffers } from './tab-buffer.js';
 
 const buffers = new TabBuffers();
@@ -70,3 +72,4 @@ chrome.tabs.onRemoved.addListener((tabId) => {
 
 // At the top level, like the listeners above: a worker woken by a message must have its listener.
 keepDashboardTokens();
+answerProbes();

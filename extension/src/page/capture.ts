@@ -43,8 +43,14 @@ let tail: Promise<void> | undefined;
  */
 function report(c: Unsent<Capture> | Promise<Unsent<Capture>>, ts = now()): void {
   if (!tail && !(c instanceof NativePromise)) return post(c, ts);
-  const mine = NativePromise.all([tail, c]).then(
-    ([, value]) => post(value, ts),
+  enqueue(NativePromise.resolve(c).then((value) => ({ c: value, ts })));
+}
+
+type Placed = { c: Unsent<Capture>; ts: number } | undefined;
+
+function enqueue(next: Promise<Placed>): void {
+  const mine = NativePromise.all([tail, next]).then(
+    ([, placed]) => placed && post(placed.c, placed.ts),
     () => undefined, // the payload helpers do not reject; a bug there must not stall the queue
   );
   tail = mine;
@@ -52,6 +58,22 @@ function report(c: Unsent<Capture> | Promise<Unsent<Capture>>, ts = now()): void
     if (tail === mine) tail = undefined;
   });
 }
+
+/**
+ * Takes a place in the report order now for a capture made later: a polling POST, whose packets
+ * leave when it is sent but whose capture is complete only with its answer. Reported at its answer,
+ * it came after the GETs answered meanwhile, so the panel listed a CONNECT after the server's reply
+ * to it, or after a ping and pong that followed it. Those reports now wait for it (a POST is short).
+ * `fill` gets the capture and its own time (the answer's).
+ */
+function reserve(): Place {
+  let fill!: (v: Placed) => void;
+  enqueue(new NativePromise((resolve) => (fill = resolve)));
+  return (c, ts) => void NativePromise.resolve(c).then((value) => fill(value && { c: value, ts }));
+}
+
+/** Fills a reserved place; `undefined` gives it up (a send() that threw: nothing left). */
+type Place = (c: Unsent<Capture> | Promise<Unsent<Capture>> | undefined, ts: number) => void;
 
 function isEngineUrl(url: string | URL): boolean {
   try {
@@ -138,6 +160,8 @@ interface XhrInfo {
   conn?: number;
   startedAt?: number;
   request?: Body | Promise<Body>;
+  /** A POST's place in the report order, taken at send(). */
+  place?: Place;
 }
 const xhrs = new WeakMap<XMLHttpRequest, XhrInfo>();
 const listening = new WeakSet<XMLHttpRequest>();
@@ -179,8 +203,11 @@ function onReadyState(this: XMLHttpRequest): void {
     responseType: type,
     ...(this.status === 0 ? { error: 'request failed or aborted' } : {}),
   };
-  report(withBody(info.request ?? {}, (req) => ({ ...fields, ...bodyFields(req, response) })));
+  const capture = withBody(info.request ?? {}, (req) => ({ ...fields, ...bodyFields(req, response) }));
+  if (info.place) info.place(capture, now());
+  else report(capture);
   info.conn = undefined; // once per send
+  info.place = undefined;
 }
 
 XhrProto.open = function (this: XMLHttpRequest, ...args: unknown[]) {
@@ -214,8 +241,15 @@ XhrProto.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequest
     info.conn = ++conns;
     info.startedAt = now();
     info.request = payload(body ?? undefined);
+    if (info.method === 'POST') info.place = reserve();
   }
-  return nativeXhrSend.call(this, body);
+  try {
+    return nativeXhrSend.call(this, body);
+  } catch (err) {
+    info?.place?.(undefined, now()); // no answer will come to fill it: the queue must not wait
+    if (info) info.place = undefined;
+    throw err;
+  }
 };
 
 function bodyFields(
@@ -261,6 +295,7 @@ window.fetch = function (input: RequestInfo | URL, init?: RequestInit): Promise<
     startedAt,
     requestHeaders,
   };
+  const place = method === 'POST' ? reserve() : report;
   const result = nativeFetch.call(this, input, init);
   // Our reactions are registered before the page gets `result`, so they run first: the report takes
   // its place in the order before anything the page does with the response.
@@ -276,7 +311,7 @@ window.fetch = function (input: RequestInfo | URL, init?: RequestInit): Promise<
           return { error: `body not read: ${String(err)}` }; // aborted mid-body: the page sees it too
         }
       })();
-      report(
+      place(
         NativePromise.all([request, read]).then(([req, { error, ...response }]) => ({
           ...base,
           status: res.status,
@@ -284,11 +319,13 @@ window.fetch = function (input: RequestInfo | URL, init?: RequestInit): Promise<
           ...bodyFields(req, response),
           ...(error ? { error } : {}),
         })),
+        now(),
       );
     },
     (err: unknown) =>
-      report(
+      place(
         withBody(request, (req) => ({ ...base, status: 0, ...bodyFields(req, {}), error: String(err) })),
+        now(),
       ),
   );
   return result;

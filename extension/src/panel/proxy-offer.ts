@@ -13,6 +13,7 @@ import { renderDiscoveryNotice } from './discovery-notice.js';
 import type { Header } from './header.js';
 import { findProxy, probeCandidates, tokenCandidates, type FoundProxy } from './proxy-discovery.js';
 import type { PanelSettings } from './settings.js';
+import { workerFetch } from './worker-fetch.js';
 
 export interface OfferHost {
   header: Header;
@@ -50,7 +51,7 @@ export function offerRunningProxy(host: OfferHost): ProxyOffer {
     const found = await findProxy(
       probeCandidates(settings.proxyUrl, learned),
       (origin) => tokenCandidates(origin, learned, settings),
-      { skip: (origin) => skip.includes(origin) },
+      { skip: (origin) => skip.includes(origin), fetch: workerFetch },
     );
     if (mine !== search) return undefined;
     setState(found ? 'found' : 'none');

@@ -30,7 +30,27 @@ export class PanelController {
     readonly ui: UiStore,
     /** The source to return to after a file was opened (the live proxy), if there is one. */
     private readonly home?: EventSource,
-  ) {}
+  ) {
+    panel.subscribe(() => this.followReconnect());
+  }
+
+  /**
+   * A selected session that was its client's newest follows the client to the session it opens
+   * next (a reconnect), so that filtering by it does not hide what the client does from then on;
+   * the selection remembers where it came from, and the filter bar says so. An older session the
+   * user picked on purpose stays put.
+   */
+  private followReconnect(): void {
+    const ui = this.ui.getState();
+    const selected = ui.session;
+    if (!selected || ui.filter.sessionId !== selected.sid) return;
+    const { sessions, clients } = this.panel.getState().model;
+    const clientKey = sessions.get(selected.sid)?.clientKey;
+    const ids = clientKey === undefined || clientKey === '?' ? undefined : clients.get(clientKey)?.sessionIds;
+    if (!ids || ids.length < 2 || ids.at(-2) !== selected.sid) return;
+    const next = ids.at(-1) as string;
+    ui.selectSession({ sid: next, from: selected.sid });
+  }
 
   get hasHome(): boolean {
     return this.home !== undefined;

@@ -1,6 +1,7 @@
 /** What the packet table shows in each column, from a packet event. */
 import type { PacketEvent } from '../../../shared/events.js';
 import { isBinaryRef } from './binary.js';
+import { visibleText } from './visible-text.js';
 
 const PREVIEW_CHARS = 300;
 
@@ -11,6 +12,13 @@ export function sioLabel(e: PacketEvent): string {
   // A binary event's header waits for its attachments: the packet is complete on the last one.
   if (e.engine === 'message' && typeof e.data === 'string' && /^[56]/.test(e.data)) return '(header)';
   return '';
+}
+
+/** The Event column: the event's name (control characters made visible), or an ack's id. */
+export function eventLabel(e: PacketEvent): string {
+  const sio = e.sio;
+  if (sio?.event !== undefined) return visibleText(sio.event);
+  return sio?.id !== undefined && sio.type.endsWith('ACK') ? `ack #${sio.id}` : '';
 }
 
 function compact(value: unknown): string {
@@ -35,7 +43,8 @@ export function argsPreview(e: PacketEvent): string {
   } else {
     text = e.data ?? '';
   }
-  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
+  const shown = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
+  return visibleText(shown);
 }
 
 /** The args as the detail pane shows them (without the event name for an EVENT). */

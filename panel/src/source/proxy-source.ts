@@ -34,11 +34,12 @@ export class ProxySource implements EventSource {
   private closed = false;
 
   constructor(private readonly opts: ProxySourceOptions) {
+    // The dashboard's address: the proxy's own port is another one, which this page does not know.
     const host = new URL(opts.origin).host;
     this.info = {
       kind: 'live',
-      label: `live: proxy ${host}`,
-      detail: `event stream of the proxy at ${host}`,
+      label: `live: dashboard ${host}`,
+      detail: `event stream of the sio-proxy dashboard at ${host}`,
     };
     this.downloads = { capture: this.httpUrl('/api/capture'), har: this.httpUrl('/api/har') };
   }

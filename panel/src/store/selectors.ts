@@ -53,7 +53,19 @@ export function clientLabel(group: ClientGroup): string {
   if (named) return named;
   const ua = s ? clientIdentity(s).userAgent : undefined;
   if (ua) return shortUserAgent(ua);
-  return `client ${group.client.clientKey}`;
+  // In-page capture cannot read the user agent: the endpoint the client connects to says more
+  // than its key (a document id, cut to "client apwu08:1…").
+  const endpoint = s?.target && s.handshake ? endpointOf(s.target, s.handshake.url) : undefined;
+  return endpoint ?? `client ${group.client.clientKey}`;
+}
+
+/** `127.0.0.1:3000/socket.io/`: the target's host and the handshake's path. */
+function endpointOf(target: string, url: string): string | undefined {
+  try {
+    return new URL(url, target).host + new URL(url, target).pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 export function shortUserAgent(ua: string): string {

@@ -11,6 +11,8 @@ export interface SessionSelection {
   sid: string;
   /** The namespace for the socket view; undefined: the session's first. */
   nsp?: string;
+  /** The session selected before, when the selection followed its client's reconnect to this one. */
+  from?: string;
 }
 
 export interface UiState {

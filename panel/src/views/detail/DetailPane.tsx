@@ -9,6 +9,7 @@ import { useController, usePanel, useUi } from '../../app/context.js';
 import { findBinaries } from '../../lib/binary.js';
 import { formatBytes, formatLatency, formatTime } from '../../lib/format.js';
 import { detailArgs, sioLabel } from '../../lib/packet-format.js';
+import { visibleText } from '../../lib/visible-text.js';
 import type { PacketRow } from '../../store/packet-store.js';
 import { HexDump } from './HexDump.js';
 import { JsonTree } from './JsonTree.js';
@@ -69,7 +70,7 @@ function Header({ e }: { e: PacketEvent }) {
           {e.sio.event !== undefined && (
             <>
               {' '}
-              · <b>{e.sio.event}</b>
+              · <b>{visibleText(e.sio.event)}</b>
             </>
           )}
           {e.sio.id !== undefined && <> · id {e.sio.id}</>}

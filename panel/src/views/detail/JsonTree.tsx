@@ -4,6 +4,7 @@
  */
 import { useState } from 'react';
 import { isBinaryRef } from '../../lib/binary.js';
+import { visibleText } from '../../lib/visible-text.js';
 
 const AUTO_OPEN_DEPTH = 2;
 const AUTO_OPEN_MAX_KEYS = 50;
@@ -14,7 +15,7 @@ function Scalar({ value }: { value: unknown }) {
   if (value === null) return <span className="j-null">null</span>;
   switch (typeof value) {
     case 'string':
-      return <span className="j-str">{JSON.stringify(value)}</span>;
+      return <span className="j-str">{visibleText(JSON.stringify(value))}</span>;
     case 'number':
       return <span className="j-num">{String(value)}</span>;
     case 'boolean':
@@ -27,7 +28,7 @@ function Scalar({ value }: { value: unknown }) {
 function summary(value: object): string {
   if (Array.isArray(value)) return `Array(${value.length})`;
   const keys = Object.keys(value);
-  const head = keys.slice(0, 4).join(', ');
+  const head = visibleText(keys.slice(0, 4).join(', '));
   return `{${head}${keys.length > 4 ? ', …' : ''}}`;
 }
 
@@ -36,7 +37,7 @@ function Node({ name, value, depth }: { name?: string; value: unknown; depth: nu
   const entries = isObject ? Object.entries(value) : [];
   const [open, setOpen] = useState(depth < AUTO_OPEN_DEPTH && entries.length <= AUTO_OPEN_MAX_KEYS);
   const [shown, setShown] = useState(PAGE);
-  const label = name !== undefined ? <span className="j-key">{name}: </span> : null;
+  const label = name !== undefined ? <span className="j-key">{visibleText(name)}: </span> : null;
   if (isBinaryRef(value)) {
     return (
       <div className="j-line" style={{ paddingLeft: depth * 12 }}>

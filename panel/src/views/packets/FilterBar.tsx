@@ -16,6 +16,7 @@ export const FilterBar = forwardRef<HTMLInputElement>(function FilterBar(_props,
   const setFilter = useUi((s) => s.setFilter);
   const resetFilter = useUi((s) => s.resetFilter);
   const selectSession = useUi((s) => s.selectSession);
+  const followedFrom = useUi((s) => (s.session?.sid === s.filter.sessionId ? s.session?.from : undefined));
   const names = usePanel((s) => s.model.names);
   // The suggestions: the sets grow in place, so their sizes say when a name was added.
   usePanel((s) => s.model.names.events.size + s.model.names.namespaces.size);
@@ -110,7 +111,8 @@ export const FilterBar = forwardRef<HTMLInputElement>(function FilterBar(_props,
             title={`only session ${filter.sessionId}: click to show all`}
             data-testid="filter-session"
           >
-            session {shortId(filter.sessionId, 8)} ✕
+            session {shortId(filter.sessionId, 8)}
+            {followedFrom && ` (its client reconnected: was ${shortId(followedFrom, 8)})`} ✕
           </button>
         )}
         <label className="toggle" title="Engine.IO ping and pong packets">

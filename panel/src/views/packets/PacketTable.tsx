@@ -6,7 +6,7 @@
 import { memo, type CSSProperties, type KeyboardEvent } from 'react';
 import { useController, useFiltered, useUi } from '../../app/context.js';
 import { formatBytes, formatLatency, formatTime, hueOf, shortId } from '../../lib/format.js';
-import { argsPreview, sioLabel } from '../../lib/packet-format.js';
+import { argsPreview, eventLabel, sioLabel } from '../../lib/packet-format.js';
 import type { PacketRow } from '../../store/packet-store.js';
 import { VirtualList } from '../VirtualList.js';
 
@@ -36,7 +36,7 @@ function cellsOf(row: PacketRow): Cells {
     sid: shortId(e.sessionId),
     hue: String(hueOf(e.sessionId)),
     sio: sioLabel(e),
-    event: sio?.event ?? (sio?.id !== undefined && sio.type.endsWith('ACK') ? `ack #${sio.id}` : ''),
+    event: eventLabel(e),
     args: argsPreview(e),
     size: formatBytes(e.size),
     className: `prow${row.heartbeat ? ' heartbeat' : ''}${sio?.type === 'CONNECT_ERROR' ? ' bad' : ''}`,

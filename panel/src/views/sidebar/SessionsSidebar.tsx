@@ -20,10 +20,13 @@ const ClientTop = memo(function ClientTop({ group }: { group: ClientGroup }) {
     <>
       <div className="client-head">
         <span className={`dot ${group.live ? 'connected' : 'closed'}`} />
-        <b>{clientLabel(group)}</b>
-        <span className="muted mono" title={`clientKey ${group.client.clientKey}`}>
-          {shortId(group.client.clientKey, 8)}
-        </span>
+        <b title={`clientKey ${group.client.clientKey}`}>{clientLabel(group)}</b>
+        {/* The proxy's keys are short ids worth showing; in-page capture's are long and read worse cut. */}
+        {group.client.clientKey.length <= 12 && (
+          <span className="muted mono" title={`clientKey ${group.client.clientKey}`}>
+            {shortId(group.client.clientKey, 8)}
+          </span>
+        )}
         <span className="grow" />
         <span className="muted">
           {group.sessions.length} session{group.sessions.length === 1 ? '' : 's'}
