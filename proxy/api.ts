@@ -16,8 +16,13 @@ import type { AddressInfo } from 'node:net';
 import type { ProxyEvent, ProxyEventType, TransportName } from '../shared/events.js';
 import type { EioVersion } from '../shared/engineio.js';
 import { listenError, SioProxyError } from './library/errors.js';
-import { compileEventFilter, describeFilter, type EventFilter } from './library/event-filter.js';
-import { LiveEvents, type EventPredicate, type Listener } from './library/live-events.js';
+import {
+  describeFilter,
+  predicateOf,
+  type EventFilter,
+  type EventPredicate,
+} from './library/event-filter.js';
+import { LiveEvents, type Listener } from './library/live-events.js';
 import { SessionDirectory } from './library/session-directory.js';
 import { createLogger, type Logger } from './log.js';
 import { startAnalysis, type Analysis } from './observe/analysis.js';
@@ -34,7 +39,8 @@ import { UiServer } from './ui/ui-server.js';
 
 export { SioProxyError, type SioProxyErrorCode } from './library/errors.js';
 export type { EventFilter } from './library/event-filter.js';
-export type { Listener, EventPredicate } from './library/live-events.js';
+export type { EventPredicate } from './library/event-filter.js';
+export type { Listener } from './library/live-events.js';
 export type * from '../shared/events.js';
 
 /** The dashboard server (panel, event stream, control API). Loopback unless `host` says otherwise. */
@@ -270,17 +276,17 @@ class RunningProxy implements SioProxy {
   }
 
   events(filter?: EventFilter | EventPredicate): AsyncGenerator<ProxyEvent, void, undefined> {
-    return this.runtime.live.iterate(predicateOf(filter));
+    return this.runtime.live.iterate(this.match(filter));
   }
 
   history(filter?: EventFilter | EventPredicate): ProxyEvent[] {
     const { stream } = this.runtime;
     stream.flush();
-    return stream.history.events().filter(predicateOf(filter));
+    return stream.history.events().filter(this.match(filter));
   }
 
   async waitFor(filter: EventFilter | EventPredicate, opts: WaitForOptions = {}): Promise<ProxyEvent> {
-    const matches = predicateOf(filter);
+    const matches = this.match(filter);
     const since = opts.since;
     if (since !== undefined) {
       const held = this.history().find((e) => e.seq > since && matches(e));
@@ -303,12 +309,10 @@ class RunningProxy implements SioProxy {
   close(): Promise<void> {
     return this.runtime.close();
   }
-}
 
-function predicateOf(filter: EventFilter | EventPredicate | undefined): EventPredicate {
-  if (filter === undefined) return () => true;
-  if (typeof filter === 'function') return filter;
-  return compileEventFilter(filter);
+  private match(filter: EventFilter | EventPredicate | undefined): EventPredicate {
+    return predicateOf(filter, (sid) => this.runtime.directory.clientKey(sid));
+  }
 }
 
 function parseTarget(target: string | URL): URL {

@@ -7,9 +7,9 @@
 import type { ProxyEvent, ProxyEventType } from '../../shared/events.js';
 import type { EventBus } from '../events/bus.js';
 import { SioProxyError } from './errors.js';
+import type { EventPredicate } from './event-filter.js';
 
 export type Listener<E extends ProxyEvent = ProxyEvent> = (event: E) => void;
-export type EventPredicate = (event: ProxyEvent) => boolean;
 
 /** Events waiting for the listeners before the oldest are dropped. */
 export const DEFAULT_MAX_QUEUE = 100_000;

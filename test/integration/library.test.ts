@@ -197,3 +197,30 @@ test('dashboard: { port: 0 } serves the event stream behind a token', async () =
     await proxy.close();
   }
 });
+
+test('filters use the event stream vocabulary (shared/match): regex, clientKey, and a bad field is BAD_OPTION', async () => {
+  await withProxy(async (proxy) => {
+    const socket = io(proxy.url);
+    try {
+      const session = await proxy.waitFor({ type: 'session' });
+      assert.ok(session.type === 'session');
+      await once(socket, 'connect');
+      await socket.timeout(5000).emitWithAck('echo', 'hello');
+      // The packet events carry only the sessionId: the clientKey is looked up from the session.
+      const echoes = proxy.history({
+        type: 'packet',
+        clientKey: session.clientKey,
+        event: '/^ech/',
+        direction: 'c2s',
+      });
+      assert.equal(echoes.length, 1);
+      assert.throws(
+        () => proxy.history({ evnt: 'x' } as never),
+        (err: unknown) =>
+          err instanceof SioProxyError && err.code === 'BAD_OPTION' && /evnt/.test(err.message),
+      );
+    } finally {
+      socket.close();
+    }
+  });
+});
