@@ -138,7 +138,8 @@ test('a waitFor that times out names what it waited for and the last events seen
 
 test('close() ends pending waits and iterators, closes clients, and leaves nothing running', async () => {
   const proxy = await createProxy({ target: target.url });
-  const socket = io(proxy.url, { reconnection: false });
+  // WebSocket only: a cut WebSocket is `transport close` (a cut long-poll would be `transport error`).
+  const socket = io(proxy.url, { reconnection: false, transports: ['websocket'] });
   await once(socket, 'connect');
   const waiting = proxy.waitFor({ type: 'connect', nsp: '/never' }, { timeout: 60_000 });
   const iterator = proxy.events();
