@@ -34,6 +34,8 @@ import { fullEvents, HarPlugin } from './stream/har-plugin.js';
 import { Recorder } from './stream/recorder.js';
 import { searchPlugin } from './stream/search-plugin.js';
 import { streamPlugin } from './stream/stream-plugin.js';
+import { controlPlugin } from './control/control-plugin.js';
+import { InterventionError, type RuleSpec } from './intervene/intervention.js';
 import { randomToken } from './ui/token.js';
 import { UiServer } from './ui/ui-server.js';
 
@@ -76,6 +78,10 @@ export interface ProxyOptions {
   adminAuth?: { username: string; password: string };
   /** Off by default. */
   dashboard?: false | DashboardOptions;
+  /** Rules armed at start (the control API's `POST /api/rules` bodies; `--rules FILE`). */
+  rules?: RuleSpec[];
+  /** How long a paused packet waits for a decision before it is forwarded as it was; default 60000. */
+  pauseTimeoutMs?: number;
   /** Append every event to this file as NDJSON. */
   record?: string;
   /**
@@ -182,8 +188,18 @@ export class ProxyRuntime {
       paths,
       log,
       insecure: !!options.insecure,
+      ...(options.pauseTimeoutMs !== undefined ? { pauseTimeoutMs: options.pauseTimeoutMs } : {}),
     });
     const bus = this.server.bus;
+    (options.rules ?? []).forEach((rule, i) => {
+      try {
+        this.server.intervention.addRule(rule);
+      } catch (err) {
+        if (err instanceof InterventionError)
+          throw new SioProxyError('BAD_OPTION', `rules[${i}]: ${err.message}`);
+        throw err;
+      }
+    });
     // Subscribed before the proxy listens, so that the history and the recording miss nothing.
     this.stream = new EventStream(bus, { history: options.history ?? DEFAULT_HISTORY, log });
     // Problem detectors (shared/analysis): their `problem` events go on the bus, so the stream, the
@@ -207,6 +223,7 @@ export class ProxyRuntime {
       this.ui = new UiServer(this.server, dashboard.token ?? randomToken(), { log });
       this.ui.use(streamPlugin(this.stream, { uiHost: this.dashboardAddress.host }));
       this.ui.use(searchPlugin(this.stream.payloads));
+      this.ui.use(controlPlugin(this.server.intervention));
       this.ui.use(
         new HarPlugin(() => fullEvents(this.stream.history.events(), this.stream.payloads), {
           version: packageVersion(),

@@ -1,5 +1,7 @@
 /** Command-line flags: parsed and validated here, so the CLI itself only wires parts together. */
 import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_PAUSE_TIMEOUT_MS, type RuleSpec } from './intervene/intervention.js';
 import { DEFAULT_PATHS } from './proxy-server.js';
 
 export interface CliOptions {
@@ -25,6 +27,10 @@ export interface CliOptions {
   adminAuth: { username: string; password: string } | undefined;
   /** Do not verify an https target's certificate. */
   insecure: boolean;
+  /** `--rules FILE`: a JSON array of rules (the control API's POST /api/rules bodies), read at start. */
+  rules: RuleSpec[] | undefined;
+  /** `--pause-timeout MS`: a held packet is forwarded as it was after this long. */
+  pauseTimeoutMs: number;
   help: boolean;
   version: boolean;
 }
@@ -52,6 +58,8 @@ and watch every handshake, packet, upgrade and close in the dashboard.
   --filter EXPR      only log matching events (e.g. 'chat', 'type:connect', 's2c')
   --admin-ui [URL]   read rooms from @socket.io/admin-ui's instrument() (default: target /admin)
   --admin-auth U:P   credentials for that instrumentation
+  --rules FILE       arm the rules in FILE at start (a JSON array; see docs/control-api.md)
+  --pause-timeout MS a paused packet is forwarded as it was after MS (default 60000)
   --help, --version
 `;
 
@@ -79,6 +87,8 @@ export function parseCli(argv: string[]): CliOptions {
         'admin-ui': { type: 'string' },
         'admin-auth': { type: 'string' },
         insecure: { type: 'boolean' },
+        rules: { type: 'string' },
+        'pause-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -103,6 +113,8 @@ export function parseCli(argv: string[]): CliOptions {
     adminUi: values['admin-ui'],
     adminAuth: parseAuth(values['admin-auth']),
     insecure: !!values.insecure,
+    rules: values.rules === undefined ? undefined : readRules(values.rules),
+    pauseTimeoutMs: parseCount(values['pause-timeout'], DEFAULT_PAUSE_TIMEOUT_MS, '--pause-timeout'),
     help: !!values.help,
     version: !!values.version,
   };
@@ -169,4 +181,22 @@ function parseAuth(raw: string | undefined): { username: string; password: strin
   const colon = raw.indexOf(':');
   if (colon <= 0) throw new UsageError('--admin-auth must be user:pass');
   return { username: raw.slice(0, colon), password: raw.slice(colon + 1) };
+}
+
+/** A bad rules file is a usage error naming the file and what is wrong with it. */
+function readRules(file: string): RuleSpec[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--rules ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let rules: unknown;
+  try {
+    rules = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--rules ${file}: not JSON (${(err as Error).message})`);
+  }
+  if (!Array.isArray(rules)) throw new UsageError(`--rules ${file}: expected a JSON array of rules`);
+  return rules as RuleSpec[];
 }

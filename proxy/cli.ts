@@ -60,8 +60,12 @@ async function main(argv: string[]): Promise<void> {
       ...(opts.record ? { record: opts.record } : {}),
       dashboard: { port: opts.uiPort, host: opts.uiHost, token: opts.uiToken ?? randomToken() },
       logger: log,
+      ...(opts.rules ? { rules: opts.rules } : {}),
+      pauseTimeoutMs: opts.pauseTimeoutMs,
     });
   } catch (err) {
+    if (err instanceof SioProxyError && err.code === 'BAD_OPTION' && /^rules\[/.test(err.message))
+      fail(`--rules: ${err.message}`, 2);
     if (err instanceof SioProxyError) throw new StartError(err.message);
     throw new StartError(
       `--record ${opts.record}: ${recordError(opts.record ?? '', err as NodeJS.ErrnoException)}`,

@@ -15,6 +15,7 @@ import { SessionTable } from './engine/session-table.js';
 import { upstreamOf } from './engine/upstream.js';
 import { WebSocketRelay } from './engine/websocket-relay.js';
 import { EventBus } from './events/bus.js';
+import { Intervention } from './intervene/intervention.js';
 import { silentLogger, type Logger } from './log.js';
 import { passThroughRequest, passThroughUpgrade } from './passthrough.js';
 
@@ -28,6 +29,8 @@ export interface ProxyOptions {
   bus?: EventBus;
   /** Accept an https target's certificate without verifying it (a self-signed development one). */
   insecure?: boolean;
+  /** How long a held packet waits for a decision before it is forwarded as it was. */
+  pauseTimeoutMs?: number;
 }
 
 export const DEFAULT_PATHS = ['/socket.io/'];
@@ -41,6 +44,8 @@ export class ProxyServer {
   readonly bus: EventBus;
   readonly sessions = new SessionTable();
   readonly target: URL;
+  /** Rules, held packets, emits and faults (issue #11): inert until something is armed. */
+  readonly intervention: Intervention;
   private readonly server = http.createServer();
   private readonly httpProxy: HttpProxy;
   private readonly polling: PollingRelay;
@@ -55,6 +60,11 @@ export class ProxyServer {
     this.log = opts.log ?? silentLogger;
     this.bus = opts.bus ?? new EventBus(opts.log);
     this.paths = (opts.paths ?? DEFAULT_PATHS).map(normalisePath);
+    this.intervention = new Intervention({
+      bus: this.bus,
+      sessions: this.sessions,
+      ...(opts.pauseTimeoutMs !== undefined ? { pauseTimeoutMs: opts.pauseTimeoutMs } : {}),
+    });
     const ctx: RelayContext = {
       target: this.target,
       upstream: upstreamOf(this.target),
@@ -63,6 +73,7 @@ export class ProxyServer {
       bus: this.bus,
       log: this.log,
       httpProxy: this.httpProxy,
+      intervention: this.intervention,
     };
     // Each relay listens to this proxy's own http-proxy for the answers to its requests.
     this.polling = new PollingRelay(ctx);
@@ -100,6 +111,7 @@ export class ProxyServer {
 
   /** Stops accepting, ends every session's connections, and resolves when the server is closed. */
   close(): Promise<void> {
+    this.intervention.close();
     this.sessions.close();
     this.websocket.close();
     this.httpProxy.close();

@@ -80,6 +80,11 @@ export interface PacketEvent extends Base {
   binary?: string;
   /** The proxy changed this packet (the open packet, when it hid an upgrade it cannot terminate). */
   modified?: boolean;
+  /** The proxy sent this packet of its own (an emit from the control API or the library). */
+  injected?: boolean;
+  /** A rule or a user edited this packet before it was sent on; `original` is what came in. */
+  edited?: boolean;
+  original?: { nsp: string; event?: string; args?: unknown };
   /**
    * Set by the event stream when it cut `sio.args` (then a string: the start of the args' JSON and
    * `…`), `data` or `binary` to its limit, or an attachment inside the args (then
@@ -267,6 +272,33 @@ export interface ProblemEvent extends Base {
   evidence: string[];
 }
 
+/**
+ * Something the proxy did to traffic because a rule or a user asked for it (issue #11): every change
+ * it makes is one of these, beside the packet events of what it sent.
+ */
+export interface InterventionEvent extends Base {
+  type: 'intervention';
+  sessionId?: string;
+  action:
+    | 'paused'
+    | 'forwarded'
+    | 'edited'
+    | 'dropped'
+    | 'delayed'
+    | 'injected'
+    | 'ack'
+    | 'fault-started'
+    | 'fault-ended'
+    | 'rule-hit'
+    | 'timeout';
+  /** The rule that caused it, when one did. */
+  ruleId?: string;
+  /** The held packet (`GET /api/paused` id) or the fault (`/faults` id) it is about. */
+  id?: string;
+  /** One readable line: what was done, to which packet, why. */
+  detail: string;
+}
+
 /** This observer missed events because it read too slowly. */
 export interface DroppedEvent extends Base {
   type: 'dropped';
@@ -299,6 +331,7 @@ export type ProxyEvent =
   | AttemptEvent
   | ErrorEvent
   | ProblemEvent
+  | InterventionEvent
   | DroppedEvent;
 export type ProxyEventType = ProxyEvent['type'];
 

@@ -17,7 +17,7 @@ import type { RelayContext } from './relay-context.js';
 import type { EngineRequest } from './request-info.js';
 import { ClientRegistry } from '../clients/client-registry.js';
 import { Session } from './session.js';
-import { describeTargetError } from './target-errors.js';
+import { describeTargetError, TARGET_DOWN } from './target-errors.js';
 
 /** Hop-by-hop headers never travel past a proxy (RFC 9110 7.6.1). */
 const HOP_BY_HOP = [
@@ -41,6 +41,7 @@ export class PollingRelay {
   }
 
   handle(req: IncomingMessage, res: ServerResponse, info: EngineRequest): void {
+    if (this.ctx.intervention?.targetDown) return this.targetFailed(TARGET_DOWN, req, res);
     const exchange = new Exchange(this.ctx.bus, req, res);
     if (info.sid === undefined) return this.handshake(req, res, info, exchange);
     const session = this.ctx.sessions.get(info.sid) ?? this.ctx.sessions.recentlyEnded(info.sid);

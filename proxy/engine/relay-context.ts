@@ -5,6 +5,16 @@ import type { ClientRegistry } from '../clients/client-registry.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import type { SessionTable } from './session-table.js';
+import type { WebSocketLink } from './websocket-link.js';
+
+/** What the relays ask of intervention (proxy/intervene/intervention.ts); absent, they just relay. */
+export interface InterventionHooks {
+  wireOpened(link: WebSocketLink): void;
+  wireClosed(link: WebSocketLink): void;
+  /** A `target-down` fault: requests fail as if the target were down. */
+  readonly targetDown: boolean;
+  upgradeBlocked(sid: string | undefined): boolean;
+}
 
 export interface RelayContext {
   target: URL;
@@ -15,4 +25,5 @@ export interface RelayContext {
   bus: EventBus;
   log: Logger;
   httpProxy: HttpProxy;
+  intervention?: InterventionHooks;
 }

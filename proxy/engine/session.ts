@@ -27,6 +27,7 @@ import { attachBinary } from '../events/raw-bytes.js';
 import { CUT_REQUEST, reasonsFor, type EndReasons, type SessionEnd } from './close-cause.js';
 import type { Link } from './link.js';
 import { PollingLink, type PollKind } from './polling-link.js';
+import type { PacketMark } from './websocket-wire.js';
 
 /**
  * engine.io's Socket states: `opening` until the handshake is relayed, `closing` once an end is
@@ -140,8 +141,15 @@ export class Session {
     });
   }
 
-  /** Packets that crossed the proxy, in wire order. */
-  observe(direction: Direction, packets: EnginePacket[], transport: TransportName = this.transport): void {
+  /** Packets that crossed the proxy, in wire order; returns the seq of the last one's event (0: none). */
+  observe(
+    direction: Direction,
+    packets: EnginePacket[],
+    transport: TransportName = this.transport,
+    /** What the proxy did to these packets (injected or edited them), for their events. */
+    mark?: PacketMark,
+  ): number {
+    let seq = 0;
     const now = Date.now();
     this.lastSeen = now;
     for (const packet of packets) {
@@ -151,9 +159,10 @@ export class Session {
       const sio = packet.type === 'message' ? this.decodeMessage(direction, packet) : undefined;
       if (packet.type === 'close')
         this.end({ leg: direction === 'c2s' ? 'client' : 'server', kind: 'close-packet' }, []);
-      const seq = this.bus.active ? this.bus.emit(this.packetEvent(direction, transport, packet, sio)) : 0;
+      seq = this.bus.active ? this.bus.emit(this.packetEvent(direction, transport, packet, sio, mark)) : 0;
       if (sio && sio !== 'raw') this.namespaces.packet(direction, sio, seq, now);
     }
+    return seq;
   }
 
   /** Built field by field: this runs for every packet, and spreads showed in profiles. */
@@ -162,6 +171,7 @@ export class Session {
     transport: TransportName,
     packet: EnginePacket,
     sio: SioInfo | 'raw' | undefined,
+    mark?: PacketMark,
   ): Omit<PacketEvent, 'seq' | 'ts'> {
     const event: Omit<PacketEvent, 'seq' | 'ts'> = {
       type: 'packet',
@@ -174,6 +184,7 @@ export class Session {
     if (sio === 'raw') event.raw = true;
     else if (sio) event.sio = sio;
     if (packet.modified) event.modified = true;
+    if (mark) Object.assign(event, mark);
     const data = packet.data;
     if (typeof data === 'string') event.data = data;
     else if (data) {

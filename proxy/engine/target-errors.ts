@@ -19,12 +19,19 @@ export function speaksPlainHttp(err: Error & { code?: string }): boolean {
   );
 }
 
+/** A `target-down` fault of the control API: the proxy answers as if the target were down. */
+export const TARGET_DOWN: Error & { code?: string } = Object.assign(new Error('target-down fault'), {
+  code: 'SIO_PROXY_TARGET_DOWN',
+});
+
 /** Words for a target that fails, for log lines, events and the 502 answers. */
 export function describeTargetError(err: Error & { code?: string }): string {
   if (speaksPlainHttp(err)) return 'speaks plain HTTP, not TLS: use an http:// --target';
   if (err.code && CERTIFICATE_ERRORS.has(err.code))
     return `has a TLS certificate that is not trusted (${err.code}): a development certificate? --insecure accepts it`;
   switch (err.code) {
+    case 'SIO_PROXY_TARGET_DOWN':
+      return 'is down on purpose (a target-down fault of the control API)';
     case 'ECONNREFUSED':
       return 'refused the connection (ECONNREFUSED): is it running?';
     case 'ECONNRESET':

@@ -16,7 +16,7 @@ import type { Link } from './link.js';
 import type { RelayContext } from './relay-context.js';
 import type { EngineRequest } from './request-info.js';
 import { Session } from './session.js';
-import { WebSocketWire } from './websocket-wire.js';
+import { WebSocketWire, type PacketMark } from './websocket-wire.js';
 
 export class WebSocketLink implements Link {
   readonly transport = 'websocket' as const;
@@ -26,6 +26,8 @@ export class WebSocketLink implements Link {
   private closedLegs = new Set<Leg>();
   /** The two legs' relay, once the target's 101 went back to the client. */
   wire: WebSocketWire | undefined;
+  /** The seq of the last packet event this link reported (an emit's answer names it). */
+  lastSeq = 0;
 
   constructor(
     private readonly ctx: RelayContext,
@@ -60,13 +62,15 @@ export class WebSocketLink implements Link {
       upstream,
       headerValue(this.response.headers['sec-websocket-extensions']),
       {
-        message: (direction, data, isBinary) => (direction === 'c2s' ? c2s : s2c).message(data, isBinary),
+        message: (direction, data, isBinary, mark) =>
+          (direction === 'c2s' ? c2s : s2c).message(data, isBinary, mark),
         close: (direction, code) => (direction === 'c2s' ? c2s : s2c).close(code),
         error: (direction, err) => (direction === 'c2s' ? c2s : s2c).error(err),
       },
     );
     client.on('drain', () => this.session?.drained('client'));
     upstream.on('drain', () => this.session?.drained('server'));
+    this.ctx.intervention?.wireOpened(this);
     client.once('close', () => this.legClosed('client'));
     upstream.once('close', () => this.legClosed('server'));
   }
@@ -74,7 +78,8 @@ export class WebSocketLink implements Link {
   private handlers(direction: Direction) {
     const leg: Leg = direction === 'c2s' ? 'client' : 'server';
     return {
-      message: (data: Buffer, isBinary: boolean) => this.observe(direction, data, isBinary),
+      message: (data: Buffer, isBinary: boolean, mark?: PacketMark) =>
+        this.observe(direction, data, isBinary, mark),
       close: (code: number) => this.closeFrameSeen(leg, code),
       error: (err: Error) => {
         this.ctx.log.warn(`WebSocket ${leg} leg of ${this.session?.sid ?? this.req.url}: ${err.message}`);
@@ -94,7 +99,7 @@ export class WebSocketLink implements Link {
     this.exchange.finish(101, { ...this.response.headers });
   }
 
-  private observe(direction: Direction, data: Buffer, isBinary: boolean): void {
+  private observe(direction: Direction, data: Buffer, isBinary: boolean, mark?: PacketMark): void {
     if (!this.session && this.info.sid === undefined && direction === 's2c' && !isBinary)
       this.openSession(data);
     const session = this.session;
@@ -108,7 +113,12 @@ export class WebSocketLink implements Link {
     }
     if (direction === 'c2s' && packet.type === 'ping' && packet.data === 'probe') session.probeSent();
     if (direction === 'c2s' && packet.type === 'upgrade') session.upgradePacketSent(this);
-    session.observe(direction, [packet], 'websocket');
+    this.lastSeq = session.observe(direction, [packet], 'websocket', mark);
+  }
+
+  /** The session this WebSocket carries, once known (a WebSocket-only one: from its open packet). */
+  get owner(): Session | undefined {
+    return this.session;
   }
 
   /**
@@ -131,6 +141,7 @@ export class WebSocketLink implements Link {
   private legClosed(leg: Leg): void {
     if (this.closedLegs.has(leg)) return;
     this.closedLegs.add(leg);
+    this.ctx.intervention?.wireClosed(this);
     this.session?.websocketLegClosed(leg, this.closedLegs.size === 1, this.closeFrame);
   }
 }

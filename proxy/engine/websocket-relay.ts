@@ -16,7 +16,7 @@ import { Pairing } from './pairing.js';
 import type { RelayContext } from './relay-context.js';
 import type { EngineRequest } from './request-info.js';
 import type { Session } from './session.js';
-import { describeTargetError } from './target-errors.js';
+import { describeTargetError, TARGET_DOWN } from './target-errors.js';
 import { WebSocketLink } from './websocket-link.js';
 
 export class WebSocketRelay {
@@ -45,6 +45,9 @@ export class WebSocketRelay {
     exchange.sessionId = existing?.sid;
     existing?.upgradeRequested();
     this.track(socket);
+    const intervention = this.ctx.intervention;
+    if (intervention?.targetDown) return this.targetFailed(req, socket, TARGET_DOWN, existing, exchange);
+    if (intervention?.upgradeBlocked(info.sid)) return this.blocked(socket, existing, exchange);
 
     let upgraded = false;
     this.upgrades.expect(req, (proxyReq) => {
@@ -90,6 +93,14 @@ export class WebSocketRelay {
       exchange.response(body);
       exchange.finish(res.statusCode ?? 0, { ...res.headers });
     });
+  }
+
+  /** A `block-upgrade` fault: refused as a proxy that does not pass WebSocket would. */
+  private blocked(socket: Duplex, existing: Session | undefined, exchange: Exchange): void {
+    const why = 'blocked on purpose (a block-upgrade fault of the control API)';
+    existing?.upgradeFailed('server', why);
+    exchange.finish(400, { 'content-type': 'text/plain' });
+    writeRawResponse(socket, '400 Bad Request', `sio-proxy: WebSocket ${why}`, 'text/plain');
   }
 
   private targetFailed(

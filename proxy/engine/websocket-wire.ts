@@ -19,7 +19,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { extension, PerMessageDeflate, Receiver, Sender } from 'ws';
-import type { Direction } from '../../shared/events.js';
+import type { Direction, PacketEvent } from '../../shared/events.js';
 import { FrameBoundary } from './frame-boundary.js';
 
 export interface WsMessage {
@@ -31,12 +31,24 @@ export interface WsMessage {
 
 /** What happens to a message: sent on as it was, not at all, or replaced. */
 export type Verdict =
-  { action: 'pass' } | { action: 'drop' } | { action: 'replace'; data: Buffer | string; isBinary: boolean };
+  | { action: 'pass' }
+  | { action: 'drop' }
+  | {
+      action: 'replace';
+      data: Buffer | string;
+      isBinary: boolean;
+      /** Messages sent right after it (the attachments of a binary packet). */
+      more?: ReadonlyArray<{ data: Buffer | string; isBinary: boolean }>;
+      mark?: PacketMark;
+    };
+
+/** What the proxy did to a message it sent, as its packet event says it: told with the message. */
+export type PacketMark = Pick<PacketEvent, 'injected' | 'edited' | 'original'>;
 
 /** What the link reports in both modes, for observation. */
 export interface LinkObserver {
-  /** A message as it was sent on (piped: as it went by). */
-  message(direction: Direction, data: Buffer, isBinary: boolean): void;
+  /** A message as it was sent on (piped: as it went by), and whether the proxy made or changed it. */
+  message(direction: Direction, data: Buffer, isBinary: boolean, mark?: PacketMark): void;
   /** A close frame from `direction`'s sender (relayed on). */
   close(direction: Direction, code: number): void;
   /** `direction`'s sender sent bytes that do not parse as WebSocket frames. */
@@ -52,6 +64,7 @@ export interface LinkHooks {
 }
 
 const PASS: Verdict = { action: 'pass' };
+const INJECTED: PacketMark = { injected: true };
 /** The peers enforce their own limits; the link must not impose one of its own. */
 const NO_LIMIT = 0;
 
@@ -134,7 +147,13 @@ class Lane {
 
   /** Sends a message of the proxy's own; the direction must be terminated. */
   inject(data: Buffer | string, isBinary: boolean): void {
-    this.send(data, isBinary, false);
+    this.send(data, isBinary, false, INJECTED);
+  }
+
+  /** Writes bytes as they are to the other leg, between two messages (a broken frame, on purpose). */
+  injectRaw(bytes: Buffer): void {
+    if (!this.sender) throw new Error(`the ${this.direction} direction is not terminated`);
+    this.to.write(bytes);
   }
 
   private chunk(chunk: Buffer): void {
@@ -204,16 +223,22 @@ class Lane {
   private apply(message: WsMessage, verdict: Verdict): void {
     if (verdict.action === 'drop') return;
     if (verdict.action === 'pass') return this.send(message.data, message.isBinary, message.compressed);
-    this.send(verdict.data, verdict.isBinary, message.compressed);
+    this.send(verdict.data, verdict.isBinary, message.compressed, verdict.mark ?? { edited: true });
+    for (const m of verdict.more ?? []) this.send(m.data, m.isBinary, message.compressed, verdict.mark);
   }
 
-  private send(data: Buffer | string, isBinary: boolean, compress: boolean): void {
+  private send(data: Buffer | string, isBinary: boolean, compress: boolean, mark?: PacketMark): void {
     if (!this.sender) throw new Error(`the ${this.direction} direction is not terminated`);
     if (this.to.destroyed) return;
     // A compressing Sender needs the leg's deflate state; without one a message goes plain.
     const canCompress = compress && PerMessageDeflate.extensionName in this.toDeflate;
     this.sender.send(data, { binary: isBinary, compress: canCompress, fin: true, mask: this.masks }, noop);
-    this.observer.message(this.direction, typeof data === 'string' ? Buffer.from(data) : data, isBinary);
+    this.observer.message(
+      this.direction,
+      typeof data === 'string' ? Buffer.from(data) : data,
+      isBinary,
+      mark,
+    );
     this.backpressure();
   }
 
@@ -284,6 +309,23 @@ export class WebSocketWire {
   /** Sends a message of the proxy's own towards the receiver of `direction` (after `terminate`). */
   inject(direction: Direction, data: Buffer | string, isBinary = typeof data !== 'string'): void {
     this.lanes[direction].inject(data, isBinary);
+  }
+
+  /** Writes `bytes` as they are towards `direction`'s receiver (after `terminate`). */
+  injectRaw(direction: Direction, bytes: Buffer): void {
+    this.lanes[direction].injectRaw(bytes);
+  }
+
+  /** Stops reading both legs (a network where nothing flows, nothing is closed)... */
+  pause(): void {
+    this.client.pause();
+    this.target.pause();
+  }
+
+  /** ... and reads them again. */
+  resume(): void {
+    this.client.resume();
+    this.target.resume();
   }
 
   /** Ends both legs at once, without close frames (a cut network). */

@@ -345,6 +345,8 @@ function body(e: ProxyEvent, opts: PrettyOptions, paint: Paint): string {
         (e.confidence === 'certain' ? '' : paint('dim', ` (${e.confidence})`)) +
         paint('dim', e.seqs.length ? ` ${e.seqs.map((s) => `#${s}`).join(' ')}` : '')
       );
+    case 'intervention':
+      return paint('magenta', `intervention ${e.action}`) + ` ${cut(e.detail, 500)}`;
   }
 }
 

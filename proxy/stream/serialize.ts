@@ -57,6 +57,10 @@ function serializePacket(event: PacketEvent, limit: number): Serialized {
     `,"transport":"${event.transport}","engine":"${event.engine}","size":${num(event.size)}`;
   if (event.raw !== undefined) json += `,"raw":${event.raw}`;
   if (event.modified !== undefined) json += `,"modified":${event.modified}`;
+  // Packets the proxy made or changed (issue #11): rare, so written the plain way.
+  if (event.injected !== undefined) json += `,"injected":${event.injected}`;
+  if (event.edited !== undefined) json += `,"edited":${event.edited}`;
+  if (event.original !== undefined) json += `,"original":${JSON.stringify(withBinaryAsJson(event.original))}`;
   if (event.importedFrom !== undefined) json += `,"importedFrom":${JSON.stringify(event.importedFrom)}`;
   json += `,"seq":${num(event.seq)},"ts":${num(event.ts)}`;
   if (data !== undefined) {

@@ -37,6 +37,7 @@ export const EVENT_TYPES: readonly ProxyEventType[] = [
   'attempt',
   'error',
   'problem',
+  'intervention',
   'dropped',
 ];
 
@@ -58,6 +59,8 @@ const STRING_FIELDS = [
   'error',
   'kind',
   'title',
+  'ruleId',
+  'detail',
   'confidence',
 ] as const;
 const NUMBER_FIELDS = ['status', 'attempt'] as const;

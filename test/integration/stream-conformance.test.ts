@@ -299,6 +299,11 @@ describe('event stream conformance: socket.io@4 target', () => {
     b.emit('shout', 'lobby');
     await heard;
 
+    // An emit of the proxy's own (an intervention, and an injected packet).
+    const told = new Promise((r) => b.once('told', r));
+    await stack.proxy.proxy.intervention.emit(b.io.engine.id, { direction: 's2c', event: 'told', args: [1] });
+    await told;
+
     // A middleware refusal; a server disconnect; a client disconnect.
     await connectError(client({}, '/secure'));
     const kicked = client({ transports: ['websocket'] });

@@ -1,0 +1,404 @@
+/**
+ * Acting on live sessions (issue #11): rules, held packets, emits and faults, behind one object that
+ * the control API (proxy/control/), the library and `--rules` share. It knows the WebSocket links
+ * of the open sessions; while nothing is armed they stay piped (zero copy), and arming a rule or a
+ * fault terminates them at their next message boundary so their messages pass through a
+ * WireInterceptor. Every change it makes is an `intervention` event on the bus.
+ *
+ * Over polling, rules, emits and per-session faults other than `block-upgrade` and
+ * `close-transport` are not carried out yet: they answer 501 and say so.
+ */
+import type { Direction, PacketEvent } from '../../shared/events.js';
+import type { EventBus } from '../events/bus.js';
+import type { SessionTable } from '../engine/session-table.js';
+import type { WebSocketLink } from '../engine/websocket-link.js';
+import { InterventionError } from './errors.js';
+import { FaultBook, type FaultSpec, type TargetFaultSpec } from './faults.js';
+import { binaryFromJson, encodePacket } from './packet-codec.js';
+import { RuleStore, type Rule, type RuleSpec } from './rules.js';
+import { argsOf, WireInterceptor, type Decision, type InterceptorHost } from './wire-interceptor.js';
+
+export { InterventionError } from './errors.js';
+export type { Rule, RuleSpec } from './rules.js';
+
+/** How long a held packet waits for a decision before it is forwarded as it was. */
+export const DEFAULT_PAUSE_TIMEOUT_MS = 60_000;
+/** Ack ids of the proxy's own emits start here, far above any peer's own counter. */
+const OWN_ACK_BASE = 2 ** 40;
+
+export interface PausedPacket {
+  id: string;
+  sessionId: string;
+  direction: Direction;
+  nsp: string | undefined;
+  event: string | undefined;
+  args: unknown;
+  type: string;
+  since: number;
+  ruleId: string;
+  /** When the pause timeout forwards it by itself. */
+  expiresAt: number;
+}
+
+export interface EmitSpec {
+  direction?: unknown;
+  nsp?: unknown;
+  event?: unknown;
+  args?: unknown;
+  ack?: unknown;
+  timeoutMs?: unknown;
+}
+
+export interface EmitResult {
+  seq: number;
+  ack?: unknown[];
+  latencyMs?: number;
+}
+
+interface Held {
+  entry: PausedPacket;
+  decide: (d: Decision) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface OwnAck {
+  resolve: (args: unknown[]) => void;
+  sentAt: number;
+}
+
+export interface InterventionOptions {
+  bus: EventBus;
+  sessions: SessionTable;
+  pauseTimeoutMs?: number;
+}
+
+export class Intervention implements InterceptorHost {
+  readonly rules: RuleStore;
+  readonly faultBook: FaultBook;
+  private readonly links = new Set<WebSocketLink>();
+  private readonly terminating = new WeakMap<WebSocketLink, Promise<void>>();
+  private readonly held = new Map<string, Held>();
+  private readonly ownAcks = new Map<string, OwnAck>();
+  private nextHeld = 1;
+  private nextAck = OWN_ACK_BASE;
+  private readonly pauseTimeoutMs: number;
+
+  constructor(private readonly opts: InterventionOptions) {
+    this.pauseTimeoutMs = opts.pauseTimeoutMs ?? DEFAULT_PAUSE_TIMEOUT_MS;
+    this.rules = new RuleStore((sid) => opts.sessions.get(sid)?.client.clientKey);
+    this.faultBook = new FaultBook({
+      bus: opts.bus,
+      sessions: opts.sessions,
+      linkOf: (sid) => this.linkOf(sid),
+      arm: (sid) => this.armSession(sid),
+    });
+  }
+
+  // ---- relay hooks ------------------------------------------------------------------------------
+
+  /** A WebSocket link's wire is up: watched, and terminated at once when something is armed. */
+  wireOpened(link: WebSocketLink): void {
+    this.links.add(link);
+    if (this.rules.armed || this.faultBook.armsEverySession) void this.terminate(link);
+  }
+
+  wireClosed(link: WebSocketLink): void {
+    this.links.delete(link);
+  }
+
+  /** Why a request must fail now as if the target were down (target-down), or undefined. */
+  get targetDown(): boolean {
+    return this.faultBook.targetDown;
+  }
+
+  /** Whether a WebSocket upgrade of `sid` (undefined: a new session) must be refused. */
+  upgradeBlocked(sid: string | undefined): boolean {
+    return this.faultBook.upgradeBlocked(sid);
+  }
+
+  // ---- rules ------------------------------------------------------------------------------------
+
+  addRule(spec: RuleSpec): Rule {
+    const rule = this.rules.add(spec);
+    if (rule.enabled) this.armAll();
+    return rule;
+  }
+
+  updateRule(id: string, patch: RuleSpec): Rule {
+    const rule = this.rules.update(id, patch);
+    if (rule.enabled) this.armAll();
+    return rule;
+  }
+
+  removeRule(id: string): void {
+    this.rules.remove(id);
+  }
+
+  // ---- held packets -----------------------------------------------------------------------------
+
+  paused(): PausedPacket[] {
+    return [...this.held.values()].map((h) => ({ ...h.entry }));
+  }
+
+  /** `POST /api/paused/<id>`: forward (possibly edited) or drop a held packet. */
+  decide(id: string, body: { verdict?: unknown; event?: unknown; args?: unknown; nsp?: unknown }): void {
+    const held = this.held.get(id);
+    if (!held) throw new InterventionError(404, `no held packet ${id}`);
+    if (body.verdict !== 'forward' && body.verdict !== 'drop')
+      throw new InterventionError(400, 'verdict: expected "forward" or "drop"');
+    if (body.event !== undefined && (typeof body.event !== 'string' || !body.event))
+      throw new InterventionError(400, 'event: expected an event name');
+    if (body.args !== undefined && !Array.isArray(body.args))
+      throw new InterventionError(400, 'args: expected an array');
+    if (body.nsp !== undefined && (typeof body.nsp !== 'string' || !body.nsp.startsWith('/')))
+      throw new InterventionError(400, 'nsp: expected a namespace starting with /');
+    const decision: Decision =
+      body.verdict === 'drop'
+        ? { verdict: 'drop' }
+        : {
+            verdict: 'forward',
+            ...(body.event !== undefined ? { event: body.event as string } : {}),
+            ...(body.args !== undefined ? { args: body.args as unknown[] } : {}),
+            ...(body.nsp !== undefined ? { nsp: body.nsp as string } : {}),
+          };
+    this.settle(held, decision, body.verdict === 'drop' ? 'dropped' : 'forwarded');
+  }
+
+  hold(link: WebSocketLink, packet: PacketEvent, rule: Rule): Promise<Decision> {
+    const id = `p${this.nextHeld++}`;
+    const since = Date.now();
+    const entry: PausedPacket = {
+      id,
+      sessionId: packet.sessionId,
+      direction: packet.direction,
+      nsp: packet.sio?.nsp,
+      event: packet.sio?.event,
+      args: packet.sio ? argsOf(packet.sio) : undefined,
+      type: packet.sio?.type ?? packet.engine,
+      since,
+      ruleId: rule.id,
+      expiresAt: since + this.pauseTimeoutMs,
+    };
+    void link;
+    return new Promise<Decision>((resolve) => {
+      const timer = setTimeout(() => {
+        const held = this.held.get(id);
+        if (held) this.settle(held, { verdict: 'forward' }, 'timeout');
+      }, this.pauseTimeoutMs);
+      timer.unref();
+      this.held.set(id, { entry, decide: resolve, timer });
+      this.note(packet.sessionId, 'paused', `${packetLabel(entry)} held by rule ${rule.id}`, rule.id, id);
+    });
+  }
+
+  // ---- emit -------------------------------------------------------------------------------------
+
+  /** `POST /api/sessions/<sid>/emit`: an EVENT of the proxy's own, to either side. */
+  async emit(sid: string, spec: EmitSpec): Promise<EmitResult> {
+    const direction = spec.direction;
+    if (direction !== 'c2s' && direction !== 's2c')
+      throw new InterventionError(400, 'direction: expected "c2s" or "s2c"');
+    const nsp = spec.nsp ?? '/';
+    if (typeof nsp !== 'string' || !nsp.startsWith('/'))
+      throw new InterventionError(400, 'nsp: expected a namespace starting with /');
+    if (typeof spec.event !== 'string' || !spec.event)
+      throw new InterventionError(400, 'event: expected an event name');
+    if (spec.args !== undefined && !Array.isArray(spec.args))
+      throw new InterventionError(400, 'args: expected an array');
+    if (spec.ack !== undefined && typeof spec.ack !== 'boolean')
+      throw new InterventionError(400, 'ack: expected true or false');
+    const timeoutMs = spec.timeoutMs === undefined ? 5000 : spec.timeoutMs;
+    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0))
+      throw new InterventionError(400, 'timeoutMs: expected milliseconds');
+    const link = await this.writableLink(sid);
+    const session = link.owner!;
+    const id = spec.ack ? this.nextAck++ : undefined;
+    const args = binaryFromJson(spec.args ?? []) as unknown[];
+    const messages = encodePacket(session.eio, {
+      type: 'EVENT',
+      nsp,
+      ...(id !== undefined ? { id } : {}),
+      data: [spec.event, ...args],
+    });
+    let acked: Promise<unknown[]> | undefined;
+    const key = id !== undefined ? ackKey(sid, direction, nsp, id) : '';
+    if (id !== undefined)
+      acked = new Promise((resolve) => this.ownAcks.set(key, { resolve, sentAt: Date.now() }));
+    const sentAt = Date.now();
+    for (const m of messages) link.wire!.inject(direction, m.data, m.isBinary);
+    const seq = link.lastSeq;
+    this.note(
+      sid,
+      'injected',
+      `${direction} EVENT "${spec.event}"${nsp !== '/' ? ` ${nsp}` : ''} emitted by the proxy${id !== undefined ? ` (ack id ${id})` : ''}`,
+    );
+    if (!acked) return { seq };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new InterventionError(408, `no ack for "${spec.event}" within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      const ack = await Promise.race([acked, timeout]);
+      return { seq, ack, latencyMs: Date.now() - sentAt };
+    } finally {
+      clearTimeout(timer);
+      this.ownAcks.delete(key);
+    }
+  }
+
+  ackArrived(link: WebSocketLink, direction: Direction, nsp: string, id: number, args: unknown[]): boolean {
+    const sid = link.owner?.sid;
+    if (sid === undefined || id < OWN_ACK_BASE) return false;
+    // An ACK travels against its EVENT: ours to the server comes back s2c.
+    const own = this.ownAcks.get(ackKey(sid, direction === 's2c' ? 'c2s' : 's2c', nsp, id));
+    if (!own) return false;
+    own.resolve(args);
+    this.note(
+      sid,
+      'ack',
+      `the ${direction === 's2c' ? 'server' : 'client'} acknowledged the proxy's emit ${id}: taken out of the stream`,
+    );
+    return true;
+  }
+
+  // ---- faults -----------------------------------------------------------------------------------
+
+  faults(link: WebSocketLink): ReadonlySet<string> {
+    return this.faultBook.kindsOf(link.owner?.sid);
+  }
+
+  slowness(link: WebSocketLink, size: number): number {
+    return this.faultBook.slowness(link.owner?.sid, size);
+  }
+
+  addSessionFault(sid: string, spec: FaultSpec): Promise<{ id: string }> {
+    return this.faultBook.addSessionFault(sid, spec);
+  }
+
+  addTargetFault(spec: TargetFaultSpec): { id: string } {
+    const added = this.faultBook.addTargetFault(spec);
+    if (this.faultBook.targetDown) for (const link of this.links) link.wire?.destroy();
+    return added;
+  }
+
+  // ---- events -----------------------------------------------------------------------------------
+
+  note(
+    linkOrSid: WebSocketLink | string,
+    action: 'dropped' | 'edited' | 'delayed' | 'paused' | 'forwarded' | 'injected' | 'ack' | 'timeout',
+    detail: string,
+    ruleId?: string,
+    id?: string,
+  ): void {
+    const sessionId = typeof linkOrSid === 'string' ? linkOrSid : linkOrSid.owner?.sid;
+    this.opts.bus.emit({
+      type: 'intervention',
+      action,
+      detail,
+      ...(sessionId ? { sessionId } : {}),
+      ...(ruleId ? { ruleId } : {}),
+      ...(id ? { id } : {}),
+    });
+  }
+
+  hit(packet: PacketEvent): Rule | undefined {
+    const rule = this.rules.hit(packet);
+    if (rule)
+      this.opts.bus.emit({
+        type: 'intervention',
+        action: 'rule-hit',
+        sessionId: packet.sessionId,
+        ruleId: rule.id,
+        detail: `rule ${rule.id} (${rule.action.kind}) matched ${packet.direction} ${packet.sio?.type ?? packet.engine}${packet.sio?.event ? ` "${packet.sio.event}"` : ''}`,
+      });
+    return rule;
+  }
+
+  /** Forwards every held packet and ends every fault (the proxy is closing). */
+  close(): void {
+    for (const held of [...this.held.values()]) this.settle(held, { verdict: 'forward' }, 'forwarded');
+    this.faultBook.close();
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private settle(held: Held, decision: Decision, action: 'forwarded' | 'dropped' | 'timeout'): void {
+    clearTimeout(held.timer);
+    this.held.delete(held.entry.id);
+    const edited =
+      decision.verdict === 'forward' &&
+      (decision.event !== undefined || decision.args !== undefined || decision.nsp !== undefined);
+    const how =
+      action === 'timeout'
+        ? `forwarded as it was: no decision within the pause timeout (${this.pauseTimeoutMs} ms)`
+        : action === 'dropped'
+          ? 'dropped'
+          : edited
+            ? 'forwarded edited'
+            : 'forwarded';
+    this.note(
+      held.entry.sessionId,
+      action === 'forwarded' && edited ? 'edited' : action,
+      `${packetLabel(held.entry)} ${how}`,
+      held.entry.ruleId,
+      held.entry.id,
+    );
+    held.decide(decision);
+  }
+
+  private linkOf(sid: string): WebSocketLink | undefined {
+    for (const link of this.links) if (link.owner?.sid === sid) return link;
+    return undefined;
+  }
+
+  /** The session's terminated WebSocket, to write to; 404/409/501 when there is none. */
+  private async writableLink(sid: string): Promise<WebSocketLink> {
+    const session = this.opts.sessions.get(sid);
+    if (!session) {
+      if (this.opts.sessions.recentlyEnded(sid)) throw new InterventionError(409, `session ${sid} is closed`);
+      throw new InterventionError(404, `no session ${sid}`);
+    }
+    if (session.readyState === 'closing' || session.readyState === 'closed')
+      throw new InterventionError(409, `session ${sid} is closed`);
+    const link = this.linkOf(sid);
+    if (!link?.wire || session.transport !== 'websocket')
+      throw new InterventionError(
+        501,
+        `session ${sid} is on polling: emitting over polling is not supported yet (a WebSocket session is)`,
+      );
+    await this.terminate(link);
+    return link;
+  }
+
+  private armAll(): void {
+    for (const link of this.links) void this.terminate(link);
+  }
+
+  private armSession(sid: string): Promise<void> {
+    const link = this.linkOf(sid);
+    return link ? this.terminate(link) : Promise.resolve();
+  }
+
+  /** Once per link: a second call while the first waits for a boundary shares its promise. */
+  private terminate(link: WebSocketLink): Promise<void> {
+    const wire = link.wire;
+    if (!wire) return Promise.resolve();
+    let done = this.terminating.get(link);
+    if (!done) {
+      done = wire.terminate(new WireInterceptor(link, this));
+      this.terminating.set(link, done);
+    }
+    return done;
+  }
+}
+
+function ackKey(sid: string, direction: Direction, nsp: string, id: number): string {
+  return `${sid} ${direction} ${nsp} ${id}`;
+}
+
+function packetLabel(p: PausedPacket): string {
+  return `${p.direction} ${p.type}${p.event ? ` "${p.event}"` : ''}${p.nsp && p.nsp !== '/' ? ` ${p.nsp}` : ''}`;
+}

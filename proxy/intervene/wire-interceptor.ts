@@ -1,0 +1,236 @@
+/**
+ * The hooks of one terminated WebSocket (websocket-wire.ts): every message of the session passes
+ * here, is read as a packet, and meets, in this order, the session's faults (heartbeats withheld, a
+ * slow network), the proxy's own pending acks (taken out of the stream), and the rules. A binary
+ * packet's attachments share the fate of the packet they belong to.
+ */
+import { decodeFrame, type EnginePacket } from '../../shared/engineio.js';
+import type { Direction, PacketEvent, SioInfo } from '../../shared/events.js';
+import { SioDecoder } from '../../shared/protocol/socketio.js';
+import { sioInfoOf } from '../../shared/protocol/message-decoder.js';
+import type { WebSocketLink } from '../engine/websocket-link.js';
+import type { LinkHooks, Verdict, WsMessage } from '../engine/websocket-wire.js';
+import { binaryFromJson, encodePacket } from './packet-codec.js';
+import type { Rule } from './rules.js';
+
+const PASS: Verdict = { action: 'pass' };
+const DROP: Verdict = { action: 'drop' };
+
+/** What the interceptor asks of the intervention core (intervention.ts). */
+export interface InterceptorHost {
+  /** The first enabled rule that matches, counted as a hit. */
+  hit(packet: PacketEvent): Rule | undefined;
+  /** A breakpoint: resolves when someone (or the pause timeout) decides. */
+  hold(link: WebSocketLink, packet: PacketEvent, rule: Rule): Promise<Decision>;
+  /** Our own pending ack: true when `id` was the proxy's, and it is settled now. */
+  ackArrived(link: WebSocketLink, direction: Direction, nsp: string, id: number, args: unknown[]): boolean;
+  faults(link: WebSocketLink): ReadonlySet<string>;
+  /** Milliseconds a slow-network fault adds to a message of `size` bytes. */
+  slowness(link: WebSocketLink, size: number): number;
+  note(link: WebSocketLink, action: 'dropped' | 'edited' | 'delayed', detail: string, ruleId?: string): void;
+}
+
+export type Decision =
+  { verdict: 'forward'; event?: string; args?: unknown[]; nsp?: string } | { verdict: 'drop' };
+
+export class WireInterceptor implements LinkHooks {
+  /** Attachments still to come of the last binary packet, per direction, and their fate. */
+  private readonly attachments: Record<Direction, { left: number; fate: Promise<Verdict> }> = {
+    c2s: { left: 0, fate: Promise.resolve(PASS) },
+    s2c: { left: 0, fate: Promise.resolve(PASS) },
+  };
+
+  constructor(
+    private readonly link: WebSocketLink,
+    private readonly host: InterceptorHost,
+  ) {}
+
+  message(direction: Direction, message: WsMessage): Verdict | Promise<Verdict> {
+    const session = this.link.owner;
+    if (!session) return PASS; // a WebSocket-only session before its open packet
+    const pending = this.attachments[direction];
+    if (pending.left > 0 && message.isBinary) {
+      pending.left--;
+      return pending.fate;
+    }
+    let packet: EnginePacket;
+    try {
+      packet = decodeFrame(message.data, message.isBinary, session.eio);
+    } catch {
+      return PASS; // the peer judges what it cannot read, as without us
+    }
+    const verdict = this.decide(direction, message, packet);
+    const sio =
+      packet.type === 'message' && typeof packet.data === 'string' ? header(packet.data) : undefined;
+    if (sio?.attachments) {
+      // Attachments follow their packet: forwarded with it, dropped with it, replaced when it was.
+      this.attachments[direction] = {
+        left: sio.attachments,
+        fate: Promise.resolve(verdict).then((v) => (v.action === 'pass' ? PASS : DROP)),
+      };
+    }
+    return verdict;
+  }
+
+  private decide(direction: Direction, message: WsMessage, packet: EnginePacket): Verdict | Promise<Verdict> {
+    const session = this.link.owner!;
+    const faults = this.host.faults(this.link);
+    if (faults.size && this.heartbeatWithheld(direction, packet, faults, session.eio)) return DROP;
+    const slow = faults.size ? this.host.slowness(this.link, message.data.length) : 0;
+    const decided = this.byRules(direction, message, packet);
+    if (slow <= 0) return decided;
+    return Promise.resolve(decided).then((v) => new Promise((r) => setTimeout(() => r(v), slow)));
+  }
+
+  private byRules(
+    direction: Direction,
+    message: WsMessage,
+    packet: EnginePacket,
+  ): Verdict | Promise<Verdict> {
+    const session = this.link.owner!;
+    const text = typeof packet.data === 'string' ? packet.data : undefined;
+    const info = packet.type === 'message' && text !== undefined ? header(text) : undefined;
+    if (
+      info &&
+      (info.packet.type === 'ACK' || info.packet.type === 'BINARY_ACK') &&
+      info.packet.id !== undefined
+    ) {
+      const args = Array.isArray(info.packet.args) ? (binaryFromJson(info.packet.args) as unknown[]) : [];
+      if (this.host.ackArrived(this.link, direction, info.packet.nsp, info.packet.id, args)) return DROP;
+    }
+    const event: PacketEvent = {
+      type: 'packet',
+      seq: 0,
+      ts: Date.now(),
+      sessionId: session.sid,
+      direction,
+      transport: 'websocket',
+      engine: packet.type,
+      size: message.data.length,
+      ...(info ? { sio: info.packet } : {}),
+      ...(text !== undefined ? { data: text } : {}),
+    };
+    const rule = this.host.hit(event);
+    if (!rule) return PASS;
+    const what = describe(event);
+    switch (rule.action.kind) {
+      case 'drop':
+        this.host.note(this.link, 'dropped', `${what} dropped by rule ${rule.id}`, rule.id);
+        return DROP;
+      case 'delay': {
+        const ms = rule.action.ms + Math.random() * (rule.action.jitterMs ?? 0);
+        this.host.note(
+          this.link,
+          'delayed',
+          `${what} delayed ${Math.round(ms)} ms by rule ${rule.id}`,
+          rule.id,
+        );
+        return new Promise((r) => setTimeout(() => r(PASS), ms));
+      }
+      case 'rewrite': {
+        if (!info) return PASS;
+        const edit = { event: rule.action.event, args: rule.action.args };
+        this.host.note(this.link, 'edited', `${what} rewritten by rule ${rule.id}`, rule.id);
+        return this.edited(info.packet, edit);
+      }
+      case 'pause':
+        return this.host.hold(this.link, event, rule).then((d) => {
+          if (d.verdict === 'drop') return DROP;
+          if (d.event === undefined && d.args === undefined && d.nsp === undefined) return PASS;
+          return info ? this.edited(info.packet, d) : PASS;
+        });
+    }
+  }
+
+  /** The packet re-encoded with the edit, marked with what it was. */
+  private edited(
+    sio: SioInfo,
+    edit: { event?: string | undefined; args?: unknown[] | undefined; nsp?: string | undefined },
+  ): Verdict {
+    const session = this.link.owner!;
+    const isEvent = sio.type === 'EVENT' || sio.type === 'BINARY_EVENT';
+    const isAck = sio.type === 'ACK' || sio.type === 'BINARY_ACK';
+    if (!isEvent && !isAck) return PASS;
+    const oldArgs = argsOf(sio);
+    const args = edit.args !== undefined ? (binaryFromJson(edit.args) as unknown[]) : oldArgs;
+    const nsp = edit.nsp ?? sio.nsp;
+    const data = isEvent ? [edit.event ?? sio.event, ...args] : args;
+    const [first, ...rest] = encodePacket(session.eio, {
+      type: isEvent ? 'EVENT' : 'ACK',
+      nsp,
+      ...(sio.id !== undefined ? { id: sio.id } : {}),
+      data,
+    });
+    return {
+      action: 'replace',
+      data: first!.data,
+      isBinary: first!.isBinary,
+      more: rest,
+      mark: {
+        edited: true,
+        original: { nsp: sio.nsp, ...(sio.event ? { event: sio.event } : {}), args: oldArgs },
+      },
+    };
+  }
+
+  /**
+   * Heartbeat faults keep the other side's heartbeat alive, so that exactly one side times out (see
+   * ../shared/PROTOCOL-NOTES: starving one side starves the other too).
+   */
+  private heartbeatWithheld(
+    direction: Direction,
+    packet: EnginePacket,
+    faults: ReadonlySet<string>,
+    eio: 3 | 4,
+  ): boolean {
+    if (packet.data === 'probe') return false;
+    const serverPings = eio === 4;
+    if (faults.has('client-ping-timeout')) {
+      // EIO4: the client hears no ping; the server gets its pong from us. EIO3: the client's pings
+      // reach the server, its pongs never come back.
+      if (serverPings && direction === 's2c' && packet.type === 'ping') {
+        this.link.wire?.inject('c2s', PONG);
+        return true;
+      }
+      if (!serverPings && direction === 's2c' && packet.type === 'pong') return true;
+    }
+    if (faults.has('server-ping-timeout')) {
+      // EIO4: the server's pings reach the client, its pongs never reach the server. EIO3: the
+      // client's pings never reach the server; the client gets its pong from us.
+      if (serverPings && direction === 'c2s' && packet.type === 'pong') return true;
+      if (!serverPings && direction === 'c2s' && packet.type === 'ping') {
+        this.link.wire?.inject('s2c', PONG);
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+/** A packet's arguments as people write them: an EVENT's without its name (the stream keeps both). */
+export function argsOf(sio: SioInfo): unknown[] {
+  const all = Array.isArray(sio.args) ? sio.args : [];
+  return sio.type === 'EVENT' || sio.type === 'BINARY_EVENT' ? all.slice(1) : all;
+}
+
+/** The Engine.IO pong, the same text in EIO3 and EIO4. */
+const PONG = '3';
+
+/** A Socket.IO packet's header read from its text (binary args stay placeholders), with its attachment count. */
+function header(text: string): { packet: SioInfo; attachments: number } | undefined {
+  const decoder = new SioDecoder(5);
+  const m = /^([56])(\d+)-/.exec(text);
+  // A binary packet's header, read as the plain packet it announces (its attachments come later).
+  const plain = m ? `${m[1] === '5' ? '2' : '3'}${text.slice(m[0].length)}` : text;
+  const result = decoder.add(plain);
+  if (result.kind !== 'packet') return undefined;
+  const packet = sioInfoOf(result.packet);
+  if (m) packet.type = m[1] === '5' ? 'BINARY_EVENT' : 'BINARY_ACK';
+  return { packet, attachments: m ? Number(m[2]) : 0 };
+}
+
+function describe(e: PacketEvent): string {
+  const sio = e.sio;
+  if (!sio) return `${e.direction} ${e.engine}`;
+  return `${e.direction} ${sio.type}${sio.event ? ` "${sio.event}"` : ''}${sio.nsp !== '/' ? ` ${sio.nsp}` : ''}`;
+}
