@@ -22,6 +22,22 @@ import {
   type EventFilter,
   type EventPredicate,
 } from './library/event-filter.js';
+import {
+  asLibraryError,
+  faultHandle,
+  heldPacket,
+  library,
+  ruleHandle,
+  type EmitOptions,
+  type FaultHandle,
+  type FaultSpec,
+  type HeldPacket,
+  type PausedPacket,
+  type Rule,
+  type RuleHandle,
+  type RuleInput,
+  type TargetFaultSpec,
+} from './library/intervention-api.js';
 import { LiveEvents, type Listener } from './library/live-events.js';
 import { SessionDirectory } from './library/session-directory.js';
 import { createLogger, type Logger } from './log.js';
@@ -43,6 +59,19 @@ export { SioProxyError, type SioProxyErrorCode } from './library/errors.js';
 export type { EventFilter } from './library/event-filter.js';
 export type { EventPredicate } from './library/event-filter.js';
 export type { Listener } from './library/live-events.js';
+export type {
+  EmitOptions,
+  FaultHandle,
+  FaultSpec,
+  HeldPacket,
+  PausedPacket,
+  Rule,
+  RuleAction,
+  RuleHandle,
+  RuleInput,
+  TargetFaultSpec,
+} from './library/intervention-api.js';
+export type { PacketMatch } from '../shared/match/packet-match.js';
 export type * from '../shared/events.js';
 
 /** The dashboard server (panel, event stream, control API). Loopback unless `host` says otherwise. */
@@ -128,6 +157,24 @@ export interface SioProxy {
   waitFor(filter: EventFilter | EventPredicate, options?: WaitForOptions): Promise<ProxyEvent>;
   /** The sessions open now. */
   sessions(): SessionSummary[];
+  /** Rules (the control API's `/api/rules`): `add` arms one and returns a handle to change it. */
+  readonly rules: {
+    add(rule: RuleInput): RuleHandle;
+    list(): Rule[];
+  };
+  /** Packets held by pause rules now, oldest first. */
+  paused(): HeldPacket[];
+  /** The next held packet that matches (or one held already), as `waitFor` waits for events. */
+  nextPaused(filter?: (p: PausedPacket) => boolean, options?: { timeout?: number }): Promise<HeldPacket>;
+  /** Sends an EVENT of the proxy's own into a session; with `ack`, resolves with the peer's answer. */
+  emit(
+    sessionId: string,
+    options: EmitOptions,
+  ): Promise<{ seq: number; ack?: unknown[]; latencyMs?: number }>;
+  /** Provokes a failure on one session (see docs/control-api.md for what each kind makes the peers say). */
+  fault(sessionId: string, spec: FaultSpec): Promise<FaultHandle>;
+  /** Provokes a failure of the whole target: down for a while, or WebSocket blocked. */
+  faultTarget(spec: TargetFaultSpec): Promise<FaultHandle>;
   close(): Promise<void>;
 }
 
@@ -310,6 +357,69 @@ class RunningProxy implements SioProxy {
       if (held) return held;
     }
     return this.runtime.live.next(matches, opts.timeout ?? 5000, describeFilter(filter));
+  }
+
+  get rules(): SioProxy['rules'] {
+    const core = this.runtime.server.intervention;
+    return {
+      add: (rule) =>
+        ruleHandle(
+          core,
+          library(() => core.addRule(rule)),
+        ),
+      list: () => core.rules.list(),
+    };
+  }
+
+  paused(): HeldPacket[] {
+    const core = this.runtime.server.intervention;
+    return core.paused().map((p) => heldPacket(core, p));
+  }
+
+  async nextPaused(
+    filter: (p: PausedPacket) => boolean = () => true,
+    options: { timeout?: number } = {},
+  ): Promise<HeldPacket> {
+    const held = this.paused().find(filter);
+    if (held) return held;
+    const core = this.runtime.server.intervention;
+    const matches = (e: ProxyEvent) => {
+      if (e.type !== 'intervention' || e.action !== 'paused' || !e.id) return false;
+      const p = core.paused().find((x) => x.id === e.id);
+      return !!p && filter(p);
+    };
+    const event = await this.runtime.live.next(matches, options.timeout ?? 5000, 'a held packet');
+    const id = event.type === 'intervention' ? event.id : undefined;
+    const p = core.paused().find((x) => x.id === id);
+    if (!p) throw new SioProxyError('NOT_FOUND', `held packet ${id} was decided before it was handed over`);
+    return heldPacket(core, p);
+  }
+
+  async emit(
+    sessionId: string,
+    options: EmitOptions,
+  ): Promise<{ seq: number; ack?: unknown[]; latencyMs?: number }> {
+    try {
+      return await this.runtime.server.intervention.emit(sessionId, options);
+    } catch (err) {
+      throw asLibraryError(err);
+    }
+  }
+
+  async fault(sessionId: string, spec: FaultSpec): Promise<FaultHandle> {
+    const core = this.runtime.server.intervention;
+    try {
+      const { id } = await core.addSessionFault(sessionId, spec);
+      return faultHandle(id, () => core.faultBook.remove(id, sessionId));
+    } catch (err) {
+      throw asLibraryError(err);
+    }
+  }
+
+  async faultTarget(spec: TargetFaultSpec): Promise<FaultHandle> {
+    const core = this.runtime.server.intervention;
+    const { id } = library(() => core.addTargetFault(spec));
+    return faultHandle(id, () => core.faultBook.remove(id));
   }
 
   sessions(): SessionSummary[] {

@@ -6,9 +6,11 @@ import { listenError as describeListenError } from '../start-checks.js';
  * - `BAD_OPTION`: an option of `createProxy` is malformed (the message names it).
  * - `TIMEOUT`: `waitFor` saw no matching event in time (the message says what it waited for and
  *   lists the last events seen).
- * - `CLOSED`: the proxy was closed while the call waited.
+ * - `CLOSED`: the proxy was closed while the call waited, or the session is closed.
+ * - `NOT_FOUND`: no such session, rule, held packet or fault.
+ * - `UNSUPPORTED`: not carried out for this session yet (intervention over polling).
  */
-export type SioProxyErrorCode = 'LISTEN' | 'BAD_OPTION' | 'TIMEOUT' | 'CLOSED';
+export type SioProxyErrorCode = 'LISTEN' | 'BAD_OPTION' | 'TIMEOUT' | 'CLOSED' | 'NOT_FOUND' | 'UNSUPPORTED';
 
 export class SioProxyError extends Error {
   override readonly name = 'SioProxyError';

@@ -225,3 +225,58 @@ test('filters use the event stream vocabulary (shared/match): regex, clientKey, 
     }
   });
 });
+
+test("the issue's example: a fault, then waitFor the client's reconnect", async () => {
+  await withProxy(async (proxy) => {
+    const socket = io(proxy.url, { transports: ['websocket'], reconnectionDelay: 100 });
+    try {
+      const connect = await proxy.waitFor({ type: 'connect', nsp: '/' }, { timeout: 5000 });
+      assert.ok(connect.type === 'connect');
+      const reason = once<string>(socket, 'disconnect');
+      await proxy.fault(connect.sessionId, { kind: 'close-transport' });
+      assert.equal(await reason, 'transport close');
+      await proxy.waitFor((e) => e.type === 'attempt' && e.outcome === 'connected' && e.attempt >= 1);
+    } finally {
+      socket.close();
+    }
+  });
+});
+
+test('rules.add pauses a packet; nextPaused hands it over; forward(edit) sends the edit; emit waits for an ack', async () => {
+  await withProxy(async (proxy) => {
+    const socket = io(proxy.url, { transports: ['websocket'] });
+    try {
+      const session = await proxy.waitFor({ type: 'session' });
+      await once(socket, 'connect');
+      const rule = proxy.rules.add({ match: { event: 'echo', direction: 'c2s' }, action: { kind: 'pause' } });
+      const answer = socket.timeout(5000).emitWithAck('echo', 'original');
+      const held = await proxy.nextPaused((p) => p.event === 'echo');
+      assert.deepEqual(held.args, ['original']);
+      held.forward({ args: ['edited'] });
+      assert.equal(await answer, 'edited');
+      rule.remove();
+      assert.deepEqual(proxy.rules.list(), []);
+      const got = once<string>(socket, 'hello');
+      const sent = await proxy.emit(session.type === 'session' ? session.sessionId : '', {
+        direction: 's2c',
+        event: 'hello',
+        args: ['from the proxy'],
+      });
+      assert.equal(typeof sent.seq, 'number');
+      assert.equal(await got, 'from the proxy');
+      const acked = await proxy.emit(session.type === 'session' ? session.sessionId : '', {
+        direction: 'c2s',
+        event: 'echo',
+        args: ['round trip'],
+        ack: true,
+      });
+      assert.deepEqual(acked.ack, ['round trip']);
+      await assert.rejects(
+        proxy.emit('nope', { direction: 's2c', event: 'x' }),
+        (err: unknown) => err instanceof SioProxyError && err.code === 'NOT_FOUND',
+      );
+    } finally {
+      socket.close();
+    }
+  });
+});
