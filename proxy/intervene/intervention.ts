@@ -249,19 +249,25 @@ export class Intervention implements InterceptorHost {
     }
   }
 
-  ackArrived(link: WebSocketLink, direction: Direction, nsp: string, id: number, args: unknown[]): boolean {
+  ownAck(
+    link: WebSocketLink,
+    direction: Direction,
+    nsp: string,
+    id: number,
+  ): ((args: unknown[]) => void) | undefined {
     const sid = link.owner?.sid;
-    if (sid === undefined || id < OWN_ACK_BASE) return false;
+    if (sid === undefined || id < OWN_ACK_BASE) return undefined;
     // An ACK travels against its EVENT: ours to the server comes back s2c.
     const own = this.ownAcks.get(ackKey(sid, direction === 's2c' ? 'c2s' : 's2c', nsp, id));
-    if (!own) return false;
-    own.resolve(args);
-    this.note(
-      sid,
-      'ack',
-      `the ${direction === 's2c' ? 'server' : 'client'} acknowledged the proxy's emit ${id}: taken out of the stream`,
-    );
-    return true;
+    if (!own) return undefined;
+    return (args) => {
+      own.resolve(args);
+      this.note(
+        sid,
+        'ack',
+        `the ${direction === 's2c' ? 'server' : 'client'} acknowledged the proxy's emit ${id}: taken out of the stream`,
+      );
+    };
   }
 
   // ---- faults -----------------------------------------------------------------------------------

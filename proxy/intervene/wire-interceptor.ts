@@ -22,8 +22,13 @@ export interface InterceptorHost {
   hit(packet: PacketEvent): Rule | undefined;
   /** A breakpoint: resolves when someone (or the pause timeout) decides. */
   hold(link: WebSocketLink, packet: PacketEvent, rule: Rule): Promise<Decision>;
-  /** Our own pending ack: true when `id` was the proxy's, and it is settled now. */
-  ackArrived(link: WebSocketLink, direction: Direction, nsp: string, id: number, args: unknown[]): boolean;
+  /** For an ACK answering the proxy's own emit: the function that settles it; else undefined. */
+  ownAck(
+    link: WebSocketLink,
+    direction: Direction,
+    nsp: string,
+    id: number,
+  ): ((args: unknown[]) => void) | undefined;
   faults(link: WebSocketLink): ReadonlySet<string>;
   /** Milliseconds a slow-network fault adds to a message of `size` bytes. */
   slowness(link: WebSocketLink, size: number): number;
@@ -35,10 +40,12 @@ export type Decision =
 
 export class WireInterceptor implements LinkHooks {
   /** Attachments still to come of the last binary packet, per direction, and their fate. */
-  private readonly attachments: Record<Direction, { left: number; fate: Promise<Verdict> }> = {
+  private readonly attachments: Record<Direction, Attachments> = {
     c2s: { left: 0, fate: Promise.resolve(PASS) },
     s2c: { left: 0, fate: Promise.resolve(PASS) },
   };
+  /** An ACK of the proxy's own emit whose binary attachments are still to come. */
+  private collecting: { settle: (args: unknown[]) => void; args: unknown } | undefined;
 
   constructor(
     private readonly link: WebSocketLink,
@@ -51,6 +58,13 @@ export class WireInterceptor implements LinkHooks {
     const pending = this.attachments[direction];
     if (pending.left > 0 && message.isBinary) {
       pending.left--;
+      if (pending.collect) {
+        pending.collect.parts.push(
+          Buffer.from(decodeFrame(message.data, true, session.eio).data as Uint8Array),
+        );
+        if (pending.left === 0)
+          pending.collect.settle(withAttachments(pending.collect.args, pending.collect.parts));
+      }
       return pending.fate;
     }
     let packet: EnginePacket;
@@ -64,11 +78,14 @@ export class WireInterceptor implements LinkHooks {
       packet.type === 'message' && typeof packet.data === 'string' ? header(packet.data) : undefined;
     if (sio?.attachments) {
       // Attachments follow their packet: forwarded with it, dropped with it, replaced when it was.
+      const collect = this.collecting && { ...this.collecting, parts: [] };
       this.attachments[direction] = {
         left: sio.attachments,
         fate: Promise.resolve(verdict).then((v) => (v.action === 'pass' ? PASS : DROP)),
+        ...(collect ? { collect } : {}),
       };
     }
+    this.collecting = undefined;
     return verdict;
   }
 
@@ -95,8 +112,13 @@ export class WireInterceptor implements LinkHooks {
       (info.packet.type === 'ACK' || info.packet.type === 'BINARY_ACK') &&
       info.packet.id !== undefined
     ) {
-      const args = Array.isArray(info.packet.args) ? (binaryFromJson(info.packet.args) as unknown[]) : [];
-      if (this.host.ackArrived(this.link, direction, info.packet.nsp, info.packet.id, args)) return DROP;
+      const settle = this.host.ownAck(this.link, direction, info.packet.nsp, info.packet.id);
+      if (settle) {
+        // Ours: taken out of the stream, with its attachments when it has some.
+        if (info.attachments) this.collecting = { settle, args: info.packet.args };
+        else settle(Array.isArray(info.packet.args) ? info.packet.args : []);
+        return DROP;
+      }
     }
     const event: PacketEvent = {
       type: 'packet',
@@ -205,6 +227,28 @@ export class WireInterceptor implements LinkHooks {
     }
     return false;
   }
+}
+
+interface Attachments {
+  left: number;
+  fate: Promise<Verdict>;
+  /** Set when the attachments belong to an ACK of the proxy's own emit. */
+  collect?: { settle: (args: unknown[]) => void; args: unknown; parts: Buffer[] };
+}
+
+/** socket.io-parser's placeholders (`{ _placeholder: true, num }`) replaced by their attachments. */
+function withAttachments(value: unknown, parts: Buffer[]): unknown[] {
+  const fill = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(fill);
+    if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o._placeholder === true && typeof o.num === 'number') return parts[o.num];
+      return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, fill(x)]));
+    }
+    return v;
+  };
+  const filled = fill(value);
+  return Array.isArray(filled) ? filled : [];
 }
 
 /** A packet's arguments as people write them: an EVENT's without its name (the stream keeps both). */
