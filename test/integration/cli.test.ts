@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
@@ -70,6 +73,41 @@ describe('CLI against a target', () => {
 
     run.child.kill('SIGTERM');
     assert.equal(await run.exited, 0);
+  });
+
+  test('--rules FILE arms its rules at start; a bad file is one line and exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sio-proxy-rules-'));
+    try {
+      const good = join(dir, 'rules.json');
+      writeFileSync(
+        good,
+        JSON.stringify([{ match: { event: 'echo' }, action: { kind: 'rewrite', args: ['ruled'] } }]),
+      );
+      const run = runCli(cliArgs(target.url, '--quiet', '--rules', good));
+      const { proxy } = await banner(run);
+      const client = io(proxy, { transports: ['websocket'] });
+      try {
+        assert.equal(await client.timeout(5000).emitWithAck('echo', 'as sent'), 'ruled');
+      } finally {
+        client.close();
+        run.child.kill('SIGTERM');
+        await run.exited;
+      }
+      for (const [content, why] of [
+        ['{"not":"an array"}', /expected a JSON array/],
+        ['[{"action":{"kind":"explode"}}]', /rules\[0\]: action\.kind/],
+        ['not json', /not JSON/],
+      ] as const) {
+        const bad = join(dir, 'bad.json');
+        writeFileSync(bad, content);
+        const failed = runCli(cliArgs(target.url, '--rules', bad));
+        assert.equal(await failed.exited, 2);
+        assert.equal(failed.stderr().trim().split('\n').length, 1);
+        assert.match(failed.stderr(), why);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a taken port gets one line and exit 1', async () => {
