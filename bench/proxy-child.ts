@@ -18,6 +18,8 @@ export interface ProxyChildConfig {
   kind: 'passthrough' | 'sio';
   target: string;
   observers: number;
+  /** Rules armed that match nothing the bench sends (issue #11's "1 rule matching nothing"). */
+  rules?: number;
 }
 
 export interface MemorySample {
@@ -35,6 +37,8 @@ if (config.kind === 'sio') {
   const proxy = new ProxyServer({ target: config.target, port: 0, host: '127.0.0.1' });
   const stream = new EventStream(proxy.bus);
   startAnalysis(proxy.bus);
+  for (let i = 0; i < (config.rules ?? 0); i++)
+    proxy.intervention.addRule({ match: { event: `never-sent-${i}` }, action: { kind: 'drop' } });
   const token = 'bench';
   const ui = new UiServer(proxy, token).use(streamPlugin(stream, { uiHost: '127.0.0.1' }));
   await proxy.listen();

@@ -56,7 +56,13 @@ export interface Verdict {
   pass: boolean;
 }
 
-const SIO: VariantId[] = ['sio1', 'sio5'];
+const SIO: VariantId[] = ['sio1', 'sio1rule', 'sio5'];
+/** Column heads of the sio-proxy paths in the targets table. */
+const SHORT: Partial<Record<VariantId, string>> = {
+  sio1: '1 obs',
+  sio1rule: '1 obs + 1 rule',
+  sio5: '5 obs',
+};
 /** 40 KB, in bytes (KB = 1000 bytes throughout). */
 const RSS_EXTRA_LIMIT = 40_000;
 
@@ -235,12 +241,7 @@ export function buildReport(r: Results): Report {
     [
       'metric',
       'target',
-      '1 obs / pass-through',
-      '1 obs / direct',
-      '1 obs',
-      '5 obs / pass-through',
-      '5 obs / direct',
-      '5 obs',
+      ...SIO.flatMap((id) => [`${SHORT[id]} / pass-through`, `${SHORT[id]} / direct`, SHORT[id] ?? id]),
     ],
     targetRows,
   );
@@ -319,7 +320,7 @@ The dashboard's own figures (200,000 packets in Chromium): [benchmarks-dashboard
 ## How measured
 
 - **Processes.** The reference socket.io@4 server runs in its own child process, each proxy in its own child process, and the measuring clients in the orchestrator (\`bench/run.ts\`). On 2 cores, a proxy sharing an event loop with the clients or the server would have CPU time charged to the wrong side and its I/O delayed by their work; one process each gives pass-through and sio-proxy the same topology (client -> proxy -> server), so their ratio isolates what decoding and observing cost. Direct has one process fewer, so the ratio to direct also includes the extra hop.
-- **Paths.** Pass-through is http-proxy with \`ws: true\` and nothing else. sio-proxy is \`ProxyServer\` from proxy/ with the event stream and its WebSocket server (\`bench/proxy-child.ts\`), and 1 or 5 observers connected to \`/api/events\` that parse every message (\`bench/observers-child.ts\`, a separate process).
+- **Paths.** Pass-through is http-proxy with \`ws: true\` and nothing else. sio-proxy is \`ProxyServer\` from proxy/ with the event stream and its WebSocket server (\`bench/proxy-child.ts\`), and 1 or 5 observers connected to (with 1 observer also once with a rule armed that matches nothing, which terminates every WebSocket session: the price of arming, issue #11) \`/api/events\` that parse every message (\`bench/observers-child.ts\`, a separate process).
 - **Fairness under noise.** All proxies run for the whole run but only one path carries traffic at a time; ${rounds(cfg.rounds)}, so drifting background load spreads over all paths.
 - **Latency.** One client per path and transport, \`emitWithAck('echo')\` one at a time: ${cfg.latency.websocketSamples} samples over WebSocket and ${cfg.latency.pollingSamples} over polling, after ${cfg.latency.warmup} warm-up round trips; p50/p99 of the pooled samples. Polling clients are engine.io-client's Node XHR, which opens a TCP connection per request (as http-proxy does towards the target).
 - **Messages/s.** ${cfg.throughput.clients} WebSocket clients per path; small JSON events, fire-and-forget except one in ${MARK_EVERY}, which is acked so that a sender keeps at most ${MARK_EVERY * MAX_MARKS} messages in flight (without that, a sender that outpaces the path fills megabytes of loopback socket buffers, which then drain into the next measurement). Client -> server: all clients emit as fast as that allows and the server counts arrivals in a ${cfg.throughput.windowMs} ms window on its own clock, after ${cfg.throughput.warmMs} ms of warm-up. Server -> client: the server emits to the path's clients the same way and the clients count arrivals.

@@ -15,7 +15,7 @@
 import { spawnChild, type ChildHandle } from './children.js';
 import type { ProxyChildConfig } from './proxy-child.js';
 
-export type VariantId = 'direct' | 'passthrough' | 'sio1' | 'sio5';
+export type VariantId = 'direct' | 'passthrough' | 'sio1' | 'sio1rule' | 'sio5';
 
 export interface VariantSpec {
   id: VariantId;
@@ -27,6 +27,13 @@ export const VARIANTS: readonly VariantSpec[] = [
   { id: 'direct', label: 'direct' },
   { id: 'passthrough', label: 'pass-through', proxy: { kind: 'passthrough', observers: 0 } },
   { id: 'sio1', label: 'sio-proxy, 1 observer', proxy: { kind: 'sio', observers: 1 } },
+  // Issue #11's price of arming: one enabled rule terminates every WebSocket session, even when the
+  // rule never matches. (`sio1` is the "0 rules" case.)
+  {
+    id: 'sio1rule',
+    label: 'sio-proxy, 1 observer, 1 rule matching nothing',
+    proxy: { kind: 'sio', observers: 1, rules: 1 },
+  },
   { id: 'sio5', label: 'sio-proxy, 5 observers', proxy: { kind: 'sio', observers: 5 } },
 ];
 
