@@ -13,6 +13,8 @@ const only = process.argv.slice(2); // e.g. `npm test -- unit integration`
 const SUITES = [
   { name: 'unit', dir: 'test/unit' },
   { name: 'integration', dir: 'test/integration' },
+  // The recipes of docs/testing.md, importing `sio-proxy` as users do (its `source` export: the TS).
+  { name: 'examples', dir: 'examples', nodeArgs: ['--conditions=source'] },
   { name: 'e2e', dir: 'e2e', needsBrowser: true, needsPanel: true },
 ];
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -108,6 +110,7 @@ function runSuite(suite) {
   const tap = join('.tmp', `${suite.name}.tap`);
   console.log(`\n=== ${suite.name} (${files.length} files)`);
   sh(process.execPath, [
+    ...(suite.nodeArgs ?? []),
     '--import',
     'tsx',
     '--test',
