@@ -51,7 +51,8 @@ import { Recorder } from './stream/recorder.js';
 import { searchPlugin } from './stream/search-plugin.js';
 import { streamPlugin } from './stream/stream-plugin.js';
 import { controlPlugin } from './control/control-plugin.js';
-import { InterventionError, type RuleSpec } from './intervene/intervention.js';
+import { InterventionError } from './intervene/errors.js';
+import type { RuleSpec } from './intervene/rules.js';
 import { randomToken } from './ui/token.js';
 import { UiServer } from './ui/ui-server.js';
 
@@ -200,6 +201,7 @@ export async function createProxy(options: ProxyOptions): Promise<SioProxy> {
  * Every part wired, nothing listening yet: `createProxy` listens at once, the CLI first attaches
  * its terminal log and says which flag a taken port belongs to.
  */
+/** @internal */
 export function assembleProxy(options: ProxyOptions): ProxyRuntime {
   return new ProxyRuntime(options);
 }

@@ -15,30 +15,18 @@ import type { WebSocketLink } from '../engine/websocket-link.js';
 import { InterventionError } from './errors.js';
 import { FaultBook, type FaultSpec, type TargetFaultSpec } from './faults.js';
 import { binaryFromJson, encodePacket } from './packet-codec.js';
+import type { PausedPacket } from './paused-packet.js';
 import { RuleStore, type Rule, type RuleSpec } from './rules.js';
 import { argsOf, WireInterceptor, type Decision, type InterceptorHost } from './wire-interceptor.js';
 
 export { InterventionError } from './errors.js';
 export type { Rule, RuleSpec } from './rules.js';
+export type { PausedPacket } from './paused-packet.js';
 
 /** How long a held packet waits for a decision before it is forwarded as it was. */
 export const DEFAULT_PAUSE_TIMEOUT_MS = 60_000;
 /** Ack ids of the proxy's own emits start here, far above any peer's own counter. */
 const OWN_ACK_BASE = 2 ** 40;
-
-export interface PausedPacket {
-  id: string;
-  sessionId: string;
-  direction: Direction;
-  nsp: string | undefined;
-  event: string | undefined;
-  args: unknown;
-  type: string;
-  since: number;
-  ruleId: string;
-  /** When the pause timeout forwards it by itself. */
-  expiresAt: number;
-}
 
 export interface EmitSpec {
   direction?: unknown;

@@ -4,7 +4,8 @@
  * refuses becomes a SioProxyError whose code is the HTTP status's meaning.
  */
 import type { PacketMatch } from '../../shared/match/packet-match.js';
-import { InterventionError, type Intervention, type PausedPacket } from '../intervene/intervention.js';
+import { InterventionError, type Intervention } from '../intervene/intervention.js';
+import type { PausedPacket } from '../intervene/paused-packet.js';
 import type { Rule, RuleAction } from '../intervene/rules.js';
 import { SioProxyError, type SioProxyErrorCode } from './errors.js';
 
@@ -77,7 +78,7 @@ const CODES: Record<number, SioProxyErrorCode> = {
   501: 'UNSUPPORTED',
 };
 
-/** Runs `fn`, turning the core's refusals into SioProxyErrors. */
+/** @internal Runs `fn`, turning the core's refusals into SioProxyErrors. */
 export function library<T>(fn: () => T): T {
   try {
     return fn();
@@ -86,11 +87,13 @@ export function library<T>(fn: () => T): T {
   }
 }
 
+/** @internal */
 export function asLibraryError(err: unknown): unknown {
   if (!(err instanceof InterventionError)) return err;
   return new SioProxyError(CODES[err.status] ?? 'BAD_OPTION', err.message, { cause: err });
 }
 
+/** @internal */
 export function ruleHandle(core: Intervention, rule: Rule): RuleHandle {
   return {
     ...rule,
@@ -103,6 +106,7 @@ export function ruleHandle(core: Intervention, rule: Rule): RuleHandle {
   };
 }
 
+/** @internal */
 export function heldPacket(core: Intervention, p: PausedPacket): HeldPacket {
   return {
     ...p,
@@ -111,6 +115,7 @@ export function heldPacket(core: Intervention, p: PausedPacket): HeldPacket {
   };
 }
 
+/** @internal */
 export function faultHandle(id: string, remove: () => void): FaultHandle {
   return {
     id,
