@@ -90,11 +90,6 @@ export class FaultBook {
 
   constructor(private readonly opts: FaultBookOptions) {}
 
-  /** A target-wide fault that every new WebSocket must see through the interceptor. */
-  get armsEverySession(): boolean {
-    return false;
-  }
-
   get targetDown(): boolean {
     for (const e of this.entries.values())
       if (!e.fault.sessionId && e.fault.kind === 'target-down') return true;

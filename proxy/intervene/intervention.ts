@@ -45,6 +45,7 @@ export interface EmitResult {
 
 interface Held {
   entry: PausedPacket;
+  link: WebSocketLink;
   decide: (d: Decision) => void;
   timer: NodeJS.Timeout;
 }
@@ -87,11 +88,16 @@ export class Intervention implements InterceptorHost {
   /** A WebSocket link's wire is up: watched, and terminated at once when something is armed. */
   wireOpened(link: WebSocketLink): void {
     this.links.add(link);
-    if (this.rules.armed || this.faultBook.armsEverySession) void this.terminate(link);
+    if (this.rules.armed) void this.terminate(link);
   }
 
+  /** A held packet of a connection that is gone has nowhere to go: it is let go, and the stream says so. */
   wireClosed(link: WebSocketLink): void {
     this.links.delete(link);
+    const sid = link.owner?.sid;
+    for (const held of [...this.held.values()])
+      if (held.link === link)
+        this.settle(held, { verdict: 'drop' }, 'dropped', `its connection closed (session ${sid ?? '?'})`);
   }
 
   /** Why a request must fail now as if the target were down (target-down), or undefined. */
@@ -167,14 +173,13 @@ export class Intervention implements InterceptorHost {
       ruleId: rule.id,
       expiresAt: since + this.pauseTimeoutMs,
     };
-    void link;
     return new Promise<Decision>((resolve) => {
       const timer = setTimeout(() => {
         const held = this.held.get(id);
         if (held) this.settle(held, { verdict: 'forward' }, 'timeout');
       }, this.pauseTimeoutMs);
       timer.unref();
-      this.held.set(id, { entry, decide: resolve, timer });
+      this.held.set(id, { entry, link, decide: resolve, timer });
       this.note(packet.sessionId, 'paused', `${packetLabel(entry)} held by rule ${rule.id}`, rule.id, id);
     });
   }
@@ -319,7 +324,12 @@ export class Intervention implements InterceptorHost {
 
   // ---- internals --------------------------------------------------------------------------------
 
-  private settle(held: Held, decision: Decision, action: 'forwarded' | 'dropped' | 'timeout'): void {
+  private settle(
+    held: Held,
+    decision: Decision,
+    action: 'forwarded' | 'dropped' | 'timeout',
+    why?: string,
+  ): void {
     clearTimeout(held.timer);
     this.held.delete(held.entry.id);
     const edited =
@@ -329,7 +339,7 @@ export class Intervention implements InterceptorHost {
       action === 'timeout'
         ? `forwarded as it was: no decision within the pause timeout (${this.pauseTimeoutMs} ms)`
         : action === 'dropped'
-          ? 'dropped'
+          ? `dropped${why ? `: ${why}` : ''}`
           : edited
             ? 'forwarded edited'
             : 'forwarded';
