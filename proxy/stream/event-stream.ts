@@ -6,12 +6,13 @@
  * to every batch sink (the WebSocket observers). Sinks run on the relay's path too, so they must only
  * enqueue.
  */
+import type { ErrorEvent, ProxyEvent } from '../../shared/events.js';
 import type { EventBus } from '../events/bus.js';
 import { createLogger, type Logger } from '../log.js';
 import type { EventBatch } from './batch.js';
 import { EventHistory } from './history.js';
 import { DEFAULT_STORE_BYTES, PayloadStore } from './payload-store.js';
-import { DEFAULT_LIMIT, serializeEvent } from './serialize.js';
+import { DEFAULT_LIMIT, serializeEvent, type Serialized } from './serialize.js';
 
 export interface EventStreamOptions {
   /** Events kept for late observers and captures (`--history`). */
@@ -67,7 +68,7 @@ export class EventStream {
     this.batchEvents = Math.max(1, opts.batchEvents ?? DEFAULT_BATCH_EVENTS);
     this.batchChars = opts.batchChars ?? DEFAULT_BATCH_CHARS;
     this.unsubscribe = bus.subscribe((event) => {
-      const { json, full } = serializeEvent(event, this.limit);
+      const { json, full } = this.serialize(event);
       if (full !== undefined) this.payloads.put(event.seq, full);
       this.history.push(json, event.seq);
       for (const sink of this.sinks) this.deliver(sink, json, event.seq);
@@ -78,6 +79,19 @@ export class EventStream {
         this.timer.unref();
       }
     });
+  }
+
+  /**
+   * The event's JSON, or, when it cannot be serialised (args nested too deep for JSON.stringify's
+   * recursion), an `error` event under the same seq saying so: the record keeps no gap, and a reader
+   * learns what it is missing.
+   */
+  private serialize(event: ProxyEvent): Serialized {
+    try {
+      return serializeEvent(event, this.limit);
+    } catch (err) {
+      return { json: JSON.stringify(unobservable(event, err as Error)) };
+    }
   }
 
   /** Live events only, from now on. */
@@ -122,4 +136,17 @@ export class EventStream {
     this.sinks.clear();
     this.batchSinks.clear();
   }
+}
+
+/** What stands in the record for an event that could not be serialised. */
+function unobservable(event: ProxyEvent, err: Error): ErrorEvent {
+  const what =
+    event.type === 'packet' ? `${event.direction} packet of ${event.size} bytes` : `${event.type} event`;
+  return {
+    type: 'error',
+    seq: event.seq,
+    ts: event.ts,
+    ...('sessionId' in event && event.sessionId !== undefined ? { sessionId: event.sessionId } : {}),
+    message: `a ${what} could not be observed (${err.message}): it was relayed, but is not in the record`,
+  };
 }
