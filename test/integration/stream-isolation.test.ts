@@ -4,6 +4,7 @@
  * memory without bound, or make a packet vanish from the record unreported.
  */
 import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { ErrorEvent, PacketEvent } from '../../shared/events.js';
 import { serveEcho } from '../support/harness.js';
@@ -50,4 +51,45 @@ describe('every packet is observed or reported as unobservable', () => {
       raw.ws.terminate();
     });
   }
+});
+
+describe('an over-limit WebSocket message', () => {
+  let env: StreamEnv;
+  /** The target's sockets, to hold its reading back as a busy target would. */
+  const targetSockets: Socket[] = [];
+  before(async () => {
+    env = await startStreamEnv(); // the target keeps socket.io's default maxHttpBufferSize, 1e6
+    env.target.http.on('connection', (socket: Socket) => targetSockets.push(socket));
+  });
+  after(() => env.close());
+
+  /**
+   * Sends one `size`-byte message while the target reads nothing for `stallMs` (so that the proxy's
+   * leg to it fills up and the client's is paused), and resolves with the close code and how long
+   * it took.
+   */
+  async function overLimit(
+    url: string,
+    size: number,
+    stallMs: number,
+  ): Promise<{ code: number; ms: number }> {
+    const raw = await rawWebSocket(url);
+    await raw.next((f) => f.startsWith('0'));
+    const socket = targetSockets.at(-1)!;
+    socket.pause();
+    const start = performance.now();
+    raw.ws.send(`4${'x'.repeat(size)}`);
+    setTimeout(() => socket.resume(), stallMs);
+    const { code } = await raw.closed;
+    return { code, ms: performance.now() - start };
+  }
+
+  test('closes the client with 1009 about as fast as directly', { timeout: 20_000 }, async () => {
+    const direct = await overLimit(env.target.url, 50e6, 300);
+    const proxied = await overLimit(env.proxy.url, 50e6, 300);
+    assert.equal(direct.code, 1009);
+    assert.equal(proxied.code, 1009);
+    // Directly it takes a fraction of a second; the proxy used to hold the client for ws's 30 s.
+    assert.ok(proxied.ms < direct.ms + 3000, `through the proxy ${proxied.ms} ms, directly ${direct.ms} ms`);
+  });
 });
