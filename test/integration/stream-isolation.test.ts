@@ -6,10 +6,13 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import type { Socket as ClientSocket } from 'socket.io-client';
+import { SLICE_TIMEOUT_MS } from '../../proxy/stream/payload-search.js';
+import { MAX_SEARCHES, searchPlugin } from '../../proxy/stream/search-plugin.js';
 import type { ErrorEvent, PacketEvent } from '../../shared/events.js';
 import { serveEcho } from '../support/harness.js';
 import { startStreamEnv, type StreamEnv } from '../support/stream-env.js';
-import { rawWebSocket } from '../support/v4-helpers.js';
+import { connected, rawWebSocket } from '../support/v4-helpers.js';
 
 describe('every packet is observed or reported as unobservable', () => {
   let env: StreamEnv;
@@ -93,3 +96,61 @@ describe('an over-limit WebSocket message', () => {
     assert.ok(proxied.ms < direct.ms + 3000, `through the proxy ${proxied.ms} ms, directly ${direct.ms} ms`);
   });
 });
+
+describe('concurrent searches', () => {
+  let env: StreamEnv;
+  before(async () => {
+    env = await startStreamEnv();
+    env.ui.use(searchPlugin(env.stream.payloads));
+    serveEcho(env.target.io);
+  });
+  after(() => env.close());
+
+  test('eight catastrophic regex searches at once: capped (429), and relaying is not stalled', async () => {
+    const client = env.client({ transports: ['websocket'] });
+    await connected(client);
+    // Payloads over the 4 KB preview (so the store keeps them): 300 on which /(a+)+$/ backtracks for a
+    // fraction of a millisecond (each search takes several slices, so they overlap), then one on which it
+    // backtracks for ever (each search ends at the slice timeout, with a 422).
+    const tail = 'b'.repeat(5000);
+    await Promise.all(
+      Array.from({ length: 300 }, () =>
+        client.timeout(5000).emitWithAck('echo', `${'a'.repeat(14)}!${tail}`),
+      ),
+    );
+    await client.timeout(2000).emitWithAck('echo', `${'a'.repeat(6000)}!`);
+    const idle = await roundTrips(client, 20);
+    let searching = true;
+    const searches = Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const res = await fetch(env.url(`/api/search?q=${encodeURIComponent('/(a+)+$/')}`));
+        return { status: res.status, body: (await res.json()) as { error?: string } };
+      }),
+    ).finally(() => (searching = false));
+    const busy: number[] = [];
+    while (searching) busy.push(...(await roundTrips(client, 1)));
+    const answers = await searches;
+    const refused = answers.filter((a) => a.status === 429);
+    assert.equal(refused.length, 8 - MAX_SEARCHES, JSON.stringify(answers.map((a) => a.status)));
+    assert.match(refused[0]!.body.error ?? '', /searches are running already/);
+    assert.ok(answers.every((a) => a.status === 429 || a.status === 422));
+    const worst = Math.max(...busy);
+    // Two slices of at most SLICE_TIMEOUT_MS each can run in one turn; the relay waited up to 0.5 s.
+    assert.ok(
+      worst < Math.max(...idle) + 2 * SLICE_TIMEOUT_MS + 100,
+      `an acked echo took up to ${worst} ms during the searches (idle: up to ${Math.max(...idle)} ms)`,
+    );
+    client.close();
+  });
+});
+
+/** `n` acked echoes one after the other, each one's round trip in ms. */
+async function roundTrips(client: ClientSocket, n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await client.timeout(5000).emitWithAck('echo', i);
+    out.push(performance.now() - t);
+  }
+  return out;
+}
