@@ -208,7 +208,7 @@ export class ProxyRuntime {
       this.ui.use(streamPlugin(this.stream, { uiHost: this.dashboardAddress.host }));
       this.ui.use(searchPlugin(this.stream.payloads));
       this.ui.use(
-        new HarPlugin(() => fullEvents(this.stream.history.events(), this.stream.payloads), {
+        new HarPlugin(async () => fullEvents(await this.stream.readEvents(), this.stream.payloads), {
           version: packageVersion(),
         }),
       );

@@ -6,17 +6,20 @@
  * to every batch sink (the WebSocket observers). Sinks run on the relay's path too, so they must only
  * enqueue.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ErrorEvent, ProxyEvent } from '../../shared/events.js';
 import type { EventBus } from '../events/bus.js';
 import { createLogger, type Logger } from '../log.js';
 import type { EventBatch } from './batch.js';
-import { EventHistory } from './history.js';
+import { EventHistory, type Held } from './history.js';
 import { DEFAULT_STORE_BYTES, PayloadStore } from './payload-store.js';
 import { DEFAULT_LIMIT, serializeEvent, type Serialized } from './serialize.js';
 
 export interface EventStreamOptions {
-  /** Events kept for late observers and captures (`--history`). */
+  /** Events kept for late observers and captures (`--history`)... */
   history?: number;
+  /** ... and at most this many bytes of their JSON. */
+  historyBytes?: number;
   /** Characters of JSON per payload field before it is cut. */
   limit?: number;
   /** Total size of the full payloads kept for GET /api/packets/<seq>. */
@@ -61,7 +64,7 @@ export class EventStream {
 
   constructor(bus: EventBus, opts: EventStreamOptions = {}) {
     this.log = opts.log ?? createLogger();
-    this.history = new EventHistory(opts.history ?? DEFAULT_HISTORY);
+    this.history = new EventHistory(opts.history ?? DEFAULT_HISTORY, opts.historyBytes);
     this.payloads = new PayloadStore(opts.storeBytes ?? DEFAULT_STORE_BYTES);
     this.limit = opts.limit ?? DEFAULT_LIMIT;
     this.flushMs = opts.flushMs ?? DEFAULT_FLUSH_MS;
@@ -103,13 +106,36 @@ export class EventStream {
   /**
    * The history held now plus every batch after it, with no gap and no overlap: the open batch is
    * sealed (and sent to the batch sinks already there) first, and the snapshot and the subscription
-   * happen in the same synchronous step, so no event can slip between them.
+   * happen in the same synchronous step, so no event can slip between them. The snapshot is the held
+   * batches themselves (no copy, nothing decoded), read later a slice at a time.
    */
-  subscribeWithHistory(sink: BatchSink): { history: string[]; unsubscribe: () => void } {
-    this.flush();
-    const history = [...this.history.json()];
+  subscribeWithHistory(sink: BatchSink): { history: Held[]; unsubscribe: () => void } {
+    const history = this.snapshot();
     this.batchSinks.add(sink);
     return { history, unsubscribe: () => this.batchSinks.delete(sink) };
+  }
+
+  /** Every event held now, as sealed batches (the open one is sealed first). */
+  snapshot(): Held[] {
+    this.flush();
+    return this.history.held();
+  }
+
+  /**
+   * Every event held now, parsed a batch at a time with a turn of the loop after each ~256 KB, so
+   * that reading 100 000 events (a HAR export) does not hold the relay's thread.
+   */
+  async readEvents(): Promise<ProxyEvent[]> {
+    const out: ProxyEvent[] = [];
+    let bytes = 0;
+    for (const { batch, skip } of this.snapshot()) {
+      for (const json of batch.json(skip)) out.push(JSON.parse(json) as ProxyEvent);
+      bytes += batch.bytes.length;
+      if (bytes < 256 * 1024) continue;
+      bytes = 0;
+      await nextTurn();
+    }
+    return out;
   }
 
   /** Seals the open batch now and hands it to the batch sinks. */

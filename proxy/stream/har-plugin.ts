@@ -10,17 +10,26 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProxyEvent } from '../../shared/events.js';
 import { eventsToHar } from '../../shared/har.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
+import { sendJson } from './http-reply.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export interface HarPluginOptions {
   /** sio-proxy's version, for `log.creator`. */
   version?: string;
 }
 
+/** HAR exports at once: each holds the history's events as objects while it runs (429 beyond). */
+export const MAX_HAR_EXPORTS = 1;
+/** Characters of HAR written per turn of the loop. */
+const SLICE_CHARS = 256 * 1024;
+
 export class HarPlugin implements UiPlugin {
   readonly name = 'har';
+  private running = 0;
 
   constructor(
-    private readonly events: () => ProxyEvent[],
+    /** The events to export; a promise when they are read a slice at a time (EventStream.readEvents). */
+    private readonly events: () => ProxyEvent[] | Promise<ProxyEvent[]>,
     private readonly opts: HarPluginOptions = {},
   ) {}
 
@@ -31,19 +40,44 @@ export class HarPlugin implements UiPlugin {
       res.end('method not allowed\n');
       return true;
     }
+    if (this.running >= MAX_HAR_EXPORTS) {
+      sendJson(res, 429, { error: `a HAR export is running already: try again once it has finished` });
+      return true;
+    }
+    this.running++;
     const session = url.searchParams.get('session');
-    let events = this.events();
-    if (session) events = events.filter((e) => 'sessionId' in e && e.sessionId === session);
-    const har = eventsToHar(events, { ...(this.opts.version ? { version: this.opts.version } : {}) });
-    const body = JSON.stringify(har, null, 2);
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    res.writeHead(200, {
-      'Content-Type': 'application/json; charset=utf-8',
-      'Content-Disposition': `attachment; filename="sio-proxy-${session ? `${safe(session)}-` : ''}${stamp}.har"`,
-      'Cache-Control': 'no-store',
-      'Content-Length': Buffer.byteLength(body),
-    });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    let gone = false;
+    res.once('close', () => (gone = true));
+    void (async () => {
+      try {
+        let events = await this.events();
+        if (session) events = events.filter((e) => 'sessionId' in e && e.sessionId === session);
+        const har = eventsToHar(events, { ...(this.opts.version ? { version: this.opts.version } : {}) });
+        const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+        res.writeHead(200, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Disposition': `attachment; filename="sio-proxy-${session ? `${safe(session)}-` : ''}${stamp}.har"`,
+          'Cache-Control': 'no-store',
+        });
+        if (req.method === 'HEAD') return void res.end();
+        // Written an entry at a time, a slice a turn: never the whole file as one string.
+        const { entries, ...head } = har.log;
+        let chunk = `{"log":${JSON.stringify(head).slice(0, -1)},"entries":[`;
+        for (let i = 0; i < entries.length && !gone; i++) {
+          chunk += `${i ? ',' : ''}${JSON.stringify(entries[i])}`;
+          if (chunk.length < SLICE_CHARS) continue;
+          if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+          else await nextTurn();
+          chunk = '';
+        }
+        res.end(`${chunk}]}}`);
+      } catch (err) {
+        if (!res.headersSent) sendJson(res, 500, { error: `HAR export failed: ${(err as Error).message}` });
+        else res.destroy();
+      } finally {
+        this.running--;
+      }
+    })();
     return true;
   }
 }

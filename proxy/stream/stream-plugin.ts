@@ -70,7 +70,7 @@ export function streamPlugin(stream: EventStream, opts: StreamPluginOptions = {}
       if (!packet && path !== '/api/capture') return false;
       if (!readOnly(req, res)) return true;
       if (packet) sendPayload(res, stream, packet[1] ?? '');
-      else sendCapture(res, stream.history);
+      else sendCapture(res, stream.snapshot());
       return true;
     },
 
