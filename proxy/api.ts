@@ -30,7 +30,7 @@ import { packageVersion } from './package-version.js';
 import { DEFAULT_PATHS, ProxyServer } from './proxy-server.js';
 import { startRoomSources, type RoomSources } from './rooms/index.js';
 import { DEFAULT_HISTORY, EventStream } from './stream/event-stream.js';
-import { fullEvents, HarPlugin } from './stream/har-plugin.js';
+import { HarPlugin, streamHarEvents } from './stream/har-plugin.js';
 import { Recorder } from './stream/recorder.js';
 import { searchPlugin } from './stream/search-plugin.js';
 import { streamPlugin } from './stream/stream-plugin.js';
@@ -208,7 +208,7 @@ export class ProxyRuntime {
       this.ui.use(streamPlugin(this.stream, { uiHost: this.dashboardAddress.host }));
       this.ui.use(searchPlugin(this.stream.payloads));
       this.ui.use(
-        new HarPlugin(async () => fullEvents(await this.stream.readEvents(), this.stream.payloads), {
+        new HarPlugin(streamHarEvents(this.stream), {
           version: packageVersion(),
         }),
       );

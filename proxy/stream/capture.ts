@@ -2,20 +2,21 @@
  * `GET /api/capture`: the history held, as NDJSON (one event per line, the stream's own JSON), for
  * saving a session to a file or feeding it to other tools. The snapshot is the held batches (no
  * copy); each slice of about CHUNK_CHARS is decoded only when its turn comes, after the response
- * drained, on a turn of the loop of its own, so a 100 000-event download neither holds the relay's
+ * drained, on a turn of the loop of its own and within the budget shared with observers' replays, so a 100 000-event download neither holds the relay's
  * thread nor builds the capture in memory. At most MAX_CAPTURES run at once (429 beyond).
  */
 import type { ServerResponse } from 'node:http';
 import type { Held } from './history.js';
 import { sendJson } from './http-reply.js';
+import type { TurnBudget } from './turn-budget.js';
 
-const CHUNK_CHARS = 256 * 1024;
+const CHUNK_CHARS = 64 * 1024;
 /** Downloads of the capture at once: each one a full read of the history. */
 export const MAX_CAPTURES = 2;
 
 let running = 0;
 
-export function sendCapture(res: ServerResponse, history: Held[]): void {
+export function sendCapture(res: ServerResponse, history: Held[], budget: TurnBudget): void {
   if (running >= MAX_CAPTURES)
     return sendJson(res, 429, {
       error: `${MAX_CAPTURES} capture downloads are running already: try again later`,
@@ -45,8 +46,9 @@ export function sendCapture(res: ServerResponse, history: Held[]): void {
       finish();
       return void res.end(chunk);
     }
-    if (res.write(chunk)) setImmediate(write);
-    else res.once('drain', write);
+    const next = () => void budget.take(chunk.length).then(write);
+    if (res.write(chunk)) next();
+    else res.once('drain', next);
   };
   res.on('close', finish); // the client went away: stop
   write();

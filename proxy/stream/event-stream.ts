@@ -122,20 +122,29 @@ export class EventStream {
   }
 
   /**
-   * Every event held now, parsed a batch at a time with a turn of the loop after each ~256 KB, so
-   * that reading 100 000 events (a HAR export) does not hold the relay's thread.
+   * The newest events held now, as many as fit in `maxBytes` of their JSON (whole batches), parsed a
+   * batch at a time with a turn of the loop after each ~256 KB, so that reading 100 000 events (a HAR
+   * export) does not hold the relay's thread; `omitted`: the older events held but left out.
    */
-  async readEvents(): Promise<ProxyEvent[]> {
-    const out: ProxyEvent[] = [];
+  async readEvents(maxBytes = Number.POSITIVE_INFINITY): Promise<{ events: ProxyEvent[]; omitted: number }> {
+    const held = this.snapshot();
+    let first = held.length;
     let bytes = 0;
-    for (const { batch, skip } of this.snapshot()) {
-      for (const json of batch.json(skip)) out.push(JSON.parse(json) as ProxyEvent);
+    while (first > 0 && bytes + held[first - 1]!.batch.bytes.length <= maxBytes)
+      bytes += held[--first]!.batch.bytes.length;
+    let omitted = 0;
+    for (let i = 0; i < first; i++) omitted += held[i]!.batch.count - held[i]!.skip;
+    const events: ProxyEvent[] = [];
+    bytes = 0;
+    for (let i = first; i < held.length; i++) {
+      const { batch, skip } = held[i]!;
+      for (const json of batch.json(skip)) events.push(JSON.parse(json) as ProxyEvent);
       bytes += batch.bytes.length;
       if (bytes < 256 * 1024) continue;
       bytes = 0;
       await nextTurn();
     }
-    return out;
+    return { events, omitted };
   }
 
   /** Seals the open batch now and hands it to the batch sinks. */

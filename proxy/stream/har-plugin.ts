@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProxyEvent } from '../../shared/events.js';
 import { eventsToHar } from '../../shared/har.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
+import type { EventStream } from './event-stream.js';
 import { sendJson } from './http-reply.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
@@ -18,8 +19,16 @@ export interface HarPluginOptions {
   version?: string;
 }
 
-/** HAR exports at once: each holds the history's events as objects while it runs (429 beyond). */
+/** HAR exports at once: each holds the events it exports as objects while it runs (429 beyond). */
 export const MAX_HAR_EXPORTS = 1;
+/**
+ * The newest events a HAR export covers, in bytes of their stream JSON: as parsed objects and HAR
+ * entries they take several times that, so the whole 128 MB history would cost the proxy GBs.
+ */
+export const HAR_MAX_BYTES = 32 * 1024 * 1024;
+
+/** What to export: the events, and how many older ones were held but left out. */
+export type HarEvents = ProxyEvent[] | { events: ProxyEvent[]; omitted: number };
 /** Characters of HAR written per turn of the loop. */
 const SLICE_CHARS = 256 * 1024;
 
@@ -29,7 +38,7 @@ export class HarPlugin implements UiPlugin {
 
   constructor(
     /** The events to export; a promise when they are read a slice at a time (EventStream.readEvents). */
-    private readonly events: () => ProxyEvent[] | Promise<ProxyEvent[]>,
+    private readonly events: () => HarEvents | Promise<HarEvents>,
     private readonly opts: HarPluginOptions = {},
   ) {}
 
@@ -50,9 +59,15 @@ export class HarPlugin implements UiPlugin {
     res.once('close', () => (gone = true));
     void (async () => {
       try {
-        let events = await this.events();
+        const read = await this.events();
+        let events = Array.isArray(read) ? read : read.events;
+        const omitted = Array.isArray(read) ? 0 : read.omitted;
         if (session) events = events.filter((e) => 'sessionId' in e && e.sessionId === session);
         const har = eventsToHar(events, { ...(this.opts.version ? { version: this.opts.version } : {}) });
+        if (omitted > 0) {
+          const note = `sio-proxy: the ${omitted} oldest events held were left out (a HAR export covers the newest ${HAR_MAX_BYTES / 2 ** 20} MB of events); GET /api/capture has them all`;
+          har.log.comment = har.log.comment ? `${note}. ${har.log.comment}` : note;
+        }
         const stamp = new Date().toISOString().replace(/[:.]/g, '-');
         res.writeHead(200, {
           'Content-Type': 'application/json; charset=utf-8',
@@ -83,6 +98,16 @@ export class HarPlugin implements UiPlugin {
 }
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
+
+/** An event stream's events for export: its newest HAR_MAX_BYTES of them, full payloads put back. */
+export function streamHarEvents(
+  stream: Pick<EventStream, 'readEvents' | 'payloads'>,
+): () => Promise<HarEvents> {
+  return async () => {
+    const { events, omitted } = await stream.readEvents(HAR_MAX_BYTES);
+    return { events: fullEvents(events, stream.payloads), omitted };
+  };
+}
 
 /** Where cut payloads are kept (proxy/stream/payload-store.ts), by the event's seq. */
 export interface FullPayloads {

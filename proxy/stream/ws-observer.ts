@@ -16,6 +16,7 @@ import type { EventBatch } from './batch.js';
 import type { EventStream } from './event-stream.js';
 import type { Held } from './history.js';
 import { droppedJson } from './serialize.js';
+import { REPLAY_BYTES_PER_TURN, TurnBudget } from './turn-budget.js';
 
 export interface ObserverLimits {
   /** While batches wait (socket full, or caught up after a drop), look again this often. */
@@ -38,7 +39,9 @@ export const DEFAULT_LIMITS: ObserverLimits = {
   maxQueueChars: 16 * 1024 * 1024,
   maxBuffered: 4 * 1024 * 1024,
   resumeBuffered: 1024 * 1024,
-  chunkChars: 512 * 1024,
+  // Small: every observer replaying sends this much per turn of the loop, and 20 of them at 512 KB
+  // each held an ack for several ms.
+  chunkChars: 64 * 1024,
 };
 
 export class WsObserver {
@@ -57,6 +60,8 @@ export class WsObserver {
     private readonly ws: WebSocket,
     stream: EventStream,
     private readonly limits: ObserverLimits = DEFAULT_LIMITS,
+    /** Shared by every reader of the history (turn-budget.ts). */
+    private readonly budget = new TurnBudget(REPLAY_BYTES_PER_TURN),
   ) {
     const { history, unsubscribe } = stream.subscribeWithHistory((batch) => this.push(batch));
     this.unsubscribe = unsubscribe;
@@ -122,13 +127,14 @@ export class WsObserver {
   }
 
   /**
-   * The history, one held batch a message (the bytes live observers got, shared, nothing copied);
-   * after about `chunkChars` it waits for the socket to write them out, so a replay neither fills
-   * memory nor holds the relay's thread: each wait is a turn of the loop.
+   * The history, one held batch a message (the bytes live observers got, shared, nothing copied),
+   * within the budget all readers of the history share per turn of the loop; after about `chunkChars`
+   * it waits for the socket to write them out, so a replay neither fills memory nor holds the relay.
    */
   private async replay(history: Held[]): Promise<void> {
     let sent = 0;
     for (const message of messages(history, this.limits.chunkChars)) {
+      await this.budget.take(message.length);
       if (this.closed) return;
       sent += message.length;
       if (sent < this.limits.chunkChars) {

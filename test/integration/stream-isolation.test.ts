@@ -4,14 +4,17 @@
  * memory without bound, or make a packet vanish from the record unreported.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { Socket as ClientSocket } from 'socket.io-client';
+import { HarPlugin, streamHarEvents } from '../../proxy/stream/har-plugin.js';
 import { SLICE_TIMEOUT_MS } from '../../proxy/stream/payload-search.js';
 import { MAX_SEARCHES, searchPlugin } from '../../proxy/stream/search-plugin.js';
 import type { ErrorEvent, PacketEvent } from '../../shared/events.js';
 import { serveEcho } from '../support/harness.js';
-import { startStreamEnv, type StreamEnv } from '../support/stream-env.js';
+import { startStreamEnv, TOKEN, type StreamEnv } from '../support/stream-env.js';
 import { connected, rawWebSocket } from '../support/v4-helpers.js';
 
 describe('every packet is observed or reported as unobservable', () => {
@@ -153,4 +156,102 @@ async function roundTrips(client: ClientSocket, n: number): Promise<number[]> {
     out.push(performance.now() - t);
   }
   return out;
+}
+
+describe('a crowd of dashboards over a full history', () => {
+  const HELD = 100_000;
+  let env: StreamEnv;
+  before(async () => {
+    env = await startStreamEnv();
+    env.ui.use(new HarPlugin(streamHarEvents(env.stream)));
+    serveEcho(env.target.io);
+  });
+  after(() => env.close());
+
+  test(
+    '20 observers, a capture and a HAR export at once: no ack waits for them, memory bounded',
+    { timeout: 60_000 },
+    async () => {
+      const client = env.client({ transports: ['websocket'] });
+      await connected(client);
+      // 100 000 events of about 1.2 KB held, as a busy app leaves them (put on the bus directly: the
+      // relay's cost of making them is not what this measures).
+      const data = `42["fill","${'x'.repeat(1100)}"]`;
+      for (let i = 0; i < HELD; i++)
+        env.proxy.proxy.bus.emit({
+          type: 'packet',
+          sessionId: 'fill',
+          direction: 'c2s',
+          transport: 'websocket',
+          engine: 'message',
+          size: data.length,
+          data,
+        });
+      env.stream.flush();
+      assert.ok(env.stream.history.size >= HELD, `${env.stream.history.size} events held`);
+      const idle = await roundTrips(client, 300);
+      const rssBefore = process.memoryUsage().rss;
+      let peakRss = rssBefore;
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+      const storm = runStorm(env, 20, env.stream.history.size);
+      let storming = true;
+      void storm.finally(() => (storming = false));
+      const busy: number[] = [];
+      while (storming) busy.push(...(await roundTrips(client, 1)));
+      clearInterval(sampler);
+      const got = await storm;
+      const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)]!;
+      const report = `idle p99 ${p99(idle).toFixed(2)} ms, during ${p99(busy).toFixed(2)} ms over ${busy.length} acks; RSS +${Math.round((peakRss - rssBefore) / 2 ** 20)} MB`;
+      console.log(report);
+      assert.deepEqual(
+        got.observers.map((n) => n >= HELD),
+        Array(20).fill(true),
+        'every observer got the history',
+      );
+      assert.equal(got.capture.status, 200);
+      assert.ok(got.capture.bytes > HELD * 1000, `capture of ${got.capture.bytes} bytes`);
+      assert.equal(got.har.status, 200);
+      assert.ok(busy.length >= 20, report);
+      // Issue #14 asks for p99 within 2x of idle; on this shared 2-core machine it is not met yet (see
+      // docs/performance.md, "Isolation"): what is held here is that no ack waits for the crowd, where
+      // each observer's replay used to decode the whole history at once and froze relaying for seconds.
+      assert.ok(Math.max(...busy) < 250, report);
+      // The held batches are shared, not copied per reader: what the crowd costs on top is its queues.
+      assert.ok(peakRss - rssBefore < 256 * 2 ** 20, report);
+      client.close();
+    },
+  );
+});
+
+/** Runs test/support/observer-storm.ts against the dashboard and resolves with what it printed. */
+async function runStorm(
+  env: StreamEnv,
+  observers: number,
+  events: number,
+): Promise<{
+  observers: number[];
+  capture: { status: number; bytes: number };
+  har: { status: number; bytes: number };
+}> {
+  const script = fileURLToPath(new URL('../support/observer-storm.ts', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      script,
+      env.origin,
+      TOKEN,
+      String(observers),
+      String(events),
+      process.env.STORM ?? 'capture,har',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  await new Promise((resolve) => child.once('exit', resolve));
+  return JSON.parse(out) as never;
 }
