@@ -46,7 +46,7 @@ import { packageVersion } from './package-version.js';
 import { DEFAULT_PATHS, ProxyServer } from './proxy-server.js';
 import { startRoomSources, type RoomSources } from './rooms/index.js';
 import { DEFAULT_HISTORY, EventStream } from './stream/event-stream.js';
-import { fullEvents, HarPlugin } from './stream/har-plugin.js';
+import { HarPlugin, streamHarEvents } from './stream/har-plugin.js';
 import { Recorder } from './stream/recorder.js';
 import { searchPlugin } from './stream/search-plugin.js';
 import { streamPlugin } from './stream/stream-plugin.js';
@@ -274,7 +274,7 @@ export class ProxyRuntime {
       this.ui.use(searchPlugin(this.stream.payloads));
       this.ui.use(controlPlugin(this.server.intervention));
       this.ui.use(
-        new HarPlugin(() => fullEvents(this.stream.history.events(), this.stream.payloads), {
+        new HarPlugin(streamHarEvents(this.stream), {
           version: packageVersion(),
         }),
       );

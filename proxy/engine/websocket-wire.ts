@@ -84,6 +84,8 @@ class Lane {
   /** The receiver met bytes it cannot parse: it reads nothing more (piped bytes still flow). */
   private failed = false;
   private piped = Number.POSITIVE_INFINITY;
+  /** The other leg's socket is closed: what this leg still sends is read and discarded. */
+  private sinkClosed = false;
 
   constructor(
     readonly direction: Direction,
@@ -129,6 +131,13 @@ class Lane {
     from.on('data', (chunk: Buffer) => this.chunk(chunk));
     // A socket taken from a pipe (unpiped) stays paused until told otherwise.
     from.resume();
+    // Leg closing: once the other leg is closed, its 'drain' never comes, and a leg paused for it
+    // would hold its peer's writes (a 50 MB message the target refused with 1009) until ws's 30 s
+    // close timeout. Keep reading and discard, as the target itself does, so the close goes through.
+    to.once('close', () => {
+      this.sinkClosed = true;
+      from.resume();
+    });
   }
 
   get terminated(): boolean {
@@ -157,6 +166,7 @@ class Lane {
   }
 
   private chunk(chunk: Buffer): void {
+    if (this.sinkClosed) return;
     if (this.sender) return void (this.failed || this.receiver.write(chunk));
     const cut = this.boundary.scan(chunk, this.handover !== undefined);
     const piped = cut < 0 ? chunk : chunk.subarray(0, cut);

@@ -23,6 +23,11 @@ export class EventBatch {
     this.lengths = jsons.map((j) => j.length);
   }
 
+  /** The message for its events from the `skip`-th on: its own bytes when that is all of them. */
+  message(skip = 0): Buffer | string {
+    return skip === 0 ? this.bytes : `[${this.json(skip).join(',')}]`;
+  }
+
   /** The events' JSON from the `skip`-th on, as serialised (decoded again: not on the relay's path). */
   json(skip = 0): string[] {
     const text = this.bytes.toString('utf8', 1, this.bytes.length - 1);

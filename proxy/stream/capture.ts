@@ -1,16 +1,27 @@
 /**
  * `GET /api/capture`: the history held, as NDJSON (one event per line, the stream's own JSON), for
- * saving a session to a file or feeding it to other tools. The snapshot is taken at once; lines go out
- * in chunks that wait for the response to drain, so a 100 000-event download neither blocks the
- * event loop nor buffers the whole capture twice.
+ * saving a session to a file or feeding it to other tools. The snapshot is the held batches (no
+ * copy); each slice of about CHUNK_CHARS is decoded only when its turn comes, after the response
+ * drained, on a turn of the loop of its own and within the budget shared with observers' replays, so a 100 000-event download neither holds the relay's
+ * thread nor builds the capture in memory. At most MAX_CAPTURES run at once (429 beyond).
  */
 import type { ServerResponse } from 'node:http';
-import type { EventHistory } from './history.js';
+import type { Held } from './history.js';
+import { sendJson } from './http-reply.js';
+import type { TurnBudget } from './turn-budget.js';
 
-const CHUNK_CHARS = 256 * 1024;
+const CHUNK_CHARS = 64 * 1024;
+/** Downloads of the capture at once: each one a full read of the history. */
+export const MAX_CAPTURES = 2;
 
-export function sendCapture(res: ServerResponse, history: EventHistory): void {
-  const lines = [...history.json()];
+let running = 0;
+
+export function sendCapture(res: ServerResponse, history: Held[], budget: TurnBudget): void {
+  if (running >= MAX_CAPTURES)
+    return sendJson(res, 429, {
+      error: `${MAX_CAPTURES} capture downloads are running already: try again later`,
+    });
+  running++;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   res.writeHead(200, {
     'Content-Type': 'application/x-ndjson',
@@ -18,14 +29,27 @@ export function sendCapture(res: ServerResponse, history: EventHistory): void {
     'Cache-Control': 'no-store',
   });
   let i = 0;
-  const write = (): void => {
-    while (i < lines.length) {
-      let chunk = '';
-      while (i < lines.length && chunk.length < CHUNK_CHARS) chunk += `${lines[i++]}\n`;
-      if (!res.write(chunk)) return void res.once('drain', write);
-    }
-    res.end();
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    running--;
   };
-  res.on('close', () => (i = lines.length)); // the client went away: stop
+  const write = (): void => {
+    if (done) return;
+    let chunk = '';
+    while (i < history.length && chunk.length < CHUNK_CHARS) {
+      const { batch, skip } = history[i++]!;
+      chunk += `${batch.json(skip).join('\n')}\n`;
+    }
+    if (i >= history.length) {
+      finish();
+      return void res.end(chunk);
+    }
+    const next = () => void budget.take(chunk.length).then(write);
+    if (res.write(chunk)) next();
+    else res.once('drain', next);
+  };
+  res.on('close', finish); // the client went away: stop
   write();
 }

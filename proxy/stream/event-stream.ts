@@ -6,16 +6,20 @@
  * to every batch sink (the WebSocket observers). Sinks run on the relay's path too, so they must only
  * enqueue.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { ErrorEvent, ProxyEvent } from '../../shared/events.js';
 import type { EventBus } from '../events/bus.js';
 import { createLogger, type Logger } from '../log.js';
 import type { EventBatch } from './batch.js';
-import { EventHistory } from './history.js';
+import { EventHistory, type Held } from './history.js';
 import { DEFAULT_STORE_BYTES, PayloadStore } from './payload-store.js';
-import { DEFAULT_LIMIT, serializeEvent } from './serialize.js';
+import { DEFAULT_LIMIT, serializeEvent, type Serialized } from './serialize.js';
 
 export interface EventStreamOptions {
-  /** Events kept for late observers and captures (`--history`). */
+  /** Events kept for late observers and captures (`--history`)... */
   history?: number;
+  /** ... and at most this many bytes of their JSON. */
+  historyBytes?: number;
   /** Characters of JSON per payload field before it is cut. */
   limit?: number;
   /** Total size of the full payloads kept for GET /api/packets/<seq>. */
@@ -60,14 +64,14 @@ export class EventStream {
 
   constructor(bus: EventBus, opts: EventStreamOptions = {}) {
     this.log = opts.log ?? createLogger();
-    this.history = new EventHistory(opts.history ?? DEFAULT_HISTORY);
+    this.history = new EventHistory(opts.history ?? DEFAULT_HISTORY, opts.historyBytes);
     this.payloads = new PayloadStore(opts.storeBytes ?? DEFAULT_STORE_BYTES);
     this.limit = opts.limit ?? DEFAULT_LIMIT;
     this.flushMs = opts.flushMs ?? DEFAULT_FLUSH_MS;
     this.batchEvents = Math.max(1, opts.batchEvents ?? DEFAULT_BATCH_EVENTS);
     this.batchChars = opts.batchChars ?? DEFAULT_BATCH_CHARS;
     this.unsubscribe = bus.subscribe((event) => {
-      const { json, full } = serializeEvent(event, this.limit);
+      const { json, full } = this.serialize(event);
       if (full !== undefined) this.payloads.put(event.seq, full);
       this.history.push(json, event.seq);
       for (const sink of this.sinks) this.deliver(sink, json, event.seq);
@@ -80,6 +84,19 @@ export class EventStream {
     });
   }
 
+  /**
+   * The event's JSON, or, when it cannot be serialised (args nested too deep for JSON.stringify's
+   * recursion), an `error` event under the same seq saying so: the record keeps no gap, and a reader
+   * learns what it is missing.
+   */
+  private serialize(event: ProxyEvent): Serialized {
+    try {
+      return serializeEvent(event, this.limit);
+    } catch (err) {
+      return { json: JSON.stringify(unobservable(event, err as Error)) };
+    }
+  }
+
   /** Live events only, from now on. */
   subscribe(sink: Sink): () => void {
     this.sinks.add(sink);
@@ -89,13 +106,45 @@ export class EventStream {
   /**
    * The history held now plus every batch after it, with no gap and no overlap: the open batch is
    * sealed (and sent to the batch sinks already there) first, and the snapshot and the subscription
-   * happen in the same synchronous step, so no event can slip between them.
+   * happen in the same synchronous step, so no event can slip between them. The snapshot is the held
+   * batches themselves (no copy, nothing decoded), read later a slice at a time.
    */
-  subscribeWithHistory(sink: BatchSink): { history: string[]; unsubscribe: () => void } {
-    this.flush();
-    const history = [...this.history.json()];
+  subscribeWithHistory(sink: BatchSink): { history: Held[]; unsubscribe: () => void } {
+    const history = this.snapshot();
     this.batchSinks.add(sink);
     return { history, unsubscribe: () => this.batchSinks.delete(sink) };
+  }
+
+  /** Every event held now, as sealed batches (the open one is sealed first). */
+  snapshot(): Held[] {
+    this.flush();
+    return this.history.held();
+  }
+
+  /**
+   * The newest events held now, as many as fit in `maxBytes` of their JSON (whole batches), parsed a
+   * batch at a time with a turn of the loop after each ~256 KB, so that reading 100 000 events (a HAR
+   * export) does not hold the relay's thread; `omitted`: the older events held but left out.
+   */
+  async readEvents(maxBytes = Number.POSITIVE_INFINITY): Promise<{ events: ProxyEvent[]; omitted: number }> {
+    const held = this.snapshot();
+    let first = held.length;
+    let bytes = 0;
+    while (first > 0 && bytes + held[first - 1]!.batch.bytes.length <= maxBytes)
+      bytes += held[--first]!.batch.bytes.length;
+    let omitted = 0;
+    for (let i = 0; i < first; i++) omitted += held[i]!.batch.count - held[i]!.skip;
+    const events: ProxyEvent[] = [];
+    bytes = 0;
+    for (let i = first; i < held.length; i++) {
+      const { batch, skip } = held[i]!;
+      for (const json of batch.json(skip)) events.push(JSON.parse(json) as ProxyEvent);
+      bytes += batch.bytes.length;
+      if (bytes < 256 * 1024) continue;
+      bytes = 0;
+      await nextTurn();
+    }
+    return { events, omitted };
   }
 
   /** Seals the open batch now and hands it to the batch sinks. */
@@ -122,4 +171,17 @@ export class EventStream {
     this.sinks.clear();
     this.batchSinks.clear();
   }
+}
+
+/** What stands in the record for an event that could not be serialised. */
+function unobservable(event: ProxyEvent, err: Error): ErrorEvent {
+  const what =
+    event.type === 'packet' ? `${event.direction} packet of ${event.size} bytes` : `${event.type} event`;
+  return {
+    type: 'error',
+    seq: event.seq,
+    ts: event.ts,
+    ...('sessionId' in event && event.sessionId !== undefined ? { sessionId: event.sessionId } : {}),
+    message: `a ${what} could not be observed (${err.message}): it was relayed, but is not in the record`,
+  };
 }

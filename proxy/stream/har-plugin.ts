@@ -10,17 +10,35 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProxyEvent } from '../../shared/events.js';
 import { eventsToHar } from '../../shared/har.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
+import type { EventStream } from './event-stream.js';
+import { sendJson } from './http-reply.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export interface HarPluginOptions {
   /** sio-proxy's version, for `log.creator`. */
   version?: string;
 }
 
+/** HAR exports at once: each holds the events it exports as objects while it runs (429 beyond). */
+export const MAX_HAR_EXPORTS = 1;
+/**
+ * The newest events a HAR export covers, in bytes of their stream JSON: as parsed objects and HAR
+ * entries they take several times that, so the whole 128 MB history would cost the proxy GBs.
+ */
+export const HAR_MAX_BYTES = 32 * 1024 * 1024;
+
+/** What to export: the events, and how many older ones were held but left out. */
+export type HarEvents = ProxyEvent[] | { events: ProxyEvent[]; omitted: number };
+/** Characters of HAR written per turn of the loop. */
+const SLICE_CHARS = 256 * 1024;
+
 export class HarPlugin implements UiPlugin {
   readonly name = 'har';
+  private running = 0;
 
   constructor(
-    private readonly events: () => ProxyEvent[],
+    /** The events to export; a promise when they are read a slice at a time (EventStream.readEvents). */
+    private readonly events: () => HarEvents | Promise<HarEvents>,
     private readonly opts: HarPluginOptions = {},
   ) {}
 
@@ -31,24 +49,65 @@ export class HarPlugin implements UiPlugin {
       res.end('method not allowed\n');
       return true;
     }
+    if (this.running >= MAX_HAR_EXPORTS) {
+      sendJson(res, 429, { error: `a HAR export is running already: try again once it has finished` });
+      return true;
+    }
+    this.running++;
     const session = url.searchParams.get('session');
-    let events = this.events();
-    if (session) events = events.filter((e) => 'sessionId' in e && e.sessionId === session);
-    const har = eventsToHar(events, { ...(this.opts.version ? { version: this.opts.version } : {}) });
-    const body = JSON.stringify(har, null, 2);
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    res.writeHead(200, {
-      'Content-Type': 'application/json; charset=utf-8',
-      'Content-Disposition': `attachment; filename="sio-proxy-${session ? `${safe(session)}-` : ''}${stamp}.har"`,
-      'Cache-Control': 'no-store',
-      'Content-Length': Buffer.byteLength(body),
-    });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    let gone = false;
+    res.once('close', () => (gone = true));
+    void (async () => {
+      try {
+        const read = await this.events();
+        let events = Array.isArray(read) ? read : read.events;
+        const omitted = Array.isArray(read) ? 0 : read.omitted;
+        if (session) events = events.filter((e) => 'sessionId' in e && e.sessionId === session);
+        const har = eventsToHar(events, { ...(this.opts.version ? { version: this.opts.version } : {}) });
+        if (omitted > 0) {
+          const note = `sio-proxy: the ${omitted} oldest events held were left out (a HAR export covers the newest ${HAR_MAX_BYTES / 2 ** 20} MB of events); GET /api/capture has them all`;
+          har.log.comment = har.log.comment ? `${note}. ${har.log.comment}` : note;
+        }
+        const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+        res.writeHead(200, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Disposition': `attachment; filename="sio-proxy-${session ? `${safe(session)}-` : ''}${stamp}.har"`,
+          'Cache-Control': 'no-store',
+        });
+        if (req.method === 'HEAD') return void res.end();
+        // Written an entry at a time, a slice a turn: never the whole file as one string.
+        const { entries, ...head } = har.log;
+        let chunk = `{"log":${JSON.stringify(head).slice(0, -1)},"entries":[`;
+        for (let i = 0; i < entries.length && !gone; i++) {
+          chunk += `${i ? ',' : ''}${JSON.stringify(entries[i])}`;
+          if (chunk.length < SLICE_CHARS) continue;
+          if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+          else await nextTurn();
+          chunk = '';
+        }
+        res.end(`${chunk}]}}`);
+      } catch (err) {
+        if (!res.headersSent) sendJson(res, 500, { error: `HAR export failed: ${(err as Error).message}` });
+        else res.destroy();
+      } finally {
+        this.running--;
+      }
+    })();
     return true;
   }
 }
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
+
+/** An event stream's events for export: its newest HAR_MAX_BYTES of them, full payloads put back. */
+export function streamHarEvents(
+  stream: Pick<EventStream, 'readEvents' | 'payloads'>,
+): () => Promise<HarEvents> {
+  return async () => {
+    const { events, omitted } = await stream.readEvents(HAR_MAX_BYTES);
+    return { events: fullEvents(events, stream.payloads), omitted };
+  };
+}
 
 /** Where cut payloads are kept (proxy/stream/payload-store.ts), by the event's seq. */
 export interface FullPayloads {

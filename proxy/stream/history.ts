@@ -1,27 +1,36 @@
 /**
  * The events still held for late observers, the capture download and HAR export: the last `limit`
- * events, as the observers' JSON (already cut to size), so it holds text, not live objects with
- * Buffers and parsed args. Events gather in an open run until the stream seals it into a batch
+ * events, and at most `maxBytes` of their JSON (whole batches are evicted for that), as the observers'
+ * JSON (already cut to size), so it holds text, not live objects with Buffers and parsed args. Events gather in an open run until the stream seals it into a batch
  * (batch.ts), which the history keeps as it is: the bytes the observers were sent.
  */
 import type { ProxyEvent } from '../../shared/events.js';
 import { EventBatch } from './batch.js';
 
-interface Held {
-  batch: EventBatch;
+/** A batch still held, in part: its events from `skip` on. */
+export interface Held {
+  readonly batch: EventBatch;
   /** Its first events, evicted already. */
-  skip: number;
+  readonly skip: number;
 }
 
+/** 128 MB of event JSON: about 100 000 events of 1.3 KB. */
+export const DEFAULT_HISTORY_BYTES = 128 * 1024 * 1024;
+
 export class EventHistory {
-  private readonly sealed: Held[] = [];
-  /** Events in `sealed`, not counting the evicted ones. */
+  private readonly sealed: Array<{ batch: EventBatch; skip: number }> = [];
+  /** Events in `sealed`, not counting the evicted ones... */
   private sealedCount = 0;
+  /** ... and the bytes of their batches (a batch's evicted part too, until all of it goes). */
+  private sealedBytes = 0;
   private open: string[] = [];
   private openChars = 0;
   private openLastSeq = 0;
 
-  constructor(readonly limit: number) {}
+  constructor(
+    readonly limit: number,
+    readonly maxBytes = DEFAULT_HISTORY_BYTES,
+  ) {}
 
   /** Adds `json` (the event as serialised for observers) to the open run. */
   push(json: string, seq: number): void {
@@ -50,9 +59,30 @@ export class EventHistory {
     if (this.limit > 0) {
       this.sealed.push({ batch, skip: 0 });
       this.sealedCount += batch.count;
+      this.sealedBytes += batch.bytes.length;
       this.evict();
     }
     return batch;
+  }
+
+  /** The bytes of JSON held (sealed batches). */
+  get bytes(): number {
+    return this.sealedBytes;
+  }
+
+  /**
+   * The sealed batches held now, oldest first: a snapshot that costs no copy (batches are immutable),
+   * for replays and downloads that read it a slice at a time. The open run is not in it: seal first.
+   */
+  held(): Held[] {
+    let excess = this.sealedCount + this.open.length - this.size;
+    const out: Held[] = [];
+    for (const { batch, skip } of this.sealed) {
+      const from = skip + excess;
+      excess = Math.max(0, from - batch.count);
+      if (from < batch.count) out.push({ batch, skip: from });
+    }
+    return out;
   }
 
   get size(): number {
@@ -61,14 +91,9 @@ export class EventHistory {
 
   /** Oldest first. */
   *json(): IterableIterator<string> {
+    for (const { batch, skip } of this.held()) yield* batch.json(skip);
     // The open run may hold more than `limit` events on its own (a small --history): skip those too.
-    let excess = this.sealedCount + this.open.length - this.size;
-    for (const { batch, skip } of this.sealed) {
-      const from = skip + excess;
-      excess = Math.max(0, from - batch.count);
-      if (from < batch.count) yield* batch.json(from);
-    }
-    for (let i = excess; i < this.open.length; i++) yield this.open[i]!;
+    for (let i = Math.max(0, this.open.length - this.size); i < this.open.length; i++) yield this.open[i]!;
   }
 
   events(): ProxyEvent[] {
@@ -83,7 +108,18 @@ export class EventHistory {
       oldest.skip += n;
       this.sealedCount -= n;
       excess -= n;
-      if (oldest.skip === oldest.batch.count) this.sealed.shift();
+      if (oldest.skip === oldest.batch.count) this.dropOldest();
     }
+    // The byte budget: whole batches, oldest first (each is under DEFAULT_BATCH_CHARS, so little more
+    // than a batch's worth is given up).
+    while (this.sealedBytes > this.maxBytes && this.sealed.length > 0) {
+      const oldest = this.sealed[0]!;
+      this.sealedCount -= oldest.batch.count - oldest.skip;
+      this.dropOldest();
+    }
+  }
+
+  private dropOldest(): void {
+    this.sealedBytes -= this.sealed.shift()!.batch.bytes.length;
   }
 }

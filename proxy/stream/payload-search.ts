@@ -10,13 +10,21 @@
  * any part of it), so a slice can be one payload larger than SLICE_CHARS.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
 import vm from 'node:vm';
 import { packetMatches } from '../../shared/match/text.js';
 import type { HeldPacket, PayloadStore, SearchablePayload } from './payload-store.js';
 
 /** About 1 ms of a case-insensitive text search on the benchmark machine. */
 export const SLICE_CHARS = 256 * 1024;
-export const SLICE_TIMEOUT_MS = 250;
+/**
+ * The longest one slice may hold the relay's thread. Slices of concurrent searches can run in the same
+ * turn of the loop, so the relay can wait MAX_SEARCHES times this (search-plugin.ts). A plain text
+ * search of a slice takes about 1 ms; only a payload of several MB, searched whole, comes near it.
+ */
+export const SLICE_TIMEOUT_MS = 100;
+/** A slice ends after the payload that took it past this, to give the relay its turn. */
+export const SLICE_BUDGET_MS = 10;
 
 export interface SearchRange {
   from: number;
@@ -53,26 +61,32 @@ export async function searchPayloads(
   const evicted = store.lostPackets(range.from, range.to);
   const seqs: number[] = [];
   for (let i = 0; i < held.length;) {
+    // Every slice, the first too, on a turn of its own: requests that arrive together (parsed in one
+    // turn) must not run their slices back to back, and the cap on searches counts them all.
+    await nextTurn();
     signal?.throwIfAborted();
     const end = sliceEnd(held, i);
+    const start = i;
+    const began = performance.now();
     context.slice = () => {
-      for (let j = i; j < end; j++) {
-        const { seq, packet } = held[j] as HeldPacket;
+      // Payloads one at a time until the slice's size or its time is used up: on a busy machine a
+      // slice yields sooner rather than running into the timeout meant for runaway regexes.
+      do {
+        const { seq, packet } = held[i] as HeldPacket;
         if (packetMatches(re, packet.event, packet, textOf)) seqs.push(seq);
-      }
+        i++;
+      } while (i < end && performance.now() - began < SLICE_BUDGET_MS);
     };
     try {
       runSlice.runInContext(context, { timeout: SLICE_TIMEOUT_MS });
     } catch (err) {
       if ((err as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw err;
       throw new SearchTooSlow(
-        `${re} took over ${SLICE_TIMEOUT_MS} ms on ${end - i} payload(s): search stopped (a regex that backtracks too much?)`,
+        `${re} took over ${SLICE_TIMEOUT_MS} ms on ${i - start + 1} payload(s): search stopped (a regex that backtracks too much?)`,
       );
     } finally {
       context.slice = () => {};
     }
-    i = end;
-    if (i < held.length) await nextTurn();
   }
   return { seqs, searched: held.length, evicted };
 }

@@ -12,7 +12,14 @@ import { readOnly, sendJson } from './http-reply.js';
 import { searchPayloads, SearchTooSlow } from './payload-search.js';
 import type { PayloadStore } from './payload-store.js';
 
+/**
+ * Searches running at once. Each runs in slices on the relay's thread; their slices may run back to
+ * back in one turn of the loop, so this times SLICE_TIMEOUT_MS bounds how long relaying can wait.
+ */
+export const MAX_SEARCHES = 2;
+
 export function searchPlugin(payloads: PayloadStore): UiPlugin {
+  let running = 0;
   return {
     name: 'search',
 
@@ -31,17 +38,26 @@ export function searchPlugin(payloads: PayloadStore): UiPlugin {
       if (typeof from === 'string') return reply(res, 400, { error: from });
       if (typeof to === 'string') return reply(res, 400, { error: to });
 
+      if (running >= MAX_SEARCHES) {
+        res.setHeader('Retry-After', '1');
+        return reply(res, 429, {
+          error: `${MAX_SEARCHES} searches are running already: try again once one has finished`,
+        });
+      }
+      running++;
       const abort = new AbortController();
       // A panel that typed on has cancelled this request: stop searching for nobody.
       res.once('close', () => abort.abort());
-      searchPayloads(payloads, query.re, { from, to }, abort.signal).then(
-        (result) => sendJson(res, 200, result),
-        (err: unknown) => {
-          if (abort.signal.aborted) return;
-          if (err instanceof SearchTooSlow) return sendJson(res, 422, { error: err.message });
-          sendJson(res, 500, { error: `search failed: ${(err as Error).message}` });
-        },
-      );
+      searchPayloads(payloads, query.re, { from, to }, abort.signal)
+        .finally(() => running--)
+        .then(
+          (result) => sendJson(res, 200, result),
+          (err: unknown) => {
+            if (abort.signal.aborted) return;
+            if (err instanceof SearchTooSlow) return sendJson(res, 422, { error: err.message });
+            sendJson(res, 500, { error: `search failed: ${(err as Error).message}` });
+          },
+        );
       return true;
     },
   };

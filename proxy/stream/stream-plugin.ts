@@ -14,6 +14,7 @@ import { sendCapture } from './capture.js';
 import type { EventStream } from './event-stream.js';
 import { readOnly, sendJson } from './http-reply.js';
 import { originAllowed } from './origin.js';
+import { REPLAY_BYTES_PER_TURN, TurnBudget } from './turn-budget.js';
 import { DEFAULT_LIMITS, WsObserver, type ObserverLimits } from './ws-observer.js';
 
 export interface StreamPluginOptions {
@@ -32,6 +33,8 @@ export function streamPlugin(stream: EventStream, opts: StreamPluginOptions = {}
   // Observers only read; a small maxPayload stops anyone from making us buffer what they send.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
   const observers = new Set<WsObserver>();
+  // One for the observers' replays and the capture downloads together.
+  const budget = new TurnBudget(REPLAY_BYTES_PER_TURN);
 
   return {
     name: 'event-stream',
@@ -48,7 +51,7 @@ export function streamPlugin(stream: EventStream, opts: StreamPluginOptions = {}
         return true;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
-        const observer = new WsObserver(ws, stream, limits);
+        const observer = new WsObserver(ws, stream, limits, budget);
         observers.add(observer);
         ws.once('close', () => observers.delete(observer));
       });
@@ -70,7 +73,7 @@ export function streamPlugin(stream: EventStream, opts: StreamPluginOptions = {}
       if (!packet && path !== '/api/capture') return false;
       if (!readOnly(req, res)) return true;
       if (packet) sendPayload(res, stream, packet[1] ?? '');
-      else sendCapture(res, stream.history);
+      else sendCapture(res, stream.snapshot(), budget);
       return true;
     },
 

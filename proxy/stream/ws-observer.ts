@@ -1,6 +1,6 @@
 /**
- * One WebSocket observer of the event stream. It first gets the history (in chunks, each sent once
- * the previous one left), then live events: the stream's batches (batch.ts), each a JSON array of
+ * One WebSocket observer of the event stream. It first gets the history (the held batches, a slice
+ * at a time, each slice sent once the previous one left), then live events: the stream's batches (batch.ts), each a JSON array of
  * events in seq order, sent as they are, the same bytes to every observer. Batches reach it on the
  * relay's path, so all it does there is queue one; sending happens on the next turn of the loop.
  *
@@ -14,7 +14,9 @@
 import type WebSocket from 'ws';
 import type { EventBatch } from './batch.js';
 import type { EventStream } from './event-stream.js';
+import type { Held } from './history.js';
 import { droppedJson } from './serialize.js';
+import { REPLAY_BYTES_PER_TURN, TurnBudget } from './turn-budget.js';
 
 export interface ObserverLimits {
   /** While batches wait (socket full, or caught up after a drop), look again this often. */
@@ -27,7 +29,7 @@ export interface ObserverLimits {
   maxBuffered: number;
   /** ... and the level it must drain to, after a drop, before the `dropped` event and live events. */
   resumeBuffered: number;
-  /** Characters per history chunk. */
+  /** Characters of history sent before waiting for the socket to write them out. */
   chunkChars: number;
 }
 
@@ -37,7 +39,9 @@ export const DEFAULT_LIMITS: ObserverLimits = {
   maxQueueChars: 16 * 1024 * 1024,
   maxBuffered: 4 * 1024 * 1024,
   resumeBuffered: 1024 * 1024,
-  chunkChars: 512 * 1024,
+  // Small: every observer replaying sends this much per turn of the loop, and 20 of them at 512 KB
+  // each held an ack for several ms.
+  chunkChars: 64 * 1024,
 };
 
 export class WsObserver {
@@ -56,6 +60,8 @@ export class WsObserver {
     private readonly ws: WebSocket,
     stream: EventStream,
     private readonly limits: ObserverLimits = DEFAULT_LIMITS,
+    /** Shared by every reader of the history (turn-budget.ts). */
+    private readonly budget = new TurnBudget(REPLAY_BYTES_PER_TURN),
   ) {
     const { history, unsubscribe } = stream.subscribeWithHistory((batch) => this.push(batch));
     this.unsubscribe = unsubscribe;
@@ -120,20 +126,24 @@ export class WsObserver {
     this.ws.send(message, { binary: false }, done);
   }
 
-  /** The history in chunks of about `chunkChars`, each sent once the previous one was written out. */
-  private async replay(history: string[]): Promise<void> {
-    let start = 0;
-    while (start < history.length && !this.closed) {
-      let end = start;
-      let chars = 0;
-      while (end < history.length && (end === start || chars < this.limits.chunkChars)) {
-        chars += history[end]!.length + 1;
-        end++;
+  /**
+   * The history, one held batch a message (the bytes live observers got, shared, nothing copied),
+   * within the budget all readers of the history share per turn of the loop; after about `chunkChars`
+   * it waits for the socket to write them out, so a replay neither fills memory nor holds the relay.
+   */
+  private async replay(history: Held[]): Promise<void> {
+    let sent = 0;
+    for (const message of messages(history, this.limits.chunkChars)) {
+      await this.budget.take(message.length);
+      if (this.closed) return;
+      sent += message.length;
+      if (sent < this.limits.chunkChars) {
+        this.send(message);
+        continue;
       }
-      const chunk = `[${history.slice(start, end).join(',')}]`;
-      const ok = await new Promise<boolean>((resolve) => this.send(chunk, (err) => resolve(!err)));
+      sent = 0;
+      const ok = await new Promise<boolean>((resolve) => this.send(message, (err) => resolve(!err)));
       if (!ok) return this.close();
-      start = end;
     }
     this.replaying = false;
     this.flush();
@@ -148,5 +158,21 @@ export class WsObserver {
     this.queue = [];
     this.queuedEvents = 0;
     this.queuedChars = 0;
+  }
+}
+
+/** The held batches as messages: each as it is, or, when larger than `chunkChars`, in parts. */
+function* messages(history: Held[], chunkChars: number): Generator<Buffer | string> {
+  for (const { batch, skip } of history) {
+    if (batch.bytes.length <= chunkChars) {
+      yield batch.message(skip);
+      continue;
+    }
+    const json = batch.json(skip);
+    for (let start = 0, end = 0; start < json.length; start = end) {
+      let chars = 0;
+      while (end < json.length && (end === start || chars < chunkChars)) chars += json[end++]!.length + 1;
+      yield `[${json.slice(start, end).join(',')}]`;
+    }
   }
 }

@@ -341,7 +341,7 @@ describe('event stream: many, leaving and stalled observers', () => {
         maxQueueChars: 16 * 1024 * 1024,
         maxBuffered: 4 * 1024 * 1024,
         resumeBuffered: 1024 * 1024,
-        chunkChars: 512 * 1024,
+        chunkChars: 64 * 1024,
       },
     );
   });

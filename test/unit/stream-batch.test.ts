@@ -59,6 +59,23 @@ describe('EventHistory', () => {
     );
   });
 
+  test('keeps at most `maxBytes` of JSON, evicting whole batches, oldest first', () => {
+    const all = events(1, 40);
+    const batchBytes = (from: number) => Buffer.byteLength(`[${all.slice(from, from + 4).join(',')}]`);
+    const history = new EventHistory(1000, 3 * batchBytes(0));
+    for (let b = 0; b < 10; b++) {
+      for (let i = 0; i < 4; i++) history.push(all[b * 4 + i]!, b * 4 + i + 1);
+      history.seal();
+    }
+    assert.ok(history.bytes <= 3 * batchBytes(0) + 16, `${history.bytes} bytes held`);
+    assert.ok(history.size >= 8 && history.size <= 12, `${history.size} events held`);
+    assert.deepEqual([...history.json()], all.slice(40 - history.size), 'the newest ones');
+    assert.deepEqual(
+      history.held().flatMap((h) => h.batch.json(h.skip)),
+      all.slice(40 - history.size),
+    );
+  });
+
   test('an open run longer than the limit shows only its last events', () => {
     const history = new EventHistory(3);
     events(1, 10).forEach((j, i) => history.push(j, i + 1));
@@ -129,7 +146,9 @@ describe('EventStream batching', () => {
     const { history } = stream.subscribeWithHistory((b) =>
       late.push(...b.json().map((j) => (JSON.parse(j) as { seq: number }).seq)),
     );
-    const seen = history.map((j) => (JSON.parse(j) as { seq: number }).seq);
+    const seen = history
+      .flatMap((h) => h.batch.json(h.skip))
+      .map((j) => (JSON.parse(j) as { seq: number }).seq);
     assert.deepEqual(seen, [1, 2, 3, 4, 5, 6]);
     assert.deepEqual(early, [1, 2, 3, 4, 5, 6], 'the open batch went to the earlier subscriber first');
     emitDrains(bus, 4);
