@@ -1,5 +1,6 @@
 /** Command-line flags: parsed and validated here, so the CLI itself only wires parts together. */
 import { parseArgs } from 'node:util';
+import { DEFAULT_ACK_TIMEOUT_MS } from '../shared/analysis/analyzer.js';
 import { DEFAULT_PATHS } from './proxy-server.js';
 
 export interface CliOptions {
@@ -25,6 +26,8 @@ export interface CliOptions {
   adminAuth: { username: string; password: string } | undefined;
   /** Do not verify an https target's certificate. */
   insecure: boolean;
+  /** How long an EVENT waits for its ACK before it is an `ack-timeout` problem (ms). */
+  ackTimeout: number;
   help: boolean;
   version: boolean;
 }
@@ -52,6 +55,7 @@ and watch every handshake, packet, upgrade and close in the dashboard.
   --filter EXPR      only log matching events (e.g. 'chat', 'type:connect', 's2c')
   --admin-ui [URL]   read rooms from @socket.io/admin-ui's instrument() (default: target /admin)
   --admin-auth U:P   credentials for that instrumentation
+  --ack-timeout MS   an ACK later than this is a problem (default 5000, socket.timeout(5000))
   --help, --version
 `;
 
@@ -79,6 +83,7 @@ export function parseCli(argv: string[]): CliOptions {
         'admin-ui': { type: 'string' },
         'admin-auth': { type: 'string' },
         insecure: { type: 'boolean' },
+        'ack-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -103,6 +108,7 @@ export function parseCli(argv: string[]): CliOptions {
     adminUi: values['admin-ui'],
     adminAuth: parseAuth(values['admin-auth']),
     insecure: !!values.insecure,
+    ackTimeout: parseCount(values['ack-timeout'], DEFAULT_ACK_TIMEOUT_MS, '--ack-timeout'),
     help: !!values.help,
     version: !!values.version,
   };
