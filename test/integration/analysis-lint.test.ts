@@ -89,6 +89,11 @@ describe('protocol lint with real socket.io', () => {
     c.close();
     assert.match(mismatch.title, /Engine\.IO 3 .*Unsupported protocol version/);
     assert.match(mismatch.fix, /allowEIO3: true/);
+    assert.deepEqual(
+      problems(e.proxy).map((p) => p.kind),
+      ['protocol-mismatch'],
+      'one problem, not also handshake-refused',
+    );
   });
 
   for (const transports of [['websocket'], ['polling', 'websocket']]) {

@@ -209,6 +209,21 @@ describe('protocol-mismatch', () => {
     assert.match(found[0]!.fix, /socket\.io-client@4/);
   });
 
+  test('the failed attempt of that handshake is not also handshake-refused (one problem, one fix)', () => {
+    const f = new EventFactory();
+    const error = 'the target answered 400: {"code":5,"message":"Unsupported protocol version"}';
+    const events = [
+      f.ev({ type: 'attempt', clientKey: 'k', attempt: 0, delay: 0, cause: error, outcome: 'failed', error }),
+      http(
+        f,
+        '/socket.io/?EIO=3&transport=polling',
+        400,
+        '{"code":5,"message":"Unsupported protocol version"}',
+      ),
+    ];
+    assert.deepEqual(kinds(analyse(events)), ['protocol-mismatch']);
+  });
+
   test('a v3/v4 client against socket.io@2: an Engine.IO 3 answer over polling, a CONNECT without sid over WebSocket', () => {
     const f = new EventFactory();
     const answer = http(

@@ -12,7 +12,7 @@ import type { Detector, DetectorContext } from '../detector.js';
 const MAX_REPORTED = 4096;
 
 const FIX =
-  "The page runs on another origin than the Socket.IO server, and the server's answer does not allow it: the browser blocks the response (\"blocked by CORS policy\" in its console) and socket.io-client reports only connect_error \"xhr poll error\". Allow the page's origin on the server: new Server(httpServer, { cors: { origin: 'https://app.example.com' } }) (a list, or a function, for several). When the client sends cookies (io(url, { withCredentials: true })), the server must also say so: cors: { origin: 'https://app.example.com', credentials: true }, and origin cannot then be '*'. A proxy in front must pass these headers through.";
+  "The page runs on another origin than the Socket.IO server, and the server's answer does not allow it: the browser blocks the response (\"blocked by CORS policy\" in its console) and socket.io-client reports only connect_error \"xhr poll error\". Allow the page's origin on the server: new Server(httpServer, { cors: { origin: 'https://app.example.com' } }) (a list, or a function, for several). When the client sends cookies (io(url, { withCredentials: true })), the server must also say so: cors: { origin: 'https://app.example.com', credentials: true }, and origin cannot then be '*'. A proxy in front must pass these headers through. Pointing the page's client at sio-proxy on another port makes it cross-origin even where the app alone is not: allow that origin too while debugging.";
 
 function header(h: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const v = h[name] ?? h[name.toLowerCase()];
