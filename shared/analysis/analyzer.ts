@@ -69,6 +69,7 @@ export class Analyzer {
         this.sessions.set(e.sessionId, {
           clientKey: e.clientKey,
           eio: e.eio,
+          peer: `${e.handshake.address} ${String(e.handshake.headers['user-agent'] ?? '')}`,
           ...(e.open.maxPayload !== undefined ? { maxPayload: e.open.maxPayload } : {}),
         });
         if (this.sessions.size > MAX_SESSIONS) this.evictOldest();

@@ -17,6 +17,11 @@ export interface SessionFacts {
   clientKey: string;
   /** The Engine.IO protocol version the session speaks (from its handshake). */
   eio: number;
+  /**
+   * Who opened it: the address and user agent of its handshake. Stays the same across the sessions
+   * of one process or browser even where `clientKey` cannot link them (a new io() per attempt).
+   */
+  peer: string;
   /** The target's `maxPayload` (Engine.IO 4 only). */
   maxPayload?: number;
 }

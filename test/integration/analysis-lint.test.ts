@@ -138,6 +138,23 @@ describe('protocol lint with real socket.io', () => {
     assert.match(sticky.fix, /sticky sessions/);
   });
 
+  test('connect-loop: the app calls socket.connect() again on every refusal of a middleware', async () => {
+    const e = await env();
+    e.target.io.use((_socket, next) => next(new Error('not authorized')));
+    const c = e.client('proxy', { transports: ['websocket'] });
+    let tries = 0;
+    c.on('connect_error', () => {
+      if (++tries < 6) c.connect();
+    });
+    const loop = await problem(e.proxy, 'connect-loop');
+    assert.match(
+      loop.title,
+      /^refused 5 times in \d+\.\d s on \/, and the client keeps trying: not authorized$/,
+    );
+    assert.equal(loop.seqs.length, 5);
+    assert.match(loop.fix, /do not call socket\.connect\(\) from the connect_error handler unconditionally/);
+  });
+
   test('cors: a cross-origin handshake the target answers without Access-Control-Allow-Origin', async () => {
     const e = await env();
     const handshake = (origin: string) =>

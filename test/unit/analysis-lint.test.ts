@@ -9,7 +9,7 @@ import { Analyzer, DEFAULT_ACK_TIMEOUT_MS } from '../../shared/analysis/analyzer
 import type { AnalysisOptions, ProblemReport } from '../../shared/analysis/detector.js';
 import { allDetectors } from '../../shared/analysis/detectors/index.js';
 import { MAX_PENDING_ACKS } from '../../shared/analysis/detectors/ack-timeout.js';
-import type { ProxyEvent, UnstampedEvent } from '../../shared/events.js';
+import type { ProxyEvent, SessionEvent, UnstampedEvent } from '../../shared/events.js';
 import { EventFactory } from '../support/panel-events.js';
 
 function analyse(events: readonly ProxyEvent[], options: Partial<AnalysisOptions> = {}, now?: number) {
@@ -440,5 +440,69 @@ describe('cors', () => {
       } as UnstampedEvent),
     ];
     assert.deepEqual(analyse(events), []);
+  });
+});
+
+describe('connect-loop', () => {
+  const { handshake } = new EventFactory().session('x', 'x') as SessionEvent;
+  const refuse = (f: EventFactory, sid: string, advance = 100) =>
+    f.ev({ type: 'connect_error', sessionId: sid, nsp: '/', message: 'not authorized' }, advance);
+
+  test('five refusals of one namespace for one client within 10 s, across its sessions; once', () => {
+    const f = new EventFactory();
+    // Two sessions clientKey does not link (k1, k2): one peer (address, user agent) all the same.
+    const events: ProxyEvent[] = [f.session('A', 'k1'), f.session('B', 'k2')];
+    const refusals = [
+      refuse(f, 'A'),
+      refuse(f, 'A'),
+      refuse(f, 'A'),
+      refuse(f, 'B'),
+      refuse(f, 'B'),
+      refuse(f, 'B'),
+    ];
+    const found = analyse([...events, ...refusals]).filter((p) => p.kind === 'connect-loop');
+    assert.deepEqual(
+      found.map((p) => [p.title, p.seqs, p.sessionId]),
+      [
+        [
+          'refused 5 times in 0.4 s on /, and the client keeps trying: not authorized',
+          refusals.slice(0, 5).map((e) => e.seq),
+          'B',
+        ],
+      ],
+    );
+    assert.match(found[0]!.fix, /socket\.auth = \{ token: await refresh\(\) \}/);
+  });
+
+  test('not when the refusals are slow, from different clients, or broken by a successful connect', () => {
+    const f = new EventFactory();
+    const slow = [f.session('A', 'k'), ...Array.from({ length: 6 }, () => refuse(f, 'A', 3000))];
+    assert.deepEqual(
+      kinds(analyse(slow)).filter((k) => k === 'connect-loop'),
+      [],
+    );
+    const g = new EventFactory();
+    const many = Array.from({ length: 6 }, (_, i) => [
+      g.session(`S${i}`, `k${i}`, { handshake: { ...handshake, address: `10.0.0.${i}` } }),
+      refuse(g, `S${i}`),
+    ]).flat();
+    assert.deepEqual(
+      kinds(analyse(many)).filter((k) => k === 'connect-loop'),
+      [],
+    );
+    const h = new EventFactory();
+    const broken = [
+      h.session('A', 'k'),
+      refuse(h, 'A'),
+      refuse(h, 'A'),
+      refuse(h, 'A'),
+      h.ev({ type: 'connect', sessionId: 'A', nsp: '/', socketId: 'x', recovered: false }),
+      refuse(h, 'A'),
+      refuse(h, 'A'),
+    ];
+    assert.deepEqual(
+      kinds(analyse(broken)).filter((k) => k === 'connect-loop'),
+      [],
+    );
   });
 });

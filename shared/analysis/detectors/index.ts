@@ -1,6 +1,7 @@
 /** The detectors, in the order they run. */
 import type { Detector } from '../detector.js';
 import { AckTimeout } from './ack-timeout.js';
+import { ConnectLoop } from './connect-loop.js';
 import { Cors } from './cors.js';
 import { eventsDropped } from './events-dropped.js';
 import { failedAttempts } from './failed-attempts.js';
@@ -32,6 +33,7 @@ export function allDetectors(): Detector[] {
     new NamespaceVoid(),
     new StickySession(),
     new Cors(),
+    new ConnectLoop(),
   ];
 }
 
