@@ -28,6 +28,7 @@ const KIND_LABEL: Readonly<Record<string, string>> = {
   'namespace-void': 'namespace not connected',
   'sticky-session': 'no sticky sessions',
   cors: 'CORS',
+  'connect-loop': 'connect loop',
 };
 
 /** Links shown per problem: the first and the latest of its packets. */
