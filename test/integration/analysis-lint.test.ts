@@ -155,6 +155,27 @@ describe('protocol lint with real socket.io', () => {
     assert.match(loop.fix, /do not call socket\.connect\(\) from the connect_error handler unconditionally/);
   });
 
+  test('slow-heartbeat: one client answers a ping far later than the others', async () => {
+    const e = await env({ pingInterval: 50, pingTimeout: 5000 });
+    await e.connect('proxy', { transports: ['websocket'] });
+    await e.connect('proxy', { transports: ['websocket'] });
+    const slow = await e.connect('proxy', { transports: ['websocket'] });
+    await sleep(400); // some twenty quick heartbeats first: the median
+    // The client's event loop stalls for 1.3 s: its pong goes out that late.
+    const engine = slow.io.engine as unknown as { _sendPacket: (type: string, ...rest: unknown[]) => void };
+    const original = engine._sendPacket.bind(engine);
+    let stalled = false;
+    engine._sendPacket = (type, ...rest) => {
+      if (type !== 'pong' || stalled) return original(type, ...rest);
+      stalled = true;
+      setTimeout(() => original(type, ...rest), 1300);
+    };
+    const found = await problem(e.proxy, 'slow-heartbeat');
+    assert.match(found.title, /^a heartbeat took 1\.\d s; the median is \d+ ms: the client answered late$/);
+    assert.equal(found.sessionId, slow.io.engine.id);
+    assert.match(found.fix, /event loop was blocked/);
+  });
+
   test('cors: a cross-origin handshake the target answers without Access-Control-Allow-Origin', async () => {
     const e = await env();
     const handshake = (origin: string) =>

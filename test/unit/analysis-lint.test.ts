@@ -506,3 +506,58 @@ describe('connect-loop', () => {
     );
   });
 });
+
+describe('slow-heartbeat', () => {
+  /** `n` heartbeats of `sid`, each answered `rtt` ms after its ping. */
+  const beats = (f: EventFactory, sid: string, n: number, rtt: number, eio4 = true) =>
+    Array.from({ length: n }, () => {
+      const ping = f.heartbeat(sid, 'ping', eio4 ? 's2c' : 'c2s');
+      f.ts += rtt - 1;
+      return [ping, f.heartbeat(sid, 'pong', eio4 ? 'c2s' : 's2c')];
+    }).flat();
+  const ws = { transport: 'websocket' } as const;
+
+  test('a round trip ten times the median and over a second, once per session, naming who answered late', () => {
+    const f = new EventFactory();
+    const events = [f.session('A', 'k', ws), f.session('B', 'k', ws), ...beats(f, 'A', 12, 3)];
+    const slow = beats(f, 'B', 2, 2500);
+    const found = analyse([...events, ...slow]);
+    assert.deepEqual(
+      found.map((p) => [p.kind, p.title, p.seqs, p.sessionId]),
+      [
+        [
+          'slow-heartbeat',
+          'a heartbeat took 2.5 s; the median is 3 ms: the client answered late',
+          [slow[0]!.seq, slow[1]!.seq],
+          'B',
+        ],
+      ],
+    );
+    assert.match(found[0]!.fix, /ping timeout/);
+  });
+
+  test('not when every heartbeat is slow alike, under a second, or with few samples', () => {
+    const f = new EventFactory();
+    assert.deepEqual(analyse([f.session('A', 'k', ws), ...beats(f, 'A', 20, 1500)]), []);
+    const g = new EventFactory();
+    assert.deepEqual(
+      analyse([g.session('A', 'k', ws), ...beats(g, 'A', 20, 3), ...beats(g, 'A', 1, 900)]),
+      [],
+    );
+    const h = new EventFactory();
+    assert.deepEqual(
+      analyse([h.session('A', 'k', ws), ...beats(h, 'A', 3, 3), ...beats(h, 'A', 1, 5000)]),
+      [],
+    );
+  });
+
+  test('Engine.IO 3: the client pings and the server answers', () => {
+    const f = new EventFactory();
+    const events = [
+      f.session('A', 'k', { eio: 3, ...ws }),
+      ...beats(f, 'A', 12, 3, false),
+      ...beats(f, 'A', 1, 3000, false),
+    ];
+    assert.match(analyse(events)[0]?.title ?? '', /the server answered late$/);
+  });
+});

@@ -29,6 +29,7 @@ const KIND_LABEL: Readonly<Record<string, string>> = {
   'sticky-session': 'no sticky sessions',
   cors: 'CORS',
   'connect-loop': 'connect loop',
+  'slow-heartbeat': 'slow heartbeat',
 };
 
 /** Links shown per problem: the first and the latest of its packets. */

@@ -12,6 +12,7 @@ import { ProtocolMismatch } from './protocol-mismatch.js';
 import { proxyError } from './proxy-error.js';
 import { refusedNamespace } from './refused-namespace.js';
 import { ReservedEvent } from './reserved-event.js';
+import { SlowHeartbeat } from './slow-heartbeat.js';
 import { StickySession } from './sticky-session.js';
 import { StuckOnPolling } from './stuck-on-polling.js';
 import { upgradeFailed } from './upgrade-failed.js';
@@ -34,6 +35,7 @@ export function allDetectors(): Detector[] {
     new StickySession(),
     new Cors(),
     new ConnectLoop(),
+    new SlowHeartbeat(),
   ];
 }
 
