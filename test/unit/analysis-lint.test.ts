@@ -191,14 +191,18 @@ describe('protocol-mismatch', () => {
       duration: 1,
     } as UnstampedEvent);
 
-  test('a v2 client against a server without allowEIO3', () => {
-    const f = new EventFactory();
-    const refused = http(
+  /** socket.io@4's answer to a socket.io@2 client's handshake. */
+  const unsupported = (f: EventFactory) =>
+    http(
       f,
       '/socket.io/?EIO=3&transport=polling&t=x',
       400,
       '{"code":5,"message":"Unsupported protocol version"}',
     );
+
+  test('a v2 client against a server without allowEIO3', () => {
+    const f = new EventFactory();
+    const refused = unsupported(f);
     const found = analyse([refused]);
     assert.deepEqual(
       found.map((p) => [p.kind, p.severity, p.seqs, p.confidence]),
@@ -214,12 +218,7 @@ describe('protocol-mismatch', () => {
     const error = 'the target answered 400: {"code":5,"message":"Unsupported protocol version"}';
     const events = [
       f.ev({ type: 'attempt', clientKey: 'k', attempt: 0, delay: 0, cause: error, outcome: 'failed', error }),
-      http(
-        f,
-        '/socket.io/?EIO=3&transport=polling',
-        400,
-        '{"code":5,"message":"Unsupported protocol version"}',
-      ),
+      unsupported(f),
     ];
     assert.deepEqual(kinds(analyse(events)), ['protocol-mismatch']);
   });
