@@ -3,6 +3,8 @@
  * the per-session facts the detectors share (client key, maxPayload), decides which of a session's
  * two `close` events is its end, and bounds everything: sessions are forgotten when they end, and
  * past MAX_SESSIONS the oldest are forgotten first (a capture that never shows their close).
+ * It also keeps the clock for the detectors that wait for something (an ACK, an upgrade): the
+ * events' own time, and `tick(now)` from the proxy's timer for a session that has gone quiet.
  */
 import type { ProxyEvent, ProxyEventType } from '../events.js';
 import type { AnalysisOptions, Detector, DetectorContext, ProblemReport, SessionFacts } from './detector.js';
