@@ -176,6 +176,24 @@ describe('protocol lint with real socket.io', () => {
     assert.match(found.fix, /event loop was blocked/);
   });
 
+  test('binary-base64: a socket.io@2 client with forceBase64 sends a large Buffer over polling', async () => {
+    const target = await startV2Target();
+    target.io.on('connection', (s) => s.on('upload', () => {}));
+    const proxy = await startProxy(target.url);
+    const analysis = startAnalysis(proxy.proxy.bus, WINDOWS);
+    cleanups.push(
+      () => target.close(),
+      () => proxy.close(),
+      () => analysis.close(),
+    );
+    const c = clientV2(proxy.url, { transports: ['polling'], forceBase64: true });
+    await new Promise((resolve) => c.once('connect', resolve));
+    c.emit('upload', Buffer.alloc(100_000, 7));
+    const found = await problem(proxy, 'binary-base64');
+    assert.match(found.title, /^13\d KB of binary sent as base64 over polling by the client$/);
+    assert.match(found.fix, /Drop forceBase64/);
+  });
+
   test('cors: a cross-origin handshake the target answers without Access-Control-Allow-Origin', async () => {
     const e = await env();
     const handshake = (origin: string) =>

@@ -560,3 +560,46 @@ describe('slow-heartbeat', () => {
     assert.match(analyse(events)[0]?.title ?? '', /the server answered late$/);
   });
 });
+
+describe('binary-base64', () => {
+  const b64Session = (f: EventFactory, sid: string, b64: boolean) => {
+    // Engine.IO 3 open packets have no maxPayload.
+    const open = { pingInterval: 25000, pingTimeout: 5000, upgrades: ['websocket'] };
+    const s = f.session(sid, 'k', { eio: 3, open }) as SessionEvent;
+    if (b64) s.handshake.query = { ...s.handshake.query, b64: '1' };
+    return s;
+  };
+  const attachment = (f: EventFactory, sid: string, size: number, transport = 'polling') =>
+    f.ev({
+      type: 'packet',
+      sessionId: sid,
+      direction: 'c2s',
+      transport,
+      engine: 'message',
+      size,
+      sio: { type: 'BINARY_EVENT', nsp: '/', event: 'up', args: ['up', { _placeholder: true, num: 0 }] },
+    } as UnstampedEvent);
+
+  test('a large attachment over polling in a b64=1 Engine.IO 3 session, once', () => {
+    const f = new EventFactory();
+    const big = attachment(f, 'A', 93_338);
+    const found = analyse([b64Session(f, 'A', true), big, attachment(f, 'A', 93_338)]);
+    assert.deepEqual(
+      found.map((p) => [p.kind, p.title, p.seqs]),
+      [['binary-base64', '91 KB of binary sent as base64 over polling by the client', [big.seq]]],
+    );
+    assert.match(found[0]!.fix, /forceBase64/);
+  });
+
+  test('not a small one, not without b64=1, not over WebSocket', () => {
+    const f = new EventFactory();
+    const events = [
+      b64Session(f, 'A', true),
+      attachment(f, 'A', 1000),
+      attachment(f, 'A', 93_338, 'websocket'),
+      b64Session(f, 'B', false),
+      attachment(f, 'B', 93_338),
+    ];
+    assert.deepEqual(analyse(events), []);
+  });
+});

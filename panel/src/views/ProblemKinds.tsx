@@ -30,6 +30,7 @@ const KIND_LABEL: Readonly<Record<string, string>> = {
   cors: 'CORS',
   'connect-loop': 'connect loop',
   'slow-heartbeat': 'slow heartbeat',
+  'binary-base64': 'binary as base64',
 };
 
 /** Links shown per problem: the first and the latest of its packets. */

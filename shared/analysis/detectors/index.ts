@@ -1,6 +1,7 @@
 /** The detectors, in the order they run. */
 import type { Detector } from '../detector.js';
 import { AckTimeout } from './ack-timeout.js';
+import { BinaryBase64 } from './binary-base64.js';
 import { ConnectLoop } from './connect-loop.js';
 import { Cors } from './cors.js';
 import { eventsDropped } from './events-dropped.js';
@@ -36,6 +37,7 @@ export function allDetectors(): Detector[] {
     new Cors(),
     new ConnectLoop(),
     new SlowHeartbeat(),
+    new BinaryBase64(),
   ];
 }
 
