@@ -7,12 +7,12 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, describe, test } from 'node:test';
-import type { Socket } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import { startAnalysis } from '../../proxy/observe/analysis.js';
 import type { AnalysisOptions } from '../../shared/analysis/detector.js';
 import type { ProblemEvent } from '../../shared/events.js';
 import { startProxy, waitFor, type Proxy } from '../support/harness.js';
-import { clientV2, closeClients, startV2Target } from '../support/v2-helpers.js';
+import { clientV2, closeClients, startV2Target, type V2Target } from '../support/v2-helpers.js';
 import { connected, startEnv, type Env } from '../support/v4-helpers.js';
 
 const WINDOWS: AnalysisOptions = { ackTimeoutMs: 300, upgradeWindowMs: 600 };
@@ -31,6 +31,19 @@ async function env(targetOpts: Parameters<typeof startEnv>[0] = {}, windows = WI
     () => analysis.close(),
   );
   return e;
+}
+
+/** A socket.io@2 target and a proxy with the detectors on its bus. */
+async function v2Env(): Promise<{ target: V2Target; proxy: Proxy }> {
+  const target = await startV2Target();
+  const proxy = await startProxy(target.url);
+  const analysis = startAnalysis(proxy.proxy.bus, WINDOWS);
+  cleanups.push(
+    () => target.close(),
+    () => proxy.close(),
+    () => analysis.close(),
+  );
+  return { target, proxy };
 }
 
 const problems = (proxy: Proxy) => proxy.events.filter((e): e is ProblemEvent => e.type === 'problem');
@@ -98,15 +111,7 @@ describe('protocol lint with real socket.io', () => {
 
   for (const transports of [['websocket'], ['polling', 'websocket']]) {
     test(`protocol-mismatch: a socket.io-client@4 against socket.io@2 (${transports.join(', ')})`, async () => {
-      const target = await startV2Target();
-      const proxy = await startProxy(target.url);
-      const analysis = startAnalysis(proxy.proxy.bus, WINDOWS);
-      cleanups.push(
-        () => target.close(),
-        () => proxy.close(),
-        () => analysis.close(),
-      );
-      const { io } = await import('socket.io-client');
+      const { proxy } = await v2Env();
       const c: Socket = io(proxy.url, { forceNew: true, reconnection: false, transports });
       cleanups.push(() => c.close());
       const mismatch = await problem(proxy, 'protocol-mismatch');
@@ -177,15 +182,8 @@ describe('protocol lint with real socket.io', () => {
   });
 
   test('binary-base64: a socket.io@2 client with forceBase64 sends a large Buffer over polling', async () => {
-    const target = await startV2Target();
+    const { target, proxy } = await v2Env();
     target.io.on('connection', (s) => s.on('upload', () => {}));
-    const proxy = await startProxy(target.url);
-    const analysis = startAnalysis(proxy.proxy.bus, WINDOWS);
-    cleanups.push(
-      () => target.close(),
-      () => proxy.close(),
-      () => analysis.close(),
-    );
     const c = clientV2(proxy.url, { transports: ['polling'], forceBase64: true });
     await new Promise((resolve) => c.once('connect', resolve));
     c.emit('upload', Buffer.alloc(100_000, 7));
