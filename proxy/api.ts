@@ -41,6 +41,7 @@ import {
 import { LiveEvents, type Listener } from './library/live-events.js';
 import { SessionDirectory } from './library/session-directory.js';
 import { createLogger, type Logger } from './log.js';
+import type { AnalysisOptions } from '../shared/analysis/detector.js';
 import { startAnalysis, type Analysis } from './observe/analysis.js';
 import { packageVersion } from './package-version.js';
 import { DEFAULT_PATHS, ProxyServer } from './proxy-server.js';
@@ -112,6 +113,8 @@ export interface ProxyOptions {
   rules?: RuleSpec[];
   /** How long a paused packet waits for a decision before it is forwarded as it was; default 60000. */
   pauseTimeoutMs?: number;
+  /** The problem detectors' windows (shared/analysis): `ackTimeoutMs`, `upgradeWindowMs`. */
+  analysis?: Partial<AnalysisOptions>;
   /** Append every event to this file as NDJSON. */
   record?: string;
   /**
@@ -253,7 +256,7 @@ export class ProxyRuntime {
     this.stream = new EventStream(bus, { history: options.history ?? DEFAULT_HISTORY, log });
     // Problem detectors (shared/analysis): their `problem` events go on the bus, so the stream, the
     // history, recordings, HAR export, --log and the library all carry them.
-    this.analysis = startAnalysis(bus);
+    this.analysis = startAnalysis(bus, options.analysis);
     this.live = new LiveEvents(bus);
     this.directory = new SessionDirectory(bus);
     this.rooms = startRoomSources({

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_PAUSE_TIMEOUT_MS, type RuleSpec } from './intervene/intervention.js';
+import { DEFAULT_ACK_TIMEOUT_MS } from '../shared/analysis/analyzer.js';
 import { DEFAULT_PATHS } from './proxy-server.js';
 
 export interface CliOptions {
@@ -31,6 +32,8 @@ export interface CliOptions {
   rules: RuleSpec[] | undefined;
   /** `--pause-timeout MS`: a held packet is forwarded as it was after this long. */
   pauseTimeoutMs: number;
+  /** How long an EVENT waits for its ACK before it is an `ack-timeout` problem (ms). */
+  ackTimeout: number;
   help: boolean;
   version: boolean;
 }
@@ -60,6 +63,7 @@ and watch every handshake, packet, upgrade and close in the dashboard.
   --admin-auth U:P   credentials for that instrumentation
   --rules FILE       arm the rules in FILE at start (a JSON array; see docs/control-api.md)
   --pause-timeout MS a paused packet is forwarded as it was after MS (default 60000)
+  --ack-timeout MS   an ACK later than this is a problem (default 5000, socket.timeout(5000))
   --help, --version
 `;
 
@@ -89,6 +93,7 @@ export function parseCli(argv: string[]): CliOptions {
         insecure: { type: 'boolean' },
         rules: { type: 'string' },
         'pause-timeout': { type: 'string' },
+        'ack-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -115,6 +120,7 @@ export function parseCli(argv: string[]): CliOptions {
     insecure: !!values.insecure,
     rules: values.rules === undefined ? undefined : readRules(values.rules),
     pauseTimeoutMs: parseCount(values['pause-timeout'], DEFAULT_PAUSE_TIMEOUT_MS, '--pause-timeout'),
+    ackTimeout: parseCount(values['ack-timeout'], DEFAULT_ACK_TIMEOUT_MS, '--ack-timeout'),
     help: !!values.help,
     version: !!values.version,
   };

@@ -55,6 +55,7 @@ async function main(argv: string[]): Promise<void> {
       paths: opts.paths,
       history: opts.history,
       insecure: opts.insecure,
+      analysis: { ackTimeoutMs: opts.ackTimeout },
       ...(opts.adminUi !== undefined ? { adminUi: opts.adminUi || true } : {}),
       ...(opts.adminAuth ? { adminAuth: opts.adminAuth } : {}),
       ...(opts.record ? { record: opts.record } : {}),

@@ -80,7 +80,11 @@ export class PollingRelay {
         // A rewritten answer is sent as it was decoded.
         if (opened?.body) delete headers['content-encoding'];
         headers['content-length'] = String(out.length);
-        res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage, headers);
+        // Set one by one (not passed to writeHead) so that the `http` event's Exchange reads them
+        // back with getHeaders(): the handshake's CORS headers are what shared/analysis judges.
+        for (const [name, value] of Object.entries(headers))
+          if (value !== undefined) res.setHeader(name, value);
+        res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage);
         res.end(out);
       });
     });

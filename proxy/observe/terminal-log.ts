@@ -10,6 +10,10 @@
  *                         fix: socket.io reserves connect, connect_error, disconnect, ...
  *
  * A problem (shared/analysis) gets its fix on a second line the first time its kind is printed.
+ * Past the first few of a kind (an ACK that never comes, on every emit), its problems are folded:
+ * a line with the count at the 10th, 100th, 1000th... (the stream and the panel still have each).
+ *
+ *   12:00:40.101     3fA9… problem ack-timeout: ×10 so far (the latest: no ACK for "save" ...) #1201
  * The bus observer only enqueues (the relay waits for it); filtering, formatting and writing happen
  * later, off the relay's path. The queue is bounded: when stdout cannot keep up (a pipe nobody reads,
  * a slow terminal), events past the bound are dropped and counted, and a line says how many. Colours
@@ -49,6 +53,27 @@ export interface TerminalLogOptions {
 }
 
 const DEFAULT_MAX_QUEUE = 10_000;
+/** Problems of one kind printed one by one before they are folded into counts. */
+export const PROBLEM_LINES_PER_KIND = 3;
+/** Kinds counted (a hostile stream could invent many): past it, new kinds are printed unfolded. */
+const MAX_KINDS = 1000;
+
+/** How many problems of each kind the log has been handed. */
+class ProblemFolding {
+  private readonly counts = new Map<string, number>();
+  /** This problem's number within its kind (1 for the first). */
+  seen(kind: string): number {
+    const n = (this.counts.get(kind) ?? 0) + 1;
+    if (n === 1 && this.counts.size >= MAX_KINDS) return 1;
+    this.counts.set(kind, n);
+    return n;
+  }
+}
+
+const isPowerOfTen = (n: number): boolean => {
+  while (n >= 10 && n % 10 === 0) n /= 10;
+  return n === 1;
+};
 
 interface DropNote {
   dropped: number;
@@ -61,7 +86,8 @@ const CHUNK = 64 * 1024;
 export class TerminalLog {
   private readonly out: LogOutput;
   private readonly filter: LogFilter;
-  private readonly format: (e: ProxyEvent) => string;
+  /** The lines of an event, or undefined when it is folded away. */
+  private readonly format: (e: ProxyEvent) => string | undefined;
   private readonly maxQueue: number;
   /** Events, and in their place a note for each run of events that was dropped. */
   private queue: (ProxyEvent | DropNote)[] = [];
@@ -79,15 +105,19 @@ export class TerminalLog {
     this.filter = typeof opts.filter === 'function' ? opts.filter : parseFilter(opts.filter);
     const color = opts.color ?? (!!this.out.isTTY && !process.env.NO_COLOR);
     const pretty = { color, argsWidth: opts.argsWidth ?? 200 };
-    const kindsShown = new Set<string>();
+    const problems = new ProblemFolding();
     this.format =
       opts.mode === 'json'
         ? jsonLine
         : (e) => {
+            if (e.type !== 'problem') return prettyLine(e, pretty);
+            const seen = problems.seen(e.kind);
+            if (seen > PROBLEM_LINES_PER_KIND) {
+              if (!isPowerOfTen(seen)) return undefined;
+              return prettyLine({ ...e, title: `×${seen} so far (the latest: ${e.title})` }, pretty);
+            }
             const line = prettyLine(e, pretty);
-            if (e.type !== 'problem' || kindsShown.has(e.kind)) return line;
-            kindsShown.add(e.kind);
-            return `${line}\n${' '.repeat(23)}fix: ${clean(e.fix)}`;
+            return seen === 1 ? `${line}\n${' '.repeat(23)}fix: ${clean(e.fix)}` : line;
           };
     this.maxQueue = Math.max(1, opts.maxQueue ?? DEFAULT_MAX_QUEUE);
     this.paused = opts.paused ?? false;
@@ -160,7 +190,8 @@ export class TerminalLog {
       const event = item;
       this.queued--;
       try {
-        if (this.filter(event)) chunk += this.format(event) + '\n';
+        const text = this.filter(event) ? this.format(event) : undefined;
+        if (text !== undefined) chunk += text + '\n';
       } catch (err) {
         chunk += `sio-proxy: could not print event ${event.seq}: ${(err as Error).message}\n`;
       }

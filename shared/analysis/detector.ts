@@ -15,6 +15,13 @@ export type ProblemReport = Omit<ProblemEvent, 'seq' | 'ts' | 'importedFrom'>;
 /** What the analyzer knows of a session, from its `session` event. */
 export interface SessionFacts {
   clientKey: string;
+  /** The Engine.IO protocol version the session speaks (from its handshake). */
+  eio: number;
+  /**
+   * Who opened it: the address and user agent of its handshake. Stays the same across the sessions
+   * of one process or browser even where `clientKey` cannot link them (a new io() per attempt).
+   */
+  peer: string;
   /** The target's `maxPayload` (Engine.IO 4 only). */
   maxPayload?: number;
 }
@@ -23,6 +30,16 @@ export interface DetectorContext {
   /** The session's facts, when its `session` event was seen and it has not ended. */
   session(sid: string): SessionFacts | undefined;
   report(problem: ProblemReport): void;
+  /** The analyzer's windows (defaults in analyzer.ts). */
+  readonly options: Readonly<AnalysisOptions>;
+}
+
+/** The time windows of the detectors that wait for something that should come. */
+export interface AnalysisOptions {
+  /** How long an EVENT that asked for an acknowledgement waits for its ACK before it is a problem. */
+  ackTimeoutMs: number;
+  /** How long a polling session offered `websocket` may go without completing an upgrade. */
+  upgradeWindowMs: number;
 }
 
 export interface Detector {
@@ -35,6 +52,11 @@ export interface Detector {
   observe(e: ProxyEvent, ctx: DetectorContext): void;
   /** The session is over: drop what is kept for it. */
   forget?(sid: string): void;
+  /**
+   * Time passed (`now`, epoch ms): report what did not come in time. Called by the analyzer as the
+   * events' clock advances, and by the proxy on a timer so that a quiet session is judged too.
+   */
+  tick?(now: number, ctx: DetectorContext): void;
 }
 
 /** `connect` → `"connect"`; quotes a name for a title. */

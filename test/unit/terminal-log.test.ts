@@ -263,6 +263,25 @@ describe('problems', () => {
     ]);
   });
 
+  test('pretty: past the first three of a kind, a line with the count at the 10th, 100th, ...', async () => {
+    const out = new SlowOutput(100);
+    const log = new TerminalLog({ mode: 'pretty', out, color: false });
+    for (let i = 1; i <= 120; i++) log.observe(problem('ack-timeout', `no ACK for "e${i}"`));
+    log.observe(problem('cors', 'CORS: no Access-Control-Allow-Origin'));
+    await log.flush();
+    assert.deepEqual(out.text.split('\n'), [
+      '12:00:01.234     3fA9… problem ack-timeout: no ACK for "e1" #41 #42',
+      '                       fix: Rename the event.\\nNow.',
+      '12:00:01.234     3fA9… problem ack-timeout: no ACK for "e2" #41 #42',
+      '12:00:01.234     3fA9… problem ack-timeout: no ACK for "e3" #41 #42',
+      '12:00:01.234     3fA9… problem ack-timeout: ×10 so far (the latest: no ACK for "e10") #41 #42',
+      '12:00:01.234     3fA9… problem ack-timeout: ×100 so far (the latest: no ACK for "e100") #41 #42',
+      '12:00:01.234     3fA9… problem cors: CORS: no Access-Control-Allow-Origin #41 #42',
+      '                       fix: Rename the event.\\nNow.',
+      '',
+    ]);
+  });
+
   test('json: the event as it is; --filter type:problem and the title as text', async () => {
     const out = new SlowOutput(100);
     const log = new TerminalLog({ mode: 'json', out, filter: 'type:problem reserved' });

@@ -169,6 +169,44 @@ export function problemList(model: PanelModel): Problem[] {
   return model.problems.list().sort((a, b) => b.lastTs - a.lastTs);
 }
 
+/** The problems of one kind, as the Problems view groups them. */
+export interface ProblemGroup {
+  kind: string;
+  /** `error` when any of them is. */
+  severity: Problem['severity'];
+  /** Occurrences, repeats included. */
+  count: number;
+  firstTs: number;
+  lastTs: number;
+  /** The most recent first. */
+  problems: Problem[];
+}
+
+/** `problems` (the most recent first) grouped by kind, the kind seen most recently first. */
+export function problemGroups(problems: readonly Problem[]): ProblemGroup[] {
+  const groups = new Map<string, ProblemGroup>();
+  for (const p of problems) {
+    const g = groups.get(p.kind);
+    if (!g) {
+      groups.set(p.kind, {
+        kind: p.kind,
+        severity: p.severity,
+        count: p.count,
+        firstTs: p.ts,
+        lastTs: p.lastTs,
+        problems: [p],
+      });
+      continue;
+    }
+    g.problems.push(p);
+    g.count += p.count;
+    g.firstTs = Math.min(g.firstTs, p.ts);
+    g.lastTs = Math.max(g.lastTs, p.lastTs);
+    if (p.severity === 'error') g.severity = 'error';
+  }
+  return [...groups.values()];
+}
+
 /**
  * Where "jump to seq N" lands in a list of packet rows: the row of N itself, else the nearest packet
  * before it (an `error` or `close` event has no row of its own; the packet just before is the

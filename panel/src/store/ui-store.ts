@@ -24,6 +24,8 @@ export interface UiState {
   /** Show every socket's own private room in the rooms view. */
   showOwnRooms: boolean;
   sidebarOpen: boolean;
+  /** Problem kinds the user muted: the Problems view folds them away. */
+  mutedKinds: readonly string[];
 
   setFilter(change: Partial<PacketFilter>): void;
   resetFilter(): void;
@@ -33,6 +35,7 @@ export interface UiState {
   setTab(tab: Tab): void;
   setShowOwnRooms(show: boolean): void;
   toggleSidebar(): void;
+  toggleMutedKind(kind: string): void;
 }
 
 export type UiStore = StoreApi<UiState>;
@@ -43,6 +46,7 @@ export function createUiStore(): UiStore {
     tab: 'packets',
     showOwnRooms: false,
     sidebarOpen: true,
+    mutedKinds: [],
     setFilter: (change) => set((s) => ({ filter: { ...s.filter, ...change } })),
     resetFilter: () => set((s) => ({ filter: { ...EMPTY_FILTER, heartbeats: s.filter.heartbeats } })),
     selectPacket: (seq) => set({ selectedSeq: seq }),
@@ -54,5 +58,11 @@ export function createUiStore(): UiStore {
     setTab: (tab) => set({ tab }),
     setShowOwnRooms: (show) => set({ showOwnRooms: show }),
     toggleSidebar: () => set((s) => ({ sidebarOpen: !s.sidebarOpen })),
+    toggleMutedKind: (kind) =>
+      set((s) => ({
+        mutedKinds: s.mutedKinds.includes(kind)
+          ? s.mutedKinds.filter((k) => k !== kind)
+          : [...s.mutedKinds, kind],
+      })),
   }));
 }

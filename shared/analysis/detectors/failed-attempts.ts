@@ -7,6 +7,7 @@ import type { Detector } from '../detector.js';
 
 /** The error of an attempt whose handshake the target answered (proxy/engine: `the target answered`). */
 const ANSWERED = /^the target answered (\d+)/;
+const UNSUPPORTED = /Unsupported protocol version/;
 
 export const failedAttempts: Detector = {
   types: ['attempt'],
@@ -18,6 +19,8 @@ export const failedAttempts: Detector = {
       ...(e.cause ? [`the series started with: ${e.cause}`] : []),
     ];
     const status = ANSWERED.exec(error)?.[1];
+    // protocol-mismatch names this one (from the handshake's http event), with its own fix.
+    if (status !== undefined && UNSUPPORTED.test(error)) return;
     if (status !== undefined) {
       ctx.report({
         type: 'problem',

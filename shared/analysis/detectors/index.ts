@@ -1,12 +1,21 @@
 /** The detectors, in the order they run. */
 import type { Detector } from '../detector.js';
+import { AckTimeout } from './ack-timeout.js';
+import { BinaryBase64 } from './binary-base64.js';
+import { ConnectLoop } from './connect-loop.js';
+import { Cors } from './cors.js';
 import { eventsDropped } from './events-dropped.js';
 import { failedAttempts } from './failed-attempts.js';
 import { HandledTwice } from './handled-twice.js';
+import { NamespaceVoid } from './namespace-void.js';
 import { PayloadTooLarge } from './payload-too-large.js';
+import { ProtocolMismatch } from './protocol-mismatch.js';
 import { proxyError } from './proxy-error.js';
 import { refusedNamespace } from './refused-namespace.js';
 import { ReservedEvent } from './reserved-event.js';
+import { SlowHeartbeat } from './slow-heartbeat.js';
+import { StickySession } from './sticky-session.js';
+import { StuckOnPolling } from './stuck-on-polling.js';
 import { upgradeFailed } from './upgrade-failed.js';
 
 /** Every detector, with fresh state. */
@@ -20,6 +29,15 @@ export function allDetectors(): Detector[] {
     new HandledTwice(),
     failedAttempts,
     eventsDropped,
+    new AckTimeout(),
+    new StuckOnPolling(),
+    new ProtocolMismatch(),
+    new NamespaceVoid(),
+    new StickySession(),
+    new Cors(),
+    new ConnectLoop(),
+    new SlowHeartbeat(),
+    new BinaryBase64(),
   ];
 }
 
