@@ -70,7 +70,9 @@ function HeldRow({
 }) {
   const driver = useController().control;
   const setStore = useControl((s) => s.set);
-  const left = Math.max(0, Math.ceil((p.expiresAt - now) / 1000));
+  // `now` (whole seconds) only re-renders the countdown; Date.now() gives what is left exactly.
+  void now;
+  const left = Math.max(0, Math.round((p.expiresAt - Date.now()) / 1000));
   return (
     <li
       className={`held-row${selected ? ' selected' : ''}`}
