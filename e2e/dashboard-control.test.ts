@@ -36,6 +36,7 @@ before(async () => {
     serve: (t) => {
       t.io.on('connection', (s) => {
         s.on('order', (...args: unknown[]) => orders.push(args));
+        s.on('price', (item: string, ack: (v: unknown) => void) => ack({ item, price: 42 }));
       });
     },
   });
@@ -112,6 +113,44 @@ test('a breakpoint from a row holds the next packet; edited args are what the se
   await original.waitFor();
   assert.match(await original.innerText(), /qty[\s\S]*2/);
   assert.match(await page.getByTestId('detail-pane').innerText(), /edited by the proxy/);
+
+  // "changed by proxy" shows only that packet.
+  await page.getByTestId('toggle-changed').check();
+  await eventually(async () => (await packetRows(page).count()) === 1, 5000, 'one changed row');
+  assert.equal(await packetRows(page).first().getAttribute('data-changed'), 'edited');
+  await page.getByTestId('toggle-changed').uncheck();
+});
+
+test('the keyboard drops the held packet; the server never gets it', async () => {
+  const before = orders.length;
+  await page.getByTestId('tab-control').click();
+  socket.emit('order', { qty: 3 });
+  await page.getByTestId('held-row').waitFor();
+  await page.getByTestId('held-packets').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('d');
+  await page.getByTestId('held-row').waitFor({ state: 'detached' });
+  await page.getByTestId('rule-remove').click();
+  await page.getByTestId('rule-row').waitFor({ state: 'detached' });
+  socket.emit('order', { qty: 4 });
+  await eventually(async () => orders.length === before + 1, 5000, 'the next order');
+  assert.deepEqual(orders.at(-1), [{ qty: 4 }], 'qty 3 was dropped');
+});
+
+test('compose to the server with an ack shows the ack and its latency', async () => {
+  await sessionItem(page, socket).click();
+  await page.getByTestId('tab-control').click();
+  assert.equal(await page.getByTestId('compose-session').inputValue(), socket.io.engine.id);
+  await page.getByTestId('compose-direction').selectOption('c2s');
+  await page.getByTestId('compose-event').fill('price');
+  await page.getByTestId('compose-args').fill('["tea"]');
+  await page.getByTestId('compose-ack').check();
+  await page.getByTestId('compose-args').press('Control+Enter');
+  const answer = page.getByTestId('compose-answer');
+  await answer.waitFor();
+  assert.match(
+    await answer.innerText(),
+    /sent as #\d+ · ack \[\{"item":"tea","price":42\}\] after [\d.]+ (ms|µs)/,
+  );
 });
 
 test("over polling, a fault the proxy cannot carry out shows the proxy's own message", async () => {

@@ -13,7 +13,11 @@ import { formatArgs, parseArgs } from '../../panel/src/lib/args-json.js';
 import { ControlClient, ControlError, type HeldPacket } from '../../panel/src/source/control-client.js';
 import { ControlDriver } from '../../panel/src/source/control-driver.js';
 import { createControlStore } from '../../panel/src/store/control-store.js';
+import { compileFilter, EMPTY_FILTER, isDefaultFilter } from '../../panel/src/store/filter.js';
+import { FilteredPackets } from '../../panel/src/store/filtered-view.js';
+import { PacketStore } from '../../panel/src/store/packet-store.js';
 import { ArgsEditor } from '../../panel/src/views/control/ArgsEditor.js';
+import { EventFactory } from '../support/panel-events.js';
 
 // ------------------------------------------------------------------------------------------ args JSON
 
@@ -225,4 +229,29 @@ test('a failed verdict keeps the proxy message in `last` and re-reads what is he
   });
   assert.deepEqual(store.getState().held, []);
   driver.stop();
+});
+
+// --------------------------------------------------------------------------------------------- marks
+
+test('"changed by proxy" keeps only injected and edited packets, with the other filters', () => {
+  const f = new EventFactory();
+  const store = new PacketStore();
+  const plain = f.emit('A', 'c2s', 'order', [{ qty: 1 }]);
+  const injected = { ...f.emit('A', 's2c', 'news', ['x']), injected: true };
+  const edited = {
+    ...f.emit('A', 'c2s', 'order', [{ qty: 99 }]),
+    edited: true,
+    original: { nsp: '/', event: 'order', args: [{ qty: 2 }] },
+  };
+  for (const e of [plain, injected, edited]) store.add(e);
+  const seqs = (filter: Partial<typeof EMPTY_FILTER>) => {
+    const view = new FilteredPackets();
+    view.update(store, compileFilter({ ...EMPTY_FILTER, ...filter }));
+    return Array.from({ length: view.length }, (_, i) => view.at(i)?.e.seq);
+  };
+  assert.deepEqual(seqs({}), [plain.seq, injected.seq, edited.seq]);
+  assert.deepEqual(seqs({ changed: true }), [injected.seq, edited.seq]);
+  assert.deepEqual(seqs({ changed: true, direction: 'c2s' }), [edited.seq]);
+  assert.notEqual(compileFilter({ ...EMPTY_FILTER, changed: true }).key, compileFilter(EMPTY_FILTER).key);
+  assert.equal(isDefaultFilter({ ...EMPTY_FILTER, changed: true }), false);
 });
