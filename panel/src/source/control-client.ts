@@ -8,49 +8,16 @@
  */
 import type { Direction } from '../../../shared/events.js';
 
+// The API's own shapes, from the proxy (type-only: nothing of the proxy is bundled into the panel).
+import type { PausedPacket } from '../../../proxy/intervene/paused-packet.js';
+import type { Rule, RuleAction } from '../../../proxy/intervene/rules.js';
+import type { PacketMatch } from '../../../shared/match/packet-match.js';
+
+export type { Rule, RuleAction };
 /** A packet held by a pause rule, as `GET /api/paused` lists it. */
-export interface HeldPacket {
-  id: string;
-  sessionId: string;
-  direction: Direction;
-  nsp?: string;
-  event?: string;
-  /** The event's arguments without its name; binaries as `{ _binary, size }`. */
-  args?: unknown;
-  type: string;
-  since: number;
-  ruleId: string;
-  /** When the pause timeout forwards it by itself (epoch ms). */
-  expiresAt: number;
-}
-
+export type HeldPacket = PausedPacket;
 /** A rule's `match`: shared/match's packet language (docs/matching.md). */
-export interface RuleMatch {
-  direction?: Direction;
-  session?: string;
-  clientKey?: string;
-  transport?: string;
-  nsp?: string;
-  /** Exact, or `/regex/flags`. */
-  event?: string;
-  text?: string;
-  type?: string;
-}
-
-export type RuleAction =
-  | { kind: 'pause' }
-  | { kind: 'drop' }
-  | { kind: 'delay'; ms: number; jitterMs?: number }
-  | { kind: 'rewrite'; event?: string; args?: unknown[] };
-
-export interface Rule {
-  id: string;
-  enabled: boolean;
-  match: RuleMatch;
-  action: RuleAction;
-  hits: number;
-  limit?: number;
-}
+export type RuleMatch = PacketMatch;
 
 export interface RuleSpec {
   match: RuleMatch;

@@ -8,17 +8,13 @@ import { useController, useUi } from '../../app/context.js';
 import { parseArgs } from '../../lib/args-json.js';
 import { formatLatency } from '../../lib/format.js';
 import { ArgsEditor } from './ArgsEditor.js';
+import { FailedAction } from './Outcome.js';
 import { useControl } from './use-control.js';
 
 function ComposeAnswer() {
   const answer = useControl((s) => s.compose);
   if (!answer) return null;
-  if (!answer.ok)
-    return (
-      <div className="control-error" role="alert" data-testid="compose-answer">
-        {answer.what} failed{answer.status ? ` (${answer.status})` : ''}: {answer.error}
-      </div>
-    );
+  if (!answer.ok) return <FailedAction outcome={answer} testId="compose-answer" />;
   const r = answer.result;
   return (
     <div className="compose-ok" data-testid="compose-answer">

@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useController, useUi } from '../../app/context.js';
-import type { FaultSpec } from '../../source/control-client.js';
+import type { Fault, FaultSpec } from '../../source/control-client.js';
 import { useControl } from './use-control.js';
 
 interface FaultButton {
@@ -48,6 +48,18 @@ export const FAULTS: readonly FaultButton[] = [
   },
 ];
 
+/** A lasting fault, with its remove button. */
+function FaultBadge({ fault, testId, onRemove }: { fault: Fault; testId: string; onRemove(): unknown }) {
+  return (
+    <span className="badge fault-badge" data-testid={testId}>
+      {fault.kind} {fault.id}{' '}
+      <button className="link" onClick={() => void onRemove()} title="remove">
+        ✕
+      </button>
+    </span>
+  );
+}
+
 function TargetDown() {
   const driver = useController().control;
   const faults = useControl((s) => s.targetFaults);
@@ -72,12 +84,12 @@ function TargetDown() {
       />{' '}
       s<span className="muted">new handshakes fail with 502, open WebSockets are cut; clients retry</span>
       {faults.map((f) => (
-        <span key={f.id} className="badge fault-badge" data-testid="target-fault">
-          {f.kind} {f.id}{' '}
-          <button className="link" onClick={() => void driver?.removeTargetFault(f.id)} title="remove">
-            ✕
-          </button>
-        </span>
+        <FaultBadge
+          key={f.id}
+          fault={f}
+          testId="target-fault"
+          onRemove={() => driver?.removeTargetFault(f.id)}
+        />
       ))}
     </div>
   );
@@ -122,12 +134,12 @@ export function Faults() {
             <div className="form-row">
               lasting:
               {lasting.map((f) => (
-                <span key={f.id} className="badge fault-badge" data-testid="session-fault">
-                  {f.kind} {f.id}{' '}
-                  <button className="link" onClick={() => void driver?.removeFault(sid, f.id)} title="remove">
-                    ✕
-                  </button>
-                </span>
+                <FaultBadge
+                  key={f.id}
+                  fault={f}
+                  testId="session-fault"
+                  onRemove={() => driver?.removeFault(sid, f.id)}
+                />
               ))}
             </div>
           )}

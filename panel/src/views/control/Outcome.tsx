@@ -1,12 +1,17 @@
-/** The proxy's answer to the last action: its error message as it is (a 501 over polling, a 404...). */
+/** The proxy's refusal of an action, with its own message as it is (a 501 over polling, a 404...). */
+import type { ActionOutcome } from '../../store/control-store.js';
 import { useControl } from './use-control.js';
 
-export function LastOutcome() {
-  const last = useControl((s) => s.last);
-  if (!last || last.ok) return null;
+export function FailedAction({ outcome, testId }: { outcome: ActionOutcome; testId: string }) {
   return (
-    <div className="control-error" role="alert" data-testid="control-error">
-      <b>{last.what}</b> failed{last.status ? ` (${last.status})` : ''}: {last.error}
+    <div className="control-error" role="alert" data-testid={testId}>
+      <b>{outcome.what}</b> failed{outcome.status ? ` (${outcome.status})` : ''}: {outcome.error}
     </div>
   );
+}
+
+/** The last action's refusal, above the control tab's sections. */
+export function LastOutcome() {
+  const last = useControl((s) => s.last);
+  return last && !last.ok ? <FailedAction outcome={last} testId="control-error" /> : null;
 }

@@ -10,17 +10,20 @@ import type { Rule, RuleAction, RuleMatch } from '../../source/control-client.js
 import { ArgsEditor } from './ArgsEditor.js';
 import { useControl } from './use-control.js';
 
-/** A rule's match in one line: `c2s / order:create`. */
+/** A rule's match in one line: `c2s / order:create` (fields of several values as `a|b`). */
 export function describeMatch(m: RuleMatch): string {
   const parts: string[] = [];
-  if (m.direction) parts.push(m.direction);
-  if (m.nsp) parts.push(m.nsp);
-  if (m.event) parts.push(m.event);
-  if (m.type) parts.push(`type ${m.type}`);
-  if (m.text) parts.push(`text "${m.text}"`);
-  if (m.session) parts.push(`session ${m.session}`);
-  if (m.clientKey) parts.push(`client ${m.clientKey}`);
-  if (m.transport) parts.push(m.transport);
+  const add = (label: string, v: unknown) => {
+    if (v !== undefined) parts.push(`${label}${Array.isArray(v) ? v.join('|') : String(v)}`);
+  };
+  add('', m.direction);
+  add('', m.nsp);
+  add('', m.event);
+  add('type ', m.type);
+  add('text ', m.text);
+  add('session ', m.session);
+  add('client ', m.clientKey);
+  add('', m.transport);
   return parts.join(' ') || 'every packet';
 }
 
