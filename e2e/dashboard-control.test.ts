@@ -30,12 +30,15 @@ let page: Page;
 let socket: Socket;
 /** What the app's server received as `order`, in order. */
 const orders: unknown[][] = [];
+/** The disconnect reason the app's server reported, by the client's name. */
+const serverReasons = new Map<string, string>();
 
 before(async () => {
   scene = await startScene({
     serve: (t) => {
       t.io.on('connection', (s) => {
         s.on('order', (...args: unknown[]) => orders.push(args));
+        s.on('disconnect', (reason: string) => serverReasons.set(s.handshake.query.client as string, reason));
         s.on('price', (item: string, ack: (v: unknown) => void) => ack({ item, price: 42 }));
       });
     },
@@ -167,5 +170,29 @@ test("over polling, a fault the proxy cannot carry out shows the proxy's own mes
     assert.match(message, /polling/);
   } finally {
     polling.close();
+  }
+});
+
+test('the "server-side disconnect" fault button: the client and the server report what its line says', async () => {
+  const victim = client(cli.proxy, 'victim');
+  try {
+    await connected(victim);
+    const clientReason = new Promise<string>((resolve) => victim.on('disconnect', resolve));
+    await sessionItem(page, victim).click();
+    await page.getByTestId('tab-control').click();
+    const button = page.getByTestId('fault-disconnect');
+    const line = await button.locator('xpath=..').innerText();
+    assert.match(
+      line,
+      /client `io server disconnect` \(no reconnect\), server `client namespace disconnect`/,
+    );
+    await button.click();
+    assert.equal(await clientReason, 'io server disconnect');
+    await eventually(async () => serverReasons.get('victim'), 5000, 'the server-side reason');
+    assert.equal(serverReasons.get('victim'), 'client namespace disconnect');
+    // The earlier 501 line goes once the proxy answers this fault with success (and no new one shows).
+    await page.getByTestId('control-error').waitFor({ state: 'detached' });
+  } finally {
+    victim.close();
   }
 });
