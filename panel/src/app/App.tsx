@@ -9,6 +9,7 @@ import { SocketView } from '../views/socket/SocketView.js';
 import { RoomsView } from '../views/RoomsView.js';
 import { ProblemsView } from '../views/ProblemsView.js';
 import { StatsView } from '../views/StatsView.js';
+import { ControlView } from '../views/control/ControlView.js';
 import { usePanel, useUi } from './context.js';
 
 function NoSource() {
@@ -39,6 +40,8 @@ function Content() {
       return <ProblemsView />;
     case 'stats':
       return <StatsView />;
+    case 'control':
+      return <ControlView />;
   }
 }
 

@@ -5,12 +5,14 @@
  */
 import type { ProxyEvent } from '../../../shared/events.js';
 import { attachSource } from '../source/adapter.js';
+import { ControlDriver } from '../source/control-driver.js';
 import type { EventSource, FullPayload } from '../source/event-source.js';
 import { FileSource } from '../source/file-source.js';
 import { attachFullSearch } from '../source/full-search-driver.js';
 import { compileFilter, EMPTY_FILTER, type CompiledFilter, type PacketFilter } from '../store/filter.js';
 import { FilteredPackets } from '../store/filtered-view.js';
 import type { FullSearch } from '../store/full-search.js';
+import { createControlStore, type ControlStore } from '../store/control-store.js';
 import type { PanelStore } from '../store/panel-store.js';
 import { jumpIndex } from '../store/selectors.js';
 import type { UiStore } from '../store/ui-store.js';
@@ -22,7 +24,10 @@ export class PanelController {
   private compiledFor: PacketFilter | undefined;
   private compiledSearch: FullSearch | undefined;
   private compiled: CompiledFilter = compileFilter(EMPTY_FILTER);
+  /** The control slice: held packets, rules, faults of the live proxy (empty for other sources). */
+  readonly controlStore: ControlStore = createControlStore();
   private source: EventSource | undefined;
+  private controlDriver: ControlDriver | undefined;
   private detach: (() => void) | undefined;
 
   constructor(
@@ -60,16 +65,25 @@ export class PanelController {
     return this.source;
   }
 
+  /** Acts on the live proxy (breakpoints, emit, faults); undefined when the source has no control API. */
+  get control(): ControlDriver | undefined {
+    return this.controlDriver;
+  }
+
   use(source: EventSource): void {
     this.detach?.();
     this.source = source;
     this.ui.getState().selectPacket(undefined);
     this.ui.getState().selectSession(undefined);
-    const stopEvents = attachSource(source, this.panel);
+    const driver = source.control ? new ControlDriver(source.control, this.controlStore) : undefined;
+    if (!driver) this.controlStore.getState().set({ available: false, held: [], rules: [], faults: {} });
+    this.controlDriver = driver;
+    const stopEvents = attachSource(source, this.panel, driver && ((batch) => driver.onEvents(batch)));
     const stopSearch = attachFullSearch(source, this.panel, this.ui);
     this.detach = () => {
       stopSearch();
       stopEvents();
+      driver?.stop();
     };
   }
 

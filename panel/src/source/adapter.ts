@@ -13,8 +13,15 @@ import { SourceAnalysis } from './analysis.js';
 
 export const FLUSH_MS = 50;
 
-/** Starts `source` into `store` (emptying it first). Returns the function that stops it. */
-export function attachSource(source: EventSource, store: PanelStore): () => void {
+/**
+ * Starts `source` into `store` (emptying it first). Returns the function that stops it. `tap` sees
+ * each batch as it arrives, before the store (the control driver's `intervention` events).
+ */
+export function attachSource(
+  source: EventSource,
+  store: PanelStore,
+  tap?: (batch: readonly ProxyEvent[]) => void,
+): () => void {
   let queue: ProxyEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
@@ -31,6 +38,7 @@ export function attachSource(source: EventSource, store: PanelStore): () => void
   source.connect(
     (batch) => {
       if (stopped) return;
+      tap?.(batch);
       analysis ??= new SourceAnalysis(source.problems ?? 'panel');
       for (const e of analysis.run(batch.filter(isEvent))) queue.push(e);
       timer ??= setTimeout(flush, FLUSH_MS);

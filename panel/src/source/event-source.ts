@@ -7,6 +7,7 @@
  */
 import type { ProxyEvent } from '../../../shared/events.js';
 import type { ProblemsFrom } from './analysis.js';
+import type { ControlClient } from './control-client.js';
 
 export type SourceKind = 'live' | 'file' | 'devtools' | 'none';
 
@@ -76,4 +77,6 @@ export interface EventSource {
   readonly problems?: ProblemsFrom;
   /** Downloads the source offers (the proxy's own capture and HAR of its history). */
   downloads?: { capture: string; har: string };
+  /** The control API (breakpoints, emit, faults): only a live sio-proxy has one. */
+  readonly control?: ControlClient;
 }

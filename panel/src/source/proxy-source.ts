@@ -6,6 +6,7 @@
  */
 import type { ProxyEvent } from '../../../shared/events.js';
 import type { ProblemsFrom } from './analysis.js';
+import { ControlClient } from './control-client.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import type {
   EventSource,
@@ -28,6 +29,7 @@ export class ProxySource implements EventSource {
   readonly downloads: { capture: string; har: string };
   /** The proxy runs the problem detectors itself and streams their `problem` events. */
   readonly problems: ProblemsFrom = 'source';
+  readonly control: ControlClient;
   private ws: WebSocket | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private retries = 0;
@@ -41,6 +43,7 @@ export class ProxySource implements EventSource {
       label: `live: dashboard ${host}`,
       detail: `event stream of the sio-proxy dashboard at ${host}`,
     };
+    this.control = new ControlClient(opts.origin, opts.token);
     this.downloads = { capture: this.httpUrl('/api/capture'), har: this.httpUrl('/api/har') };
   }
 

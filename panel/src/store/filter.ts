@@ -36,6 +36,8 @@ export interface PacketFilter {
   text: string;
   /** Show Engine.IO ping/pong. */
   heartbeats: boolean;
+  /** Only what the proxy sent of its own or edited (`injected`, `edited`). */
+  changed?: boolean;
 }
 
 export const EMPTY_FILTER: PacketFilter = {
@@ -106,14 +108,24 @@ export function compileFilter(f: PacketFilter, search?: FullSearch): CompiledFil
     error = err.reason;
     compiled = compilePacketMatchOver({ ...match, text: undefined }, view);
   }
-  const key = JSON.stringify([compiled.spec, found ? search?.rev : undefined]);
-  const test = compiled.test;
+  const key = JSON.stringify([compiled.spec, found ? search?.rev : undefined, f.changed === true]);
+  const matches = compiled.test;
+  // Not a matcher field: marks exist only on packets the proxy touched, the panel's own question.
+  const test = f.changed
+    ? (r: PacketRow) => (r.e.injected === true || r.e.edited === true) && matches(r)
+    : matches;
   return error ? { key, test, error } : { key, test };
 }
 
 /** Whether a filter hides nothing but heartbeats (the default). */
 export function isDefaultFilter(f: PacketFilter): boolean {
   return (
-    f.direction === 'all' && !f.namespace && !f.event.trim() && !f.sessionId && !f.type && !f.text.trim()
+    f.direction === 'all' &&
+    !f.namespace &&
+    !f.event.trim() &&
+    !f.sessionId &&
+    !f.type &&
+    !f.text.trim() &&
+    !f.changed
   );
 }

@@ -7,6 +7,7 @@ import { useController, usePanel, useUi } from '../app/context.js';
 import { formatCount } from '../lib/format.js';
 import { downloadText } from '../lib/download.js';
 import type { Tab } from '../store/ui-store.js';
+import { HeldCounter } from './control/HeldCounter.js';
 import './Toolbar.css';
 
 const TABS: { id: Tab; label: string }[] = [
@@ -15,6 +16,7 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'rooms', label: 'Rooms' },
   { id: 'problems', label: 'Problems' },
   { id: 'stats', label: 'Stats' },
+  { id: 'control', label: 'Control' },
 ];
 
 /** Drawn, not glyphs: the media-control characters are missing from many fonts. */
@@ -93,6 +95,7 @@ export function Toolbar() {
         <span className="brand">sio-proxy</span>
         <SourceLabel />
         <span className="grow" />
+        <HeldCounter />
         {sourceKind !== 'file' && (
           <button
             className={`btn${paused ? ' active' : ''}`}

@@ -11,6 +11,7 @@ import { formatBytes, formatLatency, formatTime } from '../../lib/format.js';
 import { detailArgs, sioLabel } from '../../lib/packet-format.js';
 import { visibleText } from '../../lib/visible-text.js';
 import type { PacketRow } from '../../store/packet-store.js';
+import { OriginalPacket, PacketActions } from '../control/PacketActions.js';
 import { HexDump } from './HexDump.js';
 import { JsonTree } from './JsonTree.js';
 import { useFullPayload } from './useFullPayload.js';
@@ -82,6 +83,8 @@ function Header({ e }: { e: PacketEvent }) {
       </button>
       {e.truncated && <span className="badge warn">cut by the stream</span>}
       {e.modified && <span className="badge">modified by the proxy</span>}
+      {e.injected && <span className="badge">sent by the proxy</span>}
+      {e.edited && <span className="badge warn">edited by the proxy</span>}
       {e.raw && <span className="badge">not Socket.IO</span>}
       {e.importedFrom && <span className="badge">from {e.importedFrom.toUpperCase()}</span>}
     </div>
@@ -116,6 +119,7 @@ export function DetailPane() {
     <div className="detail" data-testid="detail-pane">
       <Header e={e} />
       <AckLink row={row} />
+      <PacketActions e={e} />
       {sioLabel(e) === '(header)' && (
         <div className="note">
           The header of a binary packet: it is complete with its attachments, the next message(s) of this
@@ -132,6 +136,7 @@ export function DetailPane() {
           {argsCut ? <pre className="raw">{args}</pre> : <JsonTree value={shownArgs} />}
         </section>
       )}
+      <OriginalPacket e={e} />
       {binaries.map((b) => (
         <section key={b.path}>
           <HexDump title={`attachment ${b.path}`} base64={b.base64} size={b.size} />

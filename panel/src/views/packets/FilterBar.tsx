@@ -124,6 +124,15 @@ export const FilterBar = forwardRef<HTMLInputElement>(function FilterBar(_props,
           />
           heartbeats
         </label>
+        <label className="toggle" title="only packets the proxy sent of its own or edited">
+          <input
+            type="checkbox"
+            checked={filter.changed === true}
+            onChange={(e) => setFilter({ changed: e.target.checked })}
+            data-testid="toggle-changed"
+          />
+          changed by proxy
+        </label>
         <button className="link" onClick={resetFilter} title="clear every filter">
           clear
         </button>

@@ -9,6 +9,7 @@ import { formatBytes, formatLatency, formatTime, hueOf, shortId } from '../../li
 import { argsPreview, eventLabel, sioLabel } from '../../lib/packet-format.js';
 import type { PacketRow } from '../../store/packet-store.js';
 import { VirtualList } from '../VirtualList.js';
+import { ChangeMark } from '../control/ChangeMark.js';
 
 export const ROW_HEIGHT = 20;
 
@@ -72,6 +73,7 @@ const Row = memo(function Row({
       onMouseDown={() => onSelect(e.seq)}
       data-testid="packet-row"
       data-seq={e.seq}
+      data-changed={e.injected ? 'injected' : e.edited ? 'edited' : undefined}
       role="row"
       aria-selected={selected}
     >
@@ -87,7 +89,10 @@ const Row = memo(function Row({
       {/* Packets without a Socket.IO meaning show their Engine.IO type here (the engine column may be hidden). */}
       <span className="c-sio">{c.sio || <span className="muted">{e.engine}</span>}</span>
       <span className="c-nsp">{sio?.nsp ?? ''}</span>
-      <span className="c-event">{c.event}</span>
+      <span className="c-event">
+        {(e.injected || e.edited) && <ChangeMark injected={e.injected === true} />}
+        {c.event}
+      </span>
       <span className="c-args">{c.args}</span>
       <span className="c-size">{c.size}</span>
       <span className="c-ack" title={linkSeq !== undefined ? `linked to #${linkSeq}` : undefined}>

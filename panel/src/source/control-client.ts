@@ -1,0 +1,157 @@
+/**
+ * A client for the proxy's control API (docs/control-api.md): rules, held packets, emits and
+ * faults, on the dashboard server beside the event stream, with the dashboard token. Only a live
+ * sio-proxy source has one (ProxySource.control); files and in-page capture have none.
+ *
+ * Every error the API answers (`{ "error": "..." }`, e.g. the 501 of a fault over polling) is thrown
+ * as a ControlError carrying the proxy's own message, for the views to show as it is.
+ */
+import type { Direction } from '../../../shared/events.js';
+
+// The API's own shapes, from the proxy (type-only: nothing of the proxy is bundled into the panel).
+import type { PausedPacket } from '../../../proxy/intervene/paused-packet.js';
+import type { Rule, RuleAction } from '../../../proxy/intervene/rules.js';
+import type { PacketMatch } from '../../../shared/match/packet-match.js';
+
+export type { Rule, RuleAction };
+/** A packet held by a pause rule, as `GET /api/paused` lists it. */
+export type HeldPacket = PausedPacket;
+/** A rule's `match`: shared/match's packet language (docs/matching.md). */
+export type RuleMatch = PacketMatch;
+
+export interface RuleSpec {
+  match: RuleMatch;
+  action: RuleAction;
+  enabled?: boolean;
+  limit?: number;
+}
+
+/** What to do with a held packet; `event`, `nsp`, `args` change it before it is forwarded. */
+export interface Verdict {
+  verdict: 'forward' | 'drop';
+  event?: string;
+  nsp?: string;
+  args?: unknown[];
+}
+
+export interface EmitSpec {
+  direction: Direction;
+  nsp?: string;
+  event: string;
+  args?: unknown[];
+  ack?: boolean;
+  timeoutMs?: number;
+}
+
+export interface EmitResult {
+  seq: number;
+  ack?: unknown[];
+  latencyMs?: number;
+}
+
+export interface FaultSpec {
+  kind: string;
+  ms?: number;
+  jitterMs?: number;
+  nsp?: string;
+  bytesPerSecond?: number;
+}
+
+/** A lasting fault, as `GET .../faults` lists it. */
+export interface Fault extends FaultSpec {
+  id: string;
+  sessionId?: string;
+}
+
+export class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ControlError';
+  }
+}
+
+export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
+
+export class ControlClient {
+  constructor(
+    private readonly origin: string,
+    private readonly token: string,
+    private readonly fetchFn: Fetch = (url, init) => fetch(url, init),
+  ) {}
+
+  rules(): Promise<Rule[]> {
+    return this.call('GET', '/api/rules');
+  }
+  addRule(spec: RuleSpec): Promise<Rule> {
+    return this.call('POST', '/api/rules', spec);
+  }
+  setRuleEnabled(id: string, enabled: boolean): Promise<Rule> {
+    return this.call('PATCH', `/api/rules/${enc(id)}`, { enabled });
+  }
+  removeRule(id: string): Promise<void> {
+    return this.call('DELETE', `/api/rules/${enc(id)}`);
+  }
+
+  paused(): Promise<HeldPacket[]> {
+    return this.call('GET', '/api/paused');
+  }
+  decide(id: string, verdict: Verdict): Promise<void> {
+    return this.call('POST', `/api/paused/${enc(id)}`, verdict);
+  }
+
+  emit(sid: string, spec: EmitSpec): Promise<EmitResult> {
+    return this.call('POST', `/api/sessions/${enc(sid)}/emit`, spec);
+  }
+
+  faults(sid: string): Promise<Fault[]> {
+    return this.call('GET', `/api/sessions/${enc(sid)}/faults`);
+  }
+  addFault(sid: string, spec: FaultSpec): Promise<{ id: string }> {
+    return this.call('POST', `/api/sessions/${enc(sid)}/faults`, spec);
+  }
+  removeFault(sid: string, id: string): Promise<void> {
+    return this.call('DELETE', `/api/sessions/${enc(sid)}/faults/${enc(id)}`);
+  }
+
+  targetFaults(): Promise<Fault[]> {
+    return this.call('GET', '/api/faults');
+  }
+  addTargetFault(spec: FaultSpec): Promise<{ id: string }> {
+    return this.call('POST', '/api/faults', spec);
+  }
+  removeTargetFault(id: string): Promise<void> {
+    return this.call('DELETE', `/api/faults/${enc(id)}`);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const init: RequestInit = {
+      method,
+      cache: 'no-store',
+      headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' },
+    };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    let res: Response;
+    try {
+      res = await this.fetchFn(`${this.origin}${path}`, init);
+    } catch (err) {
+      throw new ControlError(0, `cannot reach the proxy: ${(err as Error).message}`);
+    }
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!res.ok) {
+      const error = (parsed as { error?: unknown } | undefined)?.error;
+      throw new ControlError(res.status, typeof error === 'string' ? error : `HTTP ${res.status}`);
+    }
+    return parsed as T;
+  }
+}
+
+const enc = encodeURIComponent;

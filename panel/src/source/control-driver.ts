@@ -1,0 +1,222 @@
+/**
+ * Keeps the control slice (store/control-store.ts) in step with the proxy and carries out what the
+ * person asks, through the control API client. An adapter like full-search-driver.ts: the views call
+ * these actions and read the slice; they never call the API themselves.
+ *
+ * It reads `GET /api/paused` and `GET /api/rules` at start and again when the stream says they
+ * changed (an `intervention` event: paused, forwarded, edited, dropped, timeout, rule-hit), not on a
+ * timer: at most one read in flight, and one more after it when events came meanwhile.
+ */
+import type { ProxyEvent } from '../../../shared/events.js';
+import type { ControlStore } from '../store/control-store.js';
+import {
+  ControlError,
+  type ControlClient,
+  type EmitSpec,
+  type FaultSpec,
+  type RuleSpec,
+  type Verdict,
+} from './control-client.js';
+
+/** The intervention actions after which the held packets or the rules' hits differ. */
+const REFRESH_ON = new Set(['paused', 'forwarded', 'edited', 'dropped', 'timeout', 'rule-hit']);
+const FAULT_ON = new Set(['fault-started', 'fault-ended']);
+
+export class ControlDriver {
+  private reading: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private readonly faultSessions = new Set<string>();
+
+  constructor(
+    private readonly client: ControlClient,
+    private readonly store: ControlStore,
+  ) {
+    store.getState().set({ available: true, held: [], rules: [], faults: {}, targetFaults: [] });
+    void this.refresh();
+    void this.refreshTargetFaults();
+  }
+
+  state() {
+    return this.store.getState();
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** The stream's events, as they arrive: refreshes on the interventions that change what is listed. */
+  onEvents(batch: readonly ProxyEvent[]): void {
+    let refresh = false;
+    for (const e of batch) {
+      if (e.type !== 'intervention') continue;
+      if (REFRESH_ON.has(e.action)) refresh = true;
+      else if (FAULT_ON.has(e.action)) {
+        if (e.sessionId) void this.refreshFaults(e.sessionId);
+        void this.refreshTargetFaults();
+      }
+    }
+    if (refresh) void this.refresh();
+  }
+
+  /** Reads the held packets and the rules; coalesced (one read in flight, one queued). */
+  refresh(): Promise<void> {
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    this.reading = (async () => {
+      do {
+        this.again = false;
+        try {
+          const [held, rules] = await Promise.all([this.client.paused(), this.client.rules()]);
+          if (this.stopped) return;
+          held.sort((a, b) => a.since - b.since || idNumber(a.id) - idNumber(b.id));
+          this.store.getState().set({ held, rules });
+        } catch (err) {
+          if (!this.stopped) this.fail('read the held packets', err);
+        }
+      } while (this.again && !this.stopped);
+    })().finally(() => {
+      this.reading = undefined;
+    });
+    return this.reading;
+  }
+
+  decide(id: string, verdict: Verdict): Promise<boolean> {
+    const edited = verdict.args !== undefined || verdict.event !== undefined || verdict.nsp !== undefined;
+    const what = `${verdict.verdict === 'drop' ? 'drop' : edited ? 'edit and forward' : 'forward'} ${id}`;
+    return this.act(
+      what,
+      () => this.client.decide(id, verdict),
+      () => this.refresh(),
+    );
+  }
+
+  /** Forwards every held packet, oldest first (the proxy keeps each session's order anyway). */
+  async forwardAll(): Promise<boolean> {
+    let ok = true;
+    for (const p of this.store.getState().held) ok = (await this.decide(p.id, { verdict: 'forward' })) && ok;
+    return ok;
+  }
+
+  addRule(spec: RuleSpec): Promise<boolean> {
+    return this.act(
+      `add a ${spec.action.kind} rule`,
+      () => this.client.addRule(spec),
+      () => this.refresh(),
+    );
+  }
+
+  setRuleEnabled(id: string, enabled: boolean): Promise<boolean> {
+    const what = `${enabled ? 'switch on' : 'switch off'} rule ${id}`;
+    return this.act(
+      what,
+      () => this.client.setRuleEnabled(id, enabled),
+      () => this.refresh(),
+    );
+  }
+
+  removeRule(id: string): Promise<boolean> {
+    return this.act(
+      `remove rule ${id}`,
+      () => this.client.removeRule(id),
+      () => this.refresh(),
+    );
+  }
+
+  /** Sends an event of the proxy's own; the answer (ack and latency, or the error) goes to `compose`. */
+  async emit(sid: string, spec: EmitSpec): Promise<void> {
+    const what = `emit ${spec.event} ${spec.direction === 's2c' ? 'to the client' : 'to the server'}`;
+    this.store.getState().set({ compose: undefined });
+    try {
+      const result = await this.client.emit(sid, spec);
+      this.store.getState().set({ compose: { what, ok: true, result } });
+    } catch (err) {
+      this.store.getState().set({ compose: { what, ok: false, ...errorOf(err) } });
+    }
+  }
+
+  addFault(sid: string, spec: FaultSpec): Promise<boolean> {
+    this.faultSessions.add(sid);
+    return this.act(
+      `fault ${spec.kind}`,
+      () => this.client.addFault(sid, spec),
+      () => this.refreshFaults(sid),
+    );
+  }
+
+  removeFault(sid: string, id: string): Promise<boolean> {
+    return this.act(
+      `remove fault ${id}`,
+      () => this.client.removeFault(sid, id),
+      () => this.refreshFaults(sid),
+    );
+  }
+
+  addTargetFault(spec: FaultSpec): Promise<boolean> {
+    return this.act(
+      `target ${spec.kind}`,
+      () => this.client.addTargetFault(spec),
+      () => this.refreshTargetFaults(),
+    );
+  }
+
+  removeTargetFault(id: string): Promise<boolean> {
+    return this.act(
+      `remove fault ${id}`,
+      () => this.client.removeTargetFault(id),
+      () => this.refreshTargetFaults(),
+    );
+  }
+
+  /** Reads the lasting faults of session `sid` (the fault menu asks when it opens). */
+  async refreshFaults(sid: string): Promise<void> {
+    this.faultSessions.add(sid);
+    try {
+      const list = await this.client.faults(sid);
+      if (this.stopped) return;
+      const faults = this.store.getState().faults;
+      this.store.getState().set({ faults: { ...faults, [sid]: list } });
+    } catch {
+      // A session that has closed answers 404: it has no faults to list any more.
+    }
+  }
+
+  private async refreshTargetFaults(): Promise<void> {
+    try {
+      const targetFaults = await this.client.targetFaults();
+      if (!this.stopped) this.store.getState().set({ targetFaults });
+    } catch (err) {
+      if (!this.stopped) this.fail('read the target faults', err);
+    }
+  }
+
+  private async act(what: string, run: () => Promise<unknown>, then: () => Promise<void>): Promise<boolean> {
+    try {
+      await run();
+      if (this.stopped) return true;
+      this.store.getState().set({ last: { what, ok: true } });
+      await then();
+      return true;
+    } catch (err) {
+      this.fail(what, err);
+      // What failed may be gone (a held packet the timeout forwarded): show what is there now.
+      await then().catch(() => {});
+      return false;
+    }
+  }
+
+  private fail(what: string, err: unknown): void {
+    this.store.getState().set({ last: { what, ok: false, ...errorOf(err) } });
+  }
+}
+
+function errorOf(err: unknown): { error: string; status?: number } {
+  if (err instanceof ControlError) return { error: err.message, status: err.status };
+  return { error: (err as Error).message ?? String(err) };
+}
+
+function idNumber(id: string): number {
+  return Number(id.replace(/^\D+/, '')) || 0;
+}

@@ -1,0 +1,150 @@
+/**
+ * Breaks a session on purpose: one button per fault of the control API, each with the one line of
+ * what the client and the server will report (docs/control-api.md's table), the session's lasting
+ * faults with remove, and "take the target down for N seconds". The proxy's refusal (a 501 for a
+ * session on polling) shows as it is, above.
+ */
+import { useEffect, useState } from 'react';
+import { useController, useUi } from '../../app/context.js';
+import type { Fault, FaultSpec } from '../../source/control-client.js';
+import { useControl } from './use-control.js';
+
+interface FaultButton {
+  kind: string;
+  label: string;
+  /** What the peers report, from docs/control-api.md. */
+  reports: string;
+  spec?: (nsp: string) => Partial<FaultSpec>;
+}
+
+export const FAULTS: readonly FaultButton[] = [
+  {
+    kind: 'close-transport',
+    label: 'Cut the transport',
+    reports: 'both `transport close`; the client reconnects',
+  },
+  { kind: 'client-ping-timeout', label: 'Client ping timeout', reports: 'client `ping timeout`' },
+  { kind: 'server-ping-timeout', label: 'Server ping timeout', reports: 'server `ping timeout`' },
+  { kind: 'stall', label: 'Stall', reports: 'both time out' },
+  { kind: 'transport-error', label: 'Transport error', reports: 'client `transport error`' },
+  {
+    kind: 'disconnect',
+    label: 'Server-side disconnect',
+    reports: 'client `io server disconnect` (no reconnect), server `client namespace disconnect`',
+    spec: (nsp) => ({ nsp }),
+  },
+  { kind: 'block-upgrade', label: 'Block the upgrade', reports: 'it stays on polling' },
+  {
+    kind: 'latency',
+    label: 'Latency 500 ms ± 100',
+    reports: '(slow)',
+    spec: () => ({ ms: 500, jitterMs: 100 }),
+  },
+  {
+    kind: 'bandwidth',
+    label: 'Bandwidth 10 KB/s',
+    reports: '(slow)',
+    spec: () => ({ bytesPerSecond: 10_000 }),
+  },
+];
+
+/** A lasting fault, with its remove button. */
+function FaultBadge({ fault, testId, onRemove }: { fault: Fault; testId: string; onRemove(): unknown }) {
+  return (
+    <span className="badge fault-badge" data-testid={testId}>
+      {fault.kind} {fault.id}{' '}
+      <button className="link" onClick={() => void onRemove()} title="remove">
+        ✕
+      </button>
+    </span>
+  );
+}
+
+function TargetDown() {
+  const driver = useController().control;
+  const faults = useControl((s) => s.targetFaults);
+  const [seconds, setSeconds] = useState('10');
+  return (
+    <div className="form-row" data-testid="target-faults">
+      <button
+        className="btn"
+        onClick={() =>
+          void driver?.addTargetFault({ kind: 'target-down', ms: (Number(seconds) || 10) * 1000 })
+        }
+        data-testid="target-down"
+      >
+        Take the target down
+      </button>
+      for{' '}
+      <input
+        value={seconds}
+        size={4}
+        onChange={(e) => setSeconds(e.target.value)}
+        data-testid="target-down-seconds"
+      />{' '}
+      s<span className="muted">new handshakes fail with 502, open WebSockets are cut; clients retry</span>
+      {faults.map((f) => (
+        <FaultBadge
+          key={f.id}
+          fault={f}
+          testId="target-fault"
+          onRemove={() => driver?.removeTargetFault(f.id)}
+        />
+      ))}
+    </div>
+  );
+}
+
+export function Faults() {
+  const driver = useController().control;
+  const session = useUi((s) => s.session);
+  const sid = session?.sid;
+  const nsp = session?.nsp ?? '/';
+  const lasting = useControl((s) => (sid ? s.faults[sid] : undefined));
+  useEffect(() => {
+    if (sid) void driver?.refreshFaults(sid);
+  }, [driver, sid]);
+
+  return (
+    <section className="control-section faults" data-testid="faults">
+      <h3>Faults</h3>
+      <TargetDown />
+      {!sid ? (
+        <div className="muted empty-line">Select a session in the sidebar to break it on purpose.</div>
+      ) : (
+        <>
+          <div className="muted">
+            session <span className="mono">{sid}</span>, namespace {nsp}
+          </div>
+          <ul className="fault-list">
+            {FAULTS.map((f) => (
+              <li key={f.kind}>
+                <button
+                  className="btn"
+                  onClick={() => void driver?.addFault(sid, { kind: f.kind, ...f.spec?.(nsp) })}
+                  data-testid={`fault-${f.kind}`}
+                >
+                  {f.label}
+                </button>
+                <span className="muted">{f.reports}</span>
+              </li>
+            ))}
+          </ul>
+          {lasting && lasting.length > 0 && (
+            <div className="form-row">
+              lasting:
+              {lasting.map((f) => (
+                <FaultBadge
+                  key={f.id}
+                  fault={f}
+                  testId="session-fault"
+                  onRemove={() => driver?.removeFault(sid, f.id)}
+                />
+              ))}
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
