@@ -58,7 +58,10 @@ test('v2: emit to the client, and to the server with binary args and an ack', as
 
 test('v2: a rewrite rule edits the event the server receives', async () => {
   const { client } = await pair();
-  const rule = intervention.addRule({ match: { event: 'echo' }, action: { kind: 'rewrite', args: ['rewritten'] } });
+  const rule = intervention.addRule({
+    match: { event: 'echo' },
+    action: { kind: 'rewrite', args: ['rewritten'] },
+  });
   try {
     assert.deepEqual(await emitWithAckV2(client, 'echo', 'as sent'), ['rewritten']);
   } finally {
