@@ -15,13 +15,13 @@ import type { WebSocketLink } from '../engine/websocket-link.js';
 import { InterventionError } from './errors.js';
 import { FaultBook, type FaultSpec, type TargetFaultSpec } from './faults.js';
 import { binaryFromJson, encodePacket } from './packet-codec.js';
-import type { PausedPacket } from './paused-packet.js';
+import type { PausedPacket } from '../../shared/control.js';
 import { RuleStore, type Rule, type RuleSpec } from './rules.js';
 import { argsOf, WireInterceptor, type Decision, type InterceptorHost } from './wire-interceptor.js';
 
 export { InterventionError } from './errors.js';
 export type { Rule, RuleSpec } from './rules.js';
-export type { PausedPacket } from './paused-packet.js';
+export type { PausedPacket } from '../../shared/control.js';
 
 /** How long a held packet waits for a decision before it is forwarded as it was. */
 export const DEFAULT_PAUSE_TIMEOUT_MS = 60_000;

@@ -5,23 +5,11 @@
  */
 import type { PacketEvent } from '../../shared/events.js';
 import { compilePacketMatch, type ClientKeyOf } from '../../shared/match/index.js';
+import type { Rule, RuleAction } from '../../shared/control.js';
 import type { PacketMatch } from '../../shared/match/packet-match.js';
 import { InterventionError } from './errors.js';
 
-export type RuleAction =
-  | { kind: 'pause' }
-  | { kind: 'drop' }
-  | { kind: 'delay'; ms: number; jitterMs?: number }
-  | { kind: 'rewrite'; event?: string; args?: unknown[] };
-
-export interface Rule {
-  id: string;
-  enabled: boolean;
-  match: PacketMatch;
-  action: RuleAction;
-  hits: number;
-  limit?: number;
-}
+export type { Rule, RuleAction };
 
 export interface RuleSpec {
   match?: unknown;

@@ -5,7 +5,7 @@
  */
 import type { PacketMatch } from '../../shared/match/packet-match.js';
 import { InterventionError, type Intervention } from '../intervene/intervention.js';
-import type { PausedPacket } from '../intervene/paused-packet.js';
+import type { PausedPacket } from '../../shared/control.js';
 import type { Rule, RuleAction } from '../intervene/rules.js';
 import { SioProxyError, type SioProxyErrorCode } from './errors.js';
 

@@ -9,8 +9,7 @@
 import type { Direction } from '../../../shared/events.js';
 
 // The API's own shapes, from the proxy (type-only: nothing of the proxy is bundled into the panel).
-import type { PausedPacket } from '../../../proxy/intervene/paused-packet.js';
-import type { Rule, RuleAction } from '../../../proxy/intervene/rules.js';
+import type { PausedPacket, Rule, RuleAction } from '../../../shared/control.js';
 import type { PacketMatch } from '../../../shared/match/packet-match.js';
 
 export type { Rule, RuleAction };
