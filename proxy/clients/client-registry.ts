@@ -1,20 +1,29 @@
 /**
  * Groups sessions into clients across reconnects, and numbers the attempts. Every reconnect is a new
- * Engine.IO session with a new sid, so what ties them is what the client sends again each time:
- * its address, user agent and query (less the per-request parameters). A session that ended with a
- * reason after which socket.io-client reconnects waits here; the next handshake with the same
- * fingerprint continues its series. Concurrent clients with one fingerprint (tabs of one browser)
- * stay apart because only an ended session can be continued.
+ * Engine.IO session with a new sid, so what ties them is what the client sends again each time (its
+ * address, user agent and query, less the per-request parameters) and when: socket.io-client retries
+ * after its backoff (reconnectionDelay 1000 ms doubling up to 5000, randomization 0.5). Only a session
+ * that ended in a way after which the client reconnects by itself waits here; a page leaving (1001),
+ * a DISCONNECT, a client that closed its own transport start no series, so what follows them is a new
+ * client. Each answer says how sure it is and why: with several dropped clients of one fingerprint
+ * in the window, which one came back is a guess, and the evidence says so.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Confidence } from '../../shared/events.js';
 import type { EventBus } from '../events/bus.js';
 
-/** socket.io-client waits at most reconnectionDelayMax (5 s by default); far more is a new visit. */
-const WAIT_FOR_RECONNECT_MS = 2 * 60_000;
+/** Drops older than this are forgotten (a client with a far longer backoff than the default). */
+const REMEMBER_MS = 2 * 60_000;
 /** Clients remembered between attempts; the oldest are forgotten first. */
 const MAX_WAITING = 10_000;
 const VOLATILE_PARAMS = new Set(['t', 'sid', 'EIO', 'transport', 'j', 'b64']);
+/** socket.io-client's defaults: reconnectionDelay, reconnectionDelayMax, randomizationFactor. */
+const DELAY_MS = 1000;
+const DELAY_MAX_MS = 5000;
+const JITTER = 0.5;
+/** The handshake's own round trip and the timers' slack, on top of the backoff. */
+const SLACK_MS = 1000;
 
 interface Series {
   clientKey: string;
@@ -30,6 +39,13 @@ export interface AttemptInfo {
   /** Milliseconds since the drop or the previous attempt. */
   delay: number;
   cause?: string;
+  confidence: Confidence;
+  evidence: string[];
+}
+
+/** The latest socket.io-client waits before attempt `n` (1-based) with its default backoff. */
+export function backoffWindow(n: number): number {
+  return Math.min(DELAY_MS * 2 ** Math.max(0, n - 1), DELAY_MAX_MS) * (1 + JITTER) + SLACK_MS;
 }
 
 export class ClientRegistry {
@@ -55,35 +71,26 @@ export class ClientRegistry {
    * announces the attempt, after itself, so that consumers know the session it names.
    */
   connected(fingerprint: string): AttemptInfo {
-    const series = this.take(fingerprint);
-    return {
-      clientKey: series?.clientKey ?? randomUUID().slice(0, 8),
-      attempt: series ? series.attempt + 1 : 0,
-      delay: series ? Date.now() - series.lastAt : 0,
-      ...(series?.cause ? { cause: series.cause } : {}),
-    };
+    return this.next(fingerprint, Date.now());
   }
 
   /** A handshake failed (target down, refused): the client will try again, in the same series. */
   failed(fingerprint: string, error: string): void {
-    const series = this.take(fingerprint);
     const now = Date.now();
-    const next: Series = {
-      clientKey: series?.clientKey ?? randomUUID().slice(0, 8),
-      attempt: series ? series.attempt + 1 : 0,
-      lastAt: now,
-      cause: series?.cause ?? error,
-    };
+    const info = this.next(fingerprint, now);
+    const cause = info.cause ?? error;
     this.bus.emit({
       type: 'attempt',
-      clientKey: next.clientKey,
-      attempt: next.attempt,
-      delay: series ? now - series.lastAt : 0,
-      ...(next.cause ? { cause: next.cause } : {}),
+      clientKey: info.clientKey,
+      attempt: info.attempt,
+      delay: info.delay,
+      ...(cause ? { cause } : {}),
       outcome: 'failed',
       error,
+      confidence: info.confidence,
+      evidence: info.evidence,
     });
-    this.park(fingerprint, next);
+    this.park(fingerprint, { clientKey: info.clientKey, attempt: info.attempt, lastAt: now, cause });
   }
 
   /** A session ended; if its client reconnects by itself, its next handshake continues the series. */
@@ -92,20 +99,67 @@ export class ClientRegistry {
     if (reconnects) this.park(fingerprint, { clientKey, attempt: 0, lastAt: Date.now(), cause });
   }
 
-  private take(fingerprint: string): Series | undefined {
-    const list = this.waiting.get(fingerprint);
-    if (!list) return undefined;
-    const now = Date.now();
-    while (list.length) {
-      const s = list.shift();
-      this.size--;
-      if (s && now - s.lastAt <= WAIT_FOR_RECONNECT_MS) {
-        if (!list.length) this.waiting.delete(fingerprint);
-        return s;
-      }
+  /** Which series, if any, the attempt made now continues; it leaves the waiting list. */
+  private next(fingerprint: string, now: number): AttemptInfo {
+    const list = this.forget(fingerprint, now);
+    const inWindow = list.filter((s) => now - s.lastAt <= backoffWindow(s.attempt + 1));
+    const series = inWindow[0];
+    if (!series) {
+      const late = list[0];
+      return {
+        clientKey: randomUUID().slice(0, 8),
+        attempt: 0,
+        delay: 0,
+        // A dropped client of this fingerprint came back later than its default backoff allows:
+        // a client with a longer reconnectionDelayMax, or a new one.
+        confidence: late ? 'guess' : 'likely',
+        evidence: late
+          ? [
+              `client ${late.clientKey} with the same address, user agent and query dropped ${secs(now - late.lastAt)} ago, later than socket.io-client's default backoff allows (${secs(backoffWindow(late.attempt + 1))}): taken for a new client`,
+            ]
+          : ['no client with this address, user agent and query is waiting to reconnect'],
+      };
     }
-    this.waiting.delete(fingerprint);
-    return undefined;
+    this.remove(fingerprint, series);
+    const attempt = series.attempt + 1;
+    const delay = now - series.lastAt;
+    const evidence = [
+      `the same address, user agent and query as client ${series.clientKey}, which ${series.attempt === 0 ? `dropped (${series.cause ?? '?'})` : `failed attempt ${series.attempt}`} ${secs(delay)} before`,
+      `within socket.io-client's default backoff for attempt ${attempt} (at most ${secs(backoffWindow(attempt))})`,
+    ];
+    if (inWindow.length > 1)
+      evidence.push(
+        `${inWindow.length} clients with this fingerprint are waiting to reconnect (${inWindow.map((s) => s.clientKey).join(', ')}): which one this is cannot be told from the wire`,
+      );
+    return {
+      clientKey: series.clientKey,
+      attempt,
+      delay,
+      ...(series.cause ? { cause: series.cause } : {}),
+      confidence: inWindow.length > 1 ? 'guess' : 'likely',
+      evidence,
+    };
+  }
+
+  /** The waiting series of `fingerprint`, oldest first, less those too old to come back. */
+  private forget(fingerprint: string, now: number): Series[] {
+    const list = this.waiting.get(fingerprint);
+    if (!list) return [];
+    while (list.length && now - (list[0]?.lastAt ?? now) > REMEMBER_MS) {
+      list.shift();
+      this.size--;
+    }
+    if (!list.length) this.waiting.delete(fingerprint);
+    return list;
+  }
+
+  private remove(fingerprint: string, series: Series): void {
+    const list = this.waiting.get(fingerprint);
+    const i = list?.indexOf(series) ?? -1;
+    if (!list || i < 0) return;
+    list.splice(i, 1);
+    this.size--;
+    if (!list.length) this.waiting.delete(fingerprint);
   }
 
   private park(fingerprint: string, series: Series): void {
@@ -125,3 +179,5 @@ export class ClientRegistry {
     if (!list?.length) this.waiting.delete(first.value);
   }
 }
+
+const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

@@ -128,7 +128,7 @@ export class Session {
       open: openValues(this.open, hiddenUpgrades),
       hiddenUpgrades,
     });
-    const { clientKey, attempt, delay, cause } = this.client;
+    const { clientKey, attempt, delay, cause, confidence, evidence } = this.client;
     this.bus.emit({
       type: 'attempt',
       clientKey,
@@ -137,6 +137,8 @@ export class Session {
       ...(cause ? { cause } : {}),
       outcome: 'connected',
       sessionId: this.sid,
+      confidence,
+      evidence,
     });
   }
 
@@ -363,11 +365,13 @@ export class Session {
           sentInvalid: this.sentInvalid,
           ...(this.refusal ? { refusal: this.refusal } : {}),
           ...(this.overlapAt !== undefined ? { overlapAt: this.overlapAt } : {}),
+          ...this.disconnectedBy(),
         },
       );
       // socket.io-client's Manager reconnects only for sockets still active: none left means none.
       const reconnects =
-        (CLIENT_REASONS[reasons.clientReason]?.reconnects ?? true) && this.namespaces.hasConnected();
+        (reasons.reconnects ?? CLIENT_REASONS[reasons.clientReason]?.reconnects ?? true) &&
+        this.namespaces.hasConnected();
       this.ended = { first: cause.leg, reasons, reconnects, closedLegs: new Set() };
       this.namespaces.ended(cause.leg, reasons, Date.now());
       this.client.registry.ended(
@@ -385,6 +389,13 @@ export class Session {
       this.closedListener = undefined;
       listener();
     }
+  }
+
+  /** Every namespace was disconnected on purpose before the end: by whom (the last DISCONNECT's sender). */
+  private disconnectedBy(): { disconnectedBy?: Leg } {
+    const d = this.namespaces.lastDisconnect;
+    if (!d || this.namespaces.hasConnected()) return {};
+    return { disconnectedBy: d === 'c2s' ? 'client' : 'server' };
   }
 
   /** Both legs are over at once, the starting one first (polling has no connections to wait for). */
@@ -407,6 +418,14 @@ export class Session {
       serverReason: reasons.serverReason,
       active: ended.reconnects,
       description: reasons.description,
+      confidence: reasons.confidence,
+      evidence: reasons.evidence,
+      ...(reasons.clientReasonAlternatives
+        ? { clientReasonAlternatives: reasons.clientReasonAlternatives }
+        : {}),
+      ...(reasons.serverReasonAlternatives
+        ? { serverReasonAlternatives: reasons.serverReasonAlternatives }
+        : {}),
     });
   }
 }
