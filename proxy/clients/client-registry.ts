@@ -31,6 +31,15 @@ interface Series {
   attempt: number;
   lastAt: number;
   cause?: string;
+  /** The recovery pid the server granted the session that dropped: the client offers it back. */
+  pid?: string;
+  /**
+   * The client seemed to leave (it closed its own transport without a DISCONNECT): only its
+   * recovery pid, offered back, can show it reconnected; timing alone never picks it.
+   */
+  leaving?: boolean;
+  /** An identical client waiting with it was picked by a guess: which one is left is a guess too. */
+  ambiguous?: boolean;
 }
 
 export interface AttemptInfo {
@@ -43,6 +52,16 @@ export interface AttemptInfo {
   evidence: string[];
 }
 
+/**
+ * A reconnect whose client will say who it is: a client waiting in the window was granted a recovery
+ * pid, which socket.io-client offers back in its CONNECT. The session holds its attempt until then.
+ */
+export interface PendingAttempt extends AttemptInfo {
+  fingerprint: string;
+  /** The series taken for now (given back if the CONNECT says otherwise). */
+  series?: Series;
+}
+
 /** The latest socket.io-client waits before attempt `n` (1-based) with its default backoff. */
 export function backoffWindow(n: number): number {
   return Math.min(DELAY_MS * 2 ** Math.max(0, n - 1), DELAY_MAX_MS) * (1 + JITTER) + SLACK_MS;
@@ -50,6 +69,8 @@ export function backoffWindow(n: number): number {
 
 export class ClientRegistry {
   private readonly waiting = new Map<string, Series[]>();
+  /** Recovery pids granted, and the client each was granted to (oldest first). */
+  private readonly pidOwners = new Map<string, string>();
   private size = 0;
 
   constructor(private readonly bus: EventBus) {}
@@ -70,14 +91,91 @@ export class ClientRegistry {
    * A handshake succeeded: a new client, or the next attempt of one that dropped. The session
    * announces the attempt, after itself, so that consumers know the session it names.
    */
-  connected(fingerprint: string): AttemptInfo {
-    return this.next(fingerprint, Date.now());
+  connected(fingerprint: string): AttemptInfo & { pending?: PendingAttempt } {
+    const now = Date.now();
+    const withPid = this.forget(fingerprint, now).some(
+      (s) => s.pid && now - s.lastAt <= backoffWindow(s.attempt + 1),
+    );
+    const taken: { series?: Series } = {};
+    const info = this.next(fingerprint, now, taken);
+    return withPid ? { ...info, pending: { ...info, fingerprint, ...taken } } : info;
+  }
+
+  /**
+   * The client's first CONNECT of a session whose attempt waits (see PendingAttempt): `offeredPid`
+   * is the recovery pid in it. socket.io-client offers the pid it was granted, so the pid names the
+   * client for certain; no pid, though the waiting clients hold one, means a new client.
+   */
+  resolve(p: PendingAttempt, offeredPid: string | undefined): AttemptInfo {
+    const now = Date.now();
+    const owner = offeredPid === undefined ? undefined : this.pidOwners.get(offeredPid);
+    if (offeredPid !== undefined && owner === undefined) {
+      return {
+        ...p,
+        evidence: [...p.evidence, `the CONNECT offers a recovery pid this proxy never saw granted`],
+      };
+    }
+    const list = this.waiting.get(p.fingerprint) ?? [];
+    const match = owner === undefined ? undefined : list.find((s) => s.clientKey === owner);
+    if (offeredPid !== undefined && owner !== undefined) {
+      if (owner === p.clientKey)
+        return {
+          ...p,
+          confidence: 'certain',
+          evidence: [
+            ...p.evidence.slice(0, 1),
+            `the CONNECT offers the recovery pid the server granted client ${owner}`,
+          ],
+        };
+      if (match) {
+        if (p.series) this.park(p.fingerprint, p.series);
+        this.remove(p.fingerprint, match);
+        return {
+          clientKey: owner,
+          attempt: match.attempt + 1,
+          delay: now - match.lastAt,
+          ...(match.cause ? { cause: match.cause } : {}),
+          confidence: 'certain',
+          evidence: [`the CONNECT offers the recovery pid the server granted client ${owner}`],
+        };
+      }
+      return {
+        ...p,
+        evidence: [
+          ...p.evidence,
+          `the CONNECT offers the pid of client ${owner}, which is not waiting to reconnect`,
+        ],
+      };
+    }
+    // No pid: not the waiting client that holds one; the series waits on for its real reconnect.
+    if (!p.series?.pid) return p;
+    this.park(p.fingerprint, p.series);
+    return {
+      clientKey: randomUUID().slice(0, 8),
+      attempt: 0,
+      delay: 0,
+      confidence: 'likely',
+      evidence: [
+        `the CONNECT offers no recovery pid, though client ${p.series.clientKey} (same address, user agent and query) was granted one: a new client`,
+      ],
+    };
+  }
+
+  /** The server granted `pid` to a session of `clientKey` (connection state recovery is on). */
+  granted(clientKey: string, pid: string): void {
+    this.pidOwners.delete(pid);
+    this.pidOwners.set(pid, clientKey);
+    if (this.pidOwners.size > MAX_WAITING) {
+      const oldest = this.pidOwners.keys().next().value;
+      if (oldest !== undefined) this.pidOwners.delete(oldest);
+    }
   }
 
   /** A handshake failed (target down, refused): the client will try again, in the same series. */
   failed(fingerprint: string, error: string): void {
     const now = Date.now();
-    const info = this.next(fingerprint, now);
+    const taken: { series?: Series } = {};
+    const info = this.next(fingerprint, now, taken);
     const cause = info.cause ?? error;
     this.bus.emit({
       type: 'attempt',
@@ -90,22 +188,37 @@ export class ClientRegistry {
       confidence: info.confidence,
       evidence: info.evidence,
     });
-    this.park(fingerprint, { clientKey: info.clientKey, attempt: info.attempt, lastAt: now, cause });
+    const pid = taken.series?.pid;
+    this.park(fingerprint, {
+      clientKey: info.clientKey,
+      attempt: info.attempt,
+      lastAt: now,
+      cause,
+      ...(pid ? { pid } : {}),
+    });
   }
 
   /** A session ended; if its client reconnects by itself, its next handshake continues the series. */
-  ended(fingerprint: string, clientKey: string, cause: string, reconnects: boolean): void {
+  ended(
+    fingerprint: string,
+    clientKey: string,
+    cause: string,
+    reconnects: boolean | 'maybe',
+    pid?: string,
+  ): void {
     // A drop starts a new series: its first retry is attempt 1.
-    if (reconnects) this.park(fingerprint, { clientKey, attempt: 0, lastAt: Date.now(), cause });
+    const series: Series = { clientKey, attempt: 0, lastAt: Date.now(), cause, ...(pid ? { pid } : {}) };
+    if (reconnects === true) this.park(fingerprint, series);
+    else if (reconnects === 'maybe' && pid) this.park(fingerprint, { ...series, leaving: true });
   }
 
   /** Which series, if any, the attempt made now continues; it leaves the waiting list. */
-  private next(fingerprint: string, now: number): AttemptInfo {
+  private next(fingerprint: string, now: number, taken: { series?: Series } = {}): AttemptInfo {
     const list = this.forget(fingerprint, now);
-    const inWindow = list.filter((s) => now - s.lastAt <= backoffWindow(s.attempt + 1));
+    const inWindow = list.filter((s) => !s.leaving && now - s.lastAt <= backoffWindow(s.attempt + 1));
     const series = inWindow[0];
     if (!series) {
-      const late = list[0];
+      const late = list.find((s) => !s.leaving);
       return {
         clientKey: randomUUID().slice(0, 8),
         attempt: 0,
@@ -121,12 +234,18 @@ export class ClientRegistry {
       };
     }
     this.remove(fingerprint, series);
+    taken.series = series;
     const attempt = series.attempt + 1;
     const delay = now - series.lastAt;
     const evidence = [
       `the same address, user agent and query as client ${series.clientKey}, which ${series.attempt === 0 ? `dropped (${series.cause ?? '?'})` : `failed attempt ${series.attempt}`} ${secs(delay)} before`,
       `within socket.io-client's default backoff for attempt ${attempt} (at most ${secs(backoffWindow(attempt))})`,
     ];
+    if (series.ambiguous && inWindow.length === 1)
+      evidence.push(
+        'identical clients that dropped with it came back first, each picked by a guess: which one is left is a guess too',
+      );
+    for (const other of inWindow) if (other !== series && inWindow.length > 1) other.ambiguous = true;
     if (inWindow.length > 1)
       evidence.push(
         `${inWindow.length} clients with this fingerprint are waiting to reconnect (${inWindow.map((s) => s.clientKey).join(', ')}): which one this is cannot be told from the wire`,
@@ -136,7 +255,7 @@ export class ClientRegistry {
       attempt,
       delay,
       ...(series.cause ? { cause: series.cause } : {}),
-      confidence: inWindow.length > 1 ? 'guess' : 'likely',
+      confidence: inWindow.length > 1 || series.ambiguous ? 'guess' : 'likely',
       evidence,
     };
   }

@@ -20,8 +20,8 @@ import type {
 import { MessageDecoder } from '../../shared/protocol/message-decoder.js';
 import { openValues } from '../../shared/protocol/session-event.js';
 import { sioProtocolFor } from '../../shared/protocol/socketio.js';
-import { SocketModel } from '../../shared/protocol/sockets.js';
-import type { AttemptInfo, ClientRegistry } from '../clients/client-registry.js';
+import { SocketModel, type SocketEvent } from '../../shared/protocol/sockets.js';
+import type { AttemptInfo, ClientRegistry, PendingAttempt } from '../clients/client-registry.js';
 import type { EventBus } from '../events/bus.js';
 import { attachBinary } from '../events/raw-bytes.js';
 import { CUT_REQUEST, reasonsFor, type EndReasons, type SessionEnd } from './close-cause.js';
@@ -51,6 +51,8 @@ export interface SessionCounters {
 export interface SessionClient extends AttemptInfo {
   fingerprint: string;
   registry: ClientRegistry;
+  /** Set when the client's CONNECT (its recovery pid) will say which client this is. */
+  pending?: PendingAttempt;
 }
 
 export class Session {
@@ -75,6 +77,12 @@ export class Session {
   /** When the client last had two polls (or two POSTs) in flight, which engine.io ends the session for. */
   private overlapAt: number | undefined;
   private ended: { first: Leg; reasons: EndReasons; reconnects: boolean; closedLegs: Set<Leg> } | undefined;
+  /** The client this session belongs to: the handshake's pick, until a recovery pid says otherwise. */
+  private clientKey: string;
+  /** An attempt waiting for the client's CONNECT (see PendingAttempt). */
+  private pendingAttempt: PendingAttempt | undefined;
+  /** The last recovery pid the server granted in this session. */
+  private grantedPid: string | undefined;
 
   /** `link`: the transport the session opened on, created by its relay. */
   constructor(
@@ -89,7 +97,46 @@ export class Session {
     if (link instanceof PollingLink) this.polling = link;
     const protocol = sioProtocolFor(eio);
     this.messages = new MessageDecoder(protocol);
-    this.namespaces = new SocketModel(sid, (event) => bus.emit(event));
+    this.namespaces = new SocketModel(sid, (event) => this.namespaceEvent(event));
+    this.clientKey = client.clientKey;
+    this.pendingAttempt = client.pending;
+  }
+
+  /** The model's events; a CONNECT answer settles a waiting attempt and records a granted pid. */
+  private namespaceEvent(event: SocketEvent): void {
+    if (event.type === 'connect') {
+      if (this.pendingAttempt) this.settleAttempt(pidOf(event.auth));
+      if (event.pid) {
+        this.grantedPid = event.pid;
+        this.client.registry.granted(this.clientKey, event.pid);
+      }
+    }
+    this.bus.emit(event);
+  }
+
+  /** Emits the attempt held for the CONNECT; `null`: none came, the handshake's pick stands. */
+  private settleAttempt(offeredPid: string | undefined | null): void {
+    const pending = this.pendingAttempt;
+    if (!pending) return;
+    this.pendingAttempt = undefined;
+    const info = offeredPid === null ? pending : this.client.registry.resolve(pending, offeredPid);
+    this.clientKey = info.clientKey;
+    this.emitAttempt(info);
+  }
+
+  private emitAttempt(info: AttemptInfo): void {
+    const { clientKey, attempt, delay, cause, confidence, evidence } = info;
+    this.bus.emit({
+      type: 'attempt',
+      clientKey,
+      attempt,
+      delay,
+      ...(cause ? { cause } : {}),
+      outcome: 'connected',
+      sessionId: this.sid,
+      confidence,
+      evidence,
+    });
   }
 
   get readyState(): ReadyState {
@@ -128,18 +175,8 @@ export class Session {
       open: openValues(this.open, hiddenUpgrades),
       hiddenUpgrades,
     });
-    const { clientKey, attempt, delay, cause, confidence, evidence } = this.client;
-    this.bus.emit({
-      type: 'attempt',
-      clientKey,
-      attempt,
-      delay,
-      ...(cause ? { cause } : {}),
-      outcome: 'connected',
-      sessionId: this.sid,
-      confidence,
-      evidence,
-    });
+    // A reconnect that the client's recovery pid will name waits for its CONNECT (or the end).
+    if (!this.pendingAttempt) this.emitAttempt(this.client);
   }
 
   /** Packets that crossed the proxy, in wire order. */
@@ -372,13 +409,16 @@ export class Session {
       const reconnects =
         (reasons.reconnects ?? CLIENT_REASONS[reasons.clientReason]?.reconnects ?? true) &&
         this.namespaces.hasConnected();
+      this.settleAttempt(null);
       this.ended = { first: cause.leg, reasons, reconnects, closedLegs: new Set() };
       this.namespaces.ended(cause.leg, reasons, Date.now());
       this.client.registry.ended(
         this.client.fingerprint,
-        this.client.clientKey,
+        this.clientKey,
         reasons.clientReason,
-        reconnects,
+        // A guess that the client leaves: its recovery pid, if it comes back with it, says otherwise.
+        reconnects || (reasons.reconnects === false && reasons.confidence === 'guess' ? 'maybe' : false),
+        this.grantedPid,
       );
     }
     // States only move forward: a late close packet of a closed session leaves it closed.
@@ -431,6 +471,12 @@ export class Session {
 }
 
 const NO_LEGS: readonly Leg[] = [];
+
+/** The recovery pid a client offers in its CONNECT (socket.io-client merges it into the auth). */
+function pidOf(auth: unknown): string | undefined {
+  const pid = auth && typeof auth === 'object' ? (auth as Record<string, unknown>).pid : undefined;
+  return typeof pid === 'string' ? pid : undefined;
+}
 const NO_REQUESTS: Readonly<Record<PollKind, number>> = { get: 0, post: 0 };
 
 /** The handshake as socket.io builds `socket.handshake` on the server. */
