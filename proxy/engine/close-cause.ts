@@ -176,11 +176,14 @@ function classify(end: SessionEnd, hb: HeartbeatHistory): Classified {
     const serverTimedOut =
       hb.eio === 4 ? hb.pongPending && sincePing >= hb.pingTimeout - SLACK_MS : sincePing >= heartbeatWindow;
     if (serverTimedOut && end.kind !== 'abnormal' && end.kind !== 'unreachable') {
-      return both(
-        'transport close',
-        'ping timeout',
-        "the client did not answer the heartbeat in time (a client whose network stalled does not hear the close either: it says 'ping timeout')",
-      );
+      return {
+        ...both(
+          'transport close',
+          'ping timeout',
+          "the client did not answer the heartbeat in time (a client whose network stalled does not hear the close either: it says 'ping timeout')",
+        ),
+        clientReasonAlternatives: ['ping timeout'],
+      };
     }
     switch (end.kind) {
       case 'refused':
@@ -196,14 +199,21 @@ function classify(end: SessionEnd, hb: HeartbeatHistory): Classified {
           'transport close',
           `the target refused a request of the session (HTTP ${end.code ?? '?'})`,
         );
+      // A target that went away: io.close() on a shutdown says so to its sockets, a crash says nothing.
       case 'unreachable':
-        return both('transport error', 'transport error', 'the target could not be reached');
+        return {
+          ...both('transport error', 'transport error', 'the target could not be reached'),
+          serverReasonAlternatives: ['server shutting down'],
+        };
       case 'abnormal':
-        return both(
-          'transport close',
-          'transport close',
-          "the target's connection was cut (target stopped or crashed?)",
-        );
+        return {
+          ...both(
+            'transport close',
+            'transport close',
+            "the target's connection was cut (target stopped or crashed?)",
+          ),
+          serverReasonAlternatives: ['server shutting down'],
+        };
       case 'clean':
         if (end.code === 1009) {
           return both(
