@@ -324,6 +324,8 @@ function onAttempt(state: SessionsState, e: AttemptEvent): void {
       ...(e.cause !== undefined ? { cause: e.cause } : {}),
       ...(e.sessionId !== undefined ? { sessionId: e.sessionId } : {}),
       ...(e.error !== undefined ? { error: e.error } : {}),
+      ...(e.confidence !== undefined ? { confidence: e.confidence } : {}),
+      ...(e.evidence !== undefined ? { evidence: e.evidence } : {}),
     },
   ];
   state.clients.set(e.clientKey, {

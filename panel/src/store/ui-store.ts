@@ -24,6 +24,8 @@ export interface UiState {
   /** Show every socket's own private room in the rooms view. */
   showOwnRooms: boolean;
   sidebarOpen: boolean;
+  /** Hide what the stream only guessed (attempt chips, inferred rooms). */
+  hideGuesses: boolean;
 
   setFilter(change: Partial<PacketFilter>): void;
   resetFilter(): void;
@@ -32,6 +34,7 @@ export interface UiState {
   selectSession(selection: SessionSelection | undefined): void;
   setTab(tab: Tab): void;
   setShowOwnRooms(show: boolean): void;
+  setHideGuesses(hide: boolean): void;
   toggleSidebar(): void;
 }
 
@@ -43,6 +46,7 @@ export function createUiStore(): UiStore {
     tab: 'packets',
     showOwnRooms: false,
     sidebarOpen: true,
+    hideGuesses: false,
     setFilter: (change) => set((s) => ({ filter: { ...s.filter, ...change } })),
     resetFilter: () => set((s) => ({ filter: { ...EMPTY_FILTER, heartbeats: s.filter.heartbeats } })),
     selectPacket: (seq) => set({ selectedSeq: seq }),
@@ -53,6 +57,7 @@ export function createUiStore(): UiStore {
       })),
     setTab: (tab) => set({ tab }),
     setShowOwnRooms: (show) => set({ showOwnRooms: show }),
+    setHideGuesses: (hide) => set({ hideGuesses: hide }),
     toggleSidebar: () => set((s) => ({ sidebarOpen: !s.sidebarOpen })),
   }));
 }
