@@ -34,8 +34,8 @@ interface Series {
   /** The recovery pid the server granted the session that dropped: the client offers it back. */
   pid?: string;
   /**
-   * The client seemed to leave (it closed its own transport without a DISCONNECT): only its
-   * recovery pid, offered back, can show it reconnected; timing alone never picks it.
+   * The client left (a DISCONNECT, a page leaving, its own close): only its recovery pid, offered
+   * back (socket.connect() on the same socket), can show it came back; timing alone never picks it.
    */
   leaving?: boolean;
   /** An identical client waiting with it was picked by a guess: which one is left is a guess too. */

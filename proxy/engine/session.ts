@@ -416,8 +416,9 @@ export class Session {
         this.client.fingerprint,
         this.clientKey,
         reasons.clientReason,
-        // A guess that the client leaves: its recovery pid, if it comes back with it, says otherwise.
-        reconnects || (reasons.reconnects === false && reasons.confidence === 'guess' ? 'maybe' : false),
+        // A client that left may still come back by hand (socket.connect()): only its recovery pid,
+        // offered back, can show that; timing never does.
+        reconnects || 'maybe',
         this.grantedPid,
       );
     }
