@@ -153,10 +153,11 @@ describe('ground truth: the stream against what the clients and the target know'
     });
   });
 
-  // Times out in this harness (the clients' second session is not seen in time, and the env's close
-  // hangs); the pid grouping itself is covered by test/unit/client-registry.test.ts.
   test(
     'connection state recovery: identical clients dropped at once come back named by their pid',
+    // Hangs inside this harness before its first step (not yet found why), though the same steps in
+    // a plain test run fine: 3 identical clients all come back `certain` and right, the pid
+    // correcting the handshake's pick. See docs/ground-truth.md.
     { timeout: 30_000, skip: 'hangs in this harness: to be fixed (see docs/ground-truth.md)' },
     async () => {
       await scenario(
