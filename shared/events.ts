@@ -101,7 +101,33 @@ export interface UpgradeEvent extends Base {
   reason?: string;
 }
 
-export interface CloseEvent extends Base {
+/**
+ * How sure an inference of the stream is, and what it rests on. `certain`: the wire says so (a
+ * DISCONNECT packet, the recovery pid); `likely`: the usual meaning of what the wire shows (a close
+ * within the client's backoff); `guess`: one reading of several the wire cannot tell apart.
+ */
+export type Confidence = 'certain' | 'likely' | 'guess';
+
+/**
+ * The proxy sets both on every `attempt`, `close` and `disconnect` (the conformance validator,
+ * test/support/event-schema.ts, requires them); captures made before they existed have neither.
+ */
+export interface Inference {
+  confidence?: Confidence;
+  /** The facts it went by, one short readable line each. */
+  evidence?: string[];
+}
+
+/**
+ * Reasons the wire cannot tell apart: the best candidate stays in `clientReason` / `serverReason`,
+ * the others that fit what crossed the proxy equally well are listed here.
+ */
+export interface ReasonAlternatives {
+  clientReasonAlternatives?: string[];
+  serverReasonAlternatives?: string[];
+}
+
+export interface CloseEvent extends Base, Inference, ReasonAlternatives {
   type: 'close';
   sessionId: string;
   leg: Leg;
@@ -174,7 +200,7 @@ export interface ConnectErrorEvent extends Base {
 }
 
 /** A namespace socket ended, with its reason as each side names it. */
-export interface DisconnectEvent extends Base {
+export interface DisconnectEvent extends Base, Inference, ReasonAlternatives {
   type: 'disconnect';
   sessionId: string;
   nsp: string;
@@ -225,13 +251,20 @@ export interface RoomEvent extends Base {
   members?: string[];
   /** The socket's own private room (named after its socket id), which every socket is in. */
   own?: boolean;
+  /** Set on inferred rooms (a guess from broadcasts); admin-ui rooms are facts and carry none. */
+  confidence?: Confidence;
+  evidence?: string[];
 }
 
-/** One connection attempt of a client: its first, or a reconnect after a drop. */
-export interface AttemptEvent extends Base {
+/**
+ * One connection attempt of a client: its first (`attempt: 0`, a new client), or a reconnect after a
+ * drop (`attempt >= 1`, under the clientKey of the client it continues). How sure the grouping is,
+ * and why, is in `confidence` and `evidence`: only the recovery pid makes a reconnect `certain`.
+ */
+export interface AttemptEvent extends Base, Inference {
   type: 'attempt';
   clientKey: string;
-  /** 0 for the first connection, then 1, 2, 3 ... for each reconnect attempt of one series. */
+  /** 0 for a new client, then 1, 2, 3 ... for each reconnect attempt of one series. */
   attempt: number;
   /** Milliseconds since the drop (for attempt 1) or since the previous attempt. */
   delay: number;
@@ -242,7 +275,7 @@ export interface AttemptEvent extends Base {
   error?: string;
 }
 
-export type ProblemConfidence = 'certain' | 'likely' | 'guess';
+export type ProblemConfidence = Confidence;
 
 /**
  * Something on the wire that is (or will become) a bug in the app, found by a detector of

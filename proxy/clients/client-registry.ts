@@ -1,20 +1,29 @@
 /**
  * Groups sessions into clients across reconnects, and numbers the attempts. Every reconnect is a new
- * Engine.IO session with a new sid, so what ties them is what the client sends again each time:
- * its address, user agent and query (less the per-request parameters). A session that ended with a
- * reason after which socket.io-client reconnects waits here; the next handshake with the same
- * fingerprint continues its series. Concurrent clients with one fingerprint (tabs of one browser)
- * stay apart because only an ended session can be continued.
+ * Engine.IO session with a new sid, so what ties them is what the client sends again each time (its
+ * address, user agent and query, less the per-request parameters) and when: socket.io-client retries
+ * after its backoff (reconnectionDelay 1000 ms doubling up to 5000, randomization 0.5). Only a session
+ * that ended in a way after which the client reconnects by itself waits here; a page leaving (1001),
+ * a DISCONNECT, a client that closed its own transport start no series, so what follows them is a new
+ * client. Each answer says how sure it is and why: with several dropped clients of one fingerprint
+ * in the window, which one came back is a guess, and the evidence says so.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Confidence } from '../../shared/events.js';
 import type { EventBus } from '../events/bus.js';
 
-/** socket.io-client waits at most reconnectionDelayMax (5 s by default); far more is a new visit. */
-const WAIT_FOR_RECONNECT_MS = 2 * 60_000;
+/** Drops older than this are forgotten (a client with a far longer backoff than the default). */
+const REMEMBER_MS = 2 * 60_000;
 /** Clients remembered between attempts; the oldest are forgotten first. */
 const MAX_WAITING = 10_000;
 const VOLATILE_PARAMS = new Set(['t', 'sid', 'EIO', 'transport', 'j', 'b64']);
+/** socket.io-client's defaults: reconnectionDelay, reconnectionDelayMax, randomizationFactor. */
+const DELAY_MS = 1000;
+const DELAY_MAX_MS = 5000;
+const JITTER = 0.5;
+/** The handshake's own round trip and the timers' slack, on top of the backoff. */
+const SLACK_MS = 1000;
 
 interface Series {
   clientKey: string;
@@ -22,6 +31,15 @@ interface Series {
   attempt: number;
   lastAt: number;
   cause?: string;
+  /** The recovery pid the server granted the session that dropped: the client offers it back. */
+  pid?: string;
+  /**
+   * The client left (a DISCONNECT, a page leaving, its own close): only its recovery pid, offered
+   * back (socket.connect() on the same socket), can show it came back; timing alone never picks it.
+   */
+  leaving?: boolean;
+  /** An identical client waiting with it was picked by a guess: which one is left is a guess too. */
+  ambiguous?: boolean;
 }
 
 export interface AttemptInfo {
@@ -30,10 +48,29 @@ export interface AttemptInfo {
   /** Milliseconds since the drop or the previous attempt. */
   delay: number;
   cause?: string;
+  confidence: Confidence;
+  evidence: string[];
+}
+
+/**
+ * A reconnect whose client will say who it is: a client waiting in the window was granted a recovery
+ * pid, which socket.io-client offers back in its CONNECT. The session holds its attempt until then.
+ */
+export interface PendingAttempt extends AttemptInfo {
+  fingerprint: string;
+  /** The series taken for now (given back if the CONNECT says otherwise). */
+  series?: Series;
+}
+
+/** The latest socket.io-client waits before attempt `n` (1-based) with its default backoff. */
+export function backoffWindow(n: number): number {
+  return Math.min(DELAY_MS * 2 ** Math.max(0, n - 1), DELAY_MAX_MS) * (1 + JITTER) + SLACK_MS;
 }
 
 export class ClientRegistry {
   private readonly waiting = new Map<string, Series[]>();
+  /** Recovery pids granted, and the client each was granted to (oldest first). */
+  private readonly pidOwners = new Map<string, string>();
   private size = 0;
 
   constructor(private readonly bus: EventBus) {}
@@ -54,58 +91,194 @@ export class ClientRegistry {
    * A handshake succeeded: a new client, or the next attempt of one that dropped. The session
    * announces the attempt, after itself, so that consumers know the session it names.
    */
-  connected(fingerprint: string): AttemptInfo {
-    const series = this.take(fingerprint);
+  connected(fingerprint: string): AttemptInfo & { pending?: PendingAttempt } {
+    const now = Date.now();
+    const withPid = this.forget(fingerprint, now).some(
+      (s) => s.pid && now - s.lastAt <= backoffWindow(s.attempt + 1),
+    );
+    const taken: { series?: Series } = {};
+    const info = this.next(fingerprint, now, taken);
+    return withPid ? { ...info, pending: { ...info, fingerprint, ...taken } } : info;
+  }
+
+  /**
+   * The client's first CONNECT of a session whose attempt waits (see PendingAttempt): `offeredPid`
+   * is the recovery pid in it. socket.io-client offers the pid it was granted, so the pid names the
+   * client for certain; no pid, though the waiting clients hold one, means a new client.
+   */
+  resolve(p: PendingAttempt, offeredPid: string | undefined): AttemptInfo {
+    const now = Date.now();
+    const owner = offeredPid === undefined ? undefined : this.pidOwners.get(offeredPid);
+    if (offeredPid !== undefined && owner === undefined) {
+      return {
+        ...p,
+        evidence: [...p.evidence, `the CONNECT offers a recovery pid this proxy never saw granted`],
+      };
+    }
+    const list = this.waiting.get(p.fingerprint) ?? [];
+    const match = owner === undefined ? undefined : list.find((s) => s.clientKey === owner);
+    if (offeredPid !== undefined && owner !== undefined) {
+      if (owner === p.clientKey)
+        return {
+          ...p,
+          confidence: 'certain',
+          evidence: [
+            ...p.evidence.slice(0, 1),
+            `the CONNECT offers the recovery pid the server granted client ${owner}`,
+          ],
+        };
+      if (match) {
+        if (p.series) this.park(p.fingerprint, p.series);
+        this.remove(p.fingerprint, match);
+        return {
+          clientKey: owner,
+          attempt: match.attempt + 1,
+          delay: now - match.lastAt,
+          ...(match.cause ? { cause: match.cause } : {}),
+          confidence: 'certain',
+          evidence: [`the CONNECT offers the recovery pid the server granted client ${owner}`],
+        };
+      }
+      return {
+        ...p,
+        evidence: [
+          ...p.evidence,
+          `the CONNECT offers the pid of client ${owner}, which is not waiting to reconnect`,
+        ],
+      };
+    }
+    // No pid: not the waiting client that holds one; the series waits on for its real reconnect.
+    if (!p.series?.pid) return p;
+    this.park(p.fingerprint, p.series);
     return {
-      clientKey: series?.clientKey ?? randomUUID().slice(0, 8),
-      attempt: series ? series.attempt + 1 : 0,
-      delay: series ? Date.now() - series.lastAt : 0,
-      ...(series?.cause ? { cause: series.cause } : {}),
+      clientKey: randomUUID().slice(0, 8),
+      attempt: 0,
+      delay: 0,
+      confidence: 'likely',
+      evidence: [
+        `the CONNECT offers no recovery pid, though client ${p.series.clientKey} (same address, user agent and query) was granted one: a new client`,
+      ],
     };
+  }
+
+  /** The server granted `pid` to a session of `clientKey` (connection state recovery is on). */
+  granted(clientKey: string, pid: string): void {
+    this.pidOwners.delete(pid);
+    this.pidOwners.set(pid, clientKey);
+    if (this.pidOwners.size > MAX_WAITING) {
+      const oldest = this.pidOwners.keys().next().value;
+      if (oldest !== undefined) this.pidOwners.delete(oldest);
+    }
   }
 
   /** A handshake failed (target down, refused): the client will try again, in the same series. */
   failed(fingerprint: string, error: string): void {
-    const series = this.take(fingerprint);
     const now = Date.now();
-    const next: Series = {
-      clientKey: series?.clientKey ?? randomUUID().slice(0, 8),
-      attempt: series ? series.attempt + 1 : 0,
-      lastAt: now,
-      cause: series?.cause ?? error,
-    };
+    const taken: { series?: Series } = {};
+    const info = this.next(fingerprint, now, taken);
+    const cause = info.cause ?? error;
     this.bus.emit({
       type: 'attempt',
-      clientKey: next.clientKey,
-      attempt: next.attempt,
-      delay: series ? now - series.lastAt : 0,
-      ...(next.cause ? { cause: next.cause } : {}),
+      clientKey: info.clientKey,
+      attempt: info.attempt,
+      delay: info.delay,
+      ...(cause ? { cause } : {}),
       outcome: 'failed',
       error,
+      confidence: info.confidence,
+      evidence: info.evidence,
     });
-    this.park(fingerprint, next);
+    const pid = taken.series?.pid;
+    this.park(fingerprint, {
+      clientKey: info.clientKey,
+      attempt: info.attempt,
+      lastAt: now,
+      cause,
+      ...(pid ? { pid } : {}),
+    });
   }
 
   /** A session ended; if its client reconnects by itself, its next handshake continues the series. */
-  ended(fingerprint: string, clientKey: string, cause: string, reconnects: boolean): void {
+  ended(
+    fingerprint: string,
+    clientKey: string,
+    cause: string,
+    reconnects: boolean | 'maybe',
+    pid?: string,
+  ): void {
     // A drop starts a new series: its first retry is attempt 1.
-    if (reconnects) this.park(fingerprint, { clientKey, attempt: 0, lastAt: Date.now(), cause });
+    const series: Series = { clientKey, attempt: 0, lastAt: Date.now(), cause, ...(pid ? { pid } : {}) };
+    if (reconnects === true) this.park(fingerprint, series);
+    else if (reconnects === 'maybe' && pid) this.park(fingerprint, { ...series, leaving: true });
   }
 
-  private take(fingerprint: string): Series | undefined {
-    const list = this.waiting.get(fingerprint);
-    if (!list) return undefined;
-    const now = Date.now();
-    while (list.length) {
-      const s = list.shift();
-      this.size--;
-      if (s && now - s.lastAt <= WAIT_FOR_RECONNECT_MS) {
-        if (!list.length) this.waiting.delete(fingerprint);
-        return s;
-      }
+  /** Which series, if any, the attempt made now continues; it leaves the waiting list. */
+  private next(fingerprint: string, now: number, taken: { series?: Series } = {}): AttemptInfo {
+    const list = this.forget(fingerprint, now);
+    const inWindow = list.filter((s) => !s.leaving && now - s.lastAt <= backoffWindow(s.attempt + 1));
+    const series = inWindow[0];
+    if (!series) {
+      const late = list.find((s) => !s.leaving);
+      return {
+        clientKey: randomUUID().slice(0, 8),
+        attempt: 0,
+        delay: 0,
+        // A dropped client of this fingerprint came back later than its default backoff allows:
+        // a client with a longer reconnectionDelayMax, or a new one.
+        confidence: late ? 'guess' : 'likely',
+        evidence: late
+          ? [
+              `client ${late.clientKey} with the same address, user agent and query dropped ${secs(now - late.lastAt)} ago, later than socket.io-client's default backoff allows (${secs(backoffWindow(late.attempt + 1))}): taken for a new client`,
+            ]
+          : ['no client with this address, user agent and query is waiting to reconnect'],
+      };
     }
-    this.waiting.delete(fingerprint);
-    return undefined;
+    this.remove(fingerprint, series);
+    taken.series = series;
+    const attempt = series.attempt + 1;
+    const delay = now - series.lastAt;
+    const evidence = [
+      `the same address, user agent and query as client ${series.clientKey}, which ${series.attempt === 0 ? `dropped (${series.cause ?? '?'})` : `failed attempt ${series.attempt}`} ${secs(delay)} before`,
+      `within socket.io-client's default backoff for attempt ${attempt} (at most ${secs(backoffWindow(attempt))})`,
+    ];
+    if (series.ambiguous && inWindow.length === 1)
+      evidence.push(
+        'identical clients that dropped with it came back first, each picked by a guess: which one is left is a guess too',
+      );
+    for (const other of inWindow) if (other !== series && inWindow.length > 1) other.ambiguous = true;
+    if (inWindow.length > 1)
+      evidence.push(
+        `${inWindow.length} clients with this fingerprint are waiting to reconnect (${inWindow.map((s) => s.clientKey).join(', ')}): which one this is cannot be told from the wire`,
+      );
+    return {
+      clientKey: series.clientKey,
+      attempt,
+      delay,
+      ...(series.cause ? { cause: series.cause } : {}),
+      confidence: inWindow.length > 1 || series.ambiguous ? 'guess' : 'likely',
+      evidence,
+    };
+  }
+
+  /** The waiting series of `fingerprint`, oldest first, less those too old to come back. */
+  private forget(fingerprint: string, now: number): Series[] {
+    const list = this.waiting.get(fingerprint);
+    if (!list) return [];
+    while (list.length && now - (list[0]?.lastAt ?? now) > REMEMBER_MS) {
+      list.shift();
+      this.size--;
+    }
+    if (!list.length) this.waiting.delete(fingerprint);
+    return list;
+  }
+
+  private remove(fingerprint: string, series: Series): void {
+    const list = this.waiting.get(fingerprint);
+    const i = list?.indexOf(series) ?? -1;
+    if (!list || i < 0) return;
+    list.splice(i, 1);
+    this.size--;
+    if (!list.length) this.waiting.delete(fingerprint);
   }
 
   private park(fingerprint: string, series: Series): void {
@@ -125,3 +298,5 @@ export class ClientRegistry {
     if (!list?.length) this.waiting.delete(first.value);
   }
 }
+
+const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

@@ -20,8 +20,8 @@ import type {
 import { MessageDecoder } from '../../shared/protocol/message-decoder.js';
 import { openValues } from '../../shared/protocol/session-event.js';
 import { sioProtocolFor } from '../../shared/protocol/socketio.js';
-import { SocketModel } from '../../shared/protocol/sockets.js';
-import type { AttemptInfo, ClientRegistry } from '../clients/client-registry.js';
+import { SocketModel, type SocketEvent } from '../../shared/protocol/sockets.js';
+import type { AttemptInfo, ClientRegistry, PendingAttempt } from '../clients/client-registry.js';
 import type { EventBus } from '../events/bus.js';
 import { attachBinary } from '../events/raw-bytes.js';
 import { CUT_REQUEST, reasonsFor, type EndReasons, type SessionEnd } from './close-cause.js';
@@ -52,6 +52,8 @@ export interface SessionCounters {
 export interface SessionClient extends AttemptInfo {
   fingerprint: string;
   registry: ClientRegistry;
+  /** Set when the client's CONNECT (its recovery pid) will say which client this is. */
+  pending?: PendingAttempt;
 }
 
 export class Session {
@@ -76,6 +78,12 @@ export class Session {
   /** When the client last had two polls (or two POSTs) in flight, which engine.io ends the session for. */
   private overlapAt: number | undefined;
   private ended: { first: Leg; reasons: EndReasons; reconnects: boolean; closedLegs: Set<Leg> } | undefined;
+  /** The client this session belongs to: the handshake's pick, until a recovery pid says otherwise. */
+  private clientKey: string;
+  /** An attempt waiting for the client's CONNECT (see PendingAttempt). */
+  private pendingAttempt: PendingAttempt | undefined;
+  /** The last recovery pid the server granted in this session. */
+  private grantedPid: string | undefined;
 
   /** `link`: the transport the session opened on, created by its relay. */
   constructor(
@@ -90,7 +98,46 @@ export class Session {
     if (link instanceof PollingLink) this.polling = link;
     const protocol = sioProtocolFor(eio);
     this.messages = new MessageDecoder(protocol);
-    this.namespaces = new SocketModel(sid, (event) => bus.emit(event));
+    this.namespaces = new SocketModel(sid, (event) => this.namespaceEvent(event));
+    this.clientKey = client.clientKey;
+    this.pendingAttempt = client.pending;
+  }
+
+  /** The model's events; a CONNECT answer settles a waiting attempt and records a granted pid. */
+  private namespaceEvent(event: SocketEvent): void {
+    if (event.type === 'connect') {
+      if (this.pendingAttempt) this.settleAttempt(pidOf(event.auth));
+      if (event.pid) {
+        this.grantedPid = event.pid;
+        this.client.registry.granted(this.clientKey, event.pid);
+      }
+    }
+    this.bus.emit(event);
+  }
+
+  /** Emits the attempt held for the CONNECT; `null`: none came, the handshake's pick stands. */
+  private settleAttempt(offeredPid: string | undefined | null): void {
+    const pending = this.pendingAttempt;
+    if (!pending) return;
+    this.pendingAttempt = undefined;
+    const info = offeredPid === null ? pending : this.client.registry.resolve(pending, offeredPid);
+    this.clientKey = info.clientKey;
+    this.emitAttempt(info);
+  }
+
+  private emitAttempt(info: AttemptInfo): void {
+    const { clientKey, attempt, delay, cause, confidence, evidence } = info;
+    this.bus.emit({
+      type: 'attempt',
+      clientKey,
+      attempt,
+      delay,
+      ...(cause ? { cause } : {}),
+      outcome: 'connected',
+      sessionId: this.sid,
+      confidence,
+      evidence,
+    });
   }
 
   get readyState(): ReadyState {
@@ -129,16 +176,8 @@ export class Session {
       open: openValues(this.open, hiddenUpgrades),
       hiddenUpgrades,
     });
-    const { clientKey, attempt, delay, cause } = this.client;
-    this.bus.emit({
-      type: 'attempt',
-      clientKey,
-      attempt,
-      delay,
-      ...(cause ? { cause } : {}),
-      outcome: 'connected',
-      sessionId: this.sid,
-    });
+    // A reconnect that the client's recovery pid will name waits for its CONNECT (or the end).
+    if (!this.pendingAttempt) this.emitAttempt(this.client);
   }
 
   /** Packets that crossed the proxy, in wire order; returns the seq of the last one's event (0: none). */
@@ -374,18 +413,24 @@ export class Session {
           sentInvalid: this.sentInvalid,
           ...(this.refusal ? { refusal: this.refusal } : {}),
           ...(this.overlapAt !== undefined ? { overlapAt: this.overlapAt } : {}),
+          ...this.disconnectedBy(),
         },
       );
       // socket.io-client's Manager reconnects only for sockets still active: none left means none.
       const reconnects =
-        (CLIENT_REASONS[reasons.clientReason]?.reconnects ?? true) && this.namespaces.hasConnected();
+        (reasons.reconnects ?? CLIENT_REASONS[reasons.clientReason]?.reconnects ?? true) &&
+        this.namespaces.hasConnected();
+      this.settleAttempt(null);
       this.ended = { first: cause.leg, reasons, reconnects, closedLegs: new Set() };
       this.namespaces.ended(cause.leg, reasons, Date.now());
       this.client.registry.ended(
         this.client.fingerprint,
-        this.client.clientKey,
+        this.clientKey,
         reasons.clientReason,
-        reconnects,
+        // A client that left may still come back by hand (socket.connect()): only its recovery pid,
+        // offered back, can show that; timing never does.
+        reconnects || 'maybe',
+        this.grantedPid,
       );
     }
     // States only move forward: a late close packet of a closed session leaves it closed.
@@ -396,6 +441,13 @@ export class Session {
       this.closedListener = undefined;
       listener();
     }
+  }
+
+  /** Every namespace was disconnected on purpose before the end: by whom (the last DISCONNECT's sender). */
+  private disconnectedBy(): { disconnectedBy?: Leg } {
+    const d = this.namespaces.lastDisconnect;
+    if (!d || this.namespaces.hasConnected()) return {};
+    return { disconnectedBy: d === 'c2s' ? 'client' : 'server' };
   }
 
   /** Both legs are over at once, the starting one first (polling has no connections to wait for). */
@@ -418,11 +470,25 @@ export class Session {
       serverReason: reasons.serverReason,
       active: ended.reconnects,
       description: reasons.description,
+      confidence: reasons.confidence,
+      evidence: reasons.evidence,
+      ...(reasons.clientReasonAlternatives
+        ? { clientReasonAlternatives: reasons.clientReasonAlternatives }
+        : {}),
+      ...(reasons.serverReasonAlternatives
+        ? { serverReasonAlternatives: reasons.serverReasonAlternatives }
+        : {}),
     });
   }
 }
 
 const NO_LEGS: readonly Leg[] = [];
+
+/** The recovery pid a client offers in its CONNECT (socket.io-client merges it into the auth). */
+function pidOf(auth: unknown): string | undefined {
+  const pid = auth && typeof auth === 'object' ? (auth as Record<string, unknown>).pid : undefined;
+  return typeof pid === 'string' ? pid : undefined;
+}
 const NO_REQUESTS: Readonly<Record<PollKind, number>> = { get: 0, post: 0 };
 
 /** The handshake as socket.io builds `socket.handshake` on the server. */

@@ -38,6 +38,12 @@ export class SessionDirectory {
       case 'session':
         this.entries.set(event.sessionId, { clientKey: event.clientKey, namespaces: new Map() });
         return;
+      case 'attempt': {
+        // A recovery pid can name another client than the handshake's pick: the attempt wins.
+        const entry = event.sessionId === undefined ? undefined : this.entries.get(event.sessionId);
+        if (entry) entry.clientKey = event.clientKey;
+        return;
+      }
       case 'connect':
         this.entries.get(event.sessionId)?.namespaces.set(event.nsp, event.socketId);
         return;

@@ -36,6 +36,9 @@ const DEFAULTS: Required<InferredRoomsOptions> = {
   maxGroups: 500,
 };
 
+/** Sessions remembered as closed, so that a late window never lists one of them. */
+const MAX_DEAD = 10_000;
+
 /** Longer texts are keyed by their length, head and tail, so that a window never holds a big payload. */
 const KEY_WHOLE = 4096;
 const KEY_PART = 1024;
@@ -57,6 +60,8 @@ interface Group {
   /** Sorted session ids. */
   members: string[];
   setKey: string;
+  /** How the broadcast was seen, and who left since: the evidence of its `room` events. */
+  evidence: string[];
 }
 
 export class InferredRooms {
@@ -70,6 +75,8 @@ export class InferredRooms {
   /** Remembered groups by namespace and member set, least recently seen first. */
   private readonly groups = new Map<string, Group>();
   private readonly bySession = new Map<string, Set<Group>>();
+  /** Closed sessions, oldest first: never members again. */
+  private readonly dead = new Set<string>();
   private readonly unsubscribe: () => void;
   private timer: NodeJS.Timeout | undefined;
   private nextId = 1;
@@ -99,6 +106,7 @@ export class InferredRooms {
     this.outbox.length = 0;
     this.groups.clear();
     this.bySession.clear();
+    this.dead.clear();
   }
 
   private observe(e: ProxyEvent): void {
@@ -108,7 +116,7 @@ export class InferredRooms {
     } else if (e.type === 'disconnect') {
       this.leave(e.sessionId, e.nsp);
     } else if (e.type === 'close') {
-      this.leave(e.sessionId, undefined);
+      this.died(e.sessionId);
     }
   }
 
@@ -141,6 +149,19 @@ export class InferredRooms {
     this.schedule();
   }
 
+  /** A session closed: out of its groups and of the windows still open, for good. */
+  private died(sessionId: string): void {
+    if (this.dead.has(sessionId)) return;
+    this.dead.add(sessionId);
+    if (this.dead.size > MAX_DEAD) {
+      const oldest = this.dead.values().next().value;
+      if (oldest !== undefined) this.dead.delete(oldest);
+    }
+    for (const w of this.pending.values()) w.members.delete(sessionId);
+    for (const w of this.closedWindows) w.members.delete(sessionId);
+    this.leave(sessionId, undefined);
+  }
+
   /** A session left `nsp` (or closed, when `nsp` is undefined): its groups shrink. */
   private leave(sessionId: string, nsp: string | undefined): void {
     const groups = this.bySession.get(sessionId);
@@ -151,6 +172,10 @@ export class InferredRooms {
       this.groups.delete(g.setKey);
       g.members = g.members.filter((m) => m !== sessionId);
       g.setKey = setKey(g.nsp, g.members);
+      g.evidence = [
+        ...g.evidence.slice(0, 1),
+        `session ${sessionId} ${nsp === undefined ? 'closed' : `left ${nsp}`}: no longer a member`,
+      ];
       this.outbox.push(groupEvent(g));
       // Another group with the same members now says the same thing: keep that one.
       if (g.members.length === 0 || this.groups.has(g.setKey)) this.forget(g);
@@ -179,7 +204,10 @@ export class InferredRooms {
 
   /** A closed window with 2+ sessions: a group, new or already known. */
   private seen(w: Window): void {
-    const members = [...w.members].sort();
+    // A session that closed while the window was open is not in it (see died()), nor one that
+    // closed before a late packet of its own crossed.
+    const members = [...w.members].filter((m) => !this.dead.has(m)).sort();
+    if (members.length < 2) return;
     const key = setKey(w.nsp, members);
     const known = this.groups.get(key);
     if (known) {
@@ -188,7 +216,16 @@ export class InferredRooms {
       return;
     }
     const id = this.nextId++;
-    const g: Group = { id, nsp: w.nsp, room: `<inferred #${id}: ${w.event ?? '?'}>`, members, setKey: key };
+    const g: Group = {
+      id,
+      nsp: w.nsp,
+      room: `<inferred #${id}: ${w.event ?? '?'}>`,
+      members,
+      setKey: key,
+      evidence: [
+        `${members.length} sessions got the same ${w.event === undefined ? 'EVENT' : `"${w.event}" EVENT`} text within ${Math.round(w.last - w.first)} ms: a broadcast to a room or the namespace, or unicasts that happen to match`,
+      ],
+    };
     this.groups.set(key, g);
     for (const m of members) {
       let set = this.bySession.get(m);
@@ -221,6 +258,9 @@ function groupEvent(g: Group): UnstampedEvent {
     nsp: g.nsp,
     room: g.room,
     members: [...g.members],
+    // Rooms never cross the wire: an inferred one is a guess, always.
+    confidence: 'guess',
+    evidence: g.evidence,
   };
 }
 

@@ -5,7 +5,7 @@
  * It is fed the decoded Socket.IO packets in wire order and tells its sink the events they mean.
  */
 import { CLIENT_REASONS } from '../disconnect-reasons.js';
-import type { Direction, Leg, SioInfo, UnstampedEvent } from '../events.js';
+import type { Confidence, Direction, Leg, SioInfo, UnstampedEvent } from '../events.js';
 
 /** EVENTs waiting for their ACK, per session: an app that never acks must not grow this forever. */
 export const MAX_PENDING_ACKS = 1000;
@@ -23,6 +23,13 @@ export interface EndReasons {
   clientReason: string;
   serverReason: string;
   description: string;
+  /** How sure the reading is, and why (see `Inference` in shared/events.ts). */
+  confidence?: Confidence;
+  evidence?: string[];
+  clientReasonAlternatives?: string[];
+  serverReasonAlternatives?: string[];
+  /** Whether the client reconnects, where the close says more than the reason (a page leaving). */
+  reconnects?: boolean;
 }
 
 /**
@@ -113,7 +120,7 @@ export class SocketModel {
 
   /** The Engine.IO session ended, started by `leg`: every namespace still connected goes with it. */
   ended(leg: Leg, reasons: EndReasons, at: number): void {
-    const active = CLIENT_REASONS[reasons.clientReason]?.reconnects ?? true;
+    const active = reasons.reconnects ?? CLIENT_REASONS[reasons.clientReason]?.reconnects ?? true;
     for (const [nsp, s] of this.namespaces) {
       if (!s.connected) continue;
       s.connected = false;
@@ -128,6 +135,7 @@ export class SocketModel {
           leg,
           active,
           description: reasons.description,
+          ...inferenceOf(reasons),
         },
         at,
       );
@@ -211,6 +219,8 @@ export class SocketModel {
         description: byClient
           ? 'the client called socket.disconnect()'
           : 'the server called socket.disconnect(); the client will not reconnect by itself',
+        confidence: 'certain',
+        evidence: [`a DISCONNECT (41) for ${nsp} from the ${byClient ? 'client' : 'server'}`],
       },
       at,
     );
@@ -269,4 +279,16 @@ function recordField(value: unknown, key: string): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = (value as Record<string, unknown>)[key];
   return typeof v === 'string' ? v : undefined;
+}
+
+/** The confidence, evidence and alternatives of `reasons`, for a `disconnect` event. */
+function inferenceOf(
+  r: EndReasons,
+): Pick<EndReasons, 'confidence' | 'evidence' | 'clientReasonAlternatives' | 'serverReasonAlternatives'> {
+  return {
+    ...(r.confidence ? { confidence: r.confidence } : {}),
+    ...(r.evidence ? { evidence: r.evidence } : {}),
+    ...(r.clientReasonAlternatives ? { clientReasonAlternatives: r.clientReasonAlternatives } : {}),
+    ...(r.serverReasonAlternatives ? { serverReasonAlternatives: r.serverReasonAlternatives } : {}),
+  };
 }

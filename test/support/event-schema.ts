@@ -95,6 +95,13 @@ const direction = oneOf(...DIRECTIONS);
 const transport = oneOf(...TRANSPORTS);
 const headers = recordOf(either(str, arrayOf(str)));
 
+const confidence = oneOf('certain', 'likely', 'guess');
+/** What every inference carries (issue #10): how sure, and the facts it went by. */
+const inference = { confidence, evidence: arrayOf(nonEmpty) };
+const alternatives = {
+  clientReasonAlternatives: opt(arrayOf(nonEmpty)),
+  serverReasonAlternatives: opt(arrayOf(nonEmpty)),
+};
 const base = {
   seq: positiveInt,
   ts: nonNegative,
@@ -193,6 +200,8 @@ export const EVENT_FIELDS: Record<ProxyEventType, Record<string, Field | Check>>
     serverReason: nonEmpty,
     active: opt(bool),
     description: opt(str),
+    ...inference,
+    ...alternatives,
   },
   connect: {
     ...base,
@@ -223,6 +232,8 @@ export const EVENT_FIELDS: Record<ProxyEventType, Record<string, Field | Check>>
     leg,
     active: bool,
     description: str,
+    ...inference,
+    ...alternatives,
   },
   ack: {
     ...base,
@@ -247,6 +258,8 @@ export const EVENT_FIELDS: Record<ProxyEventType, Record<string, Field | Check>>
     socketId: opt(nonEmpty),
     members: opt(arrayOf(nonEmpty)),
     own: opt(bool),
+    confidence: opt(confidence),
+    evidence: opt(arrayOf(nonEmpty)),
   },
   attempt: {
     ...base,
@@ -258,6 +271,7 @@ export const EVENT_FIELDS: Record<ProxyEventType, Record<string, Field | Check>>
     outcome: oneOf('connected', 'failed'),
     sessionId: opt(nonEmpty),
     error: opt(str),
+    ...inference,
   },
   error: {
     ...base,
@@ -277,8 +291,7 @@ export const EVENT_FIELDS: Record<ProxyEventType, Record<string, Field | Check>>
     detail: opt(str),
     sessionId: opt(nonEmpty),
     seqs: arrayOf(positiveInt),
-    confidence: oneOf('certain', 'likely', 'guess'),
-    evidence: arrayOf(nonEmpty),
+    ...inference,
   },
   intervention: {
     ...base,
@@ -340,6 +353,14 @@ export function validateEvent(event: unknown): string[] {
     if (!cutValue(event.data) && !cutValue(event.binary) && !cutValue(sioArgs) && !binaryArgs)
       errors.push('packet: truncated, but no field ends in …');
   }
+  if (
+    type === 'room' &&
+    event.source === 'inferred' &&
+    (event.confidence === undefined || event.evidence === undefined)
+  )
+    errors.push('room: an inferred room carries confidence and evidence');
+  if (type === 'attempt' && event.attempt === 0 && event.cause !== undefined && event.outcome === 'connected')
+    errors.push('attempt: a new client (attempt 0) continues no drop, so it has no cause');
   if (type === 'ack' && typeof event.eventSeq === 'number' && typeof event.ackSeq === 'number') {
     if (!(event.eventSeq < event.ackSeq)) errors.push('ack: eventSeq must come before ackSeq');
     if (typeof event.seq === 'number' && !(event.ackSeq < event.seq))

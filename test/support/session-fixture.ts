@@ -26,6 +26,8 @@ export function testSession(
     clientKey: 'k',
     attempt: 0,
     delay: 0,
+    confidence: 'likely' as const,
+    evidence: ['a test fixture'],
   };
   return { session: new Session(open.sid, eio, link, open, bus, client), events };
 }

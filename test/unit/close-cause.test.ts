@@ -113,3 +113,53 @@ test('silence: no request waits and nothing crossed past the heartbeat, so both 
         'ping timeout',
       ]);
 });
+
+// Issue #10: evidence, alternatives, and the heartbeat per leg.
+
+test('a client that stops reading (a delivered ping left unanswered for pingTimeout) is a ping timeout, not a forced close', () => {
+  const r = reasonsFor(
+    end({ leg: 'client', kind: 'clean', code: 1000 }),
+    hb({ lastPingAt: NOW - 20_000, pongPending: true }),
+  );
+  assert.equal(r.clientReason, 'ping timeout');
+  assert.equal(r.serverReason, 'ping timeout');
+  assert.deepEqual(r.serverReasonAlternatives, ['transport close']);
+  assert.equal(r.confidence, 'guess');
+  assert.ok(r.evidence.some((l) => /got no pong/.test(l)));
+});
+
+test('a client closing right after answering its pings is a forced close, marked ambiguous with its alternatives', () => {
+  const r = reasonsFor(end({ leg: 'client', kind: 'clean', code: 1000 }), hb({ lastPingAt: NOW - 3000 }));
+  assert.equal(r.clientReason, 'forced close');
+  assert.deepEqual(r.clientReasonAlternatives, ['transport close', 'io client disconnect']);
+  assert.equal(r.reconnects, false);
+  assert.equal(r.confidence, 'guess');
+  assert.ok(r.evidence.includes('the client closed the WebSocket first, with code 1000'));
+});
+
+test('a browser leaving the page (1001) does not reconnect', () => {
+  const r = reasonsFor(end({ leg: 'client', kind: 'clean', code: 1001 }), hb());
+  assert.equal(r.reconnects, false);
+  assert.equal(r.confidence, 'likely');
+  assert.match(r.description, /page went away/);
+});
+
+test('after the last namespace was disconnected on purpose, the close says so for certain (no generic note)', () => {
+  const server = reasonsFor(
+    end({ leg: 'client', kind: 'clean', code: 1000 }),
+    hb({ disconnectedBy: 'server' }),
+  );
+  assert.equal(server.clientReason, 'io server disconnect');
+  assert.equal(server.serverReason, 'server namespace disconnect');
+  assert.equal(server.confidence, 'certain');
+  assert.doesNotMatch(server.description, /the client closed its connection/);
+  const client = reasonsFor(end({ leg: 'client', kind: 'close-packet' }), hb({ disconnectedBy: 'client' }));
+  assert.equal(client.clientReason, 'io client disconnect');
+  assert.equal(client.serverReason, 'client namespace disconnect');
+});
+
+test('the target closing cleanly names io.close() as the alternative', () => {
+  const r = reasonsFor(end({ code: 1005 }), hb());
+  assert.deepEqual(r.serverReasonAlternatives, ['server shutting down']);
+  assert.equal(r.confidence, 'guess');
+});

@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createElement, type ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
+import { createStore } from 'zustand/vanilla';
 import { CLIENT_REASONS, SERVER_REASONS } from '../../shared/disconnect-reasons.js';
 import type { ProxyEvent } from '../../shared/events.js';
 import { ControllerContext } from '../../panel/src/app/context.js';
 import { PanelController } from '../../panel/src/app/controller.js';
 import type { AttemptView } from '../../panel/src/store/model.js';
 import { createPanelStore } from '../../panel/src/store/panel-store.js';
-import { createUiStore } from '../../panel/src/store/ui-store.js';
+import { createUiStore, type UiState } from '../../panel/src/store/ui-store.js';
 import { HexDump } from '../../panel/src/views/detail/HexDump.js';
 import { JsonTree } from '../../panel/src/views/detail/JsonTree.js';
 import { AttemptChips } from '../../panel/src/views/sidebar/AttemptChips.js';
@@ -413,5 +414,38 @@ test("the timeline ends with the client's next attempts: delay, cause, outcome a
   assert.match(
     attempts[1]?.text ?? '',
     /reconnect attempt #2 after 1\.0 s \(cause: transport close\) — connected as session B123456789$/,
+  );
+});
+
+test('a guessed attempt is drawn as a guess, its evidence in the tooltip, and "no guesses" hides it', () => {
+  const attempts = [
+    attempt({ attempt: 0, outcome: 'connected', sessionId: 'A', confidence: 'likely', evidence: ['new'] }),
+    attempt({
+      attempt: 1,
+      outcome: 'connected',
+      sessionId: 'B',
+      cause: 'transport close',
+      confidence: 'guess',
+      evidence: ['2 clients with this fingerprint are waiting to reconnect'],
+    }),
+  ];
+  const controller = controllerFor();
+  const c = chips(renderWith(controller, createElement(AttemptChips, { attempts })));
+  assert.doesNotMatch(c[0]?.tag ?? '', /guess/);
+  assert.match(c[1]?.tag ?? '', /class="attempt ok guess"/);
+  assert.match(c[1]?.text ?? '', /guess$/);
+  assert.match(
+    c[1]?.tag ?? '',
+    /title="[^"]*guess: 2 clients with this fingerprint are waiting to reconnect/,
+  );
+  // Server rendering reads a store's initial state: start one with the toggle on.
+  const hiding = new PanelController(
+    createPanelStore(),
+    createStore<UiState>()(() => ({ ...createUiStore().getState(), hideGuesses: true })),
+  );
+  const hidden = chips(renderWith(hiding, createElement(AttemptChips, { attempts })));
+  assert.deepEqual(
+    hidden.map((x) => /data-attempt="(\d+)"/.exec(x.tag)?.[1]),
+    ['0'],
   );
 });

@@ -341,6 +341,9 @@ export class CaptureDecoder {
       outcome: sessionId ? 'connected' : 'failed',
       ...(sessionId ? { sessionId } : {}),
       ...(error ? { error } : {}),
+      // In the page, the capture sees the Manager itself: which client an attempt belongs to is known.
+      confidence: 'certain',
+      evidence: ['captured in the page, from the socket.io-client Manager that made the attempt'],
     });
   }
 

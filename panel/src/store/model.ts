@@ -120,6 +120,9 @@ export interface AttemptView {
   outcome: AttemptEvent['outcome'];
   sessionId?: string;
   error?: string;
+  /** How sure the stream is that this attempt belongs to this client, and why. */
+  confidence?: AttemptEvent['confidence'];
+  evidence?: readonly string[];
 }
 
 export interface ClientView {

@@ -121,15 +121,8 @@ function update(
 
 function onSession(state: SessionsState, e: SessionEvent): void {
   const prior = state.sessions.get(e.sessionId);
-  if (prior && prior.clientKey !== e.clientKey) {
-    // Was a stand-in under the unknown client: move it to its real client.
-    const unknown = state.clients.get(prior.clientKey);
-    if (unknown) {
-      const rest = unknown.sessionIds.filter((id) => id !== e.sessionId);
-      if (rest.length === 0 && unknown.attempts.length === 0) state.clients.delete(prior.clientKey);
-      else state.clients.set(prior.clientKey, { ...unknown, sessionIds: rest });
-    }
-  }
+  // Was a stand-in under the unknown client: move it to its real client.
+  if (prior && prior.clientKey !== e.clientKey) leaveClient(state, prior.clientKey, e.sessionId);
   const base = prior ?? emptySession(e.sessionId, e.clientKey, e.ts);
   state.sessions.set(e.sessionId, {
     ...base,
@@ -301,7 +294,22 @@ function onDisconnect(state: SessionsState, e: DisconnectEvent): void {
   });
 }
 
+/** `sid` is no longer one of `clientKey`'s sessions; a client left with nothing goes. */
+function leaveClient(state: SessionsState, clientKey: string, sid: string): void {
+  const c = state.clients.get(clientKey);
+  if (!c) return;
+  const rest = c.sessionIds.filter((id) => id !== sid);
+  if (rest.length === 0 && c.attempts.length === 0) state.clients.delete(clientKey);
+  else state.clients.set(clientKey, { ...c, sessionIds: rest });
+}
+
 function onAttempt(state: SessionsState, e: AttemptEvent): void {
+  // The client's recovery pid named another client than the handshake's pick: the attempt wins.
+  const s = e.sessionId === undefined ? undefined : state.sessions.get(e.sessionId);
+  if (s && e.sessionId !== undefined && s.clientKey !== e.clientKey) {
+    leaveClient(state, s.clientKey, e.sessionId);
+    state.sessions.set(e.sessionId, { ...s, clientKey: e.clientKey });
+  }
   touchClient(state, e.clientKey, e.ts, e.sessionId);
   const c = state.clients.get(e.clientKey);
   if (!c) return;
@@ -316,6 +324,8 @@ function onAttempt(state: SessionsState, e: AttemptEvent): void {
       ...(e.cause !== undefined ? { cause: e.cause } : {}),
       ...(e.sessionId !== undefined ? { sessionId: e.sessionId } : {}),
       ...(e.error !== undefined ? { error: e.error } : {}),
+      ...(e.confidence !== undefined ? { confidence: e.confidence } : {}),
+      ...(e.evidence !== undefined ? { evidence: e.evidence } : {}),
     },
   ];
   state.clients.set(e.clientKey, {

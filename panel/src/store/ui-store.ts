@@ -26,6 +26,8 @@ export interface UiState {
   sidebarOpen: boolean;
   /** Problem kinds the user muted: the Problems view folds them away. */
   mutedKinds: readonly string[];
+  /** Hide what the stream only guessed (attempt chips, inferred rooms). */
+  hideGuesses: boolean;
 
   setFilter(change: Partial<PacketFilter>): void;
   resetFilter(): void;
@@ -34,6 +36,7 @@ export interface UiState {
   selectSession(selection: SessionSelection | undefined): void;
   setTab(tab: Tab): void;
   setShowOwnRooms(show: boolean): void;
+  setHideGuesses(hide: boolean): void;
   toggleSidebar(): void;
   toggleMutedKind(kind: string): void;
 }
@@ -47,6 +50,7 @@ export function createUiStore(): UiStore {
     showOwnRooms: false,
     sidebarOpen: true,
     mutedKinds: [],
+    hideGuesses: false,
     setFilter: (change) => set((s) => ({ filter: { ...s.filter, ...change } })),
     resetFilter: () => set((s) => ({ filter: { ...EMPTY_FILTER, heartbeats: s.filter.heartbeats } })),
     selectPacket: (seq) => set({ selectedSeq: seq }),
@@ -57,6 +61,7 @@ export function createUiStore(): UiStore {
       })),
     setTab: (tab) => set({ tab }),
     setShowOwnRooms: (show) => set({ showOwnRooms: show }),
+    setHideGuesses: (hide) => set({ hideGuesses: hide }),
     toggleSidebar: () => set((s) => ({ sidebarOpen: !s.sidebarOpen })),
     toggleMutedKind: (kind) =>
       set((s) => ({

@@ -1,6 +1,8 @@
 /**
  * A client's connection attempts as a row of chips: number, cause, delay, success or failure, and
  * whether the reconnect recovered its state (R). A reconnect loop shows as a long row of red chips.
+ * A chip the stream only guessed (which of identical clients came back) is dashed and says "guess",
+ * its evidence in the tooltip; the sidebar's "no guesses" toggle hides such chips.
  */
 import { usePanel, useUi } from '../../app/context.js';
 import { formatDuration, formatTime } from '../../lib/format.js';
@@ -16,6 +18,7 @@ function Chip({ a, showCause }: { a: AttemptView; showCause: boolean }) {
   const selectSession = useUi((s) => s.selectSession);
   const recovered = attemptRecovered(model, a);
   const ok = a.outcome === 'connected';
+  const guess = a.confidence === 'guess';
   const title = [
     a.attempt === 0 ? 'first connection' : `reconnect attempt ${a.attempt}`,
     `at ${formatTime(a.ts)}`,
@@ -25,13 +28,15 @@ function Chip({ a, showCause }: { a: AttemptView; showCause: boolean }) {
       ? `connected${a.sessionId ? ` (session ${a.sessionId})` : ''}`
       : `failed${a.error ? `: ${a.error}` : ''}`,
     recovered ? 'state recovered (connection state recovery)' : '',
+    a.confidence ? `${a.confidence}: ${a.evidence?.join('; ') ?? ''}` : '',
   ]
     .filter(Boolean)
     .join('\n');
   return (
     <button
-      className={`attempt ${ok ? 'ok' : 'failed'}${recovered ? ' recovered' : ''}`}
+      className={`attempt ${ok ? 'ok' : 'failed'}${recovered ? ' recovered' : ''}${guess ? ' guess' : ''}`}
       title={title}
+      data-confidence={a.confidence}
       data-testid="attempt-chip"
       data-outcome={a.outcome}
       data-attempt={a.attempt}
@@ -44,6 +49,7 @@ function Chip({ a, showCause }: { a: AttemptView; showCause: boolean }) {
       {showCause && a.cause && a.attempt > 0 && <span className="cause">{a.cause}</span>}
       {a.attempt > 0 && <span className="delay">{formatDuration(a.delay)}</span>}
       <span className="outcome">{ok ? '✓' : '✗'}</span>
+      {guess && <span className="guess-label">guess</span>}
       {recovered && (
         <span className="rec" aria-label="recovered">
           R
@@ -53,7 +59,9 @@ function Chip({ a, showCause }: { a: AttemptView; showCause: boolean }) {
   );
 }
 
-export function AttemptChips({ attempts }: { attempts: readonly AttemptView[] }) {
+export function AttemptChips({ attempts: all }: { attempts: readonly AttemptView[] }) {
+  const hideGuesses = useUi((s) => s.hideGuesses);
+  const attempts = hideGuesses ? all.filter((a) => a.confidence !== 'guess') : all;
   if (attempts.length === 0) return null;
   const hidden = Math.max(0, attempts.length - SHOWN);
   const failedInRow = attempts

@@ -102,6 +102,8 @@ export function SessionsSidebar() {
   const now = live ? wallClock : lastTs;
   const selected = useUi((s) => s.session?.sid);
   const [hideClosed, setHideClosed] = useState(false);
+  const hideGuesses = useUi((s) => s.hideGuesses);
+  const setHideGuesses = useUi((s) => s.setHideGuesses);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const groups = useMemo(() => clientGroups(model), [model, rev]);
   const rows = useMemo(() => sidebarRows(groups, hideClosed, expanded), [groups, hideClosed, expanded]);
@@ -122,6 +124,15 @@ export function SessionsSidebar() {
         <label className="toggle">
           <input type="checkbox" checked={hideClosed} onChange={(e) => setHideClosed(e.target.checked)} />
           live only
+        </label>
+        <label className="toggle" title="hide reconnects the proxy could only guess">
+          <input
+            type="checkbox"
+            data-testid="hide-guesses"
+            checked={hideGuesses}
+            onChange={(e) => setHideGuesses(e.target.checked)}
+          />
+          no guesses
         </label>
       </div>
       {rows.length === 0 ? (
