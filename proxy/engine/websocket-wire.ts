@@ -168,7 +168,15 @@ class Lane {
   private chunk(chunk: Buffer): void {
     if (this.sinkClosed) return;
     if (this.sender) return void (this.failed || this.receiver.write(chunk));
-    const cut = this.boundary.scan(chunk, this.handover !== undefined);
+    if (this.handover === undefined) {
+      // The usual case, nothing to hand over: the bytes go on first, the bookkeeping after (the
+      // copy: ws's Receiver unmasks in place, and `chunk` may still sit in the write queue).
+      this.write(chunk);
+      this.boundary.scan(chunk);
+      if (!this.failed) this.receiver.write(this.masks ? Buffer.from(chunk) : chunk);
+      return;
+    }
+    const cut = this.boundary.scan(chunk, true);
     const piped = cut < 0 ? chunk : chunk.subarray(0, cut);
     if (piped.length) {
       this.write(piped);
