@@ -124,6 +124,20 @@ export interface ProxyOptions {
   logger?: Logger;
 }
 
+/**
+ * Which held packet `nextPaused` waits for: a predicate, or fields that must be equal
+ * (`{ event: 'order:create', direction: 'c2s' }`).
+ */
+export type PausedFilter =
+  | ((p: PausedPacket) => boolean)
+  | Partial<Pick<PausedPacket, 'sessionId' | 'direction' | 'nsp' | 'event' | 'type' | 'ruleId'>>;
+
+function pausedMatcher(filter: PausedFilter): (p: PausedPacket) => boolean {
+  if (typeof filter === 'function') return filter;
+  const wanted = Object.entries(filter);
+  return (p) => wanted.every(([k, v]) => (p as unknown as Record<string, unknown>)[k] === v);
+}
+
 /** One open Engine.IO session, as `proxy.sessions()` lists it. */
 export interface SessionSummary {
   /** The Engine.IO sid (the `sessionId` of every event of the session). */
@@ -169,7 +183,7 @@ export interface SioProxy {
   /** Packets held by pause rules now, oldest first. */
   paused(): HeldPacket[];
   /** The next held packet that matches (or one held already), as `waitFor` waits for events. */
-  nextPaused(filter?: (p: PausedPacket) => boolean, options?: { timeout?: number }): Promise<HeldPacket>;
+  nextPaused(filter?: PausedFilter, options?: { timeout?: number }): Promise<HeldPacket>;
   /** Sends an EVENT of the proxy's own into a session; with `ack`, resolves with the peer's answer. */
   emit(
     sessionId: string,
@@ -381,10 +395,8 @@ class RunningProxy implements SioProxy {
     return core.paused().map((p) => heldPacket(core, p));
   }
 
-  async nextPaused(
-    filter: (p: PausedPacket) => boolean = () => true,
-    options: { timeout?: number } = {},
-  ): Promise<HeldPacket> {
+  async nextPaused(wanted: PausedFilter = {}, options: { timeout?: number } = {}): Promise<HeldPacket> {
+    const filter = pausedMatcher(wanted);
     const held = this.paused().find(filter);
     if (held) return held;
     const core = this.runtime.server.intervention;

@@ -101,8 +101,14 @@ export class UiServer {
     if (serveHello(req, res, this.version)) return;
     if (refuseEngineRequest(url, res, this.proxy.url)) return;
     if (!hasToken(req, this.token)) {
-      res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Bearer' });
-      return void res.end('sio-proxy: missing or wrong token (open the URL the proxy printed)\n');
+      const why = 'sio-proxy: missing or wrong token (open the URL the proxy printed)';
+      // The JSON routes answer in JSON, `{ "error" }` as the control API's contract has it.
+      const json = url.pathname.startsWith('/api/');
+      res.writeHead(401, {
+        'Content-Type': json ? 'application/json' : 'text/plain',
+        'WWW-Authenticate': 'Bearer',
+      });
+      return void res.end(json ? JSON.stringify({ error: why }) : `${why}\n`);
     }
     for (const p of this.plugins) if (p.http?.(req, res, url)) return;
     const path = url.pathname;

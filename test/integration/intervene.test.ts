@@ -299,6 +299,7 @@ test('bad requests: 400 naming the field, 404 unknown, 405 wrong method, 501 pol
   }
   const unauth = await fetch(`${new URL(proxy.dashboardUrl!).origin}/api/rules`);
   assert.equal(unauth.status, 401);
+  assert.match(((await unauth.json()) as { error: string }).error, /missing or wrong token/);
 });
 
 async function waitUntil(check: () => boolean, ms = 3000): Promise<void> {

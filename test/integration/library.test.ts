@@ -250,7 +250,7 @@ test('rules.add pauses a packet; nextPaused hands it over; forward(edit) sends t
       await once(socket, 'connect');
       const rule = proxy.rules.add({ match: { event: 'echo', direction: 'c2s' }, action: { kind: 'pause' } });
       const answer = socket.timeout(5000).emitWithAck('echo', 'original');
-      const held = await proxy.nextPaused((p) => p.event === 'echo');
+      const held = await proxy.nextPaused({ event: 'echo', direction: 'c2s' });
       assert.deepEqual(held.args, ['original']);
       held.forward({ args: ['edited'] });
       assert.equal(await answer, 'edited');
