@@ -72,6 +72,7 @@ export class Analyzer {
           clientKey: e.clientKey,
           eio: e.eio,
           peer: `${e.handshake.address} ${String(e.handshake.headers['user-agent'] ?? '')}`,
+          pingTimeout: e.open.pingTimeout,
           ...(e.open.maxPayload !== undefined ? { maxPayload: e.open.maxPayload } : {}),
         });
         if (this.sessions.size > MAX_SESSIONS) this.evictOldest();

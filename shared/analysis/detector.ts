@@ -24,6 +24,8 @@ export interface SessionFacts {
   peer: string;
   /** The target's `maxPayload` (Engine.IO 4 only). */
   maxPayload?: number;
+  /** The open packet's `pingTimeout`: how long the pinging side waits for the pong. */
+  pingTimeout: number;
 }
 
 export interface DetectorContext {

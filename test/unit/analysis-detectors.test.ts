@@ -213,18 +213,21 @@ describe('reserved event names', () => {
 describe('payloads over maxPayload', () => {
   test('a client packet over the open packet’s maxPayload; not one at the limit, not the server’s', () => {
     const f = new EventFactory(); // maxPayload 1000
-    const events = [
-      f.session('S', 'k'),
-      f.emit('S', 'c2s', 'upload', ['x'], { size: 1000 }),
-      f.emit('S', 's2c', 'download', ['x'], { size: 5000 }),
-    ];
+    const atLimit = f.emit('S', 'c2s', 'upload', ['x'], { size: 1000 });
+    const events = [f.session('S', 'k'), atLimit, f.emit('S', 's2c', 'download', ['x'], { size: 5000 })];
     const big = f.emit('S', 'c2s', 'upload', ['x'], { size: 5000 });
     events.push(big);
     const found = analyse(events);
-    assert.equal(found.length, 1);
-    assert.equal(found[0]?.kind, 'payload-too-large');
-    assert.equal(found[0]?.title, "a 5000-byte packet is over the target's maxPayload (1000 bytes)");
-    assert.deepEqual(found[0]?.seqs, [big.seq]);
+    // Issue #17: a payload near maxHttpBufferSize is a warning before it bites; one exactly at the
+    // limit is the nearest there is (payload-near-limit), and still not over it.
+    assert.deepEqual(
+      found.map((p) => [p.kind, p.seqs]),
+      [
+        ['payload-near-limit', [atLimit.seq]],
+        ['payload-too-large', [big.seq]],
+      ],
+    );
+    assert.equal(found[1]?.title, "a 5000-byte packet is over the target's maxPayload (1000 bytes)");
   });
 
   test('a session without maxPayload (Engine.IO 3) is not checked', () => {

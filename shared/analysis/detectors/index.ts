@@ -1,6 +1,7 @@
 /** The detectors, in the order they run. */
 import type { Detector } from '../detector.js';
 import { AckTimeout } from './ack-timeout.js';
+import { AttachmentsMissing } from './attachments-missing.js';
 import { BinaryBase64 } from './binary-base64.js';
 import { ConnectLoop } from './connect-loop.js';
 import { Cors } from './cors.js';
@@ -10,6 +11,7 @@ import { HandledTwice } from './handled-twice.js';
 import { NamespaceVoid } from './namespace-void.js';
 import { PayloadTooLarge } from './payload-too-large.js';
 import { ProtocolMismatch } from './protocol-mismatch.js';
+import { ReconnectStorm } from './reconnect-storm.js';
 import { proxyError } from './proxy-error.js';
 import { refusedNamespace } from './refused-namespace.js';
 import { ReservedEvent } from './reserved-event.js';
@@ -38,6 +40,8 @@ export function allDetectors(): Detector[] {
     new ConnectLoop(),
     new SlowHeartbeat(),
     new BinaryBase64(),
+    new AttachmentsMissing(),
+    new ReconnectStorm(),
   ];
 }
 
