@@ -8,52 +8,20 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, describe, test } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
-import { startAnalysis } from '../../proxy/observe/analysis.js';
-import type { AnalysisOptions } from '../../shared/analysis/detector.js';
-import type { ProblemEvent } from '../../shared/events.js';
-import { startProxy, waitFor, type Proxy } from '../support/harness.js';
-import { clientV2, closeClients, startV2Target, type V2Target } from '../support/v2-helpers.js';
-import { connected, startEnv, type Env } from '../support/v4-helpers.js';
+import { waitFor } from '../support/harness.js';
+import { Cleanups, lintEnv, lintV2Env, problem, problems, LINT_WINDOWS } from '../support/lint-env.js';
+import { clientV2, closeClients } from '../support/v2-helpers.js';
+import { connected } from '../support/v4-helpers.js';
 
-const WINDOWS: AnalysisOptions = { ackTimeoutMs: 300, upgradeWindowMs: 600 };
-const cleanups: (() => unknown)[] = [];
+const cleanups = new Cleanups();
 after(async () => {
   closeClients();
-  for (const fn of cleanups.splice(0).reverse()) await fn();
+  await cleanups.run();
 });
 
-/** A v4 target and a proxy with the detectors on its bus (as createProxy wires them). */
-async function env(targetOpts: Parameters<typeof startEnv>[0] = {}, windows = WINDOWS): Promise<Env> {
-  const e = await startEnv(targetOpts);
-  const analysis = startAnalysis(e.proxy.proxy.bus, windows);
-  cleanups.push(
-    () => e.close(),
-    () => analysis.close(),
-  );
-  return e;
-}
-
-/** A socket.io@2 target and a proxy with the detectors on its bus. */
-async function v2Env(): Promise<{ target: V2Target; proxy: Proxy }> {
-  const target = await startV2Target();
-  const proxy = await startProxy(target.url);
-  const analysis = startAnalysis(proxy.proxy.bus, WINDOWS);
-  cleanups.push(
-    () => target.close(),
-    () => proxy.close(),
-    () => analysis.close(),
-  );
-  return { target, proxy };
-}
-
-const problems = (proxy: Proxy) => proxy.events.filter((e): e is ProblemEvent => e.type === 'problem');
-
-/** The first problem of `kind` on the proxy's bus, waited for. */
-function problem(proxy: Proxy, kind: string, ms = 5000): Promise<ProblemEvent> {
-  return waitFor(() => problems(proxy).find((p) => p.kind === kind), ms, `a ${kind} problem`).catch(() =>
-    assert.fail(`no ${kind} problem; problems: ${JSON.stringify(problems(proxy), null, 1)}`),
-  ) as Promise<ProblemEvent>;
-}
+const env = (targetOpts: Parameters<typeof lintEnv>[1] = {}, windows = LINT_WINDOWS) =>
+  lintEnv(cleanups, targetOpts, windows);
+const v2Env = () => lintV2Env(cleanups);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
