@@ -87,7 +87,7 @@ describe('protocol lint with real socket.io, continued', () => {
     const clients: Socket[] = [];
     for (let i = 0; i < 12; i++) clients.push(e.client('proxy', opts));
     await Promise.all(clients.map((c) => connected(c)));
-    const back = clients.map((c) => new Promise((resolve) => c.once('connect', resolve)));
+    const back = clients.map((c) => new Promise<void>((resolve) => c.once('connect', () => resolve())));
     await e.restartTarget();
     await Promise.all(back);
 

@@ -7,31 +7,9 @@
 import { useMemo } from 'react';
 import { useController } from '../app/context.js';
 import { formatTime, shortId } from '../lib/format.js';
+import { problemKindLabel } from '../lib/problem-kind-label.js';
 import type { Problem } from '../store/model.js';
 import { problemGroups, type ProblemGroup } from '../store/selectors.js';
-
-/** Short labels of the kinds the detectors raise; an unknown kind shows as itself. */
-const KIND_LABEL: Readonly<Record<string, string>> = {
-  error: 'proxy error',
-  connect_error: 'namespace refused',
-  'payload-too-large': 'payload too large',
-  'upgrade-failed': 'upgrade failed',
-  'reserved-event': 'reserved name',
-  'handled-twice': 'sent twice',
-  'target-unreachable': 'target down',
-  'handshake-refused': 'handshake refused',
-  dropped: 'events dropped',
-  'ack-timeout': 'no ACK',
-  'ack-late': 'late ACK',
-  'stuck-on-polling': 'stuck on polling',
-  'protocol-mismatch': 'protocol mismatch',
-  'namespace-void': 'namespace not connected',
-  'sticky-session': 'no sticky sessions',
-  cors: 'CORS',
-  'connect-loop': 'connect loop',
-  'slow-heartbeat': 'slow heartbeat',
-  'binary-base64': 'binary as base64',
-};
 
 /** Links shown per problem: the first and the latest of its packets. */
 const LINKS = 4;
@@ -75,7 +53,7 @@ export function ProblemKinds({
 function KindHeader({ group, muted, onToggle }: { group: ProblemGroup; muted: boolean; onToggle(): void }) {
   return (
     <div className={`kind-head ${group.severity}`} data-testid="problem-kind-head" data-kind={group.kind}>
-      <span className="badge">{KIND_LABEL[group.kind] ?? group.kind}</span>{' '}
+      <span className="badge">{problemKindLabel(group.kind)}</span>{' '}
       <span className="count" data-testid="problem-kind-count">
         ×{group.count}
       </span>{' '}

@@ -7,6 +7,7 @@ import { useUi } from '../../app/context.js';
 import { formatBytes, formatCount, formatDuration, hueOf, shortId } from '../../lib/format.js';
 import type { SessionView } from '../../store/model.js';
 import { clientIdentity, sessionState, shortUserAgent } from '../../store/selectors.js';
+import { SessionProblemsBadge } from './SessionProblemsBadge.js';
 
 function transportText(s: SessionView): string {
   if (s.upgrade?.stage === 'success' && s.firstTransport !== s.transport)
@@ -56,6 +57,7 @@ export const SessionItem = memo(function SessionItem({
           {shortId(s.sid, 10)}
         </span>
         {s.eio && <span className="badge">EIO{s.eio}</span>}
+        <SessionProblemsBadge sid={s.sid} />
         <span className="grow" />
         <span className="muted">{duration}</span>
       </div>
