@@ -35,8 +35,15 @@ export class AttachmentsMissing implements Detector {
   private readonly open: Record<Direction, Map<string, InProgress>> = { c2s: new Map(), s2c: new Map() };
 
   observe(e: ProxyEvent, ctx: DetectorContext): void {
-    if (e.type === 'close') return this.closed(e, ctx);
-    if (e.type !== 'packet' || e.engine !== 'message') return;
+    if (e.type === 'packet') {
+      // Nearly every packet: decoded, with no binary packet in progress anywhere.
+      if (e.sio !== undefined && this.open.c2s.size === 0 && this.open.s2c.size === 0) return;
+      this.packet(e, ctx);
+    } else if (e.type === 'close') this.closed(e, ctx);
+  }
+
+  private packet(e: PacketEvent, ctx: DetectorContext): void {
+    if (e.engine !== 'message') return;
     const waiting = this.open[e.direction];
     // The text message that breaks a packet in progress is marked raw (it did not decode), so only
     // a header must be neither raw nor decoded.
