@@ -4,25 +4,21 @@
  */
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { UnstampedEvent } from '../shared/events.js';
 import { EventFactory } from '../test/support/panel-events.js';
-import { launchChromium } from './support/browser.js';
-import { closeAll, ensurePanelBuilt, servePanel, shimEsbuildNames } from './support/dashboard.js';
+import { openCaptureFile, type CaptureView } from './support/dashboard.js';
 
 const CAPTURE = join(tmpdir(), `sio-proxy-close-reasons-${process.pid}.ndjson`);
 const DESCRIPTION = 'the server sent no ping within pingInterval + pingTimeout (25000 + 20000 ms)';
 
-let server: Server;
-let browser: Browser;
+let view: CaptureView;
 let page: Page;
 
 before(async () => {
-  ensurePanelBuilt();
   const f = new EventFactory();
   const events = [
     f.session('Xq3v9LkPz0AbCdEfGh12', 'client-a'),
@@ -40,25 +36,12 @@ before(async () => {
     } as UnstampedEvent),
   ];
   writeFileSync(CAPTURE, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  let url: string;
-  ({ server, url } = await servePanel());
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
-  await shimEsbuildNames(context);
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(url);
-  await page.getByTestId('file-input').setInputFiles(CAPTURE);
+  view = await openCaptureFile(CAPTURE, { width: 1600, height: 900 });
+  page = view.page;
   await page.getByTestId('session-item').waitFor();
 });
 
-after(() =>
-  closeAll(
-    () => browser?.close(),
-    () => new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined))),
-    () => rmSync(CAPTURE, { force: true }),
-  ),
-);
+after(() => (view ? view.close() : rmSync(CAPTURE, { force: true })));
 
 test('at 1600 px the close reason and its description are shown whole', async () => {
   const reason = page.getByTestId('session-item').locator('.closed-reason');

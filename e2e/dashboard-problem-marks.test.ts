@@ -5,23 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
 import { EventFactory } from '../test/support/panel-events.js';
-import { launchChromium } from './support/browser.js';
-import { closeAll, ensurePanelBuilt, servePanel, shimEsbuildNames } from './support/dashboard.js';
+import { openCaptureFile, type CaptureView } from './support/dashboard.js';
 
 const CAPTURE = join(tmpdir(), `sio-proxy-problem-marks-${process.pid}.ndjson`);
 
-let server: Server;
-let browser: Browser;
-let page: Page;
+let view: CaptureView;
 
 before(async () => {
-  ensurePanelBuilt();
   const f = new EventFactory(); // maxPayload 1000 in every session's open packet
   const events = [
     f.session('near-limit-sid', 'k1', { transport: 'websocket' }),
@@ -32,27 +26,14 @@ before(async () => {
     f.emit('clean-sid', 'c2s', 'save', ['small']),
   ];
   writeFileSync(CAPTURE, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  let url: string;
-  ({ server, url } = await servePanel());
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-  await shimEsbuildNames(context);
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(url);
-  await page.getByTestId('file-input').setInputFiles(CAPTURE);
-  await page.locator('[data-testid="session-item"][data-sid="clean-sid"]').waitFor();
+  view = await openCaptureFile(CAPTURE);
+  await view.page.locator('[data-testid="session-item"][data-sid="clean-sid"]').waitFor();
 });
 
-after(() =>
-  closeAll(
-    () => browser?.close(),
-    () => new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined))),
-    () => rmSync(CAPTURE, { force: true }),
-  ),
-);
+after(() => (view ? view.close() : rmSync(CAPTURE, { force: true })));
 
 test('the session with a problem carries a badge with its count and kinds; the clean one none', async () => {
+  const { page } = view;
   const marked = page.locator('[data-testid="session-item"][data-sid="near-limit-sid"]');
   const badge = marked.getByRole('button', { name: '1 problem: payload near limit' });
   await badge.waitFor();

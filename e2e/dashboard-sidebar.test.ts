@@ -5,13 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
-import { closeAll, ensurePanelBuilt, servePanel, shimEsbuildNames } from './support/dashboard.js';
+import type { Page } from 'playwright-core';
+import { openCaptureFile, type CaptureView } from './support/dashboard.js';
 import { writeCapture } from './support/synthetic-capture.js';
 
 const SESSIONS = 5000;
@@ -19,32 +17,17 @@ const SESSIONS = 5000;
 const MAX_RENDERED = 100;
 const CAPTURE = join(tmpdir(), `sio-proxy-sidebar-${process.pid}.ndjson`);
 
-let server: Server;
-let browser: Browser;
+let view: CaptureView;
 let page: Page;
 
 before(async () => {
-  ensurePanelBuilt();
   await writeCapture(CAPTURE, 20_000, SESSIONS);
-  let url: string;
-  ({ server, url } = await servePanel());
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-  await shimEsbuildNames(context);
-  page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  await page.goto(url);
-  await page.getByTestId('file-input').setInputFiles(CAPTURE);
+  view = await openCaptureFile(CAPTURE, { timeout: 20_000 });
+  page = view.page;
   await page.getByTestId('sessions-sidebar').getByText(`${SESSIONS} seen`).waitFor();
 });
 
-after(() =>
-  closeAll(
-    () => browser?.close(),
-    () => new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined))),
-    () => rmSync(CAPTURE, { force: true }),
-  ),
-);
+after(() => (view ? view.close() : rmSync(CAPTURE, { force: true })));
 
 const counts = () =>
   page.evaluate(() => ({

@@ -4,7 +4,7 @@
  * small helpers to read what a user sees (by the panel's `data-testid`s) and to save screenshots.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
@@ -194,6 +194,43 @@ export async function closeAll(...steps: (() => Promise<unknown> | unknown)[]): 
   if (errors.length) throw errors[0];
 }
 
+/** The built panel in Chromium with a capture file opened through its file input. */
+export interface CaptureView {
+  server: Server;
+  browser: Browser;
+  page: Page;
+  /** Closes the browser and the server, and removes the capture file. */
+  close(): Promise<void>;
+}
+
+/** Serves the built panel, opens it in Chromium (a `width` x `height` viewport) and opens `path`. */
+export async function openCaptureFile(
+  path: string,
+  { width = 1400, height = 860, timeout = 10_000 } = {},
+): Promise<CaptureView> {
+  ensurePanelBuilt();
+  const { server, url } = await servePanel();
+  let browser: Browser | undefined;
+  const close = () =>
+    closeAll(
+      () => browser?.close(),
+      () => new Promise((resolve) => server.close(resolve)),
+      () => rmSync(path, { force: true }),
+    );
+  try {
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width, height } });
+    await shimEsbuildNames(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(timeout);
+    await page.goto(url);
+    await page.getByTestId('file-input').setInputFiles(path);
+    return { server, browser, page, close };
+  } catch (err) {
+    await close().catch(() => {});
+    throw err;
+  }
+}
 /** A real socket.io@4 app, the CLI in front of it, and the dashboard open in Chromium. */
 export interface Scene {
   target: Target;
