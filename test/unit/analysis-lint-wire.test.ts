@@ -311,6 +311,17 @@ describe('reconnect-storm', () => {
     const k = new EventFactory();
     assert.deepEqual(analyse(wave(k, STORM_CLIENTS - 1, 1), k.ts + 5000), []);
   });
+
+  test('a wave whose drops the proxy saw no reason for says so', () => {
+    const f = new EventFactory();
+    const attempts = wave(f, 10, 1).map((e) => ({ ...e, cause: undefined }) as ProxyEvent);
+    const found = analyse(attempts, f.ts + 1000);
+    assert.deepEqual(
+      found.map((p) => p.title),
+      ['10 clients reconnected within 0.01 s: a reconnect storm'],
+    );
+    assert.match(found[0]!.evidence.join('\n'), /the reason of 10 of the drops is not known/);
+  });
 });
 
 describe('per-session state', () => {

@@ -98,7 +98,7 @@ export class ReconnectStorm implements Detector {
     if (w.seqs.length < MAX_SEQS) w.seqs.push(a.seq);
     w.minDelay = Math.min(w.minDelay, a.delay);
     w.maxDelay = Math.max(w.maxDelay, a.delay);
-    const cause = a.cause ?? 'an unknown cause';
+    const cause = a.cause ?? '';
     w.causes.set(cause, (w.causes.get(cause) ?? 0) + 1);
   }
 
@@ -107,21 +107,24 @@ export class ReconnectStorm implements Detector {
     this.wave = undefined;
     if (!w) return;
     const span = w.lastTs - w.firstTs;
-    const [cause, causeCount] = [...w.causes].sort((x, y) => y[1] - x[1])[0] ?? ['an unknown cause', 0];
+    // The most common reason of the drops ('' where the proxy did not see the drop's reason).
+    const [cause, causeCount] = [...w.causes].sort((x, y) => y[1] - x[1])[0] ?? ['', 0];
     const clients = w.clients.size >= MAX_CLIENTS ? `${MAX_CLIENTS}+` : String(w.clients.size);
     const jitter = w.maxDelay - w.minDelay;
     ctx.report({
       type: 'problem',
       kind: 'reconnect-storm',
       severity: 'warning',
-      title: `${clients} clients reconnected within ${fmtSeconds(span)} after "${cause}": a reconnect storm`,
+      title: `${clients} clients reconnected within ${fmtSeconds(span)}${cause ? ` after "${cause}"` : ''}: a reconnect storm`,
       fix: FIX,
       detail: `their delays since the drop span ${Math.round(w.minDelay)} to ${Math.round(w.maxDelay)} ms`,
       seqs: w.seqs,
       confidence: 'likely',
       evidence: [
         `${w.count} reconnect attempts of ${clients} clients between ${isoTime(w.firstTs)} and ${isoTime(w.lastTs)} (${Math.round(span)} ms)`,
-        `${causeCount} of them after a drop with reason "${cause}"`,
+        cause
+          ? `${causeCount} of them after a drop with reason "${cause}"`
+          : `the reason of ${causeCount} of the drops is not known`,
         jitter <= STORM_WINDOW_MS
           ? `their delays since the drop span ${Math.round(jitter)} ms (${Math.round(w.minDelay)} to ${Math.round(w.maxDelay)} ms): the same delay for every client, no jitter`
           : `their delays since the drop span ${Math.round(jitter)} ms (${Math.round(w.minDelay)} to ${Math.round(w.maxDelay)} ms)`,
