@@ -1,0 +1,206 @@
+/**
+ * The Control tab's fault buttons as a person uses them (issue #13): select a session in the
+ * sidebar, press a fault, and check what the app's own socket.io@4 client and server report (their
+ * disconnect reasons, the client's reconnect) against the line the button shows. Also "take the
+ * target down for N seconds": the client's reconnect attempts fail while it is down and succeed once
+ * it is lifted. The app's heartbeat is short (1 s + 1 s) so that the timeouts come within seconds.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
+import {
+  client,
+  closeAll,
+  connected,
+  eventually,
+  sessionItem,
+  startScene,
+  type Cli,
+  type Scene,
+} from './support/dashboard.js';
+
+let scene: Scene | undefined;
+let cli: Cli;
+let page: Page;
+/** The disconnect reasons the app's server reported, by the client's name (from its query). */
+const serverReasons = new Map<string, string>();
+const opened: Socket[] = [];
+
+before(async () => {
+  scene = await startScene({
+    target: { pingInterval: 1000, pingTimeout: 1000 },
+    serve: (t) => {
+      t.io.on('connection', (s) => {
+        s.on('disconnect', (reason: string) => serverReasons.set(s.handshake.query.client as string, reason));
+        s.on('echo', (v: unknown, ack: (v: unknown) => void) => ack(v));
+      });
+    },
+  });
+  ({ cli, page } = scene);
+});
+
+after(() =>
+  closeAll(
+    () => opened.forEach((s) => s.close()),
+    () => scene?.close(),
+  ),
+);
+
+/** A client of its own, connected over WebSocket, selected in the sidebar, the Control tab open. */
+async function victim(name: string, opts: Partial<ManagerOptions & SocketOptions> = {}): Promise<Socket> {
+  const socket = client(cli.proxy, name, opts);
+  opened.push(socket);
+  await connected(socket);
+  await sessionItem(page, socket).click();
+  await page.getByTestId('tab-control').click();
+  await page.getByTestId('faults').getByText(socket.io.engine.id).waitFor();
+  return socket;
+}
+
+function nextDisconnect(socket: Socket): Promise<string> {
+  return new Promise((resolve) => socket.once('disconnect', resolve));
+}
+
+/** The one line beside the fault's button: what the client and the server will report. */
+async function pressFault(kind: string): Promise<string> {
+  const button = page.getByTestId(`fault-${kind}`);
+  const line = await button.locator('xpath=..').innerText();
+  await button.click();
+  return line;
+}
+
+async function serverReason(name: string): Promise<string> {
+  return eventually(async () => serverReasons.get(name), 8000, `the server's reason for ${name}`);
+}
+
+test('Cut the transport: both report transport close, and the client reconnects by itself', async () => {
+  const socket = await victim('cut', { reconnection: true, reconnectionDelay: 100 });
+  const reason = nextDisconnect(socket);
+  const line = await pressFault('close-transport');
+  assert.match(line, /client `transport close`, server `transport close`; the client reconnects/);
+  assert.equal(await reason, 'transport close');
+  assert.equal(await serverReason('cut'), 'transport close');
+  await eventually(async () => socket.connected, 8000, 'the client reconnected');
+});
+
+test('Client ping timeout: the client reports ping timeout, the server transport close', async () => {
+  const socket = await victim('cpt');
+  const reason = nextDisconnect(socket);
+  const line = await pressFault('client-ping-timeout');
+  assert.match(line, /client `ping timeout`, server `transport close`/);
+  assert.equal(await reason, 'ping timeout');
+  assert.equal(await serverReason('cpt'), 'transport close');
+});
+
+test('Server ping timeout: the server reports ping timeout, the client transport close', async () => {
+  const socket = await victim('spt');
+  const reason = nextDisconnect(socket);
+  const line = await pressFault('server-ping-timeout');
+  assert.match(line, /client `transport close`, server `ping timeout`/);
+  assert.equal(await serverReason('spt'), 'ping timeout');
+  assert.equal(await reason, 'transport close');
+});
+
+test('Stall: nothing moves until both sides report ping timeout', async () => {
+  const socket = await victim('stall');
+  const reason = nextDisconnect(socket);
+  const line = await pressFault('stall');
+  assert.match(line, /client `ping timeout`, server `ping timeout`/);
+  assert.equal(await reason, 'ping timeout');
+  assert.equal(await serverReason('stall'), 'ping timeout');
+});
+
+test('Transport error: the client reports transport error, the server transport close', async () => {
+  const socket = await victim('terr');
+  const reason = nextDisconnect(socket);
+  const line = await pressFault('transport-error');
+  assert.match(line, /client `transport error`, server `transport close`/);
+  assert.equal(await reason, 'transport error');
+  assert.equal(await serverReason('terr'), 'transport close');
+});
+
+/** Milliseconds from an `echo` emit to its ack. */
+async function roundTrip(socket: Socket, value: unknown): Promise<number> {
+  const t0 = Date.now();
+  await socket.timeout(20_000).emitWithAck('echo', value);
+  return Date.now() - t0;
+}
+
+test('Latency: a lasting fault, badged on the session in the sidebar and in its timeline, removed there', async () => {
+  const socket = await victim('slow');
+  await pressFault('latency');
+  const item = sessionItem(page, socket);
+  const mark = item.getByTestId('fault-mark');
+  await mark.waitFor();
+  assert.equal(await mark.getAttribute('data-kind'), 'latency');
+  // 500 ms (+ up to 100 of jitter) on each message: the round trip takes at least that.
+  assert.ok((await roundTrip(socket, 'x')) >= 500, 'the echo was delayed');
+
+  // Removed from the sidebar's badge: the Faults section's list empties too, and the app still works.
+  await mark.getByRole('button').click();
+  await mark.waitFor({ state: 'detached' });
+  await page.getByTestId('session-fault').waitFor({ state: 'detached' });
+  assert.equal(await socket.timeout(5000).emitWithAck('echo', 'after'), 'after');
+
+  // The session's lifecycle shows the fault starting and ending.
+  await item.getByTestId('namespace-item').first().click();
+  const timeline = page.getByTestId('timeline');
+  await timeline.locator('[data-action="fault-started"]').waitFor();
+  await timeline.locator('[data-action="fault-ended"]').waitFor();
+  assert.match(await timeline.locator('[data-action="fault-started"]').innerText(), /latency/);
+});
+
+test('Bandwidth: a 5 KB echo at 10 KB/s takes half a second each way', async () => {
+  const socket = await victim('narrow');
+  await pressFault('bandwidth');
+  await sessionItem(page, socket).getByTestId('fault-mark').waitFor();
+  // Not larger: the heartbeats queue behind it, and this app's pingTimeout is 1 s.
+  assert.ok((await roundTrip(socket, 'x'.repeat(5000))) >= 1000, 'the messages were paced');
+  await page.getByTestId('session-fault').getByRole('button').click();
+  await page.getByTestId('session-fault').waitFor({ state: 'detached' });
+});
+
+test('"Reproduce a disconnect reason": server ping timeout says what each side reports, and does it', async () => {
+  const socket = await victim('menu');
+  const reason = nextDisconnect(socket);
+  const select = page.getByTestId('reason-select');
+  // A reason no fault produces says so, with no button.
+  await select.selectOption('server:transport error');
+  assert.match(await page.getByTestId('reason-plan').innerText(), /no fault of the proxy produces it/);
+  assert.equal(await page.getByTestId('reason-go').count(), 0);
+
+  await select.selectOption('server:ping timeout');
+  assert.match(
+    await page.getByTestId('reason-plan').innerText(),
+    /client `transport close`, server `ping timeout`/,
+  );
+  assert.equal(await page.getByTestId('reason-go').innerText(), 'Server ping timeout');
+  await page.getByTestId('reason-go').click();
+  assert.equal(await serverReason('menu'), 'ping timeout');
+  assert.equal(await reason, 'transport close');
+});
+
+test('Take the target down for 2 s: reconnect attempts fail while it is down, then succeed', async () => {
+  const socket = await victim('down', {
+    reconnection: true,
+    reconnectionDelay: 200,
+    reconnectionDelayMax: 400,
+    randomizationFactor: 0,
+  });
+  const failures: unknown[] = [];
+  socket.io.on('reconnect_error', (err) => failures.push(err));
+  const reconnected = new Promise<number>((resolve) => socket.io.once('reconnect', resolve));
+  const reason = nextDisconnect(socket);
+  await page.getByTestId('target-down-seconds').fill('2');
+  await page.getByTestId('target-down').click();
+  await page.getByTestId('target-fault').waitFor();
+  assert.equal(await reason, 'transport close');
+  assert.equal(await serverReason('down'), 'transport close');
+  const attempts = await reconnected;
+  assert.ok(failures.length >= 1, `attempts failed while the target was down (${failures.length})`);
+  assert.ok(attempts >= 2, `the client reconnected on attempt ${attempts}`);
+  // Lifted by itself after 2 s: the badge goes.
+  await page.getByTestId('target-fault').waitFor({ state: 'detached' });
+  assert.equal(await socket.timeout(5000).emitWithAck('echo', 'back'), 'back');
+});
