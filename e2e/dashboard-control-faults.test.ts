@@ -3,7 +3,7 @@
  * sidebar, press a fault, and check what the app's own socket.io@4 client and server report (their
  * disconnect reasons, the client's reconnect) against the line the button shows. Also "take the
  * target down for N seconds": the client's reconnect attempts fail while it is down and succeed once
- * it is lifted. The app's heartbeat is short (1 s + 1 s) so that the timeouts come within seconds.
+ * it is lifted. The app's heartbeat is short (1 s + 2.5 s) so that the timeouts come within seconds.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -29,7 +29,8 @@ const opened: Socket[] = [];
 
 before(async () => {
   scene = await startScene({
-    target: { pingInterval: 1000, pingTimeout: 1000 },
+    // pingTimeout above the latency fault's round trip (2 x 600 ms), with room for a loaded machine.
+    target: { pingInterval: 1000, pingTimeout: 2500 },
     serve: (t) => {
       t.io.on('connection', (s) => {
         s.on('disconnect', (reason: string) => serverReasons.set(s.handshake.query.client as string, reason));
@@ -155,7 +156,7 @@ test('Bandwidth: a 5 KB echo at 10 KB/s takes half a second each way', async () 
   const socket = await victim('narrow');
   await pressFault('bandwidth');
   await sessionItem(page, socket).getByTestId('fault-mark').waitFor();
-  // Not larger: the heartbeats queue behind it, and this app's pingTimeout is 1 s.
+  // Not larger: the heartbeats queue behind it, and this app's pingTimeout is 2.5 s.
   assert.ok((await roundTrip(socket, 'x'.repeat(5000))) >= 1000, 'the messages were paced');
   await page.getByTestId('session-fault').getByRole('button').click();
   await page.getByTestId('session-fault').waitFor({ state: 'detached' });
@@ -203,4 +204,23 @@ test('Take the target down for 2 s: reconnect attempts fail while it is down, th
   // Lifted by itself after 2 s: the badge goes.
   await page.getByTestId('target-fault').waitFor({ state: 'detached' });
   assert.equal(await socket.timeout(5000).emitWithAck('echo', 'back'), 'back');
+});
+
+test('Block WebSocket upgrades (the whole target): new clients stay on polling until it is removed', async () => {
+  await page.getByTestId('target-block-upgrade').click();
+  const badge = page.getByTestId('target-fault');
+  await badge.waitFor();
+  assert.match(await badge.innerText(), /block-upgrade/);
+  const stuck = client(cli.proxy, 'stuck');
+  opened.push(stuck);
+  await connected(stuck, false);
+  const item = sessionItem(page, stuck);
+  await eventually(async () => /upgrade failed/.test(await item.innerText()), 8000, 'the failed upgrade');
+  assert.equal(stuck.io.engine.transport.name, 'polling');
+
+  await badge.getByRole('button').click();
+  await badge.waitFor({ state: 'detached' });
+  const free = client(cli.proxy, 'free');
+  opened.push(free);
+  await connected(free, true, 8000);
 });

@@ -47,6 +47,14 @@ function TargetDown() {
         data-testid="target-down-seconds"
       />{' '}
       s<span className="muted">new handshakes fail with 502, open WebSockets are cut; clients retry</span>
+      <button
+        className="btn"
+        onClick={() => void driver?.addTargetFault({ kind: 'block-upgrade' })}
+        title="until removed: every session stays on polling, as behind a proxy that does not pass WebSocket"
+        data-testid="target-block-upgrade"
+      >
+        Block WebSocket upgrades
+      </button>
       {faults.map((f) => (
         <FaultBadge
           key={f.id}

@@ -66,7 +66,7 @@ export const FAULTS: readonly FaultEntry[] = [
   {
     kind: 'latency',
     label: 'Latency 500 ms ± 100',
-    note: 'every message late, order kept',
+    note: 'every message late, heartbeats too (a pingTimeout under twice the delay ends the session), order kept',
     spec: () => ({ ms: 500, jitterMs: 100 }),
   },
   {
