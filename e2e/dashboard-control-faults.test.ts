@@ -202,3 +202,49 @@ test('Block WebSocket upgrades (the whole target): new clients stay on polling u
   opened.push(free);
   await connected(free, true, 8000);
 });
+
+test('Block the upgrade (one session, still on polling): its WebSocket is refused, it stays on polling', async () => {
+  // A browser client whose WebSocket is slow to get through (held by the test), so that the session is
+  // on polling long enough for a person to press the button, as on a slow network.
+  const context = await scene!.browser.newContext();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  await context.routeWebSocket(/socket\.io/, async (ws) => {
+    await gate;
+    ws.connectToServer();
+  });
+  const app = await context.newPage();
+  try {
+    await app.goto(`${cli.proxy}/socket.io/socket.io.js`);
+    await app.addScriptTag({ url: '/socket.io/socket.io.js' });
+    const sid = await app.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          type Engine = { id: string };
+          const w = window as unknown as {
+            io(opts: object): { io: { engine: Engine }; on(e: string, f: () => void): void };
+          };
+          const s = w.io({ query: { client: 'slow-ws' } });
+          (window as unknown as { s: unknown }).s = s;
+          s.on('connect', () => resolve(s.io.engine.id));
+        }),
+    );
+    const item = page.locator(`[data-testid="session-item"][data-sid="${sid}"]`);
+    await item.click();
+    await page.getByTestId('tab-control').click();
+    await page.getByTestId('faults').getByText(sid).waitFor();
+    await pressFault('block-upgrade');
+    await page.getByTestId('session-fault').waitFor();
+    release();
+    await eventually(async () => /upgrade failed/.test(await item.innerText()), 8000, 'the refused upgrade');
+    const transport = await app.evaluate(
+      () =>
+        (window as unknown as { s: { io: { engine: { transport: { name: string } } } } }).s.io.engine
+          .transport.name,
+    );
+    assert.equal(transport, 'polling');
+  } finally {
+    release();
+    await context.close();
+  }
+});
