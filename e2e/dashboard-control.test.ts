@@ -32,12 +32,15 @@ let socket: Socket;
 const orders: unknown[][] = [];
 /** The disconnect reason the app's server reported, by the client's name. */
 const serverReasons = new Map<string, string>();
+/** What the app's server received as `blob`, in order. */
+const blobs: unknown[][] = [];
 
 before(async () => {
   scene = await startScene({
     serve: (t) => {
       t.io.on('connection', (s) => {
         s.on('order', (...args: unknown[]) => orders.push(args));
+        s.on('blob', (...args: unknown[]) => blobs.push(args));
         s.on('disconnect', (reason: string) => serverReasons.set(s.handshake.query.client as string, reason));
         s.on('price', (item: string, ack: (v: unknown) => void) => ack({ item, price: 42 }));
       });
@@ -72,6 +75,8 @@ test('a breakpoint from a row holds the next packet; edited args are what the se
   const counter = page.getByTestId('held-counter');
   await counter.waitFor();
   assert.equal(await counter.innerText(), '1 held');
+  // ... and so does the session in the sidebar, whatever tab is open.
+  assert.equal(await sessionItem(page, socket).getByTestId('held-mark').innerText(), '1 held');
   assert.equal(orders.length, 1);
   const row = page.getByTestId('held-row');
   assert.equal(await row.count(), 1);
@@ -182,10 +187,7 @@ test('the "server-side disconnect" fault button: the client and the server repor
     await page.getByTestId('tab-control').click();
     const button = page.getByTestId('fault-disconnect');
     const line = await button.locator('xpath=..').innerText();
-    assert.match(
-      line,
-      /client `io server disconnect` \(no reconnect\), server `client namespace disconnect`/,
-    );
+    assert.match(line, /client `io server disconnect`, server `client namespace disconnect`; no reconnect/);
     await button.click();
     assert.equal(await clientReason, 'io server disconnect');
     await eventually(async () => serverReasons.get('victim'), 5000, 'the server-side reason');
@@ -195,4 +197,188 @@ test('the "server-side disconnect" fault button: the client and the server repor
   } finally {
     victim.close();
   }
+});
+
+/** Selects `s`'s session in the sidebar (a click on a selected one would show every session again). */
+async function select(p: Page, s: Socket): Promise<void> {
+  const item = sessionItem(p, s);
+  if (!((await item.getAttribute('class')) ?? '').split(' ').includes('selected')) await item.click();
+}
+
+/** The rule rows' hits text, and whether the rule is switched on. */
+async function ruleState(): Promise<{ hits: string; enabled: boolean }> {
+  const row = page.getByTestId('rule-row');
+  return {
+    hits: await row.getByTestId('rule-hits').innerText(),
+    enabled: await row.getByTestId('rule-enabled').isChecked(),
+  };
+}
+
+test('the rule form: /regex/ event, namespace and limit; edited; hits counted; forward all keeps the order; off, on, removed', async () => {
+  await page.getByTestId('tab-control').click();
+  await page.getByTestId('rule-direction').selectOption('c2s');
+  await page.getByTestId('rule-nsp').fill('/');
+  await page.getByTestId('rule-event').fill('/^ord(er)?$/');
+  await page.getByTestId('rule-limit').fill('3');
+  await page.getByTestId('rule-action').selectOption('pause');
+  await page.getByTestId('rule-add').click();
+  const row = page.getByTestId('rule-row');
+  await row.waitFor();
+  assert.match(await row.innerText(), /pause[\s\S]*c2s \/ \/\^ord\(er\)\?\$\//);
+  assert.deepEqual(await ruleState(), { hits: '0 hits of 3', enabled: true });
+
+  // Edit: the form opens with the rule's fields; the limit goes down to 2.
+  await row.getByTestId('rule-edit').click();
+  assert.equal(await page.getByTestId('rule-event').inputValue(), '/^ord(er)?$/');
+  await page.getByTestId('rule-limit').fill('2');
+  await page.getByTestId('rule-add').click();
+  await eventually(async () => (await ruleState()).hits === '0 hits of 2', 5000, 'the edited limit');
+
+  const before = orders.length;
+  socket.emit('order', { qty: 5 });
+  socket.emit('order', { qty: 6 });
+  const counter = page.getByTestId('held-counter');
+  await eventually(async () => (await counter.innerText().catch(() => '')) === '2 held', 5000, '2 held');
+  assert.equal(await sessionItem(page, socket).getByTestId('held-mark').innerText(), '2 held');
+  assert.deepEqual(
+    await page
+      .getByTestId('held-row')
+      .evaluateAll((rows) => rows.map((r) => r.textContent?.match(/"qty":\d+/)?.[0])),
+    ['"qty":5', '"qty":6'],
+  );
+  // The limit reached, the rule switched itself off.
+  await eventually(async () => !(await ruleState()).enabled, 5000, 'the rule off at its limit');
+  assert.equal((await ruleState()).hits, '2 hits of 2');
+  assert.equal(orders.length, before, 'nothing reached the server while held');
+
+  await page.getByTestId('held-forward-all').click();
+  await eventually(async () => orders.length === before + 2, 5000, 'both orders at the server');
+  assert.deepEqual(orders.slice(-2), [[{ qty: 5 }], [{ qty: 6 }]]);
+  await counter.waitFor({ state: 'detached' });
+  await sessionItem(page, socket).getByTestId('held-mark').waitFor({ state: 'detached' });
+
+  // Off, an order goes straight through.
+  socket.emit('order', { qty: 7 });
+  await eventually(async () => orders.length === before + 3, 5000, 'order 7 unheld');
+
+  // Without its limit and switched on again, it holds the next one; switched off, it holds no more.
+  await row.getByTestId('rule-edit').click();
+  await page.getByTestId('rule-limit').fill('');
+  await page.getByTestId('rule-add').click();
+  await eventually(async () => (await ruleState()).hits === '2 hits', 5000, 'no limit');
+  // A click, not check(): the box follows the proxy's answer, not the click.
+  await row.getByTestId('rule-enabled').click();
+  await eventually(async () => (await ruleState()).enabled, 5000, 'the rule on');
+  socket.emit('order', { qty: 8 });
+  await page.getByTestId('held-row').waitFor();
+  await row.getByTestId('rule-enabled').click();
+  await eventually(async () => !(await ruleState()).enabled, 5000, 'the rule off');
+  await page.getByTestId('held-forward').click();
+  socket.emit('order', { qty: 9 });
+  await eventually(async () => orders.length === before + 5, 5000, 'orders 8 and 9');
+  assert.deepEqual(orders.slice(-2), [[{ qty: 8 }], [{ qty: 9 }]]);
+  assert.equal((await ruleState()).hits, '3 hits');
+
+  await row.getByTestId('rule-remove').click();
+  await row.waitFor({ state: 'detached' });
+});
+
+test('Replay fills the composer from a packet row; the event is kept in Recent, also after a reload, and sent again', async () => {
+  const before = orders.length;
+  await select(page, socket);
+  await page.getByTestId('tab-packets').click();
+  await packetRows(page).filter({ hasText: 'order' }).last().click();
+  await page.getByTestId('replay').click();
+  assert.equal(await page.getByTestId('compose-event').inputValue(), 'order');
+  assert.equal(await page.getByTestId('compose-direction').inputValue(), 'c2s');
+  assert.equal(await page.getByTestId('compose-session').inputValue(), socket.io.engine.id);
+  assert.deepEqual(JSON.parse(await page.getByTestId('compose-args').inputValue()), [{ qty: 9 }]);
+  await page.getByTestId('compose-args').fill('[{"qty": 10}]');
+  await page.getByTestId('compose-send').click();
+  await eventually(async () => orders.length === before + 1, 5000, 'the replayed order');
+  assert.deepEqual(orders.at(-1), [{ qty: 10 }]);
+  const recent = page.getByTestId('recent-row');
+  await recent.first().waitFor();
+  assert.match(await recent.first().innerText(), /order[\s\S]*\[\{"qty":10\}\]/);
+
+  // Kept in localStorage: after a reload it is still there, and "Send again" sends it.
+  await page.reload();
+  await page.getByTestId('source-label').and(page.locator('[data-state="connected"]')).waitFor();
+  await select(page, socket);
+  await page.getByTestId('tab-control').click();
+  await eventually(
+    async () => (await page.getByTestId('compose-session').inputValue()) === socket.io.engine.id,
+    5000,
+    'the composer on the selected session',
+  );
+  assert.match(await recent.first().innerText(), /order[\s\S]*\[\{"qty":10\}\]/);
+  await recent.first().getByTestId('recent-send').click();
+  await eventually(async () => orders.length === before + 2, 5000, 'the order sent again');
+  assert.deepEqual(orders.at(-1), [{ qty: 10 }]);
+  // The same event sent twice is one entry (beside the `price` composed earlier), at the top.
+  assert.equal(await recent.filter({ hasText: 'order' }).count(), 1);
+  assert.equal(await recent.count(), 2);
+});
+
+test("compose to the client: the app's client gets it; binary args from hex and from a file reach the server as bytes", async () => {
+  await select(page, socket);
+  await page.getByTestId('tab-control').click();
+  const news = new Promise<unknown[]>((resolve) =>
+    socket.once('news', (...args: unknown[]) => resolve(args)),
+  );
+  await page.getByTestId('compose-direction').selectOption('s2c');
+  await page.getByTestId('compose-event').fill('news');
+  await page.getByTestId('compose-ack').uncheck();
+  await page.getByTestId('compose-args').fill('["from the panel"]');
+  await page.getByTestId('compose-send').click();
+  assert.deepEqual(await news, ['from the panel']);
+
+  await page.getByTestId('compose-direction').selectOption('c2s');
+  await page.getByTestId('compose-event').fill('blob');
+  await page.getByTestId('compose-args').fill('["pic"]');
+  // Bad hex is refused with a reason; good hex and a file each append a binary argument.
+  await page.getByTestId('binary-hex').fill('01 0g');
+  await page.getByTestId('binary-hex-add').click();
+  assert.match(await page.getByTestId('binary-error').innerText(), /hex digits only/);
+  await page.getByTestId('binary-hex').fill('01 02 ff');
+  await page.getByTestId('binary-hex-add').click();
+  await page.getByTestId('binary-file').setInputFiles({
+    name: 'four.bin',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from([0, 1, 2, 3]),
+  });
+  await eventually(
+    async () => JSON.parse(await page.getByTestId('compose-args').inputValue()).length === 3,
+    5000,
+    'two binary args appended',
+  );
+  assert.deepEqual(JSON.parse(await page.getByTestId('compose-args').inputValue()), [
+    'pic',
+    { _binary: 'AQL/', size: 3 },
+    { _binary: 'AAECAw==', size: 4 },
+  ]);
+  const before = blobs.length;
+  await page.getByTestId('compose-send').click();
+  await eventually(async () => blobs.length === before + 1, 5000, 'the blob at the server');
+  const [name, a, b] = blobs.at(-1) as [string, Buffer, Buffer];
+  assert.equal(name, 'pic');
+  assert.ok(Buffer.isBuffer(a) && Buffer.isBuffer(b), 'both arrive as binary');
+  assert.deepEqual([...a], [1, 2, 255]);
+  assert.deepEqual([...b], [0, 1, 2, 3]);
+
+  // The Control tab with a composition, recent sends and the fault menu, light and dark.
+  await page.getByTestId('reason-select').selectOption('client:ping timeout');
+  await screenshot(page, 'light-control-compose');
+  const dark = await openDashboard(scene!.browser, cli.dashboard, { colorScheme: 'dark' });
+  // A context of its own has its own localStorage: give it the light page's recent sends.
+  const key = 'sio-proxy.recent-compositions';
+  const stored = await page.evaluate((k) => localStorage.getItem(k), key);
+  await dark.page.evaluate(([k, v]) => localStorage.setItem(k!, v!), [key, stored]);
+  await dark.page.reload();
+  await select(dark.page, socket);
+  await dark.page.getByTestId('tab-control').click();
+  await dark.page.getByTestId('recent-row').first().waitFor();
+  await dark.page.getByTestId('reason-select').selectOption('client:ping timeout');
+  await screenshot(dark.page, 'dark-control-compose');
+  await dark.context.close();
 });

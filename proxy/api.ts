@@ -289,7 +289,7 @@ export class ProxyRuntime {
       this.ui = new UiServer(this.server, dashboard.token ?? randomToken(), { log });
       this.ui.use(streamPlugin(this.stream, { uiHost: this.dashboardAddress.host }));
       this.ui.use(searchPlugin(this.stream.payloads));
-      this.ui.use(controlPlugin(this.server.intervention));
+      this.ui.use(controlPlugin(this.server.intervention, { uiHost: this.dashboardAddress.host }));
       this.ui.use(
         new HarPlugin(streamHarEvents(this.stream), {
           version: packageVersion(),

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { ServerOptions } from 'socket.io';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { banner, cliArgs, runCli, type CliRun } from '../../test/support/cli-process.js';
 import { startTarget, type Target } from '../../test/support/harness.js';
@@ -242,16 +243,17 @@ export interface Scene {
 
 /**
  * What most dashboard tests start from. `serve` gives the app its handlers (and instrumentation)
- * before the CLI starts; `args` are extra CLI flags. What started is closed again if a step fails.
+ * before the CLI starts; `args` are extra CLI flags; `target` the app's socket.io options (short
+ * heartbeats for the timeout faults). What started is closed again if a step fails.
  */
 export async function startScene(
-  opts: { serve?: (target: Target) => void; args?: string[] } = {},
+  opts: { serve?: (target: Target) => void; args?: string[]; target?: Partial<ServerOptions> } = {},
 ): Promise<Scene> {
   ensurePanelBuilt();
   const started: (() => Promise<unknown> | unknown)[] = [];
   const close = () => closeAll(...started.reverse());
   try {
-    const target = await startTarget();
+    const target = await startTarget(opts.target);
     started.push(() => target.close());
     opts.serve?.(target);
     const cli = await startCli(target.url, ...(opts.args ?? []));

@@ -2,7 +2,7 @@
  * The control API (issue #11, docs/control-api.md) on the dashboard server, behind the same token
  * and Origin rules as every `/api/*` route. JSON in and out; errors are `{ "error": "..." }` with
  * 400 (naming the bad field), 404 (unknown session, rule, held packet or fault), 408 (no ack in
- * time), 409 (session closed), 501 (not carried out over polling yet).
+ * time), 409 (session closed), 501 (not carried out over polling yet), 403 (a foreign Origin).
  *
  *   GET/POST /api/rules                     PATCH/DELETE /api/rules/<id>
  *   GET /api/paused                         POST /api/paused/<id>
@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Intervention } from '../intervene/intervention.js';
 import { InterventionError } from '../intervene/errors.js';
 import { sendJson } from '../stream/http-reply.js';
+import { originAllowed } from '../stream/origin.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
 
 /** Request bodies are small JSON documents: anything larger is refused before it is read whole. */
@@ -26,7 +27,12 @@ interface Route {
   handle: Handler;
 }
 
-export function controlPlugin(intervention: Intervention): UiPlugin {
+export interface ControlPluginOptions {
+  /** The configured `--ui-host`, accepted as the dashboard's own origin host. */
+  uiHost?: string;
+}
+
+export function controlPlugin(intervention: Intervention, opts: ControlPluginOptions = {}): UiPlugin {
   const obj = (body: unknown): Record<string, unknown> => {
     if (body === null || typeof body !== 'object' || Array.isArray(body))
       throw new InterventionError(400, 'body: expected a JSON object');
@@ -86,6 +92,13 @@ export function controlPlugin(intervention: Intervention): UiPlugin {
       const path = url.pathname;
       const matching = routes.filter((r) => r.path.test(path));
       if (matching.length === 0) return false;
+      // The stream's Origin rule (stream/origin.ts): the dashboard's own page, the DevTools tab
+      // (chrome-/moz-extension://) and clients without an Origin. A page elsewhere that learned the
+      // token could otherwise change traffic with a form post, which needs no CORS preflight.
+      if (!originAllowed(req, opts.uiHost)) {
+        sendJson(res, 403, { error: `origin ${req.headers.origin} may not use the control API` });
+        return true;
+      }
       const route = matching.find((r) => r.method === req.method);
       if (!route) {
         res.writeHead(405, {

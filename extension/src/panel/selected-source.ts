@@ -4,6 +4,7 @@
  * "live" mean whatever is selected now, without a change to the panel.
  */
 import type { ProxyEvent } from '../../../shared/events.js';
+import type { ControlClient } from '../../../panel/src/source/control-client.js';
 import type {
   EventSource,
   FullPayload,
@@ -30,6 +31,14 @@ export class SelectedSource implements EventSource {
 
   get downloads(): { capture: string; har: string } | undefined {
     return this.inner.downloads;
+  }
+
+  /**
+   * The proxy's control API when a proxy is selected: the Control tab acts on it as in the dashboard.
+   * The controller reads it when it attaches this source, right after `select`, hence `inner`.
+   */
+  get control(): ControlClient | undefined {
+    return this.inner.control;
   }
 
   connect(onEvents: (batch: ProxyEvent[]) => void, onStatus: (status: SourceStatus) => void): void {

@@ -75,7 +75,9 @@ export class PanelController {
     this.source = source;
     this.ui.getState().selectPacket(undefined);
     this.ui.getState().selectSession(undefined);
-    const driver = source.control ? new ControlDriver(source.control, this.controlStore) : undefined;
+    const driver = source.control
+      ? new ControlDriver(source.control, this.controlStore, browserStorage())
+      : undefined;
     if (!driver) this.controlStore.getState().set({ available: false, held: [], rules: [], faults: {} });
     this.controlDriver = driver;
     const stopEvents = attachSource(source, this.panel, driver && ((batch) => driver.onEvents(batch)));
@@ -173,5 +175,14 @@ export class PanelController {
       .map((e) => JSON.stringify(e))
       .join('\n')
       .concat(lines.length || heads.length ? '\n' : '');
+  }
+}
+
+/** The page's localStorage, when it may be used (a sandboxed frame or a test has none). */
+function browserStorage(): Storage | undefined {
+  try {
+    return globalThis.localStorage ?? undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -25,6 +25,13 @@ export interface RuleSpec {
   limit?: number;
 }
 
+export interface RulePatch {
+  match?: RuleMatch;
+  action?: RuleAction;
+  enabled?: boolean;
+  limit?: number | null;
+}
+
 /** What to do with a held packet; `event`, `nsp`, `args` change it before it is forwarded. */
 export interface Verdict {
   verdict: 'forward' | 'drop';
@@ -86,6 +93,10 @@ export class ControlClient {
   }
   addRule(spec: RuleSpec): Promise<Rule> {
     return this.call('POST', '/api/rules', spec);
+  }
+  /** Changes a rule in place (its id and hits stay); `limit: null` removes its limit. */
+  updateRule(id: string, patch: RulePatch): Promise<Rule> {
+    return this.call('PATCH', `/api/rules/${enc(id)}`, patch);
   }
   setRuleEnabled(id: string, enabled: boolean): Promise<Rule> {
     return this.call('PATCH', `/api/rules/${enc(id)}`, { enabled });

@@ -9,11 +9,13 @@
  */
 import type { ProxyEvent } from '../../../shared/events.js';
 import type { ControlStore } from '../store/control-store.js';
+import { loadRecent, remember, saveRecent, type KeyValue } from '../store/recent-compositions.js';
 import {
   ControlError,
   type ControlClient,
   type EmitSpec,
   type FaultSpec,
+  type RulePatch,
   type RuleSpec,
   type Verdict,
 } from './control-client.js';
@@ -31,8 +33,17 @@ export class ControlDriver {
   constructor(
     private readonly client: ControlClient,
     private readonly store: ControlStore,
+    /** Where recent compositions are kept (the browser's localStorage); none: this page's life only. */
+    private readonly storage?: KeyValue,
   ) {
-    store.getState().set({ available: true, held: [], rules: [], faults: {}, targetFaults: [] });
+    store.getState().set({
+      available: true,
+      held: [],
+      rules: [],
+      faults: {},
+      targetFaults: [],
+      recent: loadRecent(storage),
+    });
     void this.refresh();
     void this.refreshTargetFaults();
   }
@@ -49,6 +60,9 @@ export class ControlDriver {
   onEvents(batch: readonly ProxyEvent[]): void {
     let refresh = false;
     for (const e of batch) {
+      // A closed session's lasting faults end with it: re-read so its badges go.
+      if (e.type === 'close' && this.store.getState().faults[e.sessionId]?.length)
+        void this.refreshFaults(e.sessionId);
       if (e.type !== 'intervention') continue;
       if (REFRESH_ON.has(e.action)) refresh = true;
       else if (FAULT_ON.has(e.action)) {
@@ -108,6 +122,14 @@ export class ControlDriver {
     );
   }
 
+  updateRule(id: string, patch: RulePatch): Promise<boolean> {
+    return this.act(
+      `change rule ${id}`,
+      () => this.client.updateRule(id, patch),
+      () => this.refresh(),
+    );
+  }
+
   setRuleEnabled(id: string, enabled: boolean): Promise<boolean> {
     const what = `${enabled ? 'switch on' : 'switch off'} rule ${id}`;
     return this.act(
@@ -132,9 +154,19 @@ export class ControlDriver {
     try {
       const result = await this.client.emit(sid, spec);
       this.store.getState().set({ compose: { what, ok: true, result } });
+      this.remember(sid, spec);
     } catch (err) {
       this.store.getState().set({ compose: { what, ok: false, ...errorOf(err) } });
+      // 408: the event went out and no ack came; it is worth sending again as much as any.
+      if (err instanceof ControlError && err.status === 408) this.remember(sid, spec);
     }
+  }
+
+  private remember(sid: string, spec: EmitSpec): void {
+    if (this.stopped) return;
+    const recent = remember(this.store.getState().recent, { ...spec, sessionId: sid, at: Date.now() });
+    this.store.getState().set({ recent });
+    saveRecent(this.storage, recent);
   }
 
   addFault(sid: string, spec: FaultSpec): Promise<boolean> {
@@ -178,8 +210,12 @@ export class ControlDriver {
       if (this.stopped) return;
       const faults = this.store.getState().faults;
       this.store.getState().set({ faults: { ...faults, [sid]: list } });
-    } catch {
-      // A session that has closed answers 404: it has no faults to list any more.
+    } catch (err) {
+      // A session that has closed answers 404 (409 just after): it has no faults any more.
+      if (this.stopped || !(err instanceof ControlError) || (err.status !== 404 && err.status !== 409))
+        return;
+      const { [sid]: _gone, ...rest } = this.store.getState().faults;
+      this.store.getState().set({ faults: rest });
     }
   }
 

@@ -6,6 +6,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EmitResult, Fault, HeldPacket, Rule } from '../source/control-client.js';
+import type { Composition } from './recent-compositions.js';
 
 /** The answer to the last thing the person asked the proxy to do. */
 export interface ActionOutcome {
@@ -49,6 +50,8 @@ export interface ControlState {
   last?: ActionOutcome;
   compose?: ComposeOutcome;
   draft?: ComposeDraft;
+  /** The composer's recent sends, newest first (persisted by the driver). */
+  recent: Composition[];
 
   set(change: Partial<Omit<ControlState, 'set'>>): void;
 }
@@ -62,6 +65,7 @@ export function createControlStore(): ControlStore {
     rules: [],
     faults: {},
     targetFaults: [],
+    recent: [],
     set: (change) => set(change),
   }));
 }

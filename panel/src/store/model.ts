@@ -80,7 +80,20 @@ export type TimelineItem =
       description?: string;
     }
   /** Heartbeats and drains between two other items, folded into counts. */
-  | { kind: 'quiet'; ts: number; until: number; pings: number; pongs: number; drains: number };
+  | { kind: 'quiet'; ts: number; until: number; pings: number; pongs: number; drains: number }
+  /** What the proxy did to the session (a rule, a held packet's verdict, an emit, a fault); repeats folded. */
+  | InterventionItem;
+
+/** An `intervention` event in the lifecycle; `count` > 1 when the same action came several times in a row. */
+export interface InterventionItem {
+  kind: 'intervention';
+  ts: number;
+  seq: number;
+  action: string;
+  detail: string;
+  count: number;
+  until: number;
+}
 
 export interface SessionView {
   sid: string;

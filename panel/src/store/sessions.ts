@@ -9,13 +9,14 @@ import type {
   ConnectErrorEvent,
   ConnectEvent,
   DisconnectEvent,
+  InterventionEvent,
   PacketEvent,
   ProxyEvent,
   SessionEvent,
   UpgradeEvent,
 } from '../../../shared/events.js';
 import type { ClientView, NamespaceView, SessionView } from './model.js';
-import { appendTimeline, foldQuiet } from './timeline.js';
+import { appendTimeline, foldIntervention, foldQuiet } from './timeline.js';
 
 /** The client key of sessions whose handshake was not seen. */
 export const UNKNOWN_CLIENT = '?';
@@ -61,6 +62,8 @@ export function reduceSessions(state: SessionsState, e: ProxyEvent): boolean {
     case 'attempt':
       onAttempt(state, e);
       return true;
+    case 'intervention':
+      return onIntervention(state, e);
     default:
       return false;
   }
@@ -332,4 +335,14 @@ function onAttempt(state: SessionsState, e: AttemptEvent): void {
     ...c,
     attempts: attempts.length > MAX_ATTEMPTS ? attempts.slice(-MAX_ATTEMPTS) : attempts,
   });
+}
+
+/**
+ * What the proxy did to a session joins its lifecycle. A rule's hit repeats the verdict line beside
+ * it (paused, dropped, delayed), so it is left out; so are interventions with no session (target faults).
+ */
+function onIntervention(state: SessionsState, e: InterventionEvent): boolean {
+  if (!e.sessionId || e.action === 'rule-hit' || !state.sessions.has(e.sessionId)) return false;
+  update(state, e.sessionId, e.ts, (s) => ({ timeline: foldIntervention(s.timeline, e) }));
+  return true;
 }

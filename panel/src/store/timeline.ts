@@ -3,6 +3,7 @@
  * session's events and say little one by one, so consecutive ones fold into a single `quiet` item
  * with counts; the list is capped, keeping the handshake and the latest items.
  */
+import type { InterventionEvent } from '../../../shared/events.js';
 import type { TimelineItem } from './model.js';
 
 export const MAX_TIMELINE = 300;
@@ -34,4 +35,29 @@ export function foldQuiet(
     return next;
   }
   return appendTimeline(list, { kind: 'quiet', ts, until: ts, ...add({ pings: 0, pongs: 0, drains: 0 }) });
+}
+
+/**
+ * Adds an intervention, folded into the previous line when that is the same action (a latency fault
+ * delays every message: one line with a count, not hundreds).
+ */
+export function foldIntervention(
+  list: readonly TimelineItem[],
+  e: InterventionEvent,
+): readonly TimelineItem[] {
+  const last = list[list.length - 1];
+  if (last?.kind === 'intervention' && last.action === e.action) {
+    const next = list.slice(0, -1);
+    next.push({ ...last, count: last.count + 1, until: e.ts, detail: e.detail });
+    return next;
+  }
+  return appendTimeline(list, {
+    kind: 'intervention',
+    ts: e.ts,
+    seq: e.seq,
+    action: e.action,
+    detail: e.detail,
+    count: 1,
+    until: e.ts,
+  });
 }

@@ -2,13 +2,18 @@
  * Sends an event of the proxy's own into a session: to the client as the server, or to the server as
  * the client, optionally waiting for its ack. Prefilled from the selected session, or from a packet by
  * "Replay"; Ctrl/Cmd+Enter sends. The answer (ack args and latency, or the error) shows beside it.
+ * A binary argument comes from a file or hex; recent sends are listed to be edited or sent again.
  */
 import { useEffect, useState } from 'react';
 import { useController, useUi } from '../../app/context.js';
-import { parseArgs } from '../../lib/args-json.js';
+import { formatArgs, parseArgs } from '../../lib/args-json.js';
 import { formatLatency } from '../../lib/format.js';
+import type { EmitSpec } from '../../source/control-client.js';
+import type { Composition } from '../../store/recent-compositions.js';
 import { ArgsEditor } from './ArgsEditor.js';
+import { BinaryAttach } from './BinaryAttach.js';
 import { FailedAction } from './Outcome.js';
+import { RecentCompositions } from './RecentCompositions.js';
 import { useControl } from './use-control.js';
 
 function ComposeAnswer() {
@@ -56,17 +61,27 @@ export function Compose() {
   }, [selectedSid, sid]);
 
   const ready = !!driver && !!sid && !!event && args.ok && !sending;
-  const send = async () => {
-    if (!ready || !args.ok) return;
+  const emit = async (spec: EmitSpec) => {
+    if (!driver || !sid || sending) return;
     setSending(true);
-    await driver.emit(sid, {
-      direction,
-      nsp: nsp || '/',
-      event,
-      args: args.args,
-      ...(ack ? { ack: true } : {}),
-    });
+    await driver.emit(sid, spec);
     setSending(false);
+  };
+  const send = () => {
+    if (!ready || !args.ok) return;
+    return emit({ direction, nsp: nsp || '/', event, args: args.args, ...(ack ? { ack: true } : {}) });
+  };
+  const use = (c: Composition) => {
+    setNsp(c.nsp ?? '/');
+    setDirection(c.direction);
+    setEvent(c.event);
+    setArgsText(formatArgs(c.args ?? []));
+    setAck(!!c.ack);
+  };
+  const again = (c: Composition) => {
+    use(c);
+    const { sessionId: _sent, at: _at, ...spec } = c;
+    void emit(spec);
   };
 
   return (
@@ -131,7 +146,9 @@ export function Compose() {
         </button>
       </div>
       <ArgsEditor text={argsText} onText={setArgsText} rows={3} testId="compose-args" />
+      <BinaryAttach argsText={argsText} onText={setArgsText} />
       <ComposeAnswer />
+      <RecentCompositions onUse={use} onSend={again} canSend={!!driver && !!sid && !sending} />
     </section>
   );
 }

@@ -9,6 +9,10 @@ import { HeldPackets } from './HeldPackets.js';
 import { Rules } from './Rules.js';
 import { useControl } from './use-control.js';
 import './ControlView.css';
+// The control marks shown outside this tab (sidebar, timeline): their components are rendered by
+// views that node's unit tests import, which cannot load CSS, so their styles come in here.
+import './InterventionLine.css';
+import './SessionMarks.css';
 
 export function ControlView() {
   const available = useControl((s) => s.available);

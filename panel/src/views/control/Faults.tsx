@@ -1,52 +1,16 @@
 /**
  * Breaks a session on purpose: one button per fault of the control API, each with the one line of
- * what the client and the server will report (docs/control-api.md's table), the session's lasting
+ * what the client and the server will report (fault-catalog.ts), the "reproduce a disconnect
+ * reason" menu, the session's lasting
  * faults with remove, and "take the target down for N seconds". The proxy's refusal (a 501 for a
  * session on polling) shows as it is, above.
  */
 import { useEffect, useState } from 'react';
 import { useController, useUi } from '../../app/context.js';
-import type { Fault, FaultSpec } from '../../source/control-client.js';
+import type { Fault } from '../../source/control-client.js';
+import { FAULTS, reportsLine } from './fault-catalog.js';
+import { ReasonMenu } from './ReasonMenu.js';
 import { useControl } from './use-control.js';
-
-interface FaultButton {
-  kind: string;
-  label: string;
-  /** What the peers report, from docs/control-api.md. */
-  reports: string;
-  spec?: (nsp: string) => Partial<FaultSpec>;
-}
-
-export const FAULTS: readonly FaultButton[] = [
-  {
-    kind: 'close-transport',
-    label: 'Cut the transport',
-    reports: 'both `transport close`; the client reconnects',
-  },
-  { kind: 'client-ping-timeout', label: 'Client ping timeout', reports: 'client `ping timeout`' },
-  { kind: 'server-ping-timeout', label: 'Server ping timeout', reports: 'server `ping timeout`' },
-  { kind: 'stall', label: 'Stall', reports: 'both time out' },
-  { kind: 'transport-error', label: 'Transport error', reports: 'client `transport error`' },
-  {
-    kind: 'disconnect',
-    label: 'Server-side disconnect',
-    reports: 'client `io server disconnect` (no reconnect), server `client namespace disconnect`',
-    spec: (nsp) => ({ nsp }),
-  },
-  { kind: 'block-upgrade', label: 'Block the upgrade', reports: 'it stays on polling' },
-  {
-    kind: 'latency',
-    label: 'Latency 500 ms ± 100',
-    reports: '(slow)',
-    spec: () => ({ ms: 500, jitterMs: 100 }),
-  },
-  {
-    kind: 'bandwidth',
-    label: 'Bandwidth 10 KB/s',
-    reports: '(slow)',
-    spec: () => ({ bytesPerSecond: 10_000 }),
-  },
-];
 
 /** A lasting fault, with its remove button. */
 function FaultBadge({ fault, testId, onRemove }: { fault: Fault; testId: string; onRemove(): unknown }) {
@@ -83,6 +47,14 @@ function TargetDown() {
         data-testid="target-down-seconds"
       />{' '}
       s<span className="muted">new handshakes fail with 502, open WebSockets are cut; clients retry</span>
+      <button
+        className="btn"
+        onClick={() => void driver?.addTargetFault({ kind: 'block-upgrade' })}
+        title="until removed: every session stays on polling, as behind a proxy that does not pass WebSocket"
+        data-testid="target-block-upgrade"
+      >
+        Block WebSocket upgrades
+      </button>
       {faults.map((f) => (
         <FaultBadge
           key={f.id}
@@ -116,6 +88,7 @@ export function Faults() {
           <div className="muted">
             session <span className="mono">{sid}</span>, namespace {nsp}
           </div>
+          <ReasonMenu sid={sid} nsp={nsp} />
           <ul className="fault-list">
             {FAULTS.map((f) => (
               <li key={f.kind}>
@@ -126,7 +99,7 @@ export function Faults() {
                 >
                   {f.label}
                 </button>
-                <span className="muted">{f.reports}</span>
+                <span className="muted">{reportsLine(f)}</span>
               </li>
             ))}
           </ul>

@@ -1,11 +1,12 @@
 /**
  * The rules the proxy has armed (match, action, hits; switch off, remove) and a small editor for a
  * new one: direction, namespace, event (or /regex/), type, text, session, limit; pause, drop, delay or
- * rewrite. "Pause packets like this" on a packet adds a rule without the editor.
+ * rewrite; the same editor changes an armed rule in place. "Pause packets like this" on a packet adds
+ * a rule without the editor.
  */
 import { useState } from 'react';
 import { useController } from '../../app/context.js';
-import { parseArgs } from '../../lib/args-json.js';
+import { formatArgs, parseArgs } from '../../lib/args-json.js';
 import type { Rule, RuleAction, RuleMatch } from '../../source/control-client.js';
 import { ArgsEditor } from './ArgsEditor.js';
 import { useControl } from './use-control.js';
@@ -38,7 +39,7 @@ function describeAction(a: RuleAction): string {
   }
 }
 
-function RuleRow({ rule }: { rule: Rule }) {
+function RuleRow({ rule, onEdit }: { rule: Rule; onEdit(): void }) {
   const driver = useController().control;
   return (
     <li className={`rule-row${rule.enabled ? '' : ' off'}`} data-testid="rule-row" data-id={rule.id}>
@@ -56,6 +57,9 @@ function RuleRow({ rule }: { rule: Rule }) {
         {rule.hits} hit{rule.hits === 1 ? '' : 's'}
         {rule.limit !== undefined ? ` of ${rule.limit}` : ''}
       </span>
+      <button className="btn" onClick={onEdit} data-testid="rule-edit">
+        Edit
+      </button>
       <button className="btn" onClick={() => void driver?.removeRule(rule.id)} data-testid="rule-remove">
         Remove
       </button>
@@ -63,21 +67,25 @@ function RuleRow({ rule }: { rule: Rule }) {
   );
 }
 
-function RuleEditor() {
+const MATCH_FIELDS = ['direction', 'nsp', 'event', 'type', 'text', 'session'] as const;
+
+/** The editor's text for a match field (a field of several values as `a|b`, as describeMatch shows it). */
+function fieldText(v: unknown): string {
+  return v === undefined ? '' : Array.isArray(v) ? v.join('|') : String(v);
+}
+
+/** A new rule, or `editing` changed in place (its id and hits kept). */
+function RuleEditor({ editing, onDone }: { editing?: Rule; onDone(): void }) {
   const driver = useController().control;
-  const [m, setM] = useState<Record<string, string>>({
-    direction: '',
-    nsp: '',
-    event: '',
-    type: '',
-    text: '',
-    session: '',
-  });
-  const [limit, setLimit] = useState('');
-  const [kind, setKind] = useState<RuleAction['kind']>('pause');
-  const [ms, setMs] = useState('1000');
-  const [rewriteEvent, setRewriteEvent] = useState('');
-  const [argsText, setArgsText] = useState('');
+  const [m, setM] = useState<Record<string, string>>(() =>
+    Object.fromEntries(MATCH_FIELDS.map((f) => [f, fieldText(editing?.match[f as keyof RuleMatch])])),
+  );
+  const a = editing?.action;
+  const [limit, setLimit] = useState(editing?.limit !== undefined ? String(editing.limit) : '');
+  const [kind, setKind] = useState<RuleAction['kind']>(a?.kind ?? 'pause');
+  const [ms, setMs] = useState(a?.kind === 'delay' ? String(a.ms) : '1000');
+  const [rewriteEvent, setRewriteEvent] = useState(a?.kind === 'rewrite' ? (a.event ?? '') : '');
+  const [argsText, setArgsText] = useState(a?.kind === 'rewrite' && a.args ? formatArgs(a.args) : '');
   const args = parseArgs(argsText);
   const field = (name: string, placeholder: string) => (
     <input
@@ -87,7 +95,7 @@ function RuleEditor() {
       data-testid={`rule-${name}`}
     />
   );
-  const add = () => {
+  const submit = async () => {
     if (!driver) return;
     const match: RuleMatch = {};
     for (const [k, v] of Object.entries(m)) if (v.trim()) (match as Record<string, string>)[k] = v.trim();
@@ -101,10 +109,15 @@ function RuleEditor() {
               ...(argsText.trim() && args.ok ? { args: args.args } : {}),
             }
           : { kind };
-    void driver.addRule({ match, action, ...(limit.trim() ? { limit: Number(limit) } : {}) });
+    const max = limit.trim() ? Number(limit) : undefined;
+    const ok = editing
+      ? await driver.updateRule(editing.id, { match, action, limit: max ?? null })
+      : await driver.addRule({ match, action, ...(max !== undefined ? { limit: max } : {}) });
+    if (ok) onDone();
   };
   return (
-    <div className="rule-editor" data-testid="rule-editor">
+    <div className={`rule-editor${editing ? ' editing' : ''}`} data-testid="rule-editor">
+      {editing && <b>{editing.id}:</b>}
       <select
         value={m.direction}
         onChange={(e) => setM({ ...m, direction: e.target.value })}
@@ -119,7 +132,13 @@ function RuleEditor() {
       {field('type', 'type (EVENT, ACK…)')}
       {field('text', 'text in args')}
       {field('session', 'session id')}
-      <input value={limit} placeholder="limit" onChange={(e) => setLimit(e.target.value)} size={5} />
+      <input
+        value={limit}
+        placeholder="limit"
+        onChange={(e) => setLimit(e.target.value)}
+        size={5}
+        data-testid="rule-limit"
+      />
       <select
         value={kind}
         onChange={(e) => setKind(e.target.value as RuleAction['kind'])}
@@ -141,25 +160,38 @@ function RuleEditor() {
           <ArgsEditor text={argsText} onText={setArgsText} rows={2} testId="rule-args" />
         </>
       )}
-      <button className="btn" onClick={add} disabled={kind === 'rewrite' && !args.ok} data-testid="rule-add">
-        Add rule
+      <button
+        className="btn"
+        onClick={() => void submit()}
+        disabled={kind === 'rewrite' && !args.ok}
+        data-testid="rule-add"
+      >
+        {editing ? 'Save rule' : 'Add rule'}
       </button>
+      {editing && (
+        <button className="btn" onClick={onDone} data-testid="rule-cancel">
+          Cancel
+        </button>
+      )}
     </div>
   );
 }
 
 export function Rules() {
   const rules = useControl((s) => s.rules);
+  const [editingId, setEditingId] = useState<string>();
+  const editing = rules.find((r) => r.id === editingId);
   return (
     <section className="control-section" data-testid="rules">
       <h3>
         Rules <span className="muted">({rules.length})</span>
       </h3>
-      <RuleEditor />
+      {/* Keyed by the rule: a new edit starts from that rule's fields, a new rule from empty ones. */}
+      <RuleEditor key={editing?.id ?? 'new'} editing={editing} onDone={() => setEditingId(undefined)} />
       {rules.length > 0 && (
         <ul className="rule-list">
           {rules.map((r) => (
-            <RuleRow key={r.id} rule={r} />
+            <RuleRow key={r.id} rule={r} onEdit={() => setEditingId(r.id)} />
           ))}
         </ul>
       )}

@@ -8,6 +8,7 @@ import { formatBytes, formatCount, formatDuration, hueOf, shortId } from '../../
 import type { SessionView } from '../../store/model.js';
 import { clientIdentity, sessionState, shortUserAgent } from '../../store/selectors.js';
 import { SessionProblemsBadge } from './SessionProblemsBadge.js';
+import { SessionMarks } from '../control/SessionMarks.js';
 
 function transportText(s: SessionView): string {
   if (s.upgrade?.stage === 'success' && s.firstTransport !== s.transport)
@@ -61,6 +62,7 @@ export const SessionItem = memo(function SessionItem({
         <span className="grow" />
         <span className="muted">{duration}</span>
       </div>
+      <SessionMarks sid={s.sid} />
       <div className="s-line small" title={userAgent}>
         <span className="transport">{transportText(s)}</span>
         {address && <span className="muted">· {address}</span>}

@@ -2,12 +2,13 @@
  * A session's lifecycle: handshake, upgrade probe and result, connect per namespace, heartbeats and
  * drains folded into counts, disconnects with the reason in both vocabularies (explained, and
  * whether socket.io-client reconnects by itself) and the leg that caused it, the close, then the
- * client's next attempt.
+ * client's next attempt; and what the proxy did to it (rules, verdicts, emits, faults).
  */
 import { useController, useUi } from '../../app/context.js';
 import { formatDuration, formatOffset, formatTime, shortId } from '../../lib/format.js';
 import type { AttemptView, SessionView, TimelineItem } from '../../store/model.js';
 import { explainReasons } from '../../store/selectors.js';
+import { InterventionLine } from '../control/InterventionLine.js';
 
 function Reasons({
   clientReason,
@@ -116,6 +117,10 @@ function Item({ item, start, drains }: { item: TimelineItem; start: number; drai
           <Reasons clientReason={item.clientReason} serverReason={item.serverReason} active={item.active} />
         </>
       );
+      break;
+    case 'intervention':
+      tone = 'intervened';
+      what = <InterventionLine item={item} />;
       break;
     case 'close':
       tone = 'bad';
