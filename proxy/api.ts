@@ -88,8 +88,13 @@ export interface DashboardOptions {
 
 /** `createProxy`'s options: the CLI's flags as an object. */
 export interface ProxyOptions {
-  /** The Socket.IO app to proxy, `http://` or `https://`. */
-  target: string | URL;
+  /** The Socket.IO app to proxy, `http://` or `https://` (or give `targets`). */
+  target?: string | URL;
+  /**
+   * The nodes of a cluster: new sessions go to them in turn, skipping one that refuses connections;
+   * every request of a session goes to the node that opened it. `target`, when given too, is first.
+   */
+  targets?: (string | URL)[];
   /** Proxy port; default 0 (any free port: read `proxy.url`). */
   port?: number;
   /** Proxy address; default `127.0.0.1`. */
@@ -241,7 +246,11 @@ export class ProxyRuntime {
   private closing: Promise<void> | undefined;
 
   constructor(readonly options: ProxyOptions) {
-    const target = parseTarget(options.target);
+    const targets = [...(options.target !== undefined ? [options.target] : []), ...(options.targets ?? [])]
+      .map(parseTarget)
+      .filter((t, i, all) => all.findIndex((u) => u.href === t.href) === i);
+    const target = targets[0];
+    if (!target) throw new SioProxyError('BAD_OPTION', 'target: missing (give `target` or `targets`)');
     const log = options.logger ?? createLogger({ quiet: true });
     const paths = options.paths ?? DEFAULT_PATHS;
     this.proxyAddress = { host: options.host ?? '127.0.0.1', port: options.port ?? 8080 };
@@ -249,6 +258,7 @@ export class ProxyRuntime {
     this.dashboardAddress = { host: dashboard?.host ?? '127.0.0.1', port: dashboard?.port ?? 0 };
     this.server = new ProxyServer({
       target,
+      targets,
       port: this.proxyAddress.port,
       host: this.proxyAddress.host,
       paths,

@@ -7,6 +7,8 @@ import { DEFAULT_PATHS } from './proxy-server.js';
 
 export interface CliOptions {
   target: URL | undefined;
+  /** Every `--target` (the nodes of a cluster); `target` is the first. */
+  targets: URL[];
   port: number;
   host: string;
   paths: string[];
@@ -45,7 +47,9 @@ export const USAGE = `Usage: sio-proxy [--target URL] [options]
 A transparent Socket.IO man-in-the-middle proxy. Point your app's clients at the proxy
 and watch every handshake, packet, upgrade and close in the dashboard.
 
-  --target URL       the Socket.IO app to proxy (default: start the built-in demo app)
+  --target URL       the Socket.IO app to proxy (default: start the built-in demo app); repeat it
+                     (or give a comma list) for the nodes of a cluster: new sessions go to them in
+                     turn, each session sticks to its node
   --insecure         accept an https target's self-signed or otherwise unverified certificate
   --port N           proxy port (default 8080; 0 picks a free one)
   --host ADDR        proxy address (default 127.0.0.1)
@@ -75,7 +79,7 @@ export function parseCli(argv: string[]): CliOptions {
       strict: true,
       allowPositionals: false,
       options: {
-        target: { type: 'string' },
+        target: { type: 'string', multiple: true },
         port: { type: 'string' },
         host: { type: 'string' },
         path: { type: 'string', multiple: true },
@@ -101,8 +105,14 @@ export function parseCli(argv: string[]): CliOptions {
   } catch (err) {
     throw new UsageError(`${(err as Error).message.split('\n')[0]} (see --help)`);
   }
+  // `--target A --target B` or `--target A,B`: the nodes of one app.
+  const targets = (values.target ?? [])
+    .flatMap((t) => t.split(','))
+    .filter(Boolean)
+    .map(parseTarget);
   return {
-    target: values.target === undefined ? undefined : parseTarget(values.target),
+    target: targets[0],
+    targets,
     port: parsePort(values.port, 8080, '--port'),
     host: values.host ?? '127.0.0.1',
     paths: values.path?.length ? values.path.map(parsePath) : DEFAULT_PATHS,

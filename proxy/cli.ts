@@ -13,7 +13,7 @@ import { startStatusLine } from './observe/status-line.js';
 import { FilterError, parseFilter, type LogFilter } from './observe/log-filter.js';
 import { startTerminalLog } from './observe/terminal-log.js';
 import { packageVersion } from './package-version.js';
-import { assertReachable, listenOrFail, StartError } from './start-checks.js';
+import { assertNodesReachable, listenOrFail, StartError } from './start-checks.js';
 import { randomToken } from './ui/token.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
   let target: URL;
   if (opts.target) {
     target = opts.target;
-    await assertReachable(target);
+    await assertNodesReachable(opts.targets, log);
   } else {
     demo = await startDemoApp();
     target = new URL(demo.url);
@@ -50,6 +50,7 @@ async function main(argv: string[]): Promise<void> {
   try {
     runtime = assembleProxy({
       target,
+      ...(opts.targets.length > 1 ? { targets: opts.targets } : {}),
       port: opts.port,
       host: opts.host,
       paths: opts.paths,
@@ -89,7 +90,10 @@ async function main(argv: string[]): Promise<void> {
   const clients: DemoClients | undefined = demo ? startDemoClients(proxy.url) : undefined;
   process.stdout.write(
     `sio-proxy ${packageVersion()}\n` +
-      `  proxy:     ${proxy.url}  ->  ${target.origin}${demo ? '  (built-in demo app)' : ''}\n` +
+      `  proxy:     ${proxy.url}  ->  ${proxy.targets
+        .list()
+        .map((n) => n.origin)
+        .join(', ')}${demo ? '  (built-in demo app)' : ''}\n` +
       `  paths:     ${opts.paths.join(' ')}\n` +
       `  dashboard: ${ui.url()}\n` +
       (demo ? `  demo page: ${proxy.url}/  (open it to chat through the proxy)\n` : ''),

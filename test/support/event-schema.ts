@@ -271,6 +271,8 @@ export const EVENT_FIELDS: Record<ProxyEventType, Record<string, Field | Check>>
     outcome: oneOf('connected', 'failed'),
     sessionId: opt(nonEmpty),
     error: opt(str),
+    node: opt(nonEmpty),
+    previousNode: opt(nonEmpty),
     ...inference,
   },
   error: {

@@ -6,6 +6,7 @@ import { memo } from 'react';
 import { useUi } from '../../app/context.js';
 import { formatBytes, formatCount, formatDuration, hueOf, shortId } from '../../lib/format.js';
 import type { SessionView } from '../../store/model.js';
+import { nodeLabel } from '../../store/nodes.js';
 import { clientIdentity, sessionState, shortUserAgent } from '../../store/selectors.js';
 
 function transportText(s: SessionView): string {
@@ -23,6 +24,7 @@ export const SessionItem = memo(function SessionItem({
   rowKey,
   className = '',
   measure,
+  showNode = false,
 }: {
   s: SessionView;
   now: number;
@@ -31,6 +33,8 @@ export const SessionItem = memo(function SessionItem({
   rowKey?: string;
   className?: string;
   measure?: (el: HTMLElement | null) => (() => void) | undefined;
+  /** Name the target node the session was opened on (the proxy fronts several). */
+  showNode?: boolean;
 }) {
   const selectSession = useUi((st) => st.selectSession);
   const setTab = useUi((st) => st.setTab);
@@ -61,6 +65,11 @@ export const SessionItem = memo(function SessionItem({
       </div>
       <div className="s-line small" title={userAgent}>
         <span className="transport">{transportText(s)}</span>
+        {showNode && s.target && (
+          <span className="node" data-testid="session-node" title={`target node ${s.target}`}>
+            · {nodeLabel(s.target)}
+          </span>
+        )}
         {address && <span className="muted">· {address}</span>}
         {userAgent && <span className="muted ua">· {shortUserAgent(userAgent)}</span>}
       </div>
