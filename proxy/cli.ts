@@ -9,6 +9,7 @@ import { parseCli, UsageError, USAGE, type CliOptions } from './cli-args.js';
 import { startDemoApp, type DemoApp } from './demo/demo-app.js';
 import { startDemoClients, type DemoClients } from './demo/demo-clients.js';
 import { createLogger } from './log.js';
+import { describeOpenFileLimit, readOpenFileLimit } from './observe/open-files.js';
 import { startStatusLine } from './observe/status-line.js';
 import { FilterError, parseFilter, type LogFilter } from './observe/log-filter.js';
 import { startTerminalLog } from './observe/terminal-log.js';
@@ -88,6 +89,8 @@ async function main(argv: string[]): Promise<void> {
   const ui = runtime.ui!;
 
   const clients: DemoClients | undefined = demo ? startDemoClients(proxy.url) : undefined;
+  const limit = describeOpenFileLimit(readOpenFileLimit());
+  if (limit?.low) log.warn(`low open-file limit: ${limit.line}`);
   process.stdout.write(
     `sio-proxy ${packageVersion()}\n` +
       `  proxy:     ${proxy.url}  ->  ${proxy.targets
@@ -96,6 +99,7 @@ async function main(argv: string[]): Promise<void> {
         .join(', ')}${demo ? '  (built-in demo app)' : ''}\n` +
       `  paths:     ${opts.paths.join(' ')}\n` +
       `  dashboard: ${ui.url()}\n` +
+      (limit ? `  limits:    ${limit.line}\n` : '') +
       (demo ? `  demo page: ${proxy.url}/  (open it to chat through the proxy)\n` : ''),
   );
   if (opts.open && !process.env.CI) openBrowser(ui.url());
