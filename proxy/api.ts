@@ -49,6 +49,7 @@ import { startRoomSources, type RoomSources } from './rooms/index.js';
 import { DEFAULT_HISTORY, EventStream } from './stream/event-stream.js';
 import { HarPlugin, streamHarEvents } from './stream/har-plugin.js';
 import { Recorder } from './stream/recorder.js';
+import { RedisSink } from './stream/redis-sink.js';
 import { searchPlugin } from './stream/search-plugin.js';
 import { streamPlugin } from './stream/stream-plugin.js';
 import { controlPlugin } from './control/control-plugin.js';
@@ -122,6 +123,11 @@ export interface ProxyOptions {
   analysis?: Partial<AnalysisOptions>;
   /** Append every event to this file as NDJSON. */
   record?: string;
+  /**
+   * Also append every event to a Redis Stream (`--redis URL`, `--redis-key NAME`), with `source`
+   * naming this proxy. Relaying never waits on Redis (proxy/stream/redis-sink.ts).
+   */
+  redis?: { url: string; key?: string; source?: string; maxLen?: number; maxBuffered?: number };
   /**
    * Where notable things are said; default as the CLI's `--quiet`: warnings (a down target, a bad
    * request) to stderr, nothing else.
@@ -240,6 +246,7 @@ export class ProxyRuntime {
   dashboardPending = false;
   private readonly rooms: RoomSources;
   private readonly recorder: Recorder | undefined;
+  readonly redis: RedisSink | undefined;
   private readonly analysis: Analysis;
   readonly live: LiveEvents;
   readonly directory: SessionDirectory;
@@ -295,6 +302,7 @@ export class ProxyRuntime {
     });
     // Throws (ENOENT, EACCES, ...) when the file cannot be opened: a bad path fails at start.
     this.recorder = options.record ? new Recorder(options.record, this.stream, { log }) : undefined;
+    this.redis = options.redis ? new RedisSink(this.stream, { ...options.redis, log }) : undefined;
     if (dashboard) {
       this.ui = new UiServer(this.server, dashboard.token ?? randomToken(), { log });
       this.ui.use(streamPlugin(this.stream, { uiHost: this.dashboardAddress.host }));
@@ -332,6 +340,7 @@ export class ProxyRuntime {
       this.rooms.close();
       await Promise.all([this.server.close(), this.ui?.close()]);
       await this.recorder?.close(); // after the proxy's last close events
+      await this.redis?.close();
       this.analysis.close();
       this.stream.close();
       this.live.close();

@@ -9,6 +9,9 @@ export interface CliOptions {
   target: URL | undefined;
   /** Every `--target` (the nodes of a cluster); `target` is the first. */
   targets: URL[];
+  /** `--redis URL`: events also appended to a Redis Stream. */
+  redis: string | undefined;
+  redisKey: string | undefined;
   port: number;
   host: string;
   paths: string[];
@@ -61,6 +64,9 @@ and watch every handshake, packet, upgrade and close in the dashboard.
   --quiet            no status line, no info logs
   --history N        events kept for late observers and captures (default 100000)
   --record FILE      append every event to FILE as NDJSON
+  --redis URL        also append every event to a Redis Stream (redis://host:port), never
+                     waiting on it
+  --redis-key NAME   that stream's key (default sio-proxy:events)
   --log pretty|json  print events in the terminal, in Socket.IO terms or as JSON lines
   --filter EXPR      only log matching events (e.g. 'chat', 'type:connect', 's2c')
   --admin-ui [URL]   read rooms from @socket.io/admin-ui's instrument() (default: target /admin)
@@ -80,6 +86,8 @@ export function parseCli(argv: string[]): CliOptions {
       allowPositionals: false,
       options: {
         target: { type: 'string', multiple: true },
+        redis: { type: 'string' },
+        'redis-key': { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         path: { type: 'string', multiple: true },
@@ -113,6 +121,8 @@ export function parseCli(argv: string[]): CliOptions {
   return {
     target: targets[0],
     targets,
+    redis: values.redis === undefined ? undefined : parseRedisUrl(values.redis),
+    redisKey: values['redis-key'],
     port: parsePort(values.port, 8080, '--port'),
     host: values.host ?? '127.0.0.1',
     paths: values.path?.length ? values.path.map(parsePath) : DEFAULT_PATHS,
@@ -134,6 +144,20 @@ export function parseCli(argv: string[]): CliOptions {
     help: !!values.help,
     version: !!values.version,
   };
+}
+
+function parseRedisUrl(raw: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    /* said below */
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:'))
+    throw new UsageError(
+      `--redis "${raw}" must be a redis:// or rediss:// URL (e.g. redis://localhost:6379)`,
+    );
+  return raw;
 }
 
 function parseTarget(raw: string): URL {

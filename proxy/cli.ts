@@ -61,6 +61,7 @@ async function main(argv: string[]): Promise<void> {
       ...(opts.adminUi !== undefined ? { adminUi: opts.adminUi || true } : {}),
       ...(opts.adminAuth ? { adminAuth: opts.adminAuth } : {}),
       ...(opts.record ? { record: opts.record } : {}),
+      ...(opts.redis ? { redis: { url: opts.redis, ...(opts.redisKey ? { key: opts.redisKey } : {}) } } : {}),
       dashboard: { port: opts.uiPort, host: opts.uiHost, token: opts.uiToken ?? randomToken() },
       logger: log,
       ...(opts.rules ? { rules: opts.rules } : {}),
@@ -100,6 +101,9 @@ async function main(argv: string[]): Promise<void> {
       `  paths:     ${opts.paths.join(' ')}\n` +
       `  dashboard: ${ui.url()}\n` +
       (limit ? `  limits:    ${limit.line}\n` : '') +
+      (runtime.redis
+        ? `  redis:     ${opts.redis} ${runtime.redis.key} (source ${runtime.redis.source})\n`
+        : '') +
       (demo ? `  demo page: ${proxy.url}/  (open it to chat through the proxy)\n` : ''),
   );
   if (opts.open && !process.env.CI) openBrowser(ui.url());

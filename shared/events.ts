@@ -23,6 +23,11 @@ interface Base {
    * `harToEvents`), so a viewer can say where they come from. Absent on the proxy's own events.
    */
   importedFrom?: 'har';
+  /**
+   * The proxy that produced the event, on events read from a Redis Stream (`--redis`): `seq` is
+   * per source, so (source, seq) names an event among several proxies. Absent elsewhere.
+   */
+  source?: string;
 }
 
 export interface HandshakeInfo {

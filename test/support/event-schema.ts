@@ -106,6 +106,7 @@ const base = {
   seq: positiveInt,
   ts: nonNegative,
   importedFrom: opt(literal('har')),
+  source: opt(nonEmpty),
 };
 
 const handshake = object({

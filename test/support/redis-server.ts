@@ -13,7 +13,11 @@ export const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 export interface RedisServer {
   url: string;
   port: number;
+  /** Kills it (SIGKILL) and removes its directory. */
   stop(): Promise<void>;
+  /** Kills it, keeping its directory, for `restart()`. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port (empty: nothing is persisted). */
   restart(): Promise<void>;
 }
 
@@ -25,9 +29,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** `port`: a given one (a proxy may be waiting for Redis there already); default a free one. */
+export async function startRedis(givenPort?: number): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sio-proxy-redis-'));
-  const port = await freePort();
+  const port = givenPort ?? (await freePort());
   let child: ChildProcess | undefined;
   const start = async () => {
     child = spawn(
@@ -49,6 +54,7 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    kill: stop,
     restart: async () => {
       await stop();
       await start();
