@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
-import { banner, cliArgs, runCli } from '../support/cli-process.js';
+import { assertEchoThrough, banner, cliArgs, runCli } from '../support/cli-process.js';
 import { serveEcho, startTarget, type Target } from '../support/harness.js';
 
 describe('CLI flags', () => {
@@ -66,12 +66,7 @@ describe('CLI against a target', () => {
         new RegExp(`target ${gone.replace(/[/.]/g, '\\$&')} is unreachable.*starting with the other nodes`),
       );
       // The first handshake would go to the node that is down: it is tried on the next one.
-      const client = io(proxy, { transports: ['polling'], reconnection: false });
-      try {
-        assert.equal(await client.timeout(5000).emitWithAck('echo', 'hi'), 'hi');
-      } finally {
-        client.close();
-      }
+      await assertEchoThrough(proxy, 'hi', 'polling');
     } finally {
       run.child.kill('SIGTERM');
       await run.exited;

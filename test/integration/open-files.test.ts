@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import { describeOpenFileLimit, readOpenFileLimit, sessionCap } from '../../proxy/observe/open-files.js';
-import { banner, cliArgs, runCli } from '../support/cli-process.js';
+import { assertEchoThrough, banner, cliArgs, runCli } from '../support/cli-process.js';
 import { serveEcho, startTarget, type Target } from '../support/harness.js';
 
 const LIMIT = 200;
@@ -63,12 +63,7 @@ describe('the open-file limit', { timeout: 90_000 }, () => {
       for (const s of many) s.close();
       await new Promise((r) => setTimeout(r, 1000));
 
-      const again = io(proxy, { forceNew: true, reconnection: false, transports: ['websocket'] });
-      try {
-        assert.equal(await again.timeout(5000).emitWithAck('echo', 'still here'), 'still here');
-      } finally {
-        again.close();
-      }
+      await assertEchoThrough(proxy, 'still here', 'websocket');
     } finally {
       run.child.kill('SIGTERM');
       await run.exited;
