@@ -26,12 +26,16 @@ export interface MemorySample {
   rss: number;
   heapUsed: number;
   external: number;
+  heapTotal?: number;
+  arrayBuffers?: number;
 }
 
 const config = childConfig<ProxyChildConfig>();
 
 let url: string;
 let sessions = () => 0;
+/** The event stream's history (sio only): what stays after sessions close, by design. */
+let history = () => ({ events: 0, bytes: 0 });
 let observers: ChildHandle<unknown> | undefined;
 if (config.kind === 'sio') {
   const proxy = new ProxyServer({ target: config.target, port: 0, host: '127.0.0.1' });
@@ -45,6 +49,7 @@ if (config.kind === 'sio') {
   const { port } = await ui.listen(0, '127.0.0.1');
   url = proxy.url;
   sessions = () => proxy.sessions.size;
+  history = () => ({ events: stream.history.size, bytes: stream.history.bytes });
   observers = await spawnChild('observers', './observers-child.ts', {
     config: { url: `ws://127.0.0.1:${port}/api/events?token=${token}`, count: config.observers },
   });
@@ -66,7 +71,13 @@ async function settledMemory(): Promise<MemorySample> {
     last = rss;
   }
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external };
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    external: m.external,
+    heapTotal: m.heapTotal,
+    arrayBuffers: m.arrayBuffers,
+  };
 }
 
 serve(
@@ -83,6 +94,7 @@ serve(
         : undefined;
       return {
         sessions: sessions(),
+        history: history(),
         events: seen?.events ?? [],
         dropped: seen?.dropped ?? [],
         gcExposed: gc !== undefined,

@@ -49,6 +49,7 @@ import { startRoomSources, type RoomSources } from './rooms/index.js';
 import { DEFAULT_HISTORY, EventStream } from './stream/event-stream.js';
 import { HarPlugin, streamHarEvents } from './stream/har-plugin.js';
 import { Recorder } from './stream/recorder.js';
+import { RedisSink } from './stream/redis-sink.js';
 import { searchPlugin } from './stream/search-plugin.js';
 import { streamPlugin } from './stream/stream-plugin.js';
 import { controlPlugin } from './control/control-plugin.js';
@@ -88,8 +89,13 @@ export interface DashboardOptions {
 
 /** `createProxy`'s options: the CLI's flags as an object. */
 export interface ProxyOptions {
-  /** The Socket.IO app to proxy, `http://` or `https://`. */
-  target: string | URL;
+  /** The Socket.IO app to proxy, `http://` or `https://` (or give `targets`). */
+  target?: string | URL;
+  /**
+   * The nodes of a cluster: new sessions go to them in turn, skipping one that refuses connections;
+   * every request of a session goes to the node that opened it. `target`, when given too, is first.
+   */
+  targets?: (string | URL)[];
   /** Proxy port; default 0 (any free port: read `proxy.url`). */
   port?: number;
   /** Proxy address; default `127.0.0.1`. */
@@ -117,6 +123,11 @@ export interface ProxyOptions {
   analysis?: Partial<AnalysisOptions>;
   /** Append every event to this file as NDJSON. */
   record?: string;
+  /**
+   * Also append every event to a Redis Stream (`--redis URL`, `--redis-key NAME`), with `source`
+   * naming this proxy. Relaying never waits on Redis (proxy/stream/redis-sink.ts).
+   */
+  redis?: { url: string; key?: string; source?: string; maxLen?: number; maxBuffered?: number };
   /**
    * Where notable things are said; default as the CLI's `--quiet`: warnings (a down target, a bad
    * request) to stderr, nothing else.
@@ -235,13 +246,18 @@ export class ProxyRuntime {
   dashboardPending = false;
   private readonly rooms: RoomSources;
   private readonly recorder: Recorder | undefined;
+  readonly redis: RedisSink | undefined;
   private readonly analysis: Analysis;
   readonly live: LiveEvents;
   readonly directory: SessionDirectory;
   private closing: Promise<void> | undefined;
 
   constructor(readonly options: ProxyOptions) {
-    const target = parseTarget(options.target);
+    const targets = [...(options.target !== undefined ? [options.target] : []), ...(options.targets ?? [])]
+      .map(parseTarget)
+      .filter((t, i, all) => all.findIndex((u) => u.href === t.href) === i);
+    const target = targets[0];
+    if (!target) throw new SioProxyError('BAD_OPTION', 'target: missing (give `target` or `targets`)');
     const log = options.logger ?? createLogger({ quiet: true });
     const paths = options.paths ?? DEFAULT_PATHS;
     this.proxyAddress = { host: options.host ?? '127.0.0.1', port: options.port ?? 8080 };
@@ -249,6 +265,7 @@ export class ProxyRuntime {
     this.dashboardAddress = { host: dashboard?.host ?? '127.0.0.1', port: dashboard?.port ?? 0 };
     this.server = new ProxyServer({
       target,
+      targets,
       port: this.proxyAddress.port,
       host: this.proxyAddress.host,
       paths,
@@ -285,6 +302,7 @@ export class ProxyRuntime {
     });
     // Throws (ENOENT, EACCES, ...) when the file cannot be opened: a bad path fails at start.
     this.recorder = options.record ? new Recorder(options.record, this.stream, { log }) : undefined;
+    this.redis = options.redis ? new RedisSink(this.stream, { ...options.redis, log }) : undefined;
     if (dashboard) {
       this.ui = new UiServer(this.server, dashboard.token ?? randomToken(), { log });
       this.ui.use(streamPlugin(this.stream, { uiHost: this.dashboardAddress.host }));
@@ -322,6 +340,7 @@ export class ProxyRuntime {
       this.rooms.close();
       await Promise.all([this.server.close(), this.ui?.close()]);
       await this.recorder?.close(); // after the proxy's last close events
+      await this.redis?.close();
       this.analysis.close();
       this.stream.close();
       this.live.close();

@@ -7,6 +7,11 @@ import { DEFAULT_PATHS } from './proxy-server.js';
 
 export interface CliOptions {
   target: URL | undefined;
+  /** Every `--target` (the nodes of a cluster); `target` is the first. */
+  targets: URL[];
+  /** `--redis URL`: events also appended to a Redis Stream. */
+  redis: string | undefined;
+  redisKey: string | undefined;
   port: number;
   host: string;
   paths: string[];
@@ -45,7 +50,9 @@ export const USAGE = `Usage: sio-proxy [--target URL] [options]
 A transparent Socket.IO man-in-the-middle proxy. Point your app's clients at the proxy
 and watch every handshake, packet, upgrade and close in the dashboard.
 
-  --target URL       the Socket.IO app to proxy (default: start the built-in demo app)
+  --target URL       the Socket.IO app to proxy (default: start the built-in demo app); repeat it
+                     (or give a comma list) for the nodes of a cluster: new sessions go to them in
+                     turn, each session sticks to its node
   --insecure         accept an https target's self-signed or otherwise unverified certificate
   --port N           proxy port (default 8080; 0 picks a free one)
   --host ADDR        proxy address (default 127.0.0.1)
@@ -57,6 +64,9 @@ and watch every handshake, packet, upgrade and close in the dashboard.
   --quiet            no status line, no info logs
   --history N        events kept for late observers and captures (default 100000)
   --record FILE      append every event to FILE as NDJSON
+  --redis URL        also append every event to a Redis Stream (redis://host:port), never
+                     waiting on it
+  --redis-key NAME   that stream's key (default sio-proxy:events)
   --log pretty|json  print events in the terminal, in Socket.IO terms or as JSON lines
   --filter EXPR      only log matching events (e.g. 'chat', 'type:connect', 's2c')
   --admin-ui [URL]   read rooms from @socket.io/admin-ui's instrument() (default: target /admin)
@@ -75,7 +85,9 @@ export function parseCli(argv: string[]): CliOptions {
       strict: true,
       allowPositionals: false,
       options: {
-        target: { type: 'string' },
+        target: { type: 'string', multiple: true },
+        redis: { type: 'string' },
+        'redis-key': { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         path: { type: 'string', multiple: true },
@@ -101,8 +113,16 @@ export function parseCli(argv: string[]): CliOptions {
   } catch (err) {
     throw new UsageError(`${(err as Error).message.split('\n')[0]} (see --help)`);
   }
+  // `--target A --target B` or `--target A,B`: the nodes of one app.
+  const targets = (values.target ?? [])
+    .flatMap((t) => t.split(','))
+    .filter(Boolean)
+    .map(parseTarget);
   return {
-    target: values.target === undefined ? undefined : parseTarget(values.target),
+    target: targets[0],
+    targets,
+    redis: values.redis === undefined ? undefined : parseRedisUrl(values.redis),
+    redisKey: values['redis-key'],
     port: parsePort(values.port, 8080, '--port'),
     host: values.host ?? '127.0.0.1',
     paths: values.path?.length ? values.path.map(parsePath) : DEFAULT_PATHS,
@@ -124,6 +144,20 @@ export function parseCli(argv: string[]): CliOptions {
     help: !!values.help,
     version: !!values.version,
   };
+}
+
+function parseRedisUrl(raw: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    /* said below */
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:'))
+    throw new UsageError(
+      `--redis "${raw}" must be a redis:// or rediss:// URL (e.g. redis://localhost:6379)`,
+    );
+  return raw;
 }
 
 function parseTarget(raw: string): URL {

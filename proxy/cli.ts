@@ -9,11 +9,12 @@ import { parseCli, UsageError, USAGE, type CliOptions } from './cli-args.js';
 import { startDemoApp, type DemoApp } from './demo/demo-app.js';
 import { startDemoClients, type DemoClients } from './demo/demo-clients.js';
 import { createLogger } from './log.js';
+import { describeOpenFileLimit, readOpenFileLimit } from './observe/open-files.js';
 import { startStatusLine } from './observe/status-line.js';
 import { FilterError, parseFilter, type LogFilter } from './observe/log-filter.js';
 import { startTerminalLog } from './observe/terminal-log.js';
 import { packageVersion } from './package-version.js';
-import { assertReachable, listenOrFail, StartError } from './start-checks.js';
+import { assertNodesReachable, listenOrFail, StartError } from './start-checks.js';
 import { randomToken } from './ui/token.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -40,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
   let target: URL;
   if (opts.target) {
     target = opts.target;
-    await assertReachable(target);
+    await assertNodesReachable(opts.targets, log);
   } else {
     demo = await startDemoApp();
     target = new URL(demo.url);
@@ -50,6 +51,7 @@ async function main(argv: string[]): Promise<void> {
   try {
     runtime = assembleProxy({
       target,
+      ...(opts.targets.length > 1 ? { targets: opts.targets } : {}),
       port: opts.port,
       host: opts.host,
       paths: opts.paths,
@@ -59,6 +61,7 @@ async function main(argv: string[]): Promise<void> {
       ...(opts.adminUi !== undefined ? { adminUi: opts.adminUi || true } : {}),
       ...(opts.adminAuth ? { adminAuth: opts.adminAuth } : {}),
       ...(opts.record ? { record: opts.record } : {}),
+      ...(opts.redis ? { redis: { url: opts.redis, ...(opts.redisKey ? { key: opts.redisKey } : {}) } } : {}),
       dashboard: { port: opts.uiPort, host: opts.uiHost, token: opts.uiToken ?? randomToken() },
       logger: log,
       ...(opts.rules ? { rules: opts.rules } : {}),
@@ -87,11 +90,20 @@ async function main(argv: string[]): Promise<void> {
   const ui = runtime.ui!;
 
   const clients: DemoClients | undefined = demo ? startDemoClients(proxy.url) : undefined;
+  const limit = describeOpenFileLimit(readOpenFileLimit());
+  if (limit?.low) log.warn(`low open-file limit: ${limit.line}`);
   process.stdout.write(
     `sio-proxy ${packageVersion()}\n` +
-      `  proxy:     ${proxy.url}  ->  ${target.origin}${demo ? '  (built-in demo app)' : ''}\n` +
+      `  proxy:     ${proxy.url}  ->  ${proxy.targets
+        .list()
+        .map((n) => n.origin)
+        .join(', ')}${demo ? '  (built-in demo app)' : ''}\n` +
       `  paths:     ${opts.paths.join(' ')}\n` +
       `  dashboard: ${ui.url()}\n` +
+      (limit ? `  limits:    ${limit.line}\n` : '') +
+      (runtime.redis
+        ? `  redis:     ${opts.redis} ${runtime.redis.key} (source ${runtime.redis.source})\n`
+        : '') +
       (demo ? `  demo page: ${proxy.url}/  (open it to chat through the proxy)\n` : ''),
   );
   if (opts.open && !process.env.CI) openBrowser(ui.url());

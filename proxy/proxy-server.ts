@@ -12,7 +12,7 @@ import { PollingRelay } from './engine/polling-relay.js';
 import type { RelayContext } from './engine/relay-context.js';
 import { isEngineRequest, readEngineRequest } from './engine/request-info.js';
 import { SessionTable } from './engine/session-table.js';
-import { upstreamOf } from './engine/upstream.js';
+import { TargetPool } from './engine/target-pool.js';
 import { WebSocketRelay } from './engine/websocket-relay.js';
 import { EventBus } from './events/bus.js';
 import { Intervention } from './intervene/intervention.js';
@@ -21,6 +21,8 @@ import { passThroughRequest, passThroughUpgrade } from './passthrough.js';
 
 export interface ProxyOptions {
   target: string | URL;
+  /** Several nodes of one app (the first is `target`'s): new sessions go to them in turn. */
+  targets?: (string | URL)[];
   port?: number;
   host?: string;
   /** Paths whose Engine.IO traffic is terminated, engine.io-style with a trailing slash. */
@@ -44,6 +46,8 @@ export class ProxyServer {
   readonly bus: EventBus;
   readonly sessions = new SessionTable();
   readonly target: URL;
+  /** The nodes of the target (one unless several were given). */
+  readonly targets: TargetPool;
   /** Rules, held packets, emits and faults (issue #11): inert until something is armed. */
   readonly intervention: Intervention;
   private readonly server = http.createServer();
@@ -59,6 +63,19 @@ export class ProxyServer {
     this.httpProxy = HttpProxy.createProxyServer({ secure: !opts.insecure });
     this.log = opts.log ?? silentLogger;
     this.bus = opts.bus ?? new EventBus(opts.log);
+    this.targets = new TargetPool(
+      opts.targets?.length ? opts.targets.map((t) => new URL(t)) : [this.target],
+      {
+        down: (node, why) => {
+          this.log.warn(`target node ${node.origin} ${why}; new sessions go to the other nodes`);
+          this.bus.emit({
+            type: 'error',
+            message: `target node ${node.origin} ${why}; new sessions go to the other nodes until it answers again`,
+          });
+        },
+        up: (node) => this.log.info(`target node ${node.origin} answers again: back in turn`),
+      },
+    );
     this.paths = (opts.paths ?? DEFAULT_PATHS).map(normalisePath);
     this.intervention = new Intervention({
       bus: this.bus,
@@ -66,8 +83,7 @@ export class ProxyServer {
       ...(opts.pauseTimeoutMs !== undefined ? { pauseTimeoutMs: opts.pauseTimeoutMs } : {}),
     });
     const ctx: RelayContext = {
-      target: this.target,
-      upstream: upstreamOf(this.target),
+      targets: this.targets,
       sessions: this.sessions,
       clients: new ClientRegistry(this.bus),
       bus: this.bus,
@@ -112,6 +128,7 @@ export class ProxyServer {
   /** Stops accepting, ends every session's connections, and resolves when the server is closed. */
   close(): Promise<void> {
     this.intervention.close();
+    this.targets.close();
     this.sessions.close();
     this.websocket.close();
     this.httpProxy.close();
@@ -124,14 +141,14 @@ export class ProxyServer {
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
     if (isEngineRequest(url, this.paths)) return this.polling.handle(req, res, readEngineRequest(req));
-    passThroughRequest(this.httpProxy, this.target, this.log, req, res);
+    passThroughRequest(this.httpProxy, this.targets.any().url, this.log, req, res);
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = req.url ?? '/';
     if (isEngineRequest(url, this.paths))
       return this.websocket.handle(req, socket, head, readEngineRequest(req));
-    passThroughUpgrade(this.httpProxy, this.target, this.log, req, socket, head);
+    passThroughUpgrade(this.httpProxy, this.targets.any().url, this.log, req, socket, head);
   }
 
   /** Malformed HTTP: answered like Node's default, and noted, without disturbing anyone else. */

@@ -29,6 +29,21 @@ export async function assertReachable(target: URL): Promise<void> {
   secure.destroy();
 }
 
+/**
+ * Every node of a cluster: one that is down is said and set aside (the pool probes it); only when
+ * none answers does the proxy refuse to start.
+ */
+export async function assertNodesReachable(
+  targets: readonly URL[],
+  log: { warn(message: string): void },
+): Promise<void> {
+  if (targets.length < 2) return assertReachable(targets[0]!);
+  const results = await Promise.allSettled(targets.map((t) => assertReachable(t)));
+  const failed = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+  if (failed.length === targets.length) throw new StartError(`no node answers: ${failed.join('; ')}`);
+  for (const why of failed) log.warn(`${why}; starting with the other nodes`);
+}
+
 function connect<S extends net.Socket>(target: URL, open: () => S, ready: string): Promise<S> {
   return new Promise((resolve, reject) => {
     const socket = open();

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one test command (`npm test`, and what .ci/run calls). It installs what the tests need when it
-// is missing (npm packages; Debian's chromium for the browser suite), runs every suite with node's
+// is missing (npm packages; Debian's chromium for the browser suite, redis-server for the cluster
+// and --redis tests), runs every suite with node's
 // test runner, and ends with one line over all suites: `N passed, M failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,14 +11,17 @@ const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
 const only = process.argv.slice(2); // e.g. `npm test -- unit integration`
 
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const REDIS_SERVER = process.env.REDIS_SERVER || '/usr/bin/redis-server';
+
+// `debian`: programs a suite runs, and the Debian package that installs each.
 const SUITES = [
   { name: 'unit', dir: 'test/unit' },
-  { name: 'integration', dir: 'test/integration' },
+  { name: 'integration', dir: 'test/integration', debian: [[REDIS_SERVER, 'redis-server']] },
   // The recipes of docs/testing.md, importing `sio-proxy` as users do (its `source` export: the TS).
   { name: 'examples', dir: 'examples', nodeArgs: ['--conditions=source'] },
-  { name: 'e2e', dir: 'e2e', needsBrowser: true, needsPanel: true },
+  { name: 'e2e', dir: 'e2e', debian: [[CHROMIUM, 'chromium']], needsPanel: true },
 ];
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 function sh(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
@@ -32,17 +36,17 @@ function ensureNodeModules() {
   if (sh('npm', ['ci', '--no-audit', '--no-fund']) !== 0) throw new Error('npm ci failed');
 }
 
-/** Returns undefined when chromium is usable, else the reason the browser suite cannot run. */
-function ensureChromium() {
-  if (existsSync(CHROMIUM)) return undefined;
-  const cmd = 'apt-get update && apt-get install -y chromium';
+/** Returns undefined when `path` exists or Debian's `pkg` installed it, else why a suite cannot run. */
+function ensureDebianPackage(path, pkg) {
+  if (existsSync(path)) return undefined;
+  const cmd = `apt-get update && apt-get install -y ${pkg}`;
   const isRoot = process.getuid?.() === 0;
-  if (!isRoot || !existsSync('/usr/bin/apt-get')) return `Debian's chromium is missing: run \`sudo ${cmd}\``;
-  console.log(`test: installing Debian's chromium (${cmd})`);
+  if (!isRoot || !existsSync('/usr/bin/apt-get')) return `Debian's ${pkg} is missing: run \`sudo ${cmd}\``;
+  console.log(`test: installing Debian's ${pkg} (${cmd})`);
   sh('bash', ['-c', `DEBIAN_FRONTEND=noninteractive ${cmd} >/tmp/sio-proxy-apt.log 2>&1`]);
-  return existsSync(CHROMIUM)
+  return existsSync(path)
     ? undefined
-    : `installing chromium failed (see /tmp/sio-proxy-apt.log): run \`${cmd}\``;
+    : `installing ${pkg} failed (see /tmp/sio-proxy-apt.log): run \`${cmd}\``;
 }
 
 /** Newest modification time of the files under `path` (or of `path` itself), 0 when missing. */
@@ -140,18 +144,12 @@ try {
 }
 for (const suite of SUITES) {
   if (only.length && !only.includes(suite.name)) continue;
-  if (suite.needsBrowser && testFiles(suite.dir).length) {
-    const missing = ensureChromium();
+  if (testFiles(suite.dir).length) {
+    const missing =
+      (suite.debian ?? []).map(([path, pkg]) => ensureDebianPackage(path, pkg)).find(Boolean) ??
+      (suite.needsPanel ? (ensurePanel() ?? ensureExtension()) : undefined);
     if (missing) {
       console.error(`test: ${suite.name} suite not run: ${missing}`);
-      failed++;
-      continue;
-    }
-  }
-  if (suite.needsPanel && testFiles(suite.dir).length) {
-    const failedBuild = ensurePanel() ?? ensureExtension();
-    if (failedBuild) {
-      console.error(`test: ${suite.name} suite not run: ${failedBuild}`);
       failed++;
       continue;
     }

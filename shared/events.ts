@@ -23,6 +23,11 @@ interface Base {
    * `harToEvents`), so a viewer can say where they come from. Absent on the proxy's own events.
    */
   importedFrom?: 'har';
+  /**
+   * The proxy that produced the event, on events read from a Redis Stream (`--redis`): `seq` is
+   * per source, so (source, seq) names an event among several proxies. Absent elsewhere.
+   */
+  source?: string;
 }
 
 export interface HandshakeInfo {
@@ -43,6 +48,7 @@ export interface SessionEvent extends Base {
   clientKey: string;
   eio: EioVersion;
   transport: TransportName;
+  /** The target's origin; with several nodes, the node that opened this session. */
   target: string;
   handshake: HandshakeInfo;
   /** The open packet's values as the target sent them, and the upgrades offered to the client. */
@@ -273,6 +279,12 @@ export interface AttemptEvent extends Base, Inference {
   outcome: 'connected' | 'failed';
   sessionId?: string;
   error?: string;
+  /**
+   * With several target nodes (`--target` repeated): the node this attempt reached, and the node of
+   * the session whose drop started the series (differs when the reconnect landed elsewhere).
+   */
+  node?: string;
+  previousNode?: string;
 }
 
 export type ProblemConfidence = Confidence;

@@ -40,6 +40,8 @@ interface Series {
   leaving?: boolean;
   /** An identical client waiting with it was picked by a guess: which one is left is a guess too. */
   ambiguous?: boolean;
+  /** The target node of the session that dropped (several nodes only). */
+  node?: string;
 }
 
 export interface AttemptInfo {
@@ -50,6 +52,8 @@ export interface AttemptInfo {
   cause?: string;
   confidence: Confidence;
   evidence: string[];
+  /** The target node of the session that dropped, when the proxy has several (see `ended`). */
+  previousNode?: string;
 }
 
 /**
@@ -137,6 +141,7 @@ export class ClientRegistry {
           ...(match.cause ? { cause: match.cause } : {}),
           confidence: 'certain',
           evidence: [`the CONNECT offers the recovery pid the server granted client ${owner}`],
+          ...(match.node ? { previousNode: match.node } : {}),
         };
       }
       return {
@@ -189,12 +194,14 @@ export class ClientRegistry {
       evidence: info.evidence,
     });
     const pid = taken.series?.pid;
+    const node = taken.series?.node;
     this.park(fingerprint, {
       clientKey: info.clientKey,
       attempt: info.attempt,
       lastAt: now,
       cause,
       ...(pid ? { pid } : {}),
+      ...(node ? { node } : {}),
     });
   }
 
@@ -205,9 +212,17 @@ export class ClientRegistry {
     cause: string,
     reconnects: boolean | 'maybe',
     pid?: string,
+    node?: string,
   ): void {
     // A drop starts a new series: its first retry is attempt 1.
-    const series: Series = { clientKey, attempt: 0, lastAt: Date.now(), cause, ...(pid ? { pid } : {}) };
+    const series: Series = {
+      clientKey,
+      attempt: 0,
+      lastAt: Date.now(),
+      cause,
+      ...(pid ? { pid } : {}),
+      ...(node ? { node } : {}),
+    };
     if (reconnects === true) this.park(fingerprint, series);
     else if (reconnects === 'maybe' && pid) this.park(fingerprint, { ...series, leaving: true });
   }
@@ -257,6 +272,7 @@ export class ClientRegistry {
       ...(series.cause ? { cause: series.cause } : {}),
       confidence: inWindow.length > 1 || series.ambiguous ? 'guess' : 'likely',
       evidence,
+      ...(series.node ? { previousNode: series.node } : {}),
     };
   }
 

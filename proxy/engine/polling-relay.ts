@@ -5,6 +5,7 @@
  * of the bodies are decoded after the fact, for observation only.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { decodePayload, parseOpen, type PayloadFraming } from '../../shared/engineio.js';
 import type { Direction } from '../../shared/events.js';
 import { tapBody } from './body-tap.js';
@@ -13,11 +14,12 @@ import { Exchange } from './exchange.js';
 import { rewriteHandshakeBody } from './handshake.js';
 import { Pairing } from './pairing.js';
 import { PollingLink, type PollKind } from './polling-link.js';
-import type { RelayContext } from './relay-context.js';
+import { nodeOf, type RelayContext } from './relay-context.js';
 import type { EngineRequest } from './request-info.js';
 import { ClientRegistry } from '../clients/client-registry.js';
 import { Session } from './session.js';
 import { describeTargetError, TARGET_DOWN } from './target-errors.js';
+import { nodeUnreachable, type TargetNode } from './target-pool.js';
 
 /** Hop-by-hop headers never travel past a proxy (RFC 9110 7.6.1). */
 const HOP_BY_HOP = [
@@ -52,26 +54,50 @@ export class PollingRelay {
     else this.forward(req, res, session); // the target answers a bad method with its own error
   }
 
-  /** Handshake: the answer is read whole, so the session exists before its first packet is told. */
+  /**
+   * Handshake: the answer is read whole, so the session exists before its first packet is told. It
+   * goes to the next node in turn; a node that refuses the connection is set aside and the handshake
+   * tried on the next (a handshake is a GET without a body: it can be sent again).
+   */
   private handshake(
     req: IncomingMessage,
     res: ServerResponse,
     info: EngineRequest,
     exchange: Exchange,
   ): void {
-    this.ctx.httpProxy.web(
-      req,
-      res,
-      { target: this.ctx.upstream, xfwd: true, selfHandleResponse: true },
-      (err) => {
-        this.ctx.clients.failed(ClientRegistry.fingerprint(req), describeTargetError(err));
-        this.targetFailed(err, req, res);
-      },
-    );
+    const tried = new Set<TargetNode>();
+    let node = this.ctx.targets.next() ?? this.ctx.targets.first;
+    const send = () => {
+      tried.add(node);
+      this.ctx.httpProxy.web(
+        req,
+        res,
+        {
+          target: node.upstream,
+          xfwd: true,
+          selfHandleResponse: true,
+          // A retry cannot pipe the request again: it was read to its end by the first try.
+          ...(tried.size > 1 ? { buffer: Readable.from([]) } : {}),
+        },
+        (err) => {
+          if (nodeUnreachable(err)) {
+            this.ctx.targets.failed(node, describeTargetError(err));
+            const other = req.method === 'GET' && !res.headersSent ? this.ctx.targets.next(tried) : undefined;
+            if (other) {
+              node = other;
+              return send();
+            }
+          }
+          this.ctx.clients.failed(ClientRegistry.fingerprint(req), describeTargetError(err));
+          this.targetFailed(err, req, res, node);
+        },
+      );
+    };
+    send();
     this.onResponse(req, (proxyRes) => {
       tapBody(proxyRes, (body) => {
         if (!body) return res.destroy();
-        const opened = this.openSession(req, proxyRes, body, info);
+        const opened = this.openSession(req, proxyRes, body, info, node);
         const out = opened?.body ?? body;
         exchange.sessionId = opened?.session.sid;
         exchange.response(opened?.decoded ?? out);
@@ -96,6 +122,7 @@ export class PollingRelay {
     proxyRes: IncomingMessage,
     body: Buffer,
     info: EngineRequest,
+    node: TargetNode,
   ): { session: Session; body?: Buffer; decoded: Buffer } | undefined {
     const fingerprint = ClientRegistry.fingerprint(req);
     if (proxyRes.statusCode !== 200) {
@@ -123,9 +150,10 @@ export class PollingRelay {
       registry: this.ctx.clients,
       ...this.ctx.clients.connected(fingerprint),
     };
-    const session = new Session(open.sid, info.eio, new PollingLink(), open, this.ctx.bus, client);
+    const cluster = this.ctx.targets.size > 1 ? node : undefined;
+    const session = new Session(open.sid, info.eio, new PollingLink(), open, this.ctx.bus, client, cluster);
     this.ctx.sessions.add(session);
-    session.announce(req, this.ctx.target.origin, rewrite?.hidden ?? []);
+    session.announce(req, node.origin, rewrite?.hidden ?? []);
     if (rewrite && packets[0]) packets[0].modified = true;
     session.observe('s2c', packets);
     return rewrite
@@ -181,17 +209,20 @@ export class PollingRelay {
       type: 'error',
       message: `${req.method} for sid "${info.sid}", unknown to the proxy: relayed to the target unobserved`,
     });
-    this.ctx.httpProxy.web(req, res, { target: this.ctx.upstream, xfwd: true }, (err) =>
-      this.targetFailed(err, req, res),
+    const node = this.ctx.targets.any();
+    this.ctx.httpProxy.web(req, res, { target: node.upstream, xfwd: true }, (err) =>
+      this.targetFailed(err, req, res, node),
     );
   }
 
   private forward(req: IncomingMessage, res: ServerResponse, session: Session): void {
-    this.ctx.httpProxy.web(req, res, { target: this.ctx.upstream, xfwd: true }, (err) => {
+    const node = nodeOf(this.ctx, session);
+    this.ctx.httpProxy.web(req, res, { target: node.upstream, xfwd: true }, (err) => {
       if (req.method === 'POST' && (err as { code?: string }).code === 'ECONNRESET')
         return this.cut(req, res, session);
+      if (nodeUnreachable(err)) this.ctx.targets.failed(node, describeTargetError(err));
       session.targetUnreachable();
-      this.targetFailed(err, req, res);
+      this.targetFailed(err, req, res, node);
     });
   }
 
@@ -269,13 +300,18 @@ export class PollingRelay {
     this.answers.expect(req, fn);
   }
 
-  private targetFailed(err: Error, req: IncomingMessage, res: ServerResponse): void {
+  private targetFailed(
+    err: Error,
+    req: IncomingMessage,
+    res: ServerResponse,
+    node: TargetNode = this.ctx.targets.first,
+  ): void {
     const why = describeTargetError(err);
-    this.ctx.log.warn(`${req.method} ${req.url}: target ${this.ctx.target.origin} ${why}`);
+    this.ctx.log.warn(`${req.method} ${req.url}: target ${node.origin} ${why}`);
     // A 502 makes engine.io-client report "xhr poll error", exactly as a refused connection would.
     if (!res.headersSent) {
       res.writeHead(502, { 'Content-Type': 'text/plain' });
-      res.end(`sio-proxy: target ${this.ctx.target.origin} ${why}`);
+      res.end(`sio-proxy: target ${node.origin} ${why}`);
     } else res.destroy();
   }
 }

@@ -1,10 +1,10 @@
 /** What every relay needs: where the target is, where sessions live, where events go. */
-import type { Url } from 'node:url';
 import type HttpProxy from 'http-proxy';
 import type { ClientRegistry } from '../clients/client-registry.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import type { SessionTable } from './session-table.js';
+import type { TargetNode, TargetPool } from './target-pool.js';
 import type { WebSocketLink } from './websocket-link.js';
 
 /** What the relays ask of intervention (proxy/intervene/intervention.ts); absent, they just relay. */
@@ -17,13 +17,17 @@ export interface InterventionHooks {
 }
 
 export interface RelayContext {
-  target: URL;
-  /** `target` as http-proxy's `target` option (see upstream.ts). */
-  upstream: Partial<Url>;
+  /** The target's nodes: new handshakes take the next, a session's requests go to its own. */
+  targets: TargetPool;
   sessions: SessionTable;
   clients: ClientRegistry;
   bus: EventBus;
   log: Logger;
   httpProxy: HttpProxy;
   intervention?: InterventionHooks;
+}
+
+/** Where a request of `session` goes: its own node, or the only one. */
+export function nodeOf(ctx: RelayContext, session: { node?: TargetNode } | undefined): TargetNode {
+  return session?.node ?? ctx.targets.any();
 }

@@ -22,6 +22,7 @@ import { openValues } from '../../shared/protocol/session-event.js';
 import { sioProtocolFor } from '../../shared/protocol/socketio.js';
 import { SocketModel, type SocketEvent } from '../../shared/protocol/sockets.js';
 import type { AttemptInfo, ClientRegistry, PendingAttempt } from '../clients/client-registry.js';
+import type { TargetNode } from './target-pool.js';
 import type { EventBus } from '../events/bus.js';
 import { attachBinary } from '../events/raw-bytes.js';
 import { CUT_REQUEST, reasonsFor, type EndReasons, type SessionEnd } from './close-cause.js';
@@ -93,6 +94,8 @@ export class Session {
     readonly open: OpenHandshake,
     private readonly bus: EventBus,
     readonly client: SessionClient,
+    /** The target node that opened it, when the proxy has several: every request goes there. */
+    readonly node?: TargetNode,
   ) {
     this.link = link;
     if (link instanceof PollingLink) this.polling = link;
@@ -126,7 +129,9 @@ export class Session {
   }
 
   private emitAttempt(info: AttemptInfo): void {
-    const { clientKey, attempt, delay, cause, confidence, evidence } = info;
+    const { clientKey, attempt, delay, cause, confidence, previousNode } = info;
+    const node = this.node?.origin;
+    const moved = node !== undefined && previousNode !== undefined && previousNode !== node;
     this.bus.emit({
       type: 'attempt',
       clientKey,
@@ -135,8 +140,12 @@ export class Session {
       ...(cause ? { cause } : {}),
       outcome: 'connected',
       sessionId: this.sid,
+      ...(node ? { node } : {}),
+      ...(node && previousNode ? { previousNode } : {}),
       confidence,
-      evidence,
+      evidence: moved
+        ? [...info.evidence, `it reached node ${node}; the session that dropped was on ${previousNode}`]
+        : info.evidence,
     });
   }
 
@@ -431,6 +440,7 @@ export class Session {
         // offered back, can show that; timing never does.
         reconnects || 'maybe',
         this.grantedPid,
+        this.node?.origin,
       );
     }
     // States only move forward: a late close packet of a closed session leaves it closed.

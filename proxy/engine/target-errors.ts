@@ -40,6 +40,9 @@ export function describeTargetError(err: Error & { code?: string }): string {
       return 'host not found (ENOTFOUND)';
     case 'ETIMEDOUT':
       return 'timed out (ETIMEDOUT)';
+    case 'EMFILE':
+    case 'ENFILE':
+      return `could not be reached: the proxy is out of file descriptors (${err.code}); the open-file limit caps its sessions, see its start message`;
     default:
       return `failed: ${err.message}`;
   }

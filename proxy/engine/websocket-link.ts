@@ -16,6 +16,7 @@ import type { Link } from './link.js';
 import type { RelayContext } from './relay-context.js';
 import type { EngineRequest } from './request-info.js';
 import { Session } from './session.js';
+import type { TargetNode } from './target-pool.js';
 import { WebSocketWire, type PacketMark } from './websocket-wire.js';
 
 export class WebSocketLink implements Link {
@@ -36,6 +37,8 @@ export class WebSocketLink implements Link {
     existing: Session | undefined,
     private readonly exchange: Exchange,
     private readonly response: IncomingMessage,
+    /** The node the upgrade went to. */
+    private readonly node: TargetNode,
   ) {
     this.session = existing;
     // A probe belongs to a known session: its exchange is complete now. A WebSocket handshake
@@ -131,9 +134,10 @@ export class WebSocketLink implements Link {
     if (!open) return;
     const fingerprint = ClientRegistry.fingerprint(this.req);
     const client = { fingerprint, registry: this.ctx.clients, ...this.ctx.clients.connected(fingerprint) };
-    this.session = new Session(open.sid, this.info.eio, this, open, this.ctx.bus, client);
+    const cluster = this.ctx.targets.size > 1 ? this.node : undefined;
+    this.session = new Session(open.sid, this.info.eio, this, open, this.ctx.bus, client, cluster);
     this.ctx.sessions.add(this.session);
-    this.session.announce(this.req, this.ctx.target.origin, []);
+    this.session.announce(this.req, this.node.origin, []);
     this.finishExchange();
   }
 

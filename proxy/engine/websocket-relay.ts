@@ -13,10 +13,11 @@ import { ClientRegistry } from '../clients/client-registry.js';
 import { writeRawResponse } from './errors.js';
 import { Exchange } from './exchange.js';
 import { Pairing } from './pairing.js';
-import type { RelayContext } from './relay-context.js';
+import { nodeOf, type RelayContext } from './relay-context.js';
 import type { EngineRequest } from './request-info.js';
 import type { Session } from './session.js';
 import { describeTargetError, TARGET_DOWN } from './target-errors.js';
+import { nodeUnreachable, type TargetNode } from './target-pool.js';
 import { WebSocketLink } from './websocket-link.js';
 
 export class WebSocketRelay {
@@ -49,6 +50,13 @@ export class WebSocketRelay {
     if (intervention?.targetDown) return this.targetFailed(req, socket, TARGET_DOWN, existing, exchange);
     if (intervention?.upgradeBlocked(info.sid)) return this.blocked(socket, existing, exchange);
 
+    // A session's WebSocket goes to its node; one that starts on WebSocket to the next in turn (not
+    // retried elsewhere when the node is gone: http-proxy ends the client's socket on the error, so
+    // the client gets a 502 and its retry finds the next node).
+    const node =
+      info.sid === undefined
+        ? (this.ctx.targets.next() ?? this.ctx.targets.first)
+        : nodeOf(this.ctx, existing);
     let upgraded = false;
     this.upgrades.expect(req, (proxyReq) => {
       proxyReq.once('response', (res) => this.refused(req, res, existing, exchange));
@@ -57,13 +65,15 @@ export class WebSocketRelay {
         this.track(upstream);
         // Taps go on once http-proxy has set up its pipe ('open'): a 'data' listener added before
         // would put the socket in flowing mode and take the target's first frame from the pipe.
-        const link = new WebSocketLink(this.ctx, req, info, existing, exchange, res);
+        const link = new WebSocketLink(this.ctx, req, info, existing, exchange, res, node);
         this.pipes.expect(upstream, () => link.attach(socket, upstream));
       });
     });
-    this.ctx.httpProxy.ws(req, socket, head, { target: this.ctx.upstream, xfwd: true }, (err) => {
+    this.ctx.httpProxy.ws(req, socket, head, { target: node.upstream, xfwd: true }, (err) => {
       // After the upgrade an error is the pipe's: WebSocketLink reports how the connection ended.
-      if (!upgraded) this.targetFailed(req, socket, err, existing, exchange);
+      if (upgraded) return;
+      if (nodeUnreachable(err)) this.ctx.targets.failed(node, describeTargetError(err));
+      this.targetFailed(req, socket, err, existing, exchange, node);
     });
   }
 
@@ -109,19 +119,15 @@ export class WebSocketRelay {
     err: Error,
     existing: Session | undefined,
     exchange: Exchange,
+    node: TargetNode = this.ctx.targets.first,
   ): void {
     const why = describeTargetError(err);
-    this.ctx.log.warn(`WebSocket ${req.url}: target ${this.ctx.target.origin} ${why}`);
+    this.ctx.log.warn(`WebSocket ${req.url}: target ${node.origin} ${why}`);
     if (existing) existing.upgradeFailed('server', why);
     else this.ctx.clients.failed(ClientRegistry.fingerprint(req), why);
     exchange.finish(502, { 'content-type': 'text/plain' });
     // Before the upgrade a 502 makes socket.io-client report "websocket error", as a refused
     // connection would; http-proxy ends the socket right after.
-    writeRawResponse(
-      socket,
-      '502 Bad Gateway',
-      `sio-proxy: target ${this.ctx.target.origin} ${why}`,
-      'text/plain',
-    );
+    writeRawResponse(socket, '502 Bad Gateway', `sio-proxy: target ${node.origin} ${why}`, 'text/plain');
   }
 }

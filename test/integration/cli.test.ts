@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
-import { banner, cliArgs, runCli } from '../support/cli-process.js';
+import { assertEchoThrough, banner, cliArgs, runCli } from '../support/cli-process.js';
 import { serveEcho, startTarget, type Target } from '../support/harness.js';
 
 describe('CLI flags', () => {
@@ -50,6 +50,28 @@ describe('CLI against a target', () => {
     serveEcho(target.io);
   });
   after(() => target.close());
+
+  test('--target A,B: both nodes in the banner, a node that is down said and skipped', async () => {
+    const down = createServer();
+    await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve));
+    const port = (down.address() as { port: number }).port;
+    await new Promise((resolve) => down.close(resolve));
+    const gone = `http://127.0.0.1:${port}`;
+    const run = runCli(['--target', `${gone},${target.url}`, '--port', '0', '--ui-port', '0']);
+    const { proxy } = await banner(run);
+    try {
+      assert.ok(run.stdout().includes(`${gone}, ${target.url}`), run.stdout());
+      assert.match(
+        run.stderr(),
+        new RegExp(`target ${gone.replace(/[/.]/g, '\\$&')} is unreachable.*starting with the other nodes`),
+      );
+      // The first handshake would go to the node that is down: it is tried on the next one.
+      await assertEchoThrough(proxy, 'hi', 'polling');
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
+  });
 
   test('proxies a round trip, guards the dashboard with its token, and exits 0 on SIGTERM', async () => {
     const run = runCli(cliArgs(target.url, '--quiet'));

@@ -1,5 +1,7 @@
 /** Runs the `sio-proxy` CLI as a child process and reads what it prints, for the CLI tests. */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { io } from 'socket.io-client';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,4 +48,18 @@ export async function banner(run: CliRun, ms = 15_000): Promise<{ proxy: string;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`no banner; stdout: ${run.stdout()} stderr: ${run.stderr()}`);
+}
+
+/** One `echo` round trip through the CLI's proxy (the target serves serveEcho), on `transport`. */
+export async function assertEchoThrough(
+  proxy: string,
+  value: string,
+  transport: 'polling' | 'websocket',
+): Promise<void> {
+  const client = io(proxy, { forceNew: true, reconnection: false, transports: [transport] });
+  try {
+    assert.equal(await client.timeout(5000).emitWithAck('echo', value), value);
+  } finally {
+    client.close();
+  }
 }

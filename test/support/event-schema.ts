@@ -106,6 +106,7 @@ const base = {
   seq: positiveInt,
   ts: nonNegative,
   importedFrom: opt(literal('har')),
+  source: opt(nonEmpty),
 };
 
 const handshake = object({
@@ -271,6 +272,8 @@ export const EVENT_FIELDS: Record<ProxyEventType, Record<string, Field | Check>>
     outcome: oneOf('connected', 'failed'),
     sessionId: opt(nonEmpty),
     error: opt(str),
+    node: opt(nonEmpty),
+    previousNode: opt(nonEmpty),
     ...inference,
   },
   error: {

@@ -365,7 +365,16 @@ describe('sticky-session', () => {
     const found = analyse([open, err, err, stale]).filter((p) => p.kind !== 'error');
     assert.deepEqual(
       found.map((p) => [p.kind, p.seqs, p.confidence]),
-      [['sticky-session', [err.seq], 'likely']],
+      [['sticky-session', [open.seq, err.seq], 'likely']],
+    );
+    // The evidence names the handshake and the refusal.
+    assert.match(
+      found[0]!.evidence[0]!,
+      new RegExp(`session S was handshook by the target \\(#${open.seq}, `),
+    );
+    assert.match(
+      found[0]!.evidence[1]!,
+      new RegExp(`ms after its handshake, error #${err.seq}: .*Session ID unknown`),
     );
     assert.match(found[0]!.fix, /sticky sessions/);
     assert.match(found[0]!.fix, /transports: \['websocket'\]/);

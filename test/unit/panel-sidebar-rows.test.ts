@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SessionView } from '../../panel/src/store/model.js';
 import type { ClientGroup } from '../../panel/src/store/selectors.js';
+import { nodeCounts } from '../../panel/src/store/nodes.js';
 import { RECENT, runsOf, sidebarRows } from '../../panel/src/views/sidebar/sidebar-rows.js';
 
 function group(key: string, open: number, closed = 0): ClientGroup {
@@ -38,5 +39,33 @@ test('runs group consecutive rows of one client within the window', () => {
     [1, 3],
     [3, 5],
     [5, 6],
+  ]);
+});
+
+test('a node filter keeps only the sessions opened on that node, and the clients that have one', () => {
+  const on = (key: string, targets: string[]) =>
+    ({
+      client: { clientKey: key, attempts: [] },
+      sessions: targets.map((target, i) => ({ sid: `${key}-${i}`, target, endedAt: undefined })),
+      live: true,
+    }) as unknown as ClientGroup;
+  const groups = [on('a', ['http://n1', 'http://n2']), on('b', ['http://n1']), on('c', ['http://n2'])];
+  assert.deepEqual(
+    sidebarRows(groups, false, new Set(), 'http://n2').map((r) => r.key),
+    ['c:a', 's:a-1', 'c:c', 's:c-0'],
+  );
+  assert.equal(sidebarRows(groups, false, new Set()).length, 3 + 4);
+});
+
+test('nodeCounts: open and seen sessions per target node, in order of appearance', () => {
+  const sessions = [
+    { target: 'http://10.0.0.2:3000', endedAt: undefined },
+    { target: 'http://10.0.0.1:3000', endedAt: 5 },
+    { target: 'http://10.0.0.2:3000', endedAt: 9 },
+    { target: undefined },
+  ] as unknown as SessionView[];
+  assert.deepEqual(nodeCounts(sessions), [
+    { node: 'http://10.0.0.2:3000', label: '10.0.0.2:3000', open: 1, seen: 2 },
+    { node: 'http://10.0.0.1:3000', label: '10.0.0.1:3000', open: 0, seen: 1 },
   ]);
 });

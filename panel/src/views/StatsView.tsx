@@ -2,6 +2,7 @@
 import { usePanel, useNow, useSlices } from '../app/context.js';
 import { formatBytes, formatCount } from '../lib/format.js';
 import { STATS_SECONDS, statsSeries } from '../store/stats.js';
+import { NodesTable } from './NodesTable.js';
 import { Sparkline } from './Sparkline.js';
 import './StatsView.css';
 
@@ -68,6 +69,7 @@ export function StatsView() {
         <dt>events dropped by the stream</dt>
         <dd>{formatCount(model.dropped.events)}</dd>
       </dl>
+      <NodesTable />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { memo } from 'react';
 import { useUi } from '../../app/context.js';
 import { formatBytes, formatCount, formatDuration, hueOf, shortId } from '../../lib/format.js';
 import type { SessionView } from '../../store/model.js';
+import { nodeLabel } from '../../store/nodes.js';
 import { clientIdentity, sessionState, shortUserAgent } from '../../store/selectors.js';
 import { SessionProblemsBadge } from './SessionProblemsBadge.js';
 import { SessionMarks } from '../control/SessionMarks.js';
@@ -25,6 +26,7 @@ export const SessionItem = memo(function SessionItem({
   rowKey,
   className = '',
   measure,
+  showNode = false,
 }: {
   s: SessionView;
   now: number;
@@ -33,6 +35,8 @@ export const SessionItem = memo(function SessionItem({
   rowKey?: string;
   className?: string;
   measure?: (el: HTMLElement | null) => (() => void) | undefined;
+  /** Name the target node the session was opened on (the proxy fronts several). */
+  showNode?: boolean;
 }) {
   const selectSession = useUi((st) => st.selectSession);
   const setTab = useUi((st) => st.setTab);
@@ -65,6 +69,11 @@ export const SessionItem = memo(function SessionItem({
       <SessionMarks sid={s.sid} />
       <div className="s-line small" title={userAgent}>
         <span className="transport">{transportText(s)}</span>
+        {showNode && s.target && (
+          <span className="node" data-testid="session-node" title={`target node ${s.target}`}>
+            · {nodeLabel(s.target)}
+          </span>
+        )}
         {address && <span className="muted">· {address}</span>}
         {userAgent && <span className="muted ua">· {shortUserAgent(userAgent)}</span>}
       </div>

@@ -5,6 +5,7 @@
 import { memo, useMemo, useRef, useState } from 'react';
 import { usePanel, useNow, useSlices, useUi } from '../../app/context.js';
 import { shortId } from '../../lib/format.js';
+import { nodeCounts } from '../../store/nodes.js';
 import { clientGroups, clientLabel, type ClientGroup } from '../../store/selectors.js';
 import { useMeasuredWindow, type MeasuredWindow } from '../useMeasuredWindow.js';
 import { AttemptChips } from './AttemptChips.js';
@@ -45,10 +46,12 @@ interface RunProps {
   now: number;
   selected: string | undefined;
   expand: (clientKey: string) => void;
+  /** Several target nodes: each session says which. */
+  showNode: boolean;
 }
 
 /** Rows `from`..`to` (one client's) in that client's element, at the first row's offset. */
-function ClientRun({ rows, from, to, win, now, selected, expand }: RunProps) {
+function ClientRun({ rows, from, to, win, now, selected, expand, showNode }: RunProps) {
   const group = (rows[from] as SidebarRow).group;
   const head = rows[from]?.kind === 'client' ? (rows[from] as SidebarRow) : undefined;
   const end = (i: number) => (rows[i + 1]?.group !== group ? ' client-end' : '');
@@ -73,6 +76,7 @@ function ClientRun({ rows, from, to, win, now, selected, expand }: RunProps) {
           rowKey={row.key}
           className={end(i)}
           measure={win.measure}
+          showNode={showNode}
         />,
       );
   }
@@ -106,7 +110,13 @@ export function SessionsSidebar() {
   const setHideGuesses = useUi((s) => s.setHideGuesses);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const groups = useMemo(() => clientGroups(model), [model, rev]);
-  const rows = useMemo(() => sidebarRows(groups, hideClosed, expanded), [groups, hideClosed, expanded]);
+  const nodes = useMemo(() => nodeCounts(model.sessions.values()), [model, rev]);
+  const [nodeShown, setNode] = useState<string | undefined>(undefined);
+  const node = nodes.some((n) => n.node === nodeShown) ? nodeShown : undefined;
+  const rows = useMemo(
+    () => sidebarRows(groups, hideClosed, expanded, node),
+    [groups, hideClosed, expanded, node],
+  );
   const keys = useMemo(() => rows.map((r) => r.key), [rows]);
   const open = groups.reduce((n, g) => n + g.sessions.filter((s) => s.endedAt === undefined).length, 0);
   const scroller = useRef<HTMLElement>(null);
@@ -121,6 +131,21 @@ export function SessionsSidebar() {
           {open} open<span className="seen"> · {model.sessions.size} seen</span>
         </span>
         <span className="grow" />
+        {nodes.length > 1 && (
+          <select
+            data-testid="node-filter"
+            title="only the sessions opened on one target node"
+            value={node ?? ''}
+            onChange={(e) => setNode(e.target.value || undefined)}
+          >
+            <option value="">all {nodes.length} nodes</option>
+            {nodes.map((n) => (
+              <option key={n.node} value={n.node}>
+                {n.label} ({n.open} open)
+              </option>
+            ))}
+          </select>
+        )}
         <label className="toggle">
           <input type="checkbox" checked={hideClosed} onChange={(e) => setHideClosed(e.target.checked)} />
           live only
@@ -147,6 +172,7 @@ export function SessionsSidebar() {
           {runsOf(rows, win.first, win.last).map(([from, to]) => (
             <ClientRun
               key={rows[from]?.group.client.clientKey}
+              showNode={nodes.length > 1}
               rows={rows}
               from={from}
               to={to}

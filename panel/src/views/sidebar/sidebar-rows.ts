@@ -14,17 +14,25 @@ export type SidebarRow =
   | { kind: 'older'; key: string; group: ClientGroup; count: number }
   | { kind: 'session'; key: string; group: ClientGroup; session: SessionView };
 
-/** `expanded`: clients whose earlier sessions the user unfolded. */
+/**
+ * `expanded`: clients whose earlier sessions the user unfolded; `node`: only the sessions opened on
+ * that target node (and the clients that have one).
+ */
 export function sidebarRows(
   groups: readonly ClientGroup[],
   hideClosed: boolean,
   expanded: ReadonlySet<string>,
+  node?: string,
 ): SidebarRow[] {
   const rows: SidebarRow[] = [];
   for (const group of groups) {
     if (hideClosed && !group.live) continue;
     const key = group.client.clientKey;
-    const sessions = hideClosed ? group.sessions.filter((s) => s.endedAt === undefined) : group.sessions;
+    let sessions = hideClosed ? group.sessions.filter((s) => s.endedAt === undefined) : group.sessions;
+    if (node !== undefined) {
+      sessions = sessions.filter((s) => s.target === node);
+      if (!sessions.length) continue;
+    }
     const older = expanded.has(key) ? 0 : Math.max(0, sessions.length - RECENT);
     rows.push({ kind: 'client', key: `c:${key}`, group });
     if (older > 0) rows.push({ kind: 'older', key: `o:${key}`, group, count: older });
