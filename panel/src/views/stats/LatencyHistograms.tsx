@@ -57,9 +57,15 @@ export function LatencyHistograms({ latencies }: { latencies: readonly AckLatenc
               <tr key={a.event} data-testid="latency-row" data-event={a.event}>
                 <th scope="row">{a.event || '(no name)'}</th>
                 <td data-testid="latency-count">{formatCount(a.count)}</td>
-                <td data-testid="latency-p50">{formatLatency(a.p50)}</td>
-                <td data-testid="latency-p95">{formatLatency(a.p95)}</td>
-                <td data-testid="latency-p99">{formatLatency(a.p99)}</td>
+                <td data-testid="latency-p50" data-ms={a.p50}>
+                  {formatLatency(a.p50)}
+                </td>
+                <td data-testid="latency-p95" data-ms={a.p95}>
+                  {formatLatency(a.p95)}
+                </td>
+                <td data-testid="latency-p99" data-ms={a.p99}>
+                  {formatLatency(a.p99)}
+                </td>
                 <td>{formatLatency(a.max)}</td>
                 <td>
                   <Histogram a={a} />

@@ -1,0 +1,168 @@
+/**
+ * The Stats tab in Chromium, live, with the real CLI in front of a real socket.io@4 app whose
+ * handlers acknowledge after known delays: the ack latency histogram shows every ack the proxy
+ * measured, in the bin of its latency, with the same percentiles, none under the server's delay;
+ * a click on a slowest ack selects that packet in the table; the charts follow the dark theme.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Socket } from 'socket.io-client';
+import { LATENCY_EDGES } from '../panel/src/views/stats/layout.js';
+import {
+  client,
+  closeAll,
+  connected,
+  eventually,
+  screenshot,
+  startScene,
+  type Scene,
+} from './support/dashboard.js';
+
+/**
+ * Event name -> the server's delay before it acknowledges (ms), and how many the client sends. The
+ * delays sit inside their bins ([50, 100) and [200, 500) ms), not on an edge.
+ */
+const SLOW = { 'slow-60': { delay: 60, count: 5 }, 'slow-250': { delay: 250, count: 3 } } as const;
+/** How far the proxy's latency may stray from the bounds: it counts whole milliseconds (Date.now). */
+const SLACK = 1;
+
+let scene: Scene;
+let socket: Socket;
+
+before(async () => {
+  scene = await startScene({
+    serve: (target) =>
+      target.io.on('connection', (s) => {
+        for (const [name, { delay }] of Object.entries(SLOW))
+          s.on(name, (ack: (v: string) => void) => ackAfter(delay, () => ack('done')));
+      }),
+  });
+  socket = client(scene.cli.proxy, 'stats');
+  await connected(socket);
+  for (const [name, { count }] of Object.entries(SLOW)) {
+    for (let i = 0; i < count; i++) await socket.timeout(5000).emitWithAck(name);
+  }
+  await scene.page.getByTestId('tab-stats').click();
+});
+
+/**
+ * Calls `done` no sooner than `ms` after now. A bare setTimeout counts from the event loop's cached
+ * clock, which on a loaded machine can be tens of milliseconds old: it would fire early.
+ */
+function ackAfter(ms: number, done: () => void): void {
+  const start = performance.now();
+  const check = () => {
+    const left = ms - (performance.now() - start);
+    if (left > 0) setTimeout(check, Math.ceil(left));
+    else done();
+  };
+  setTimeout(check, ms);
+}
+
+after(() =>
+  closeAll(
+    () => socket?.close(),
+    () => scene?.close(),
+  ),
+);
+
+test('the ack latency histogram has every ack, in the bins of its known server-side delay', async () => {
+  const { page } = scene;
+  // What the proxy measured, from its own capture: the view must show exactly these.
+  const capture = await fetch(scene.cli.dashboard.replace(/\/(\?|$)/, '/api/capture$1')).then((r) =>
+    r.text(),
+  );
+  const acks = capture
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { type: string; event?: string; latency: number })
+    .filter((e) => e.type === 'ack');
+  for (const [name, { delay, count }] of Object.entries(SLOW)) {
+    const measured = acks.filter((a) => a.event === name).map((a) => a.latency);
+    assert.equal(measured.length, count, `the proxy's acks of ${name}`);
+    // The server answered no sooner than its delay after the proxy passed the EVENT on.
+    for (const ms of measured)
+      assert.ok(ms >= delay - SLACK, `${name}: ${ms} ms, under its ${delay} ms delay`);
+    const row = page.locator(`[data-testid="latency-row"][data-event="${name}"]`);
+    await eventually(
+      async () => (await row.getByTestId('latency-count').textContent()) === String(count),
+      5000,
+      `${count} acks of ${name}`,
+    );
+    const sorted = [...measured].sort((x, y) => x - y);
+    const rank = (p: number) => sorted[Math.ceil((p / 100) * count) - 1];
+    for (const p of [50, 95, 99])
+      assert.equal(
+        Number(await row.getByTestId(`latency-p${p}`).getAttribute('data-ms')),
+        rank(p),
+        `${name} p${p}`,
+      );
+    // The bins as a table: each ack in the bin of its latency, none below the bin of the delay.
+    const bins = await row.getByTestId('latency-bin').evaluateAll((rows) =>
+      rows.map((r) => ({
+        from: Number(r.getAttribute('data-from')),
+        n: Number(r.querySelector('td')!.textContent),
+      })),
+    );
+    const binOf = (ms: number) => LATENCY_EDGES.filter((e) => e <= ms).pop()!;
+    const expected = new Map<number, number>();
+    for (const ms of measured) expected.set(binOf(ms), (expected.get(binOf(ms)) ?? 0) + 1);
+    assert.deepEqual(
+      bins,
+      [...expected].sort((x, y) => x[0] - y[0]).map(([from, n]) => ({ from, n })),
+      name,
+    );
+    assert.ok(
+      bins.every((b) => b.from >= binOf(delay - SLACK)),
+      `${name}: ${JSON.stringify(bins)}`,
+    );
+  }
+  await screenshot(page, 'light-stats');
+});
+
+test('the events-per-second chart and the sessions table come from the same traffic', async () => {
+  const { page } = scene;
+  const chart = page.getByTestId('stats-event-rates');
+  assert.match(
+    (await chart.locator('svg').getAttribute('aria-label')) ?? '',
+    /slow-60: .*slow-250: |slow-250: .*slow-60: /,
+  );
+  const legend = await chart.locator('.legend li').allTextContents();
+  assert.deepEqual(legend.map((t) => t.trim()).sort(), ['slow-250', 'slow-60']);
+  const mix = await page.getByTestId('session-mix-row').allTextContents();
+  assert.ok(
+    mix.some((t) => t.startsWith('EIO 4 · websocket')),
+    JSON.stringify(mix),
+  );
+});
+
+test('a click on the slowest ack selects that packet in the packet table', async () => {
+  const { page } = scene;
+  const first = page.getByTestId('stats-slowest-acks').getByTestId('stats-packet-link').first();
+  assert.match((await first.textContent()) ?? '', /slow-250/);
+  const seq = await first.getAttribute('data-seq');
+  await first.click();
+  const selected = page.locator('[data-testid="packet-row"][aria-selected="true"]');
+  await selected.waitFor();
+  assert.equal(await selected.getAttribute('data-seq'), seq);
+  assert.match((await selected.locator('.c-event').textContent()) ?? '', /slow-250/);
+});
+
+test('in dark mode the charts take the dark palette', async () => {
+  const { page } = scene;
+  await page.getByTestId('tab-stats').click();
+  const fill = () =>
+    page
+      .locator('.histogram .bar')
+      .first()
+      .evaluate((el) => getComputedStyle(el).fill);
+  const light = await fill();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  try {
+    const dark = await fill();
+    assert.notEqual(dark, light, `the same fill in both themes: ${light}`);
+    await screenshot(page, 'dark-stats');
+  } finally {
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+});
