@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import type { ProxyEvent, UnstampedEvent } from '../../shared/events.js';
 import { applyEvents, createModel } from '../../panel/src/store/reduce.js';
 import {
@@ -24,6 +26,7 @@ import {
 } from '../../panel/src/views/stats/layout.js';
 import { OTHER, packetStats } from '../../panel/src/views/stats/packet-stats.js';
 import { reconnects, sessionMix } from '../../panel/src/views/stats/session-stats.js';
+import { StackedChart } from '../../panel/src/views/stats/StackedChart.js';
 import { EventFactory, T0 } from '../support/panel-events.js';
 
 test('time buckets are round widths, aligned, and place each time in its bucket', () => {
@@ -120,9 +123,11 @@ test('top layers keep the largest keys and fold the rest into one', () => {
     ],
   });
   assert.deepEqual(topLayers(series, counts, 3, 'rest').keys, ['b', 'a', 'c']);
-  const top = new TopN<number>(3, (n) => n);
-  [5, 1, 9, 3, 7, 9].forEach((n) => top.offer(n));
-  assert.deepEqual(top.items, [9, 9, 7]);
+  const top = new TopN<string>(3);
+  let built = 0;
+  [5, 1, 9, 3, 7, 9, 2].forEach((n) => top.offer(n, () => (built++, `#${n}`)));
+  assert.deepEqual(top.items, ['#9', '#9', '#7']);
+  assert.equal(built, 6, 'an item is only built when it gets in (the 2 never is)');
 });
 
 /** A model fed `events` through the panel's reducers. */
@@ -288,3 +293,51 @@ function ackEvent(f: EventFactory, ev: ProxyEvent, ack: ProxyEvent, event: strin
     0,
   );
 }
+
+test('a stacked chart says its numbers in words and as a table, not only as a picture', () => {
+  const html = renderToStaticMarkup(
+    createElement(StackedChart, {
+      title: 'Events per second, by name',
+      keys: ['order', 'chat'],
+      layers: [
+        [1, 3],
+        [0, 2],
+      ],
+      format: (v: number) => `${v}/s`,
+      span: '5 min',
+      testId: 'x',
+    }),
+  );
+  assert.match(
+    html,
+    /role="img" aria-label="Events per second, by name: order: 2\/s on average, peak 3\/s; chat: 1\/s on average, peak 2\/s"/,
+  );
+  const cells = [...html.matchAll(/<t[hd][^>]*>([^<]*)<\/t[hd]>/g)].map((m) => m[1]);
+  assert.deepEqual(cells, [
+    'series',
+    'now',
+    'peak',
+    'average',
+    'order',
+    '3/s',
+    '3/s',
+    '2/s',
+    'chat',
+    '2/s',
+    '2/s',
+    '1/s',
+  ]);
+  // Nothing to draw: said so, and no empty picture.
+  const empty = renderToStaticMarkup(
+    createElement(StackedChart, {
+      title: 'T',
+      keys: [],
+      layers: [],
+      format: String,
+      span: '5 min',
+      testId: 'x',
+    }),
+  );
+  assert.match(empty, /Nothing in the last 5 min\./);
+  assert.doesNotMatch(empty, /<svg/);
+});

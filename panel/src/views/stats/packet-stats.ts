@@ -88,8 +88,8 @@ export function packetStats(
   const bytesTotal = { c2s: 0, s2c: 0 };
   const pings = new Map<string, number>(); // session -> time of the ping awaiting its pong
   const rtts = new Map<string, number[]>();
-  const slowest = new TopN<PacketRef>(listLength, (r) => r.value);
-  const biggest = new TopN<PacketRef>(listLength, (r) => r.value);
+  const slowest = new TopN<PacketRef>(listLength);
+  const biggest = new TopN<PacketRef>(listLength);
 
   const [first, end] = rowRange(rows, win.from, win.to);
   for (let i = first; i < end; i++) {
@@ -98,14 +98,7 @@ export function packetStats(
     const b = bucketOf(e.ts, win.start, win.bucketMs, win.count);
     if (b >= 0) bytes[e.direction][b] = (bytes[e.direction][b] ?? 0) + e.size / seconds;
     bytesTotal[e.direction] += e.size;
-    biggest.offer({
-      seq: e.seq,
-      ts: e.ts,
-      sessionId: e.sessionId,
-      direction: e.direction,
-      ...eventOf(row),
-      value: e.size,
-    });
+    biggest.offer(e.size, () => refOf(row, e.size));
     if (row.heartbeat) {
       // The ping of one side and the other side's pong: the round trip the proxy sees.
       if (e.engine === 'ping') pings.set(e.sessionId, e.ts);
@@ -126,14 +119,7 @@ export function packetStats(
     if (b >= 0) series[b] = (series[b] ?? 0) + 1 / seconds;
     if (row.latency !== undefined) {
       push(latencies, name, row.latency);
-      slowest.offer({
-        seq: e.seq,
-        ts: e.ts,
-        sessionId: e.sessionId,
-        direction: e.direction,
-        event: name,
-        value: row.latency,
-      });
+      slowest.offer(row.latency, () => refOf(row, row.latency!));
     }
   }
 
@@ -180,8 +166,9 @@ export function ackLatency(event: string, values: readonly number[]): AckLatency
   };
 }
 
-function eventOf(row: PacketRow): { event?: string } {
-  return row.e.sio?.event !== undefined ? { event: row.e.sio.event } : {};
+function refOf(row: PacketRow, value: number): PacketRef {
+  const { seq, ts, sessionId, direction, sio } = row.e;
+  return { seq, ts, sessionId, direction, ...(sio?.event !== undefined ? { event: sio.event } : {}), value };
 }
 
 function push(map: Map<string, number[]>, key: string, v: number): void {
