@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../../e2e/support/browser.js';
 
 export default defineConfig({
   testDir: '.',
@@ -9,19 +10,8 @@ export default defineConfig({
   fullyParallel: true,
   use: {
     browserName: 'chromium',
-    // Debian's Chromium (Playwright cannot download its own browsers on this machine); without the
-    // background-networking flags it keeps dialling out.
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    // Debian's Chromium (Playwright cannot download its own browsers on this machine) with the flags
+    // the repo's browser tests use; with Playwright's own browsers installed, drop launchOptions.
+    launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_FLAGS },
   },
 });

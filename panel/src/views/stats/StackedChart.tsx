@@ -4,6 +4,8 @@
  */
 import { niceMax, stackColumns, stackedMax } from './layout.js';
 
+/** Colours in the palette (StatsView.css), reused round when there are more layers. */
+const PALETTE = 7;
 const W = 600;
 const H = 120;
 
@@ -14,15 +16,15 @@ export interface StackedChartProps {
   layers: readonly (readonly number[])[];
   /** How a value reads (`12/s`, `3.4 kB/s`). */
   format: (v: number) => string;
-  /** A CSS class per layer (its colour); default `series-<i>`. */
-  classOf?: (key: string, i: number) => string;
+  /** A CSS colour per layer; default the stats palette's `--series-<i>`. */
+  colorOf?: (key: string, i: number) => string;
   /** What the x axis spans, e.g. `5 min`. */
   span: string;
   testId: string;
 }
 
-export function StackedChart({ title, keys, layers, format, classOf, span, testId }: StackedChartProps) {
-  const cls = classOf ?? ((_: string, i: number) => `series-${i}`);
+export function StackedChart({ title, keys, layers, format, colorOf, span, testId }: StackedChartProps) {
+  const color = colorOf ?? ((_: string, i: number) => `var(--series-${i % PALETTE})`);
   const max = niceMax(stackedMax(layers));
   const rects = stackColumns(layers, max, W, H);
   const rows = keys.map((key, i) => {
@@ -57,7 +59,7 @@ export function StackedChart({ title, keys, layers, format, classOf, span, testI
               {rects.map((r) => (
                 <rect
                   key={`${r.layer}-${r.column}`}
-                  className={cls(keys[r.layer] ?? '', r.layer)}
+                  style={{ fill: color(keys[r.layer] ?? '', r.layer) }}
                   x={r.x}
                   y={r.y}
                   width={r.w}
@@ -73,7 +75,7 @@ export function StackedChart({ title, keys, layers, format, classOf, span, testI
           <ul className="legend">
             {keys.map((key, i) => (
               <li key={key}>
-                <span className={`swatch ${cls(key, i)}`} /> {key}
+                <span className="swatch" style={{ background: color(key, i) }} /> {key}
               </li>
             ))}
           </ul>

@@ -101,7 +101,7 @@ export function StatsView() {
           title="Bytes by direction"
           keys={['client → server', 'server → client']}
           layers={[packets.bytes.c2s, packets.bytes.s2c]}
-          classOf={(_, i) => (i === 0 ? 'series-c2s' : 'series-s2c')}
+          colorOf={(_, i) => (i === 0 ? 'var(--c2s)' : 'var(--s2c)')}
           format={bytesPerSecond}
           span={SPAN}
           testId="stats-bytes"
