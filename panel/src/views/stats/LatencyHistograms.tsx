@@ -9,6 +9,14 @@ import type { AckLatency } from './packet-stats.js';
 const W = 280;
 const H = 40;
 const MARKS = ['p50', 'p95', 'p99'] as const;
+/** Where the histogram's axis is labelled. */
+const TICKS = [
+  [1, '1 ms'],
+  [10, '10'],
+  [100, '100'],
+  [1000, '1 s'],
+  [10000, '10 s'],
+] as const;
 
 function Histogram({ a }: { a: AckLatency }) {
   const bars = histogramBars(a.bins, W, H);
@@ -28,6 +36,18 @@ function Histogram({ a }: { a: AckLatency }) {
         return <line key={m} className={`mark mark-${m}`} x1={x} x2={x} y1={0} y2={H} />;
       })}
     </svg>
+  );
+}
+
+function Axis() {
+  return (
+    <div className="histogram-axis muted" aria-hidden="true">
+      {TICKS.map(([ms, label]) => (
+        <span key={ms} style={{ left: `${(100 * latencyX(ms, W)) / W}%` }}>
+          {label}
+        </span>
+      ))}
+    </div>
   );
 }
 
@@ -69,6 +89,7 @@ export function LatencyHistograms({ latencies }: { latencies: readonly AckLatenc
                 <td>{formatLatency(a.max)}</td>
                 <td>
                   <Histogram a={a} />
+                  <Axis />
                   <details>
                     <summary>Bins</summary>
                     <table className="stats-table bins">
