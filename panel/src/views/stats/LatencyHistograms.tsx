@@ -2,6 +2,7 @@
  * Ack latency by event name: a row per name with its count and p50/p95/p99/max, and a histogram
  * over the LATENCY_EDGES bins with the three percentiles marked. The bins are a table as well.
  */
+import { memo } from 'react';
 import { formatCount, formatLatency } from '../../lib/format.js';
 import { histogramBars, LATENCY_EDGES, latencyBinLabel, latencyX } from './layout.js';
 import type { AckLatency } from './packet-stats.js';
@@ -51,7 +52,12 @@ function Axis() {
   );
 }
 
-export function LatencyHistograms({ latencies }: { latencies: readonly AckLatency[] }) {
+/** Memoised: live, the tab re-renders with every batch, the figures once a second. */
+export const LatencyHistograms = memo(function LatencyHistograms({
+  latencies,
+}: {
+  latencies: readonly AckLatency[];
+}) {
   return (
     <figure className="stats-figure wide" data-testid="stats-ack-latency">
       <figcaption>Ack latency by event</figcaption>
@@ -113,4 +119,4 @@ export function LatencyHistograms({ latencies }: { latencies: readonly AckLatenc
       )}
     </figure>
   );
-}
+});

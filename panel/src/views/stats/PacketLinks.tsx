@@ -1,9 +1,11 @@
 /** A short list of packets (slowest acks, biggest packets), each a link that selects it in the table. */
+import { memo } from 'react';
 import { useController } from '../../app/context.js';
 import { formatTime, shortId } from '../../lib/format.js';
 import type { PacketRef } from './packet-stats.js';
 
-export function PacketLinks({
+/** Memoised: live, the tab re-renders with every batch, the figures once a second. */
+export const PacketLinks = memo(function PacketLinks({
   title,
   refs,
   format,
@@ -42,4 +44,4 @@ export function PacketLinks({
       )}
     </figure>
   );
-}
+});

@@ -2,6 +2,7 @@
  * Stacked columns over a time window (SVG, no chart library), a legend, and the same numbers as a
  * table for screen readers and for reading exact values: per series, now, peak and average.
  */
+import { memo } from 'react';
 import { niceMax, stackColumns, stackedMax } from './layout.js';
 
 /** Colours in the palette (StatsView.css), reused round when there are more layers. */
@@ -23,7 +24,16 @@ export interface StackedChartProps {
   testId: string;
 }
 
-export function StackedChart({ title, keys, layers, format, colorOf, span, testId }: StackedChartProps) {
+/** Memoised: live, the tab re-renders with every batch, the figures once a second. */
+export const StackedChart = memo(function StackedChart({
+  title,
+  keys,
+  layers,
+  format,
+  colorOf,
+  span,
+  testId,
+}: StackedChartProps) {
   const color = colorOf ?? ((_: string, i: number) => `var(--series-${i % PALETTE})`);
   const max = niceMax(stackedMax(layers));
   const rects = stackColumns(layers, max, W, H);
@@ -106,4 +116,4 @@ export function StackedChart({ title, keys, layers, format, colorOf, span, testI
       </details>
     </figure>
   );
-}
+});

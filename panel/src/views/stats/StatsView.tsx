@@ -23,6 +23,9 @@ const SPAN = `${STATS_SECONDS / 60} min`;
 /** Columns of the per-second charts. */
 const MAX_BARS = 60;
 
+const DIRECTIONS = ['client → server', 'server → client'];
+const directionColor = (_: string, i: number) => (i === 0 ? 'var(--c2s)' : 'var(--s2c)');
+
 const perSecond = (v: number) => `${v < 10 ? v.toFixed(1) : Math.round(v)}/s`;
 const bytesPerSecond = (v: number) => `${formatBytes(Math.round(v))}/s`;
 const perMinute = (v: number) => `${Math.round(v)}/min`;
@@ -58,8 +61,10 @@ export function StatsView() {
     const to = (end + 1) * 1000;
     const fine = statsWindow(to - WINDOW_MS, to, bucketWidth(WINDOW_MS, MAX_BARS));
     const minutes = statsWindow(to - WINDOW_MS, to, 60_000);
+    const packets = packetStats(model.packets.rows, fine);
     return {
-      packets: packetStats(model.packets.rows, fine),
+      packets,
+      bytes: [packets.bytes.c2s, packets.bytes.s2c],
       reconnects: reconnects(model.clients, minutes),
       mix: sessionMix(model.sessions),
     };
@@ -99,9 +104,9 @@ export function StatsView() {
         />
         <StackedChart
           title="Bytes by direction"
-          keys={['client → server', 'server → client']}
-          layers={[packets.bytes.c2s, packets.bytes.s2c]}
-          colorOf={(_, i) => (i === 0 ? 'var(--c2s)' : 'var(--s2c)')}
+          keys={DIRECTIONS}
+          layers={derived.bytes}
+          colorOf={directionColor}
           format={bytesPerSecond}
           span={SPAN}
           testId="stats-bytes"
