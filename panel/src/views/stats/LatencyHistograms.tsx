@@ -6,9 +6,21 @@ import { memo } from 'react';
 import { formatCount, formatLatency } from '../../lib/format.js';
 import { histogramBars, LATENCY_EDGES, latencyBinLabel, latencyX } from './layout.js';
 import type { AckLatency } from './packet-stats.js';
+import { TableHead } from './TableHead.js';
 
 const W = 280;
 const H = 40;
+const LATENCY_COLUMNS = [
+  'event',
+  'acks',
+  'p50',
+  'p95',
+  'p99',
+  'max',
+  <>
+    distribution <span className="muted">(1 ms … 10 s, log)</span>
+  </>,
+];
 const MARKS = ['p50', 'p95', 'p99'] as const;
 /** Where the histogram's axis is labelled. */
 const TICKS = [
@@ -65,19 +77,7 @@ export const LatencyHistograms = memo(function LatencyHistograms({
         <div className="muted empty-chart">No acked events in this window.</div>
       ) : (
         <table className="stats-table latency-table">
-          <thead>
-            <tr>
-              <th scope="col">event</th>
-              <th scope="col">acks</th>
-              <th scope="col">p50</th>
-              <th scope="col">p95</th>
-              <th scope="col">p99</th>
-              <th scope="col">max</th>
-              <th scope="col">
-                distribution <span className="muted">(1 ms … 10 s, log)</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={LATENCY_COLUMNS} />
           <tbody>
             {latencies.map((a) => (
               <tr key={a.event} data-testid="latency-row" data-event={a.event}>

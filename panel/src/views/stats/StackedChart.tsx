@@ -3,6 +3,7 @@
  * table for screen readers and for reading exact values: per series, now, peak and average.
  */
 import { memo } from 'react';
+import { TableHead } from './TableHead.js';
 import { niceMax, stackColumns, stackedMax } from './layout.js';
 
 /** Colours in the palette (StatsView.css), reused round when there are more layers. */
@@ -94,14 +95,7 @@ export const StackedChart = memo(function StackedChart({
       <details>
         <summary>As a table</summary>
         <table className="stats-table">
-          <thead>
-            <tr>
-              <th scope="col">series</th>
-              <th scope="col">now</th>
-              <th scope="col">peak</th>
-              <th scope="col">average</th>
-            </tr>
-          </thead>
+          <TableHead columns={['series', 'now', 'peak', 'average']} />
           <tbody>
             {rows.map((r) => (
               <tr key={r.key}>

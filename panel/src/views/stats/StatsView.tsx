@@ -16,6 +16,7 @@ import { packetStats } from './packet-stats.js';
 import { PacketLinks } from './PacketLinks.js';
 import { reconnects, sessionMix } from './session-stats.js';
 import { StackedChart } from './StackedChart.js';
+import { TableHead } from './TableHead.js';
 import './StatsView.css';
 
 const WINDOW_MS = STATS_SECONDS * 1000;
@@ -122,14 +123,7 @@ export function StatsView() {
         <figure className="stats-figure" data-testid="stats-sessions">
           <figcaption>Sessions by EIO version and transport</figcaption>
           <table className="stats-table">
-            <thead>
-              <tr>
-                <th scope="col">kind</th>
-                <th scope="col">open</th>
-                <th scope="col">seen</th>
-                <th scope="col" aria-hidden="true" />
-              </tr>
-            </thead>
+            <TableHead columns={['kind', 'open', 'seen', '']} />
             <tbody>
               {mix.map((m) => (
                 <tr key={m.key} data-testid="session-mix-row">
@@ -155,15 +149,7 @@ export function StatsView() {
             <div className="muted empty-chart">No heartbeat answered in this window.</div>
           ) : (
             <table className="stats-table">
-              <thead>
-                <tr>
-                  <th scope="col">session</th>
-                  <th scope="col">pongs</th>
-                  <th scope="col">last</th>
-                  <th scope="col">median</th>
-                  <th scope="col">max</th>
-                </tr>
-              </thead>
+              <TableHead columns={['session', 'pongs', 'last', 'median', 'max']} />
               <tbody>
                 {packets.heartbeats.slice(0, 20).map((h) => (
                   <tr key={h.sessionId}>
