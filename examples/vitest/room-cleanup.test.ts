@@ -16,8 +16,8 @@ let client: ClientSocket;
 
 beforeEach(async () => {
   const http = createServer();
-  // Short heartbeats so that the timeout comes in well under a second.
-  server = new Server(http, { pingInterval: 200, pingTimeout: 200 });
+  // Short heartbeats so that the timeout comes in about a second.
+  server = new Server(http, { pingInterval: 500, pingTimeout: 500 });
   // The app under test: a user joins their own room on connect.
   server.on('connection', (socket) => void socket.join(`user:${socket.handshake.auth.user}`));
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
