@@ -2,7 +2,8 @@
  * The Stats tab in Chromium, live, with the real CLI in front of a real socket.io@4 app whose
  * handlers acknowledge after known delays: the ack latency histogram shows every ack the proxy
  * measured, in the bin of its latency, with the same percentiles, none under the server's delay;
- * a click on a slowest ack selects that packet in the table; the charts follow the dark theme.
+ * a click on a slowest ack selects that packet in the table; the charts follow the dark theme; the
+ * heartbeat round trips are those of the session's pings and pongs in the proxy's capture.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -26,16 +27,22 @@ const SLOW = { 'slow-60': { delay: 60, count: 5 }, 'slow-250': { delay: 250, cou
 /** How far the proxy's latency may stray from the bounds: it counts whole milliseconds (Date.now). */
 const SLACK = 1;
 
+const HEARTBEAT_MS = 300;
+
 let scene: Scene;
 let socket: Socket;
 
 before(async () => {
   scene = await startScene({
-    serve: (target) =>
+    serve: (target) => {
+      // Heartbeats every 300 ms (engine.io reads its options at each handshake and ping), so the
+      // round trips show within the test.
+      target.io.engine.opts.pingInterval = HEARTBEAT_MS;
       target.io.on('connection', (s) => {
         for (const [name, { delay }] of Object.entries(SLOW))
           s.on(name, (ack: (v: string) => void) => ackAfter(delay, () => ack('done')));
-      }),
+      });
+    },
   });
   socket = client(scene.cli.proxy, 'stats');
   await connected(socket);
@@ -57,6 +64,15 @@ function ackAfter(ms: number, done: () => void): void {
     else done();
   };
   setTimeout(check, ms);
+}
+
+/** The proxy's history, as `GET /api/capture` gives it. */
+async function capture(): Promise<Array<{ type: string } & Record<string, unknown>>> {
+  const text = await fetch(scene.cli.dashboard.replace(/\/(\?|$)/, '/api/capture$1')).then((r) => r.text());
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 }
 
 after(() =>
@@ -165,4 +181,40 @@ test('in dark mode the charts take the dark palette', async () => {
   } finally {
     await page.emulateMedia({ colorScheme: 'light' });
   }
+});
+
+test("the heartbeat round trips are the session's pings to its pongs, as the proxy saw them", async () => {
+  const { page } = scene;
+  await page.getByTestId('tab-stats').click();
+  const sid = socket.io.engine.id;
+  type Packet = { type: string; sessionId: string; engine: string; direction: string; ts: number };
+  const heartbeats = async () =>
+    ((await capture()) as Packet[]).filter(
+      (e) => e.type === 'packet' && e.sessionId === sid && (e.engine === 'ping' || e.engine === 'pong'),
+    );
+  await eventually(
+    async () => (await heartbeats()).filter((e) => e.engine === 'pong').length >= 3,
+    10_000,
+    '3 pongs',
+  );
+  socket.close(); // no more heartbeats: what the view shows can be compared with what was seen
+  // EIO4: the server pings, the client pongs; each round trip is a ping to the pong after it.
+  const rtts: number[] = [];
+  let ping: number | undefined;
+  for (const e of await heartbeats()) {
+    if (e.engine === 'ping' && e.direction === 's2c') ping = e.ts;
+    else if (e.engine === 'pong' && ping !== undefined) {
+      rtts.push(e.ts - ping);
+      ping = undefined;
+    }
+  }
+  const sorted = [...rtts].sort((a, b) => a - b);
+  const row = page.locator(`[data-testid="heartbeat-row"][data-sid="${sid}"]`);
+  await eventually(
+    async () => (await row.getByTestId('heartbeat-count').textContent()) === String(rtts.length),
+    5000,
+    `${rtts.length} round trips`,
+  );
+  const median = Number(await row.getByTestId('heartbeat-p50').getAttribute('data-ms'));
+  assert.equal(median, sorted[Math.ceil(sorted.length / 2) - 1]);
 });

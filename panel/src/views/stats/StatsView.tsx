@@ -152,13 +152,15 @@ export function StatsView() {
               <TableHead columns={['session', 'pongs', 'last', 'median', 'max']} />
               <tbody>
                 {packets.heartbeats.slice(0, 20).map((h) => (
-                  <tr key={h.sessionId}>
+                  <tr key={h.sessionId} data-testid="heartbeat-row" data-sid={h.sessionId}>
                     <th scope="row">
                       <code>{shortId(h.sessionId, 10)}</code>
                     </th>
-                    <td>{formatCount(h.count)}</td>
+                    <td data-testid="heartbeat-count">{formatCount(h.count)}</td>
                     <td>{formatLatency(h.last)}</td>
-                    <td>{formatLatency(h.p50)}</td>
+                    <td data-testid="heartbeat-p50" data-ms={h.p50}>
+                      {formatLatency(h.p50)}
+                    </td>
                     <td>{formatLatency(h.max)}</td>
                   </tr>
                 ))}
