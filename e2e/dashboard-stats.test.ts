@@ -3,7 +3,8 @@
  * handlers acknowledge after known delays: the ack latency histogram shows every ack the proxy
  * measured, in the bin of its latency, with the same percentiles, none under the server's delay;
  * a click on a slowest ack selects that packet in the table; the charts follow the dark theme; the
- * heartbeat round trips are those of the session's pings and pongs in the proxy's capture.
+ * heartbeat round trips are those of the session's pings and pongs in the proxy's capture; a
+ * reconnect counts under its cause.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -217,4 +218,36 @@ test("the heartbeat round trips are the session's pings to its pongs, as the pro
   );
   const median = Number(await row.getByTestId('heartbeat-p50').getAttribute('data-ms'));
   assert.equal(median, sorted[Math.ceil(sorted.length / 2) - 1]);
+});
+
+test('a reconnect shows in the reconnects per minute, under its cause', async () => {
+  const { page } = scene;
+  const again = client(scene.cli.proxy, 'stats-reconnect', { reconnection: true, reconnectionDelay: 100 });
+  try {
+    await connected(again);
+    const dashboard = new URL(scene.cli.dashboard);
+    const token = dashboard.searchParams.get('token');
+    const cut = await fetch(new URL(`/api/sessions/${again.io.engine.id}/faults`, dashboard), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ kind: 'close-transport' }),
+    });
+    assert.equal(cut.status, 201, await cut.text());
+    await page.getByTestId('tab-stats').click();
+    const chart = page.getByTestId('stats-reconnects');
+    await eventually(
+      async () => /\(1 in 5 min\)/.test((await chart.locator('figcaption').textContent()) ?? ''),
+      5000,
+      'one reconnect counted',
+    );
+    const legend = await chart.locator('.legend li').allTextContents();
+    assert.deepEqual(
+      legend.map((t) => t.trim()),
+      ['transport close'],
+    );
+    await chart.locator('summary').click();
+    assert.deepEqual(await chart.locator('tbody th').allTextContents(), ['transport close']);
+  } finally {
+    again.close();
+  }
 });
