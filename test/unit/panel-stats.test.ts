@@ -27,6 +27,7 @@ import {
 import { OTHER, packetStats } from '../../panel/src/views/stats/packet-stats.js';
 import { reconnects, sessionMix } from '../../panel/src/views/stats/session-stats.js';
 import { StackedChart } from '../../panel/src/views/stats/StackedChart.js';
+import { deriveStats, statsEnd } from '../../panel/src/views/stats/derive.js';
 import { EventFactory, T0 } from '../support/panel-events.js';
 
 test('time buckets are round widths, aligned, and place each time in its bucket', () => {
@@ -137,10 +138,9 @@ function modelOf(events: ProxyEvent[]) {
   return model;
 }
 
-test('packet stats: events per second by name, ack latency per name, bytes, heartbeats, lists', () => {
-  const f = new EventFactory();
+/** A session with 3 `order` acked after 50, 60 and 200 ms, 2 `chat` never acked, and one heartbeat. */
+function orderScenario(f = new EventFactory()): ProxyEvent[] {
   const events: ProxyEvent[] = [f.session('S', 'k', { transport: 'websocket' })];
-  // 3 `order` acked after 50, 60, 200 ms; 2 `chat` never acked; ping 30 ms before its pong.
   for (const [id, delay] of [
     [1, 50],
     [2, 60],
@@ -158,7 +158,11 @@ test('packet stats: events per second by name, ack latency per name, bytes, hear
   pong.ts = ping.ts + 30;
   f.ts = pong.ts;
   events.push(ping, pong);
-  const model = modelOf(events);
+  return events;
+}
+
+test('packet stats: events per second by name, ack latency per name, bytes, heartbeats, lists', () => {
+  const model = modelOf(orderScenario());
   const win = statsWindow(T0, T0 + 10_000, 1000);
   const s = packetStats(model.packets.rows, win, { topEvents: 1, listLength: 2 });
 
@@ -340,4 +344,26 @@ test('a stacked chart says its numbers in words and as a table, not only as a pi
   );
   assert.match(empty, /Nothing in the last 5 min\./);
   assert.doesNotMatch(empty, /<svg/);
+});
+
+test('the Stats tab shows a capture file up to its last event, however old; live, up to now', () => {
+  const model = modelOf(orderScenario());
+  const file = deriveStats(model, statsEnd(false, Date.now(), model.stats.lastSecond));
+  assert.deepEqual(
+    file.packets.ackLatency.map((a) => [a.event, a.count, a.p50]),
+    [['order', 3, 60]],
+  );
+  assert.deepEqual(
+    file.packets.heartbeats.map((h) => h.sessionId),
+    ['S'],
+  );
+  assert.deepEqual(
+    file.mix.map((m) => m.key),
+    ['EIO 4 · websocket'],
+  );
+  assert.deepEqual(file.bytes, [file.packets.bytes.c2s, file.packets.bytes.s2c]);
+  // Live, the same events (months old) are out of the window: nothing to show but the sessions.
+  const live = deriveStats(model, statsEnd(true, Date.now(), model.stats.lastSecond));
+  assert.deepEqual(live.packets.ackLatency, []);
+  assert.deepEqual(live.packets.eventNames, []);
 });

@@ -11,18 +11,13 @@ import { formatBytes, formatCount, formatLatency, shortId } from '../../lib/form
 import { STATS_SECONDS, statsSeries } from '../../store/stats.js';
 import { Sparkline } from '../Sparkline.js';
 import { LatencyHistograms } from './LatencyHistograms.js';
-import { bucketWidth, statsWindow } from './layout.js';
-import { packetStats } from './packet-stats.js';
+import { deriveStats, statsEnd } from './derive.js';
 import { PacketLinks } from './PacketLinks.js';
-import { reconnects, sessionMix } from './session-stats.js';
 import { StackedChart } from './StackedChart.js';
 import { TableHead } from './TableHead.js';
 import './StatsView.css';
 
-const WINDOW_MS = STATS_SECONDS * 1000;
 const SPAN = `${STATS_SECONDS / 60} min`;
-/** Columns of the per-second charts. */
-const MAX_BARS = 60;
 
 const DIRECTIONS = ['client → server', 'server → client'];
 const directionColor = (_: string, i: number) => (i === 0 ? 'var(--c2s)' : 'var(--s2c)');
@@ -54,23 +49,12 @@ export function StatsView() {
   const live = usePanel((s) => s.source.kind === 'live');
   const now = useNow(1000);
   // Live: up to the wall clock, so a quiet proxy shows zeros; a file: up to its last event.
-  const end = live ? Math.floor(now / 1000) - 1 : model.stats.lastSecond;
+  const end = statsEnd(live, now, model.stats.lastSecond);
   const series = statsSeries(model.stats, end);
   const last = (a: number[]) => a[a.length - 1] ?? 0;
   // One pass over the window's rows, at most once a second live (a file: when it changed).
-  const derived = useMemo(() => {
-    const to = (end + 1) * 1000;
-    const fine = statsWindow(to - WINDOW_MS, to, bucketWidth(WINDOW_MS, MAX_BARS));
-    const minutes = statsWindow(to - WINDOW_MS, to, 60_000);
-    const packets = packetStats(model.packets.rows, fine);
-    return {
-      packets,
-      bytes: [packets.bytes.c2s, packets.bytes.s2c],
-      reconnects: reconnects(model.clients, minutes),
-      mix: sessionMix(model.sessions),
-    };
-    // Live, the second is the key, not each batch: rows arrive many times a second.
-  }, [model, end, live ? 0 : rev]);
+  // Live, the second is the key, not each batch: rows arrive many times a second.
+  const derived = useMemo(() => deriveStats(model, end), [model, end, live ? 0 : rev]);
   const { packets, mix } = derived;
   return (
     <div className="stats-view" data-testid="stats-view">
