@@ -38,7 +38,7 @@ import {
   type RuleInput,
   type TargetFaultSpec,
 } from './library/intervention-api.js';
-import { LiveEvents, type Listener } from './library/live-events.js';
+import { LiveEvents, type Listener, type ListenerErrorHandler } from './library/live-events.js';
 import { SessionDirectory } from './library/session-directory.js';
 import { createLogger, type Logger } from './log.js';
 import type { AnalysisOptions } from '../shared/analysis/detector.js';
@@ -61,7 +61,7 @@ import { UiServer } from './ui/ui-server.js';
 export { SioProxyError, type SioProxyErrorCode } from './library/errors.js';
 export type { EventFilter } from './library/event-filter.js';
 export type { EventPredicate } from './library/event-filter.js';
-export type { Listener } from './library/live-events.js';
+export type { Listener, ListenerErrorHandler } from './library/live-events.js';
 export type {
   EmitOptions,
   FaultHandle,
@@ -128,6 +128,13 @@ export interface ProxyOptions {
    * naming this proxy. Relaying never waits on Redis (proxy/stream/redis-sink.ts).
    */
   redis?: { url: string; key?: string; source?: string; maxLen?: number; maxBuffered?: number };
+  /**
+   * What a listener given to `proxy.on` that throws leads to. Default: the `LISTENER` error is
+   * thrown again as an uncaught exception on a later turn, so the test runner fails the test with
+   * it (an assertion in a listener counts). Pass a function to collect or log such errors instead.
+   * Either way the other listeners and the later events are delivered as if nothing threw.
+   */
+  onListenerError?: ListenerErrorHandler;
   /**
    * Where notable things are said; default as the CLI's `--quiet`: warnings (a down target, a bad
    * request) to stderr, nothing else.
@@ -288,7 +295,7 @@ export class ProxyRuntime {
     // Problem detectors (shared/analysis): their `problem` events go on the bus, so the stream, the
     // history, recordings, HAR export, --log and the library all carry them.
     this.analysis = startAnalysis(bus, options.analysis);
-    this.live = new LiveEvents(bus);
+    this.live = new LiveEvents(bus, undefined, options.onListenerError);
     this.directory = new SessionDirectory(bus);
     this.rooms = startRoomSources({
       bus,
@@ -358,6 +365,11 @@ class RunningProxy implements SioProxy {
     this.target = runtime.server.target;
   }
 
+  /** The intervention core the control API drives too: the same code under both faces. */
+  private get core() {
+    return this.runtime.server.intervention;
+  }
+
   get url(): string {
     return this.runtime.server.url;
   }
@@ -398,7 +410,7 @@ class RunningProxy implements SioProxy {
   }
 
   get rules(): SioProxy['rules'] {
-    const core = this.runtime.server.intervention;
+    const { core } = this;
     return {
       add: (rule) =>
         ruleHandle(
@@ -410,7 +422,7 @@ class RunningProxy implements SioProxy {
   }
 
   paused(): HeldPacket[] {
-    const core = this.runtime.server.intervention;
+    const { core } = this;
     return core.paused().map((p) => heldPacket(core, p));
   }
 
@@ -418,7 +430,7 @@ class RunningProxy implements SioProxy {
     const filter = pausedMatcher(wanted);
     const held = this.paused().find(filter);
     if (held) return held;
-    const core = this.runtime.server.intervention;
+    const { core } = this;
     const matches = (e: ProxyEvent) => {
       if (e.type !== 'intervention' || e.action !== 'paused' || !e.id) return false;
       const p = core.paused().find((x) => x.id === e.id);
@@ -436,14 +448,14 @@ class RunningProxy implements SioProxy {
     options: EmitOptions,
   ): Promise<{ seq: number; ack?: unknown[]; latencyMs?: number }> {
     try {
-      return await this.runtime.server.intervention.emit(sessionId, options);
+      return await this.core.emit(sessionId, options);
     } catch (err) {
       throw asLibraryError(err);
     }
   }
 
   async fault(sessionId: string, spec: FaultSpec): Promise<FaultHandle> {
-    const core = this.runtime.server.intervention;
+    const { core } = this;
     try {
       const { id } = await core.addSessionFault(sessionId, spec);
       return faultHandle(id, () => core.faultBook.remove(id, sessionId));
@@ -453,7 +465,7 @@ class RunningProxy implements SioProxy {
   }
 
   async faultTarget(spec: TargetFaultSpec): Promise<FaultHandle> {
-    const core = this.runtime.server.intervention;
+    const { core } = this;
     const { id } = library(() => core.addTargetFault(spec));
     return faultHandle(id, () => core.faultBook.remove(id));
   }

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { runPlaywright, runVitest } from './test-runners.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
@@ -18,8 +19,18 @@ export const REDIS_SERVER = process.env.REDIS_SERVER || '/usr/bin/redis-server';
 const SUITES = [
   { name: 'unit', dir: 'test/unit' },
   { name: 'integration', dir: 'test/integration', debian: [[REDIS_SERVER, 'redis-server']] },
-  // The recipes of docs/testing.md, importing `sio-proxy` as users do (its `source` export: the TS).
-  { name: 'examples', dir: 'examples', nodeArgs: ['--conditions=source'] },
+  // The recipes of docs/testing.md, importing `sio-proxy` as users do (its `source` export: the TS);
+  // those for vitest and Playwright Test (in their own folders) run under their own runners.
+  { name: 'examples', dir: 'examples', nodeArgs: ['--conditions=source'], recursive: false },
+  { name: 'examples', label: 'examples (vitest)', dir: 'examples/vitest', run: runVitest },
+  {
+    name: 'examples',
+    label: 'examples (playwright)',
+    dir: 'examples/playwright',
+    match: '.spec.ts',
+    run: runPlaywright,
+    debian: [[CHROMIUM, 'chromium']],
+  },
   { name: 'e2e', dir: 'e2e', debian: [[CHROMIUM, 'chromium']], needsPanel: true },
 ];
 
@@ -98,21 +109,22 @@ function ensureExtension() {
   return sh('npm', ['run', 'build:extension']) === 0 ? undefined : 'npm run build:extension failed';
 }
 
-function testFiles(dir) {
+function testFiles(dir, { recursive = true, match = '.test.ts' } = {}) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true })
+  return readdirSync(dir, { recursive })
     .map(String)
-    .filter((f) => f.endsWith('.test.ts'))
+    .filter((f) => f.endsWith(match))
     .sort()
     .map((f) => join(dir, f));
 }
 
 function runSuite(suite) {
-  const files = testFiles(suite.dir);
+  const files = testFiles(suite.dir, suite);
   if (files.length === 0) return { passed: 0, failed: 0 };
+  console.log(`\n=== ${suite.label ?? suite.name} (${files.length} files)`);
+  if (suite.run) return suite.run(root);
   mkdirSync('.tmp', { recursive: true });
   const tap = join('.tmp', `${suite.name}.tap`);
-  console.log(`\n=== ${suite.name} (${files.length} files)`);
   sh(process.execPath, [
     ...(suite.nodeArgs ?? []),
     '--import',
@@ -144,18 +156,18 @@ try {
 }
 for (const suite of SUITES) {
   if (only.length && !only.includes(suite.name)) continue;
-  if (testFiles(suite.dir).length) {
+  if (testFiles(suite.dir, suite).length) {
     const missing =
       (suite.debian ?? []).map(([path, pkg]) => ensureDebianPackage(path, pkg)).find(Boolean) ??
       (suite.needsPanel ? (ensurePanel() ?? ensureExtension()) : undefined);
     if (missing) {
-      console.error(`test: ${suite.name} suite not run: ${missing}`);
+      console.error(`test: ${suite.label ?? suite.name} suite not run: ${missing}`);
       failed++;
       continue;
     }
   }
   const r = runSuite(suite);
-  console.log(`${suite.name}: ${r.passed} passed, ${r.failed} failed`);
+  console.log(`${suite.label ?? suite.name}: ${r.passed} passed, ${r.failed} failed`);
   passed += r.passed;
   failed += r.failed;
 }

@@ -9,8 +9,11 @@ import { listenError as describeListenError } from '../start-checks.js';
  * - `CLOSED`: the proxy was closed while the call waited, or the session is closed.
  * - `NOT_FOUND`: no such session, rule, held packet or fault.
  * - `UNSUPPORTED`: not carried out for this session yet (intervention over polling).
+ * - `LISTENER`: a listener given to `proxy.on` threw (the message names the event; `cause` is
+ *   what it threw).
  */
-export type SioProxyErrorCode = 'LISTEN' | 'BAD_OPTION' | 'TIMEOUT' | 'CLOSED' | 'NOT_FOUND' | 'UNSUPPORTED';
+export type SioProxyErrorCode =
+  'LISTEN' | 'BAD_OPTION' | 'TIMEOUT' | 'CLOSED' | 'NOT_FOUND' | 'UNSUPPORTED' | 'LISTENER';
 
 export class SioProxyError extends Error {
   override readonly name = 'SioProxyError';

@@ -11,6 +11,25 @@ import type { EventPredicate } from './event-filter.js';
 
 export type Listener<E extends ProxyEvent = ProxyEvent> = (event: E) => void;
 
+/**
+ * Called with a `LISTENER` SioProxyError (its `cause` is what the listener threw) and the event the
+ * listener was given.
+ */
+export type ListenerErrorHandler = (err: SioProxyError, event: ProxyEvent) => void;
+
+/**
+ * The default for a throwing listener: the error is thrown again as an uncaught exception on a
+ * later turn, so that the test runner (node:test, vitest, Playwright Test) fails the test with it,
+ * as an assertion in a listener must; outside a runner it ends the process loudly, as a throwing
+ * EventEmitter listener would. It is thrown after every listener got the event, so one throwing
+ * listener costs the others nothing.
+ */
+export const rethrowListenerError: ListenerErrorHandler = (err) => {
+  setImmediate(() => {
+    throw err;
+  });
+};
+
 /** Events waiting for the listeners before the oldest are dropped. */
 export const DEFAULT_MAX_QUEUE = 100_000;
 /** How many of the last events a `waitFor` timeout lists. */
@@ -27,9 +46,14 @@ export class LiveEvents {
   /** Events the listeners never got because they fell behind by more than the queue holds. */
   dropped = 0;
 
+  /**
+   * `onListenerError` decides what a throwing listener leads to (default `rethrowListenerError`);
+   * whatever it does, the other listeners and the later events are delivered as if nothing threw.
+   */
   constructor(
     bus: EventBus,
     private readonly maxQueue = DEFAULT_MAX_QUEUE,
+    private readonly onListenerError: ListenerErrorHandler = rethrowListenerError,
   ) {
     this.unsubscribe = bus.subscribe((event) => this.enqueue(event));
   }
@@ -147,16 +171,26 @@ export class LiveEvents {
     }
   }
 
+  private report(err: SioProxyError, event: ProxyEvent): void {
+    try {
+      this.onListenerError(err, event);
+    } catch (thrown) {
+      // A handler that throws in turn is reported the default way rather than lost.
+      rethrowListenerError(
+        new SioProxyError('LISTENER', `onListenerError threw: ${String(thrown)}`, { cause: thrown }),
+        event,
+      );
+    }
+  }
+
   private call(set: Set<Listener> | undefined, event: ProxyEvent): void {
     if (!set) return;
     for (const listener of [...set]) {
       try {
         listener(event);
       } catch (err) {
-        // A test's listener that throws must not cost the other listeners their events.
-        queueMicrotask(() => {
-          throw err;
-        });
+        const message = `a listener of ${summary(event)} (#${event.seq}) threw: ${(err as Error)?.message ?? String(err)}`;
+        this.report(new SioProxyError('LISTENER', message, { cause: err }), event);
       }
     }
   }

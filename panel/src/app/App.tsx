@@ -8,7 +8,7 @@ import { PacketsView } from '../views/packets/PacketsView.js';
 import { SocketView } from '../views/socket/SocketView.js';
 import { RoomsView } from '../views/RoomsView.js';
 import { ProblemsView } from '../views/ProblemsView.js';
-import { StatsView } from '../views/StatsView.js';
+import { StatsView } from '../views/stats/StatsView.js';
 import { ControlView } from '../views/control/ControlView.js';
 import { usePanel, useUi } from './context.js';
 
