@@ -19,10 +19,29 @@
  *   armed for pays nothing per packet: its bytes go on the pipe as now, and `Session.observe` keeps
  *   reporting them after the fact.
  */
-import type { TransportName } from '../../shared/events.js';
+import type { Direction, TransportName } from '../../shared/events.js';
+import type { Session } from './session.js';
+import type { LinkHooks } from './websocket-wire.js';
 
 export interface Link {
   readonly transport: TransportName;
   /** A request or connection of this link is open: its session is alive whatever the clock says. */
   readonly busy: boolean;
+}
+
+/** A link intervention can act on: `WebSocketLink` (a WebSocketWire) or `PollingLink` (a PollingWire). */
+export interface InterceptedLink extends Link {
+  readonly owner: Session | undefined;
+  readonly wire:
+    | {
+        /** Every later packet passes `hooks`; resolves once the wire has switched. */
+        terminate(hooks: LinkHooks): Promise<void>;
+        /** A packet of the proxy's own, in its WebSocket-frame form (polling: resolves with its seq once sent). */
+        inject(direction: Direction, data: Buffer | string, isBinary?: boolean): unknown;
+        pause(): void;
+        resume(): void;
+      }
+    | undefined;
+  /** The seq of the last packet event the link reported. */
+  readonly lastSeq: number;
 }

@@ -2,7 +2,8 @@
  * HTTP long-polling. Each request of the client becomes one request to the target and each answer
  * one answer back, bytes untouched (but for the handshake's hidden upgrades): the timing of polls,
  * heartbeats, noops during an upgrade and the target's own error answers all stay end to end. Copies
- * of the bodies are decoded after the fact, for observation only.
+ * of the bodies are decoded after the fact, for observation only. A session intervention terminated
+ * is answered by its PollingWire instead (polling-wire.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodePayload, parseOpen, type PayloadFraming } from '../../shared/engineio.js';
@@ -13,6 +14,7 @@ import { Exchange } from './exchange.js';
 import { rewriteHandshakeBody } from './handshake.js';
 import { Pairing } from './pairing.js';
 import { PollingLink, type PollKind } from './polling-link.js';
+import { PollingWire } from './polling-wire.js';
 import type { RelayContext } from './relay-context.js';
 import type { EngineRequest } from './request-info.js';
 import { ClientRegistry } from '../clients/client-registry.js';
@@ -123,14 +125,42 @@ export class PollingRelay {
       registry: this.ctx.clients,
       ...this.ctx.clients.connected(fingerprint),
     };
-    const session = new Session(open.sid, info.eio, new PollingLink(), open, this.ctx.bus, client);
+    const link = new PollingLink();
+    const session = new Session(open.sid, info.eio, link, open, this.ctx.bus, client);
     this.ctx.sessions.add(session);
     session.announce(req, this.ctx.target.origin, rewrite?.hidden ?? []);
     if (rewrite && packets[0]) packets[0].modified = true;
     session.observe('s2c', packets);
+    if (this.ctx.intervention && !framing.jsonp) this.interceptable(link, session, req, proxyRes);
     return rewrite
       ? { session, body: Buffer.from(rewrite.data, 'utf8'), decoded: Buffer.from(rewrite.data, 'utf8') }
       : { session, decoded };
+  }
+
+  /** A link intervention can terminate (JSONP sessions stay relayed as they are). */
+  private interceptable(
+    link: PollingLink,
+    session: Session,
+    req: IncomingMessage,
+    proxyRes: IncomingMessage,
+  ): void {
+    const upstream = { target: this.ctx.target, insecure: !!this.ctx.insecure };
+    link.owner = session;
+    link.wire = new PollingWire(
+      session,
+      { upstream, handshake: req, answerHeaders: proxyRes.headers },
+      (seq) => (link.lastSeq = seq),
+    );
+    this.ctx.intervention!.wireOpened(link);
+    session.onClosed(() => this.ctx.intervention!.wireClosed(link));
+  }
+
+  /** The session's wire when it answers for itself (terminated, and the session still open on polling). */
+  private answering(session: Session): PollingWire | undefined {
+    const wire = session.pollingLink?.wire;
+    return wire?.terminated && session.readyState === 'open' && session.transport === 'polling'
+      ? wire
+      : undefined;
   }
 
   private poll(
@@ -141,8 +171,13 @@ export class PollingRelay {
     exchange: Exchange,
   ): void {
     this.track(session, res, 'get');
+    const answering = this.answering(session);
+    if (answering) return answering.get(req, res, exchange);
+    const wire = session.pollingLink?.wire;
+    wire?.relaying('get', res, exchange);
     this.forward(req, res, session);
     this.onResponse(req, (proxyRes) => {
+      if (wire?.relayedAnswer(res, proxyRes)) return;
       if (proxyRes.statusCode !== 200) return this.refused(session, proxyRes);
       tapBody(proxyRes, (body) => {
         const decoded = this.decoded(session, body, proxyRes);
@@ -160,6 +195,9 @@ export class PollingRelay {
     exchange: Exchange,
   ): void {
     this.track(session, res, 'post');
+    const answering = this.answering(session);
+    if (answering) return answering.post(req, res, exchange);
+    session.pollingLink?.wire?.relaying('post', res, exchange);
     this.forward(req, res, session);
     // Observed as sent: engine.io undoes no Content-Encoding on requests (only its answers are
     // compressed), so a compressed body is what the target reads, and rejects.
