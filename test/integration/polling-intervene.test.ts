@@ -10,7 +10,7 @@ import type { Socket as ServerSocket } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import type { Intervention } from '../../proxy/intervene/intervention.js';
 import type { PacketEvent } from '../../shared/events.js';
-import { once, startProxy, startTarget, type Proxy, type Target } from '../support/harness.js';
+import { once, startProxy, startTarget, waitFor, type Proxy, type Target } from '../support/harness.js';
 
 let target: Target;
 let proxy: Proxy;
@@ -83,4 +83,113 @@ test('polling: emit to the client as the server, and to the server with an ack t
   socket.emit('say', 'echoed', 'after');
   assert.equal(await back, 'after');
   assert.equal(socket.io.engine.transport.name, 'polling');
+});
+
+test('polling: a breakpoint holds an event and the later ones; forwarded edited, the server gets the edit, then the rest in order', async () => {
+  const { socket } = await connected();
+  const rule = intervention.addRule({
+    match: { direction: 'c2s', event: 'order' },
+    action: { kind: 'pause' },
+  });
+  const first = socket.timeout(5000).emitWithAck('order', { qty: 1 });
+  const second = socket.timeout(5000).emitWithAck('other', 2);
+  await waitFor(() => intervention.paused().length === 1, 3000, 'a held packet');
+  const [held] = intervention.paused();
+  assert.equal(held!.event, 'order');
+  assert.deepEqual(held!.args, [{ qty: 1 }]);
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(received.length, 0, 'nothing reaches the server while the first is held');
+  intervention.decide(held!.id, { verdict: 'forward', args: [{ qty: 99 }] });
+  assert.deepEqual(await first, { got: [{ qty: 99 }] });
+  assert.deepEqual(await second, { got: [2] });
+  assert.deepEqual(
+    received.map((r) => r.event),
+    ['order', 'other'],
+  );
+  assert.equal(intervention.rules.list().find((r) => r.id === rule.id)?.hits, 1);
+});
+
+test('polling: a breakpoint towards the client holds what follows; dropped, the client never sees it and gets the rest in order', async () => {
+  const { socket } = await connected();
+  intervention.addRule({ match: { direction: 's2c', event: 'first' }, action: { kind: 'pause' } });
+  const seen: string[] = [];
+  socket.onAny((event: string) => seen.push(event));
+  socket.emit('say', 'first', 1);
+  socket.emit('say', 'second', 2);
+  socket.emit('say', 'third', 3);
+  await waitFor(() => intervention.paused().length === 1, 3000, 'a held packet');
+  await waitFor(() => received.length === 3, 3000, 'the three requests at the server');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(seen, [], 'the later events wait behind the held one');
+  intervention.decide(intervention.paused()[0]!.id, { verdict: 'drop' });
+  await waitFor(() => seen.length === 2, 3000, 'the rest');
+  assert.deepEqual(seen, ['second', 'third']);
+  // The session goes on: heartbeats and messages still flow.
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.ok(socket.connected, 'still connected after more than a heartbeat');
+});
+
+test('polling: a held packet is forwarded as it was after the pause timeout', async () => {
+  const { socket } = await connected();
+  intervention.addRule({ match: { event: 'slow' }, action: { kind: 'pause' } });
+  assert.deepEqual(await socket.timeout(5000).emitWithAck('slow', 'x'), { got: ['x'] });
+  assert.ok(
+    proxy.events.some((e) => e.type === 'intervention' && e.action === 'timeout'),
+    'the stream says it timed out',
+  );
+});
+
+test('polling: rewrite both ways, and a drop with a limit', async () => {
+  const { socket } = await connected();
+  intervention.addRule({
+    match: { direction: 'c2s', event: 'echo' },
+    action: { kind: 'rewrite', args: ['rewritten'] },
+  });
+  intervention.addRule({
+    match: { direction: 's2c', event: 'told' },
+    action: { kind: 'rewrite', event: 'retold' },
+  });
+  intervention.addRule({ match: { event: 'lost' }, action: { kind: 'drop' }, limit: 1 });
+  assert.deepEqual(await socket.timeout(5000).emitWithAck('echo', 'as sent'), { got: ['rewritten'] });
+  const retold = once<string>(socket, 'retold');
+  socket.emit('say', 'told', 'news');
+  assert.equal(await retold, 'news');
+  socket.emit('lost', 1);
+  assert.deepEqual(await socket.timeout(5000).emitWithAck('lost', 2), { got: [2] });
+  assert.deepEqual(
+    received.filter((r) => r.event === 'lost'),
+    [{ event: 'lost', args: [2] }],
+  );
+  const edited = proxy.events.find((e) => e.type === 'packet' && e.edited && e.transport === 'polling');
+  assert.ok(edited, 'edited packets are marked in the stream');
+});
+
+test('polling: a stream of packets both ways while rules are armed: nothing lost, duplicated or reordered', async () => {
+  const { socket } = await connected();
+  // One rule that delays some packets (order kept) and one that matches nothing.
+  intervention.addRule({ match: { event: 'tick', text: '/7$/' }, action: { kind: 'delay', ms: 30 } });
+  intervention.addRule({ match: { event: 'never' }, action: { kind: 'drop' } });
+  const got: number[] = [];
+  socket.on('tock', (n: number) => got.push(n));
+  const N = 200;
+  for (let i = 0; i < N; i++) socket.emit('tick', i);
+  for (let i = 0; i < N; i++) socket.emit('say', 'tock', i);
+  await waitFor(() => got.length >= N && received.length >= 2 * N, 10_000, 'every packet');
+  await new Promise((r) => setTimeout(r, 200));
+  const ticks = received.filter((r) => r.event === 'tick').map((r) => r.args[0]);
+  assert.deepEqual(ticks, [...Array(N).keys()]);
+  assert.deepEqual(got, [...Array(N).keys()]);
+});
+
+test('polling: the upgrade to WebSocket still works with a rule armed, and the rule goes on acting', async () => {
+  intervention.addRule({
+    match: { direction: 'c2s', event: 'echo' },
+    action: { kind: 'rewrite', args: ['edited'] },
+  });
+  const socket = io(proxy.url, { transports: ['polling', 'websocket'], forceNew: true });
+  sockets.push(socket);
+  await once(socket, 'connect');
+  assert.deepEqual(await socket.timeout(5000).emitWithAck('echo', 'a'), { got: ['edited'] });
+  await waitFor(() => socket.io.engine.transport.name === 'websocket', 5000, 'the upgrade');
+  assert.deepEqual(await socket.timeout(5000).emitWithAck('echo', 'b'), { got: ['edited'] });
 });
