@@ -155,12 +155,10 @@ export class PollingRelay {
     session.onClosed(() => this.ctx.intervention!.wireClosed(link));
   }
 
-  /** The session's wire when it answers for itself (terminated, and the session still open on polling). */
+  /** The session's wire when it answers the client's requests itself (see PollingWire.answering). */
   private answering(session: Session): PollingWire | undefined {
     const wire = session.pollingLink?.wire;
-    return wire?.terminated && session.readyState === 'open' && session.transport === 'polling'
-      ? wire
-      : undefined;
+    return wire?.answering ? wire : undefined;
   }
 
   private poll(

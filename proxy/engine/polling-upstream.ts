@@ -41,6 +41,8 @@ export interface UpstreamTarget {
 export function requestUpstream(
   to: UpstreamTarget,
   like: IncomingMessage,
+  /** The request's path and query (`like`'s, with the session's sid). */
+  path: string,
   method: 'GET' | 'POST',
   body: { data: Buffer; contentType: string } | undefined,
   done: (err: Error | undefined, answer?: UpstreamAnswer) => void,
@@ -56,7 +58,7 @@ export function requestUpstream(
   const options = {
     hostname: to.target.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: to.target.port || (secure ? 443 : 80),
-    path: like.url ?? '/',
+    path,
     method,
     headers,
     agent: false as const,

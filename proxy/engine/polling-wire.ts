@@ -90,7 +90,8 @@ export interface PollingWireOptions {
 export class PollingWire {
   private hooks: LinkHooks | undefined;
   /** Pass-through: the client GET being relayed whose answer has not started, and POSTs in flight. */
-  private relayedGet: { res: ServerResponse; exchange: Exchange } | undefined;
+  private relayedGet: ServerResponse | undefined;
+  private relayedExchange: Exchange | undefined;
   private relayedPosts = 0;
   /** A relayed GET the proxy answered itself at termination: the target's answer to it is ours. */
   private adopted: ServerResponse | undefined;
@@ -130,30 +131,39 @@ export class PollingWire {
     return this.hooks !== undefined;
   }
 
+  /**
+   * Whether the client's requests are the proxy's to answer: terminated, and the session open on
+   * polling, or ended with packets still for the client (the close packet of a close-transport).
+   */
+  get answering(): boolean {
+    if (!this.hooks || this.session.transport !== 'polling') return false;
+    return this.session.readyState === 'open' || this.toClient.length > 0;
+  }
+
   // ---- pass-through: the relay reports what it forwards, so that terminate() can take over --------
 
-  /** The relay forwards a client request as it came. */
+  /** The relay forwards a client request as it came (no allocation: this runs per request). */
   relaying(kind: 'get' | 'post', res: ServerResponse, exchange: Exchange): void {
     if (kind === 'get') {
-      this.relayedGet = { res, exchange };
-      res.once('close', () => {
-        if (this.relayedGet?.res === res) this.relayedGet = undefined;
-      });
+      this.relayedGet = res;
+      this.relayedExchange = exchange;
     } else {
       this.relayedPosts++;
-      res.once('close', () => {
-        this.relayedPosts--;
-        this.flush();
-      });
+      res.once('close', this.relayedPostDone);
     }
   }
+
+  private readonly relayedPostDone = (): void => {
+    this.relayedPosts--;
+    this.flush();
+  };
 
   /**
    * The target answers a relayed GET. True: the proxy answered that GET itself when it terminated,
    * and this answer is its own to read (http-proxy leaves an answered response alone).
    */
   relayedAnswer(res: ServerResponse, answer: IncomingMessage): boolean {
-    if (this.relayedGet?.res === res) this.relayedGet = undefined;
+    if (this.relayedGet === res) this.relayedGet = this.relayedExchange = undefined;
     if (this.adopted !== res) return false;
     this.adopted = undefined;
     const chunks: Buffer[] = [];
@@ -177,12 +187,14 @@ export class PollingWire {
   terminate(hooks: LinkHooks): Promise<void> {
     if (this.hooks) return Promise.resolve();
     this.hooks = hooks;
-    const relayed = this.relayedGet;
-    if (relayed && !relayed.res.headersSent) {
-      this.relayedGet = undefined;
-      this.adopted = relayed.res;
+    const res = this.relayedGet;
+    const exchange = this.relayedExchange;
+    this.relayedGet = this.relayedExchange = undefined;
+    // Still waiting at the target (not answered, not left by the client).
+    if (res && exchange && !res.headersSent && !res.destroyed) {
+      this.adopted = res;
       this.ourGet = 'adopted';
-      this.answer(relayed, [{ packet: { type: 'noop', wireSize: 1 }, mark: INJECTED }]);
+      this.answer({ res, exchange }, [{ packet: { type: 'noop', wireSize: 1 }, mark: INJECTED }]);
     }
     return Promise.resolve();
   }
@@ -391,15 +403,23 @@ export class PollingWire {
   /** A GET of ours, while the client has one waiting and none of ours is out. */
   private pollTarget(): void {
     if (this.ourGet || !this.waitingGet || this.stalled || this.over) return;
-    this.ourGet = requestUpstream(this.opts.upstream, this.lastGet, 'GET', undefined, (err, answer) => {
-      this.ourGet = undefined;
-      if (err) {
-        this.session.targetUnreachable();
-        this.verbatim = { status: 502, headers: {}, body: Buffer.from(`sio-proxy: target ${err.message}`) };
-        return this.deliver();
-      }
-      this.fromTarget(answer!);
-    });
+    const like = this.lastGet;
+    this.ourGet = requestUpstream(
+      this.opts.upstream,
+      like,
+      this.pathOf(like),
+      'GET',
+      undefined,
+      (err, answer) => {
+        this.ourGet = undefined;
+        if (err) {
+          this.session.targetUnreachable();
+          this.verbatim = { status: 502, headers: {}, body: Buffer.from(`sio-proxy: target ${err.message}`) };
+          return this.deliver();
+        }
+        this.fromTarget(answer!);
+      },
+    );
   }
 
   private fromTarget(answer: UpstreamAnswer): void {
@@ -436,18 +456,21 @@ export class PollingWire {
     );
     this.report('c2s', batch.items);
     const like = this.lastPost ?? this.lastGet;
+    const data = { data: body, contentType };
     this.ourPost = requestUpstream(
       this.opts.upstream,
       like,
+      this.pathOf(like),
       'POST',
-      { data: body, contentType },
+      data,
       (err, answer) => {
         this.ourPost = undefined;
-        batch.answer = err ?? answer!;
+        const result = err ?? answer!;
+        batch.answer = result;
         if (err) this.session.targetUnreachable();
         else if (answer!.status !== 200)
           this.session.targetRefused(answer!.status, answer!.body.toString('utf8', 0, 500));
-        for (const post of batch.waiters) this.answerPost(post, batch.answer);
+        for (const post of batch.waiters) this.answerPost(post, result);
         this.flush();
       },
     );
@@ -460,6 +483,13 @@ export class PollingWire {
   }
 
   // ---- common -----------------------------------------------------------------------------------
+
+  /** The model request's path, with the session's sid (the handshake has none). */
+  private pathOf(like: IncomingMessage): string {
+    const url = like.url ?? '/';
+    if (/[?&]sid=/.test(url)) return url;
+    return `${url}${url.includes('?') ? '&' : '?'}sid=${encodeURIComponent(this.session.sid)}`;
+  }
 
   /** The session left polling (upgraded) or ended: the proxy asks the target for nothing more. */
   private get over(): boolean {

@@ -30,11 +30,13 @@ const CLOSE = '1';
 
 /** What each fault makes the peers report, for the event's detail and the panel. */
 const EFFECT: Record<string, string> = {
-  'close-transport': 'both sides report "transport close"; the client reconnects by itself',
+  'close-transport':
+    'both sides report "transport close" (polling: each gets a close packet); the client reconnects by itself',
   'client-ping-timeout': 'the client hears no heartbeat and reports "ping timeout"',
   'server-ping-timeout': 'the server hears no heartbeat and reports "ping timeout"',
   stall: 'nothing flows either way and nothing is closed: both sides time out',
-  'transport-error': 'the client gets a frame it cannot parse and reports "transport error"',
+  'transport-error':
+    'the client gets a frame it cannot parse (polling: a failed poll) and reports "transport error"',
   disconnect: 'the client reports "io server disconnect", the server "client namespace disconnect"',
   'block-upgrade': 'the upgrade to WebSocket fails: the session stays on polling',
   latency: 'every message of the session is late',

@@ -10,13 +10,23 @@ import type { Socket as ServerSocket } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import type { Intervention } from '../../proxy/intervene/intervention.js';
 import type { PacketEvent } from '../../shared/events.js';
-import { once, startProxy, startTarget, waitFor, type Proxy, type Target } from '../support/harness.js';
+import {
+  engineId,
+  once,
+  startProxy,
+  startTarget,
+  waitFor,
+  type Proxy,
+  type Target,
+} from '../support/harness.js';
 
 let target: Target;
 let proxy: Proxy;
 let intervention: Intervention;
 const received: Array<{ event: string; args: unknown[] }> = [];
-const serverReasons: string[] = [];
+/** Disconnect reasons the server gave, by Engine.IO sid (a late one of an earlier test stays its own). */
+const serverReasons = new Map<string, string[]>();
+const reasonsOf = (sid: string) => serverReasons.get(sid) ?? [];
 const sockets: Socket[] = [];
 
 before(async () => {
@@ -24,7 +34,8 @@ before(async () => {
   // here, the pause timeout too, stay under pingTimeout.
   target = await startTarget({ pingInterval: 1000, pingTimeout: 1000 });
   target.io.on('connection', (s: ServerSocket) => {
-    s.on('disconnect', (reason) => serverReasons.push(reason));
+    const sid = engineId(s);
+    s.on('disconnect', (reason) => serverReasons.set(sid, [...reasonsOf(sid), reason]));
     s.onAny((event: string, ...args: unknown[]) => {
       const ack = typeof args.at(-1) === 'function' ? (args.pop() as (...a: unknown[]) => void) : undefined;
       received.push({ event, args });
@@ -40,7 +51,7 @@ afterEach(() => {
   for (const s of sockets.splice(0)) s.close();
   for (const r of intervention.rules.list()) intervention.removeRule(r.id);
   received.length = 0;
-  serverReasons.length = 0;
+  serverReasons.clear();
 });
 
 after(async () => {
@@ -192,4 +203,74 @@ test('polling: the upgrade to WebSocket still works with a rule armed, and the r
   assert.deepEqual(await socket.timeout(5000).emitWithAck('echo', 'a'), { got: ['edited'] });
   await waitFor(() => socket.io.engine.transport.name === 'websocket', 5000, 'the upgrade');
   assert.deepEqual(await socket.timeout(5000).emitWithAck('echo', 'b'), { got: ['edited'] });
+});
+
+test('polling fault close-transport: both sides report transport close, the client reconnects by itself', async () => {
+  const { socket, sid } = await connected();
+  const reason = once<string>(socket, 'disconnect');
+  await intervention.addSessionFault(sid, { kind: 'close-transport' });
+  assert.equal(await reason, 'transport close');
+  await waitFor(() => reasonsOf(sid).includes('transport close'), 3000, 'the server reason');
+  await once(socket, 'connect');
+  assert.notEqual(socket.io.engine.id, sid, 'a new session');
+});
+
+test('polling fault client-ping-timeout: the client reports ping timeout', async () => {
+  const { socket, sid } = await connected({ reconnection: false });
+  const reason = once<string>(socket, 'disconnect', 6000);
+  await intervention.addSessionFault(sid, { kind: 'client-ping-timeout' });
+  assert.equal(await reason, 'ping timeout');
+});
+
+test('polling fault server-ping-timeout: the server reports ping timeout', async () => {
+  const { socket, sid } = await connected({ reconnection: false });
+  await intervention.addSessionFault(sid, { kind: 'server-ping-timeout' });
+  await waitFor(() => reasonsOf(sid).length > 0, 6000, 'the server reason');
+  assert.deepEqual(reasonsOf(sid), ['ping timeout']);
+  assert.equal(socket.connected, false);
+});
+
+test('polling fault stall: nothing flows, nothing is closed, both sides time out', async () => {
+  const { socket, sid } = await connected({ reconnection: false });
+  const reason = once<string>(socket, 'disconnect', 6000);
+  const { id } = await intervention.addSessionFault(sid, { kind: 'stall' });
+  socket.emit('echo', 'lost in the stall');
+  assert.equal(await reason, 'ping timeout');
+  await waitFor(() => reasonsOf(sid).length > 0, 6000, 'the server reason');
+  assert.deepEqual(reasonsOf(sid), ['ping timeout']);
+  assert.deepEqual(received, [], 'nothing reached the server');
+  intervention.faultBook.remove(id);
+});
+
+test('polling fault transport-error: the client reports transport error', async () => {
+  const { socket, sid } = await connected({ reconnection: false });
+  const reason = once<string>(socket, 'disconnect');
+  await intervention.addSessionFault(sid, { kind: 'transport-error' });
+  assert.equal(await reason, 'transport error');
+  await waitFor(() => reasonsOf(sid).length > 0, 6000, 'the server reason');
+  assert.deepEqual(reasonsOf(sid), ['transport close'], 'the client closed after its poll failed');
+});
+
+test('polling fault disconnect: io server disconnect on the client, client namespace disconnect on the server', async () => {
+  const { socket, sid } = await connected();
+  const reason = once<string>(socket, 'disconnect');
+  await intervention.addSessionFault(sid, { kind: 'disconnect', nsp: '/' });
+  assert.equal(await reason, 'io server disconnect');
+  await waitFor(() => reasonsOf(sid).includes('client namespace disconnect'), 3000, 'the server reason');
+});
+
+test('polling faults latency and bandwidth: slower round trips, nothing lost; removed, fast again', async () => {
+  const { socket, sid } = await connected();
+  const slow = await intervention.addSessionFault(sid, { kind: 'latency', ms: 300 });
+  let t = Date.now();
+  assert.deepEqual(await socket.timeout(5000).emitWithAck('echo', 1), { got: [1] });
+  assert.ok(Date.now() - t >= 550, `a round trip late both ways (${Date.now() - t} ms)`);
+  intervention.faultBook.remove(slow.id);
+  const narrow = await intervention.addSessionFault(sid, { kind: 'bandwidth', bytesPerSecond: 10_000 });
+  const big = 'x'.repeat(5000);
+  t = Date.now();
+  assert.deepEqual(await socket.timeout(5000).emitWithAck('echo', big), { got: [big] });
+  assert.ok(Date.now() - t >= 450, `5 KB at 10 KB/s (${Date.now() - t} ms)`);
+  intervention.faultBook.remove(narrow.id);
+  assert.deepEqual(await socket.timeout(5000).emitWithAck('echo', 2), { got: [2] });
 });

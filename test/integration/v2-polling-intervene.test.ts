@@ -19,13 +19,16 @@ import {
 let target: V2Target;
 let proxy: Proxy;
 let intervention: Intervention;
-const serverReasons: string[] = [];
+/** Disconnect reasons the server gave, by Engine.IO sid (a late one of an earlier test stays its own). */
+const serverReasons = new Map<string, string[]>();
+const reasonsOf = (sid: string) => serverReasons.get(sid) ?? [];
 const received: Array<{ event: string; args: unknown[] }> = [];
 
 before(async () => {
   target = await startV2Target({ pingInterval: 1000, pingTimeout: 1000 });
   target.io.on('connection', (s) => {
-    s.on('disconnect', (reason: string) => serverReasons.push(reason));
+    const sid = s.conn.id;
+    s.on('disconnect', (reason: string) => serverReasons.set(sid, [...reasonsOf(sid), reason]));
     s.on('echo', (...args: unknown[]) => {
       received.push({ event: 'echo', args: args.slice(0, -1) });
       (args.pop() as (...a: unknown[]) => void)(...args);
@@ -40,7 +43,7 @@ before(async () => {
 afterEach(() => {
   closeClients();
   for (const r of intervention.rules.list()) intervention.removeRule(r.id);
-  serverReasons.length = 0;
+  serverReasons.clear();
   received.length = 0;
 });
 
@@ -112,3 +115,28 @@ test('v2 polling: a stream both ways with a rule armed: nothing lost, duplicated
   );
   assert.deepEqual(got, [...Array(N).keys()]);
 });
+
+const FAULTS: Array<{ kind: string; client: string; server?: string }> = [
+  // Each side gets the close packet a cut transport would give it.
+  { kind: 'close-transport', client: 'transport close', server: 'transport close' },
+  { kind: 'client-ping-timeout', client: 'ping timeout' },
+  // The server gives up first and closes the session with a close packet on the client's poll.
+  { kind: 'server-ping-timeout', client: 'transport close', server: 'ping timeout' },
+  { kind: 'stall', client: 'ping timeout', server: 'ping timeout' },
+  { kind: 'transport-error', client: 'transport error' },
+  { kind: 'disconnect', client: 'io server disconnect', server: 'client namespace disconnect' },
+];
+
+for (const { kind, client: clientReason, server: serverReason } of FAULTS) {
+  test(`v2 polling fault ${kind}: the client reports ${clientReason}${serverReason ? `, the server ${serverReason}` : ''}`, async () => {
+    const { client, sid } = await pair();
+    const reason = once<string>(client, 'disconnect', 6000);
+    await intervention.addSessionFault(sid, { kind });
+    assert.equal(await reason, clientReason);
+    if (serverReason) {
+      await waitFor(() => reasonsOf(sid).length > 0, 6000, 'the server reason');
+      assert.deepEqual(reasonsOf(sid), [serverReason]);
+    }
+    for (const f of intervention.faultBook.list(sid)) intervention.faultBook.remove(f.id);
+  });
+}
