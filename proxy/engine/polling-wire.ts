@@ -114,6 +114,11 @@ export class PollingWire {
   /** EIO3 peers take XHR2 binary payloads unless the session asked for base64 (`b64`). */
   private readonly binary: boolean;
   private readonly eio: EioVersion;
+  /**
+   * Where packets for the client go once the session upgraded (set by intervention: the session's
+   * WebSocket); without it they are lost, and the session's error says so.
+   */
+  afterUpgrade: ((data: Buffer, isBinary: boolean) => void) | undefined;
 
   constructor(
     private readonly session: Session,
@@ -367,7 +372,13 @@ export class PollingWire {
 
   // ---- towards the client -----------------------------------------------------------------------
 
+  /** The session now lives on a WebSocket: what is (or will be) decided for the client goes there. */
+  upgraded(): void {
+    if (this.hooks) this.deliver();
+  }
+
   private deliver(): void {
+    if (this.session.transport !== 'polling') return this.handOver();
     const get = this.waitingGet;
     if (!get || this.stalled) return;
     if (this.failNext) {
@@ -385,6 +396,19 @@ export class PollingWire {
     if (this.toClient.length === 0) return;
     this.waitingGet = undefined;
     this.answer(get, this.toClient.splice(0));
+  }
+
+  private handOver(): void {
+    const items = this.toClient.splice(0);
+    if (items.length === 0) return;
+    if (!this.afterUpgrade) {
+      this.session.error(`${items.length} packet(s) held for the client over polling lost in the upgrade`);
+      return;
+    }
+    for (const item of items) {
+      const frame = frameOf(this.eio, item.packet);
+      this.afterUpgrade(frame.data, frame.isBinary);
+    }
   }
 
   private answer(get: { res: ServerResponse; exchange: Exchange }, items: Outgoing[]): void {

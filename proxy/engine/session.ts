@@ -357,6 +357,8 @@ export class Session {
     this.upgradeStage('client', 'success');
     this.link = link;
     this.upgradeStage('server', 'success');
+    // What a polling wire still has for the client goes on the new transport, before what follows.
+    this.polling?.wire?.upgraded();
   }
 
   /**

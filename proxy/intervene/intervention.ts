@@ -12,6 +12,7 @@ import type { Direction, PacketEvent } from '../../shared/events.js';
 import type { EventBus } from '../events/bus.js';
 import type { SessionTable } from '../engine/session-table.js';
 import type { InterceptedLink } from '../engine/link.js';
+import type { PollingLink } from '../engine/polling-link.js';
 import type { WebSocketLink } from '../engine/websocket-link.js';
 import { InterventionError } from './errors.js';
 import { FaultBook, type FaultSpec, type TargetFaultSpec } from './faults.js';
@@ -89,7 +90,17 @@ export class Intervention implements InterceptorHost {
   /** A session's link is up: watched, and terminated at once when something is armed. */
   wireOpened(link: InterceptedLink): void {
     this.links.add(link);
-    if (this.rules.armed) void this.terminate(link);
+    // A probe of a session whose polling is terminated is terminated too: what the polling wire
+    // still has for the client goes over it after the upgrade.
+    const sid = link.owner?.sid;
+    const polling = sid !== undefined && link.transport === 'websocket' && this.terminatedPolling(sid);
+    if (this.rules.armed || polling) void this.terminate(link);
+  }
+
+  private terminatedPolling(sid: string): boolean {
+    for (const l of this.links)
+      if (l.owner?.sid === sid && l.transport === 'polling' && this.terminating.has(l)) return true;
+    return false;
   }
 
   /** A held packet of a connection that is gone has nowhere to go: it is let go, and the stream says so. */
@@ -412,6 +423,20 @@ export class Intervention implements InterceptorHost {
     return link;
   }
 
+  /** Sends what a polling link still had for the client over the session's WebSocket, once upgraded. */
+  private overWebSocket(link: InterceptedLink) {
+    const session = link.owner;
+    return (data: Buffer, isBinary: boolean): void => {
+      const ws = session && this.linkOf(session.sid);
+      try {
+        if (ws?.transport !== 'websocket') throw new Error('no WebSocket');
+        ws.wire?.inject('s2c', data, isBinary);
+      } catch (err) {
+        session?.error(`a packet held over polling could not follow the upgrade: ${(err as Error).message}`);
+      }
+    };
+  }
+
   private armAll(): void {
     for (const link of this.links) void this.terminate(link);
   }
@@ -427,6 +452,7 @@ export class Intervention implements InterceptorHost {
     if (!wire) return Promise.resolve();
     let done = this.terminating.get(link);
     if (!done) {
+      if (link.transport === 'polling') (link as PollingLink).wire!.afterUpgrade = this.overWebSocket(link);
       done = wire.terminate(new WireInterceptor(link, this));
       this.terminating.set(link, done);
     }

@@ -220,14 +220,17 @@ test('polling fault client-ping-timeout: the client reports ping timeout', async
   const reason = once<string>(socket, 'disconnect', 6000);
   await intervention.addSessionFault(sid, { kind: 'client-ping-timeout' });
   assert.equal(await reason, 'ping timeout');
+  await waitFor(() => reasonsOf(sid).length > 0, 6000, 'the server reason');
+  assert.deepEqual(reasonsOf(sid), ['transport close'], 'the client closed after its ping timeout');
 });
 
 test('polling fault server-ping-timeout: the server reports ping timeout', async () => {
   const { socket, sid } = await connected({ reconnection: false });
+  const reason = once<string>(socket, 'disconnect', 6000);
   await intervention.addSessionFault(sid, { kind: 'server-ping-timeout' });
   await waitFor(() => reasonsOf(sid).length > 0, 6000, 'the server reason');
   assert.deepEqual(reasonsOf(sid), ['ping timeout']);
-  assert.equal(socket.connected, false);
+  assert.equal(await reason, 'transport close', 'the server closed the session on the client');
 });
 
 test('polling fault stall: nothing flows, nothing is closed, both sides time out', async () => {

@@ -119,11 +119,11 @@ test('v2 polling: a stream both ways with a rule armed: nothing lost, duplicated
 const FAULTS: Array<{ kind: string; client: string; server?: string }> = [
   // Each side gets the close packet a cut transport would give it.
   { kind: 'close-transport', client: 'transport close', server: 'transport close' },
-  { kind: 'client-ping-timeout', client: 'ping timeout' },
+  { kind: 'client-ping-timeout', client: 'ping timeout', server: 'transport close' },
   // The server gives up first and closes the session with a close packet on the client's poll.
   { kind: 'server-ping-timeout', client: 'transport close', server: 'ping timeout' },
   { kind: 'stall', client: 'ping timeout', server: 'ping timeout' },
-  { kind: 'transport-error', client: 'transport error' },
+  { kind: 'transport-error', client: 'transport error', server: 'transport close' },
   { kind: 'disconnect', client: 'io server disconnect', server: 'client namespace disconnect' },
 ];
 
