@@ -404,7 +404,7 @@ export class Intervention implements InterceptorHost {
     return any;
   }
 
-  /** The session's terminated WebSocket, to write to; 404/409/501 when there is none. */
+  /** The session's terminated link (of the transport it uses), to write to; 404/409/501 when there is none. */
   private async writableLink(sid: string): Promise<InterceptedLink> {
     const session = this.opts.sessions.get(sid);
     if (!session) {

@@ -1,8 +1,9 @@
 /**
  * The hooks of one terminated link (websocket-wire.ts, polling-wire.ts): every message of the session
- * passes here (over polling, each packet of a body in its WebSocket-frame form), is read as a packet, and meets, in this order, the session's faults (heartbeats withheld, a
- * slow network), the proxy's own pending acks (taken out of the stream), and the rules. A binary
- * packet's attachments share the fate of the packet they belong to.
+ * passes here (over polling, each packet of a body in its WebSocket-frame form), is read as a packet,
+ * and meets, in this order, the session's faults (heartbeats withheld, a slow network), the proxy's
+ * own pending acks (taken out of the stream), and the rules. A binary packet's attachments share the
+ * fate of the packet they belong to.
  */
 import { decodeFrame, type EnginePacket } from '../../shared/engineio.js';
 import type { Direction, PacketEvent, SioInfo } from '../../shared/events.js';
