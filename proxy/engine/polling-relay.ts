@@ -14,23 +14,13 @@ import { Exchange } from './exchange.js';
 import { rewriteHandshakeBody } from './handshake.js';
 import { Pairing } from './pairing.js';
 import { PollingLink, type PollKind } from './polling-link.js';
+import { HOP_BY_HOP } from './polling-upstream.js';
 import { PollingWire } from './polling-wire.js';
 import type { RelayContext } from './relay-context.js';
 import type { EngineRequest } from './request-info.js';
 import { ClientRegistry } from '../clients/client-registry.js';
 import { Session } from './session.js';
 import { describeTargetError, TARGET_DOWN } from './target-errors.js';
-
-/** Hop-by-hop headers never travel past a proxy (RFC 9110 7.6.1). */
-const HOP_BY_HOP = [
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'upgrade',
-  'proxy-connection',
-  'te',
-  'trailer',
-];
 
 export class PollingRelay {
   /** The target's answer to each request relayed, handed to the call that waits for it. */

@@ -7,8 +7,8 @@
 import http, { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 
-/** Hop-by-hop headers never travel past a proxy (RFC 9110 7.6.1), nor the body's own framing. */
-const NOT_FORWARDED = [
+/** Hop-by-hop headers never travel past a proxy (RFC 9110 7.6.1). */
+export const HOP_BY_HOP = [
   'connection',
   'keep-alive',
   'transfer-encoding',
@@ -16,10 +16,10 @@ const NOT_FORWARDED = [
   'proxy-connection',
   'te',
   'trailer',
-  'content-length',
-  'content-type',
-  'accept-encoding',
 ];
+
+/** Nor does the body's own framing of a request the proxy re-encodes. */
+const NOT_FORWARDED = [...HOP_BY_HOP, 'content-length', 'content-type', 'accept-encoding'];
 
 export interface UpstreamAnswer {
   status: number;

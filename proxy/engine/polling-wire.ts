@@ -21,6 +21,7 @@ import { decodeContent } from './content-encoding.js';
 import type { Exchange } from './exchange.js';
 import { encodePayload, frameOf, packetOf } from './polling-payload.js';
 import {
+  HOP_BY_HOP,
   markForwarded,
   requestUpstream,
   type UpstreamAnswer,
@@ -69,9 +70,7 @@ const OK = Buffer.from('ok');
 
 /** Headers of the target's answers that the proxy's own answers must not copy. */
 const NOT_COPIED = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
+  ...HOP_BY_HOP,
   'content-length',
   'content-encoding',
   'content-type',
@@ -220,7 +219,11 @@ export class PollingWire {
       if (this.waitingGet !== waiting) return;
       this.waitingGet = undefined;
       // A client that leaves its poll: the target sees its request cut too, as it would directly.
-      if (!res.writableFinished && !this.stalled && typeof this.ourGet === 'object') this.ourGet.destroy();
+      const ours = this.ourGet;
+      if (!res.writableFinished && !this.stalled && typeof ours === 'object') {
+        this.ourGet = undefined;
+        ours.destroy();
+      }
     });
     this.deliver();
     this.pollTarget();
@@ -428,13 +431,14 @@ export class PollingWire {
   private pollTarget(): void {
     if (this.ourGet || !this.waitingGet || this.stalled || this.over) return;
     const like = this.lastGet;
-    this.ourGet = requestUpstream(
+    const get = requestUpstream(
       this.opts.upstream,
       like,
       this.pathOf(like),
       'GET',
       undefined,
       (err, answer) => {
+        if (this.ourGet !== get) return; // cut by us, as the client cut its own
         this.ourGet = undefined;
         if (err) {
           this.session.targetUnreachable();
@@ -444,6 +448,7 @@ export class PollingWire {
         this.fromTarget(answer!);
       },
     );
+    this.ourGet = get;
   }
 
   private fromTarget(answer: UpstreamAnswer): void {
