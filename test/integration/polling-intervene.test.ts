@@ -277,3 +277,25 @@ test('polling faults latency and bandwidth: slower round trips, nothing lost; re
   intervention.faultBook.remove(narrow.id);
   assert.deepEqual(await socket.timeout(5000).emitWithAck('echo', 2), { got: [2] });
 });
+
+test('polling, answered by the proxy: a client that abandons its poll cuts the target\'s poll too ("transport error")', async () => {
+  const engineReasons = new Map<string, string>();
+  type EngineSocket = { id: string; once(e: 'close', fn: (r: string) => void): void };
+  const onConnection = (c: EngineSocket) => c.once('close', (r) => engineReasons.set(c.id, r));
+  target.io.engine.on('connection', onConnection);
+  intervention.addRule({ match: { event: 'never' }, action: { kind: 'drop' } });
+  try {
+    const hs = await (await fetch(`${proxy.url}/socket.io/?EIO=4&transport=polling`)).text();
+    const sid = (JSON.parse(hs.slice(1)) as { sid: string }).sid;
+    const poll = new AbortController();
+    const pending = fetch(`${proxy.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, {
+      signal: poll.signal,
+    }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 150)); // the proxy's own poll is pending on the target
+    poll.abort();
+    await pending;
+    assert.equal(await waitFor(() => engineReasons.get(sid), 2000, 'the target closes'), 'transport error');
+  } finally {
+    target.io.engine.off('connection', onConnection);
+  }
+});
