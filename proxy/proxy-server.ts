@@ -89,6 +89,7 @@ export class ProxyServer {
       bus: this.bus,
       log: this.log,
       httpProxy: this.httpProxy,
+      insecure: !!opts.insecure,
       intervention: this.intervention,
     };
     // Each relay listens to this proxy's own http-proxy for the answers to its requests.

@@ -2,7 +2,8 @@
  * The control API (issue #11, docs/control-api.md) on the dashboard server, behind the same token
  * and Origin rules as every `/api/*` route. JSON in and out; errors are `{ "error": "..." }` with
  * 400 (naming the bad field), 404 (unknown session, rule, held packet or fault), 408 (no ack in
- * time), 409 (session closed), 501 (not carried out over polling yet), 403 (a foreign Origin).
+ * time), 409 (session closed), 501 (not carried out for a JSONP polling session), 403 (a foreign
+ * Origin).
  *
  *   GET/POST /api/rules                     PATCH/DELETE /api/rules/<id>
  *   GET /api/paused                         POST /api/paused/<id>

@@ -2,7 +2,8 @@
  * HTTP long-polling. Each request of the client becomes one request to the target and each answer
  * one answer back, bytes untouched (but for the handshake's hidden upgrades): the timing of polls,
  * heartbeats, noops during an upgrade and the target's own error answers all stay end to end. Copies
- * of the bodies are decoded after the fact, for observation only.
+ * of the bodies are decoded after the fact, for observation only. A session intervention terminated
+ * is answered by its PollingWire instead (polling-wire.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
@@ -14,23 +15,14 @@ import { Exchange } from './exchange.js';
 import { rewriteHandshakeBody } from './handshake.js';
 import { Pairing } from './pairing.js';
 import { PollingLink, type PollKind } from './polling-link.js';
+import { HOP_BY_HOP } from './polling-upstream.js';
+import { PollingWire } from './polling-wire.js';
 import { nodeOf, type RelayContext } from './relay-context.js';
 import type { EngineRequest } from './request-info.js';
 import { ClientRegistry } from '../clients/client-registry.js';
 import { Session } from './session.js';
 import { describeTargetError, TARGET_DOWN } from './target-errors.js';
 import { nodeUnreachable, type TargetNode } from './target-pool.js';
-
-/** Hop-by-hop headers never travel past a proxy (RFC 9110 7.6.1). */
-const HOP_BY_HOP = [
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'upgrade',
-  'proxy-connection',
-  'te',
-  'trailer',
-];
 
 export class PollingRelay {
   /** The target's answer to each request relayed, handed to the call that waits for it. */
@@ -151,14 +143,40 @@ export class PollingRelay {
       ...this.ctx.clients.connected(fingerprint),
     };
     const cluster = this.ctx.targets.size > 1 ? node : undefined;
-    const session = new Session(open.sid, info.eio, new PollingLink(), open, this.ctx.bus, client, cluster);
+    const link = new PollingLink();
+    const session = new Session(open.sid, info.eio, link, open, this.ctx.bus, client, cluster);
     this.ctx.sessions.add(session);
     session.announce(req, node.origin, rewrite?.hidden ?? []);
     if (rewrite && packets[0]) packets[0].modified = true;
     session.observe('s2c', packets);
+    if (this.ctx.intervention && !framing.jsonp) this.interceptable(link, session, req, proxyRes);
     return rewrite
       ? { session, body: Buffer.from(rewrite.data, 'utf8'), decoded: Buffer.from(rewrite.data, 'utf8') }
       : { session, decoded };
+  }
+
+  /** A link intervention can terminate (JSONP sessions stay relayed as they are). */
+  private interceptable(
+    link: PollingLink,
+    session: Session,
+    req: IncomingMessage,
+    proxyRes: IncomingMessage,
+  ): void {
+    const upstream = { target: nodeOf(this.ctx, session).url, insecure: !!this.ctx.insecure };
+    link.owner = session;
+    link.wire = new PollingWire(
+      session,
+      { upstream, handshake: req, answerHeaders: proxyRes.headers },
+      (seq) => (link.lastSeq = seq),
+    );
+    this.ctx.intervention!.wireOpened(link);
+    session.onClosed(() => this.ctx.intervention!.wireClosed(link));
+  }
+
+  /** The session's wire when it answers the client's requests itself (see PollingWire.answering). */
+  private answering(session: Session): PollingWire | undefined {
+    const wire = session.pollingLink?.wire;
+    return wire?.answering ? wire : undefined;
   }
 
   private poll(
@@ -169,8 +187,13 @@ export class PollingRelay {
     exchange: Exchange,
   ): void {
     this.track(session, res, 'get');
+    const answering = this.answering(session);
+    if (answering) return answering.get(req, res, exchange);
+    const wire = session.pollingLink?.wire;
+    wire?.relaying('get', res, exchange);
     this.forward(req, res, session);
     this.onResponse(req, (proxyRes) => {
+      if (wire?.relayedAnswer(res, proxyRes)) return;
       if (proxyRes.statusCode !== 200) return this.refused(session, proxyRes);
       tapBody(proxyRes, (body) => {
         const decoded = this.decoded(session, body, proxyRes);
@@ -188,6 +211,9 @@ export class PollingRelay {
     exchange: Exchange,
   ): void {
     this.track(session, res, 'post');
+    const answering = this.answering(session);
+    if (answering) return answering.post(req, res, exchange);
+    session.pollingLink?.wire?.relaying('post', res, exchange);
     this.forward(req, res, session);
     // Observed as sent: engine.io undoes no Content-Encoding on requests (only its answers are
     // compressed), so a compressed body is what the target reads, and rejects.

@@ -6,11 +6,13 @@ import type { Logger } from '../log.js';
 import type { SessionTable } from './session-table.js';
 import type { TargetNode, TargetPool } from './target-pool.js';
 import type { WebSocketLink } from './websocket-link.js';
+import type { InterceptedLink } from './link.js';
 
 /** What the relays ask of intervention (proxy/intervene/intervention.ts); absent, they just relay. */
 export interface InterventionHooks {
-  wireOpened(link: WebSocketLink): void;
-  wireClosed(link: WebSocketLink): void;
+  /** A session's WebSocket or polling link is up (and, below, gone). */
+  wireOpened(link: InterceptedLink): void;
+  wireClosed(link: InterceptedLink): void;
   /** A `target-down` fault: requests fail as if the target were down. */
   readonly targetDown: boolean;
   upgradeBlocked(sid: string | undefined): boolean;
@@ -24,6 +26,8 @@ export interface RelayContext {
   bus: EventBus;
   log: Logger;
   httpProxy: HttpProxy;
+  /** Accept a target's self-signed certificate (`--insecure`), for requests the proxy makes itself. */
+  insecure?: boolean;
   intervention?: InterventionHooks;
 }
 

@@ -66,7 +66,7 @@ export class Session {
   /** A WebSocket probe is under way (from the upgrade request to the `5` or its failure). */
   private probing = false;
   private lastSeen = Date.now();
-  private closedListener: (() => void) | undefined;
+  private closedListeners: Array<() => void> = [];
   readonly openedAt = Date.now();
   readonly counters: SessionCounters = { packets: { c2s: 0, s2c: 0 }, bytes: { c2s: 0, s2c: 0 } };
   /** Namespaces and acks: the protocol core's model, as the extension and HAR import read them. */
@@ -168,7 +168,12 @@ export class Session {
 
   /** Called once, when the session becomes `closed` (the session table forgets it then). */
   onClosed(fn: () => void): void {
-    this.closedListener = fn;
+    this.closedListeners.push(fn);
+  }
+
+  /** The session's polling transport, when it has one (it opened on polling, or polled later). */
+  get pollingLink(): PollingLink | undefined {
+    return this.polling;
   }
 
   /** The handshake was relayed: the session is open, and says so. */
@@ -302,9 +307,14 @@ export class Session {
       this.endBoth({ leg: 'client', kind: 'abandoned' });
   }
 
-  /** Packets of a polling body. Over polling a close packet ends both legs at once: no connection to wait for. */
+  /** Packets of a polling body. */
   polled(direction: Direction, packets: EnginePacket[]): void {
     this.observe(direction, packets, 'polling');
+    this.closedOverPolling(direction);
+  }
+
+  /** A polling body was observed: over polling a close packet ends both legs at once, no connection to wait for. */
+  closedOverPolling(direction: Direction): void {
     if (this.state === 'closing' || this.state === 'closed')
       this.endBoth({ leg: direction === 'c2s' ? 'client' : 'server', kind: 'close-packet' });
   }
@@ -356,6 +366,8 @@ export class Session {
     this.upgradeStage('client', 'success');
     this.link = link;
     this.upgradeStage('server', 'success');
+    // What a polling wire still has for the client goes on the new transport, before what follows.
+    this.polling?.wire?.upgraded();
   }
 
   /**
@@ -446,10 +458,10 @@ export class Session {
     // States only move forward: a late close packet of a closed session leaves it closed.
     if (this.state !== 'closed') this.state = closedLegs.length ? 'closed' : 'closing';
     for (const leg of closedLegs) this.legClosed(leg);
-    if (this.state === 'closed' && this.closedListener) {
-      const listener = this.closedListener;
-      this.closedListener = undefined;
-      listener();
+    if (this.state === 'closed' && this.closedListeners.length) {
+      const listeners = this.closedListeners;
+      this.closedListeners = [];
+      for (const listener of listeners) listener();
     }
   }
 

@@ -5,6 +5,8 @@
  */
 import type { EventBus } from '../events/bus.js';
 import type { SessionTable } from '../engine/session-table.js';
+import type { InterceptedLink } from '../engine/link.js';
+import type { PollingLink } from '../engine/polling-link.js';
 import type { WebSocketLink } from '../engine/websocket-link.js';
 import { InterventionError } from './errors.js';
 import { encodePacket } from './packet-codec.js';
@@ -23,13 +25,18 @@ export const SESSION_FAULTS = [
 ] as const;
 export const TARGET_FAULTS = ['target-down', 'block-upgrade'] as const;
 
+/** The Engine.IO close packet, the same text in EIO3 and EIO4. */
+const CLOSE = '1';
+
 /** What each fault makes the peers report, for the event's detail and the panel. */
 const EFFECT: Record<string, string> = {
-  'close-transport': 'both sides report "transport close"; the client reconnects by itself',
+  'close-transport':
+    'both sides report "transport close" (polling: each gets a close packet); the client reconnects by itself',
   'client-ping-timeout': 'the client hears no heartbeat and reports "ping timeout"',
   'server-ping-timeout': 'the server hears no heartbeat and reports "ping timeout"',
   stall: 'nothing flows either way and nothing is closed: both sides time out',
-  'transport-error': 'the client gets a frame it cannot parse and reports "transport error"',
+  'transport-error':
+    'the client gets a frame it cannot parse (polling: a failed poll) and reports "transport error"',
   disconnect: 'the client reports "io server disconnect", the server "client namespace disconnect"',
   'block-upgrade': 'the upgrade to WebSocket fails: the session stays on polling',
   latency: 'every message of the session is late',
@@ -79,8 +86,8 @@ interface Entry {
 export interface FaultBookOptions {
   bus: EventBus;
   sessions: SessionTable;
-  linkOf: (sid: string) => WebSocketLink | undefined;
-  /** Terminates the session's WebSocket so that its messages pass the interceptor. */
+  linkOf: (sid: string) => InterceptedLink | undefined;
+  /** Terminates the session's link so that its packets pass the interceptor. */
   arm: (sid: string) => Promise<void>;
 }
 
@@ -152,10 +159,10 @@ export class FaultBook {
     }
     const needsWire = kind !== 'block-upgrade';
     const link = this.opts.linkOf(sid);
-    if (needsWire && (!link?.wire || session.transport !== 'websocket'))
+    if (needsWire && (!link?.wire || link.transport !== session.transport))
       throw new InterventionError(
         501,
-        `session ${sid} is on polling: "${kind}" is carried out on WebSocket sessions only, for now`,
+        `session ${sid} is on JSONP polling: "${kind}" is carried out on XHR polling and WebSocket sessions only`,
       );
     if (needsWire) await this.opts.arm(sid);
     this.start(fault, link);
@@ -181,7 +188,7 @@ export class FaultBook {
     for (const entry of [...this.entries.values()]) this.end(entry, 'the proxy closed');
   }
 
-  private start(fault: Fault, link: WebSocketLink | undefined): void {
+  private start(fault: Fault, link: InterceptedLink | undefined): void {
     const entry: Entry = { fault, timer: undefined };
     const lasting = LASTING.has(fault.kind);
     if (lasting) this.entries.set(fault.id, entry);
@@ -191,9 +198,14 @@ export class FaultBook {
       `${fault.kind} started${fault.nsp ? ` on ${fault.nsp}` : ''}: ${EFFECT[fault.kind]}`,
     );
     const wire = link?.wire;
+    const ws = link?.transport === 'websocket' ? (link as WebSocketLink).wire : undefined;
+    const polling = link?.transport === 'polling' ? (link as PollingLink).wire : undefined;
     switch (fault.kind) {
       case 'close-transport':
-        wire?.destroy();
+        ws?.destroy();
+        // Over polling there is no connection to cut: each side gets the close packet a cut
+        // transport gives it ("transport close" on both sides, as over WebSocket).
+        for (const d of ['s2c', 'c2s'] as const) void polling?.inject(d, CLOSE);
         break;
       case 'stall':
         wire?.pause();
@@ -201,7 +213,9 @@ export class FaultBook {
         break;
       case 'transport-error':
         // A frame with a reserved opcode (0x3): ws raises an error, engine.io-client "transport error".
-        wire?.injectRaw('s2c', Buffer.from([0x83, 0x00]));
+        ws?.injectRaw('s2c', Buffer.from([0x83, 0x00]));
+        // Over polling: the client's poll fails ("xhr poll error").
+        polling?.failTransport();
         break;
       case 'disconnect': {
         const session = link!.owner!;

@@ -1,16 +1,18 @@
 /**
  * Acting on live sessions (issue #11): rules, held packets, emits and faults, behind one object that
- * the control API (proxy/control/), the library and `--rules` share. It knows the WebSocket links
- * of the open sessions; while nothing is armed they stay piped (zero copy), and arming a rule or a
- * fault terminates them at their next message boundary so their messages pass through a
+ * the control API (proxy/control/), the library and `--rules` share. It knows the links of the open
+ * sessions (WebSocket and polling); while nothing is armed they relay as they came (WebSocket piped,
+ * zero copy; polling requests forwarded), and arming a rule, a fault or an emit terminates them (a
+ * WebSocket at its next message boundary, polling at once) so that their packets pass through a
  * WireInterceptor. Every change it makes is an `intervention` event on the bus.
  *
- * Over polling, rules, emits and per-session faults other than `block-upgrade` and
- * `close-transport` are not carried out yet: they answer 501 and say so.
+ * JSONP polling sessions (EIO3 `j=`) are not terminated: emits and faults on them answer 501.
  */
 import type { Direction, PacketEvent } from '../../shared/events.js';
 import type { EventBus } from '../events/bus.js';
 import type { SessionTable } from '../engine/session-table.js';
+import type { InterceptedLink } from '../engine/link.js';
+import type { PollingLink } from '../engine/polling-link.js';
 import type { WebSocketLink } from '../engine/websocket-link.js';
 import { InterventionError } from './errors.js';
 import { FaultBook, type FaultSpec, type TargetFaultSpec } from './faults.js';
@@ -45,7 +47,7 @@ export interface EmitResult {
 
 interface Held {
   entry: PausedPacket;
-  link: WebSocketLink;
+  link: InterceptedLink;
   decide: (d: Decision) => void;
   timer: NodeJS.Timeout;
 }
@@ -64,8 +66,8 @@ export interface InterventionOptions {
 export class Intervention implements InterceptorHost {
   readonly rules: RuleStore;
   readonly faultBook: FaultBook;
-  private readonly links = new Set<WebSocketLink>();
-  private readonly terminating = new WeakMap<WebSocketLink, Promise<void>>();
+  private readonly links = new Set<InterceptedLink>();
+  private readonly terminating = new WeakMap<InterceptedLink, Promise<void>>();
   private readonly held = new Map<string, Held>();
   private readonly ownAcks = new Map<string, OwnAck>();
   private nextHeld = 1;
@@ -85,14 +87,24 @@ export class Intervention implements InterceptorHost {
 
   // ---- relay hooks ------------------------------------------------------------------------------
 
-  /** A WebSocket link's wire is up: watched, and terminated at once when something is armed. */
-  wireOpened(link: WebSocketLink): void {
+  /** A session's link is up: watched, and terminated at once when something is armed. */
+  wireOpened(link: InterceptedLink): void {
     this.links.add(link);
-    if (this.rules.armed) void this.terminate(link);
+    // A probe of a session whose polling is terminated is terminated too: what the polling wire
+    // still has for the client goes over it after the upgrade.
+    const sid = link.owner?.sid;
+    const polling = sid !== undefined && link.transport === 'websocket' && this.terminatedPolling(sid);
+    if (this.rules.armed || polling) void this.terminate(link);
+  }
+
+  private terminatedPolling(sid: string): boolean {
+    for (const l of this.links)
+      if (l.owner?.sid === sid && l.transport === 'polling' && this.terminating.has(l)) return true;
+    return false;
   }
 
   /** A held packet of a connection that is gone has nowhere to go: it is let go, and the stream says so. */
-  wireClosed(link: WebSocketLink): void {
+  wireClosed(link: InterceptedLink): void {
     this.links.delete(link);
     const sid = link.owner?.sid;
     for (const held of [...this.held.values()])
@@ -158,7 +170,7 @@ export class Intervention implements InterceptorHost {
     this.settle(held, decision, body.verdict === 'drop' ? 'dropped' : 'forwarded');
   }
 
-  hold(link: WebSocketLink, packet: PacketEvent, rule: Rule): Promise<Decision> {
+  hold(link: InterceptedLink, packet: PacketEvent, rule: Rule): Promise<Decision> {
     const id = `p${this.nextHeld++}`;
     const since = Date.now();
     const entry: PausedPacket = {
@@ -218,8 +230,12 @@ export class Intervention implements InterceptorHost {
     if (id !== undefined)
       acked = new Promise((resolve) => this.ownAcks.set(key, { resolve, sentAt: Date.now() }));
     const sentAt = Date.now();
-    for (const m of messages) link.wire!.inject(direction, m.data, m.isBinary);
-    const seq = link.lastSeq;
+    const sent = messages.map((m) => link.wire!.inject(direction, m.data, m.isBinary)).at(-1);
+    // Over polling a packet goes out with the next answer or POST: its event (and seq) exist then.
+    const seq =
+      sent instanceof Promise
+        ? await this.sentWithin(sent as Promise<number>, timeoutMs, spec.event)
+        : link.lastSeq;
     this.note(
       sid,
       'injected',
@@ -242,8 +258,29 @@ export class Intervention implements InterceptorHost {
     }
   }
 
+  private async sentWithin(sent: Promise<number>, ms: number, event: string): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new InterventionError(
+              408,
+              `"${event}" not sent within ${ms} ms: the session's polling is held (it goes out when it resumes)`,
+            ),
+          ),
+        ms,
+      );
+    });
+    try {
+      return await Promise.race([sent, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   ownAck(
-    link: WebSocketLink,
+    link: InterceptedLink,
     direction: Direction,
     nsp: string,
     id: number,
@@ -265,11 +302,11 @@ export class Intervention implements InterceptorHost {
 
   // ---- faults -----------------------------------------------------------------------------------
 
-  faults(link: WebSocketLink): ReadonlySet<string> {
+  faults(link: InterceptedLink): ReadonlySet<string> {
     return this.faultBook.kindsOf(link.owner?.sid);
   }
 
-  slowness(link: WebSocketLink, size: number): number {
+  slowness(link: InterceptedLink, size: number): number {
     return this.faultBook.slowness(link.owner?.sid, size);
   }
 
@@ -279,14 +316,17 @@ export class Intervention implements InterceptorHost {
 
   addTargetFault(spec: TargetFaultSpec): { id: string } {
     const added = this.faultBook.addTargetFault(spec);
-    if (this.faultBook.targetDown) for (const link of this.links) link.wire?.destroy();
+    // Open WebSocket sessions are cut; polling ones meet the failing requests.
+    if (this.faultBook.targetDown)
+      for (const link of this.links)
+        if (link.transport === 'websocket') (link as WebSocketLink).wire?.destroy();
     return added;
   }
 
   // ---- events -----------------------------------------------------------------------------------
 
   note(
-    linkOrSid: WebSocketLink | string,
+    linkOrSid: InterceptedLink | string,
     action: 'dropped' | 'edited' | 'delayed' | 'paused' | 'forwarded' | 'injected' | 'ack' | 'timeout',
     detail: string,
     ruleId?: string,
@@ -353,13 +393,19 @@ export class Intervention implements InterceptorHost {
     held.decide(decision);
   }
 
-  private linkOf(sid: string): WebSocketLink | undefined {
-    for (const link of this.links) if (link.owner?.sid === sid) return link;
-    return undefined;
+  /** The session's link of the transport it uses now (during an upgrade both are up). */
+  private linkOf(sid: string): InterceptedLink | undefined {
+    let any: InterceptedLink | undefined;
+    for (const link of this.links) {
+      if (link.owner?.sid !== sid) continue;
+      if (link.transport === link.owner.transport) return link;
+      any = link;
+    }
+    return any;
   }
 
-  /** The session's terminated WebSocket, to write to; 404/409/501 when there is none. */
-  private async writableLink(sid: string): Promise<WebSocketLink> {
+  /** The session's terminated link (of the transport it uses), to write to; 404/409/501 when there is none. */
+  private async writableLink(sid: string): Promise<InterceptedLink> {
     const session = this.opts.sessions.get(sid);
     if (!session) {
       if (this.opts.sessions.recentlyEnded(sid)) throw new InterventionError(409, `session ${sid} is closed`);
@@ -368,13 +414,27 @@ export class Intervention implements InterceptorHost {
     if (session.readyState === 'closing' || session.readyState === 'closed')
       throw new InterventionError(409, `session ${sid} is closed`);
     const link = this.linkOf(sid);
-    if (!link?.wire || session.transport !== 'websocket')
+    if (!link?.wire || link.transport !== session.transport)
       throw new InterventionError(
         501,
-        `session ${sid} is on polling: emitting over polling is not supported yet (a WebSocket session is)`,
+        `session ${sid} is on JSONP polling: emitting to it is not supported (XHR polling and WebSocket sessions are)`,
       );
     await this.terminate(link);
     return link;
+  }
+
+  /** Sends what a polling link still had for the client over the session's WebSocket, once upgraded. */
+  private overWebSocket(link: InterceptedLink) {
+    const session = link.owner;
+    return (data: Buffer, isBinary: boolean): void => {
+      const ws = session && this.linkOf(session.sid);
+      try {
+        if (ws?.transport !== 'websocket') throw new Error('no WebSocket');
+        ws.wire?.inject('s2c', data, isBinary);
+      } catch (err) {
+        session?.error(`a packet held over polling could not follow the upgrade: ${(err as Error).message}`);
+      }
+    };
   }
 
   private armAll(): void {
@@ -387,11 +447,12 @@ export class Intervention implements InterceptorHost {
   }
 
   /** Once per link: a second call while the first waits for a boundary shares its promise. */
-  private terminate(link: WebSocketLink): Promise<void> {
+  private terminate(link: InterceptedLink): Promise<void> {
     const wire = link.wire;
     if (!wire) return Promise.resolve();
     let done = this.terminating.get(link);
     if (!done) {
+      if (link.transport === 'polling') (link as PollingLink).wire!.afterUpgrade = this.overWebSocket(link);
       done = wire.terminate(new WireInterceptor(link, this));
       this.terminating.set(link, done);
     }

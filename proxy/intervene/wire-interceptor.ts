@@ -1,14 +1,15 @@
 /**
- * The hooks of one terminated WebSocket (websocket-wire.ts): every message of the session passes
- * here, is read as a packet, and meets, in this order, the session's faults (heartbeats withheld, a
- * slow network), the proxy's own pending acks (taken out of the stream), and the rules. A binary
- * packet's attachments share the fate of the packet they belong to.
+ * The hooks of one terminated link (websocket-wire.ts, polling-wire.ts): every message of the session
+ * passes here (over polling, each packet of a body in its WebSocket-frame form), is read as a packet,
+ * and meets, in this order, the session's faults (heartbeats withheld, a slow network), the proxy's
+ * own pending acks (taken out of the stream), and the rules. A binary packet's attachments share the
+ * fate of the packet they belong to.
  */
 import { decodeFrame, type EnginePacket } from '../../shared/engineio.js';
 import type { Direction, PacketEvent, SioInfo } from '../../shared/events.js';
 import { SioDecoder } from '../../shared/protocol/socketio.js';
 import { sioInfoOf } from '../../shared/protocol/message-decoder.js';
-import type { WebSocketLink } from '../engine/websocket-link.js';
+import type { InterceptedLink } from '../engine/link.js';
 import type { LinkHooks, Verdict, WsMessage } from '../engine/websocket-wire.js';
 import { binaryFromJson, encodePacket } from './packet-codec.js';
 import type { Rule } from './rules.js';
@@ -21,18 +22,23 @@ export interface InterceptorHost {
   /** The first enabled rule that matches, counted as a hit. */
   hit(packet: PacketEvent): Rule | undefined;
   /** A breakpoint: resolves when someone (or the pause timeout) decides. */
-  hold(link: WebSocketLink, packet: PacketEvent, rule: Rule): Promise<Decision>;
+  hold(link: InterceptedLink, packet: PacketEvent, rule: Rule): Promise<Decision>;
   /** For an ACK answering the proxy's own emit: the function that settles it; else undefined. */
   ownAck(
-    link: WebSocketLink,
+    link: InterceptedLink,
     direction: Direction,
     nsp: string,
     id: number,
   ): ((args: unknown[]) => void) | undefined;
-  faults(link: WebSocketLink): ReadonlySet<string>;
+  faults(link: InterceptedLink): ReadonlySet<string>;
   /** Milliseconds a slow-network fault adds to a message of `size` bytes. */
-  slowness(link: WebSocketLink, size: number): number;
-  note(link: WebSocketLink, action: 'dropped' | 'edited' | 'delayed', detail: string, ruleId?: string): void;
+  slowness(link: InterceptedLink, size: number): number;
+  note(
+    link: InterceptedLink,
+    action: 'dropped' | 'edited' | 'delayed',
+    detail: string,
+    ruleId?: string,
+  ): void;
 }
 
 export type Decision =
@@ -48,7 +54,7 @@ export class WireInterceptor implements LinkHooks {
   private collecting: { settle: (args: unknown[]) => void; args: unknown } | undefined;
 
   constructor(
-    private readonly link: WebSocketLink,
+    private readonly link: InterceptedLink,
     private readonly host: InterceptorHost,
   ) {}
 
@@ -126,7 +132,7 @@ export class WireInterceptor implements LinkHooks {
       ts: Date.now(),
       sessionId: session.sid,
       direction,
-      transport: 'websocket',
+      transport: this.link.transport,
       engine: packet.type,
       size: message.data.length,
       ...(info ? { sio: info.packet } : {}),

@@ -8,7 +8,7 @@ import { listenError as describeListenError } from '../start-checks.js';
  *   lists the last events seen).
  * - `CLOSED`: the proxy was closed while the call waited, or the session is closed.
  * - `NOT_FOUND`: no such session, rule, held packet or fault.
- * - `UNSUPPORTED`: not carried out for this session yet (intervention over polling).
+ * - `UNSUPPORTED`: not carried out for this session (a JSONP polling session).
  * - `LISTENER`: a listener given to `proxy.on` threw (the message names the event; `cause` is
  *   what it threw).
  */

@@ -8,4 +8,10 @@ declare module 'engine.io-parser-v3' {
   export function decodePacket(data: string | Buffer, binaryType?: string, utf8decode?: boolean): V3Packet;
   export function decodePayload(data: string | Buffer, binaryType: string | undefined, callback: Each): void;
   export function decodePayloadAsBinary(data: Buffer, binaryType: string | undefined, callback: Each): void;
+  /** Calls back synchronously: text when `supportsBinary` is false or no packet is binary, else a Buffer. */
+  export function encodePayload(
+    packets: V3Packet[],
+    supportsBinary: boolean,
+    callback: (encoded: string | Buffer) => void,
+  ): void;
 }
