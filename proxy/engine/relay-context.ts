@@ -5,7 +5,6 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import type { SessionTable } from './session-table.js';
 import type { TargetNode, TargetPool } from './target-pool.js';
-import type { WebSocketLink } from './websocket-link.js';
 import type { InterceptedLink } from './link.js';
 
 /** What the relays ask of intervention (proxy/intervene/intervention.ts); absent, they just relay. */
