@@ -79,6 +79,8 @@ export type TimelineItem =
       active?: boolean;
       description?: string;
     }
+  /** Something the proxy did to this session's traffic (an `intervention` event). */
+  | { kind: 'intervention'; ts: number; seq: number; action: string; detail: string }
   /** Heartbeats and drains between two other items, folded into counts. */
   | { kind: 'quiet'; ts: number; until: number; pings: number; pongs: number; drains: number };
 

@@ -61,6 +61,19 @@ export function reduceSessions(state: SessionsState, e: ProxyEvent): boolean {
     case 'attempt':
       onAttempt(state, e);
       return true;
+    case 'intervention': {
+      // Only into a session known already: an intervention alone does not make a session.
+      if (e.sessionId === undefined || !state.sessions.has(e.sessionId)) return false;
+      const item = {
+        kind: 'intervention' as const,
+        ts: e.ts,
+        seq: e.seq,
+        action: e.action,
+        detail: e.detail,
+      };
+      update(state, e.sessionId, e.ts, (s) => ({ timeline: appendTimeline(s.timeline, item) }));
+      return true;
+    }
     default:
       return false;
   }

@@ -117,6 +117,13 @@ function Item({ item, start, drains }: { item: TimelineItem; start: number; drai
         </>
       );
       break;
+    case 'intervention':
+      what = (
+        <>
+          proxy {item.action}: {item.detail}
+        </>
+      );
+      break;
     case 'close':
       tone = 'bad';
       what = (
