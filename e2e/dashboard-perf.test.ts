@@ -368,7 +368,8 @@ test('the figures are written', async () => {
   const md = await markdown(results);
   writeFileSync(join(ROOT, 'test-results/dashboard-perf.md'), md);
   if (WRITE_DOCS) {
-    writeFileSync(join(ROOT, 'docs/benchmarks-dashboard.md'), md);
+    const docs = join(ROOT, 'docs/benchmarks-dashboard.md');
+    writeFileSync(docs, md + keptSections(docs));
     upsertSection(join(ROOT, 'docs/benchmarks.md'), summary(results));
   }
   console.log(`dashboard perf: ${JSON.stringify(results)}`);
@@ -495,6 +496,13 @@ function summary(r: Results): string {
         .join('; '),
     '',
   ].join('\n');
+}
+
+/** The sections other tests write to the same page (from `## Timeline and sequence` on), kept as they are. */
+function keptSections(path: string): string {
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const start = text.indexOf('\n## Timeline and sequence (Playwright)\n');
+  return start < 0 ? '' : text.slice(start);
 }
 
 /** Replaces (or appends) the `## Dashboard (Playwright)` section of a page, leaving the rest as it is. */

@@ -201,58 +201,65 @@ export function SequenceView() {
         <span style={{ left: c.target }}>target</span>
       </div>
       <div className="seq-scroll" ref={scroller}>
-        <svg
-          width={box.width}
-          height={height}
-          className="seq-svg"
-          role="img"
-          aria-label={`Sequence of session ${session.sid}: ${packets.length} packets between the client, the proxy and the target. The packets tab lists the same packets.`}
-          data-testid="sequence-svg"
-        >
-          <defs>
-            {(['c2s', 's2c'] as const).map((d) => (
-              <marker
-                key={d}
-                id={`seq-head-${d}`}
-                viewBox="0 0 8 8"
-                refX="8"
-                refY="4"
-                markerWidth="7"
-                markerHeight="7"
-                orient="auto"
-              >
-                <path d="M0,0 L8,4 L0,8 z" className={`seq-head ${d}`} />
-              </marker>
-            ))}
-          </defs>
-          {[c.client, c.proxy, c.target].map((x) => (
-            <line key={x} x1={x} y1={0} x2={x} y2={height} className="seq-lifeline" />
-          ))}
-          {shown}
-          {links
-            .filter((l) => l.to >= first && l.from < last)
-            .map((l) => {
-              const x = c.link + (l.track % 6) * 10;
-              const y0 = l.from * ROW + ROW / 2 + 5;
-              const y1 = l.to * ROW + ROW / 2 + 5;
-              return (
-                <g
-                  key={l.eventSeq}
-                  className="seq-link"
-                  data-testid="seq-ack-link"
-                  data-event={l.eventSeq}
-                  data-ack={l.ackSeq}
+        {/* The spacer gives the scroll height; the SVG covers only the rows rendered (a drawing a
+            million pixels tall costs the compositor dearly even when nearly empty). */}
+        <div className="seq-spacer" style={{ height }}>
+          <svg
+            width={box.width}
+            height={Math.max((last - first) * ROW, 1)}
+            style={{ top: first * ROW }}
+            className="seq-svg"
+            role="img"
+            aria-label={`Sequence of session ${session.sid}: ${packets.length} packets between the client, the proxy and the target. The packets tab lists the same packets.`}
+            data-testid="sequence-svg"
+          >
+            <defs>
+              {(['c2s', 's2c'] as const).map((d) => (
+                <marker
+                  key={d}
+                  id={`seq-head-${d}`}
+                  viewBox="0 0 8 8"
+                  refX="8"
+                  refY="4"
+                  markerWidth="7"
+                  markerHeight="7"
+                  orient="auto"
                 >
-                  <path d={`M${c.target + 6},${y0} H${x} V${y1} H${c.target + 6}`} />
-                  {l.latency !== undefined && (
-                    <text x={x + 3} y={(y0 + y1) / 2 + 4}>
-                      {formatLatency(l.latency)}
-                    </text>
-                  )}
-                </g>
-              );
-            })}
-        </svg>
+                  <path d="M0,0 L8,4 L0,8 z" className={`seq-head ${d}`} />
+                </marker>
+              ))}
+            </defs>
+            <g transform={`translate(0 ${-first * ROW})`}>
+              {[c.client, c.proxy, c.target].map((x) => (
+                <line key={x} x1={x} y1={first * ROW} x2={x} y2={last * ROW} className="seq-lifeline" />
+              ))}
+              {shown}
+              {links
+                .filter((l) => l.to >= first && l.from < last)
+                .map((l) => {
+                  const x = c.link + (l.track % 6) * 10;
+                  const y0 = l.from * ROW + ROW / 2 + 5;
+                  const y1 = l.to * ROW + ROW / 2 + 5;
+                  return (
+                    <g
+                      key={l.eventSeq}
+                      className="seq-link"
+                      data-testid="seq-ack-link"
+                      data-event={l.eventSeq}
+                      data-ack={l.ackSeq}
+                    >
+                      <path d={`M${c.target + 6},${y0} H${x} V${y1} H${c.target + 6}`} />
+                      {l.latency !== undefined && (
+                        <text x={x + 3} y={(y0 + y1) / 2 + 4}>
+                          {formatLatency(l.latency)}
+                        </text>
+                      )}
+                    </g>
+                  );
+                })}
+            </g>
+          </svg>
+        </div>
       </div>
     </div>
   );

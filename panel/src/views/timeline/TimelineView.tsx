@@ -177,7 +177,11 @@ export function TimelineView() {
     if (e.button !== 0 || !view.current) return;
     const sc = scroller.current as HTMLDivElement;
     drag.current = { x: e.clientX, y: e.clientY, top: sc.scrollTop, v: view.current, moved: false };
-    sc.setPointerCapture(e.pointerId);
+    try {
+      sc.setPointerCapture(e.pointerId);
+    } catch {
+      // A pointer the browser does not track (a synthetic one): the drag works without capture.
+    }
   };
   const onPointerMove = (e: React.PointerEvent) => {
     const d = drag.current;
