@@ -17,6 +17,8 @@ import {
   brushOf,
   fit,
   follow,
+  FOLLOW_WHOLE_MS,
+  followLive,
   fromBrush,
   hitTest,
   MIN_MS_PER_PX,
@@ -215,6 +217,15 @@ test('zoom keeps the instant under the pointer; pan moves with the drag; fit and
   const f = follow(v, 5000, 1000);
   assert.ok(xOf(f, 5000) > 900 && xOf(f, 5000) < 1000, 'now sits near the right edge');
   assert.equal(f.msPerPx, v.msPerPx);
+});
+
+test('follow live shows a short capture whole, a long one at the view’s zoom', () => {
+  const v = fit(0, 1000, 1000, 0);
+  const short = followLive(v, 0, 60_000, 1000);
+  assert.ok(xOf(short, 0) >= 0 && xOf(short, 60_000) <= 1000, 'all of it in view');
+  const long = followLive(v, 0, FOLLOW_WHOLE_MS + 1, 1000);
+  assert.equal(long.msPerPx, v.msPerPx);
+  assert.ok(xOf(long, FOLLOW_WHOLE_MS + 1) > 900);
 });
 
 test('the overview brush is the view’s range, and a brush gives back that range', () => {

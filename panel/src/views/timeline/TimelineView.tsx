@@ -24,7 +24,7 @@ import { SelectedSession } from './SelectedSession.js';
 import { TimelineTable } from './TimelineTable.js';
 import {
   fit,
-  follow as followEdge,
+  followLive,
   fromBrush,
   hitTest,
   panBy,
@@ -81,7 +81,7 @@ export function TimelineView() {
     const width = sc.clientWidth;
     const height = sc.clientHeight;
     if (!view.current) view.current = fit(st.extent.from, st.extent.to, width - LABEL_WIDTH);
-    if (st.following) view.current = followEdge(view.current, st.now, width - LABEL_WIDTH);
+    if (st.following) view.current = followLive(view.current, st.extent.from, st.now, width - LABEL_WIDTH);
     times.update(controller.panel.getState().model.packets);
     const palette = readPalette(c);
     c.style.width = `${width}px`;
@@ -249,8 +249,8 @@ export function TimelineView() {
         </span>
         <span className="tl-legend" aria-hidden="true">
           <span className="sw polling" /> polling <span className="sw websocket" /> websocket{' '}
-          <span className="sw close-client" /> closed by the client <span className="sw close-server" /> by
-          the server · ↻ reconnects by itself · ✕ failed attempt · dashed: guess
+          <span className="sw close-client" /> client closed <span className="sw close-server" /> server
+          closed · ↻ reconnects · ✕ failed · dashed: guess
         </span>
         <span className="grow" />
         <button

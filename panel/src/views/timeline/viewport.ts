@@ -49,6 +49,17 @@ export function follow(v: Viewport, now: number, width: number): Viewport {
   return { start: now - width * 0.95 * v.msPerPx, msPerPx: v.msPerPx };
 }
 
+/** Captures shorter than this are shown whole while following live. */
+export const FOLLOW_WHOLE_MS = 5 * 60_000;
+
+/**
+ * "Follow live": the whole capture while it is short (it grows to fill the plot), then the view's
+ * own zoom with `now` near the right edge.
+ */
+export function followLive(v: Viewport, from: number, now: number, width: number): Viewport {
+  return now - from <= FOLLOW_WHOLE_MS ? fit(from, now, width) : follow(v, now, width);
+}
+
 /** The view's time range on a plot `width` px wide. */
 export function rangeOf(v: Viewport, width: number): { from: number; to: number } {
   return { from: v.start, to: tOf(v, width) };
