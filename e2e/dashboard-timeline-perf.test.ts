@@ -15,7 +15,14 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './support/browser.js';
-import { closeAll, ensurePanelBuilt, ROOT, servePanel, shimEsbuildNames } from './support/dashboard.js';
+import {
+  closeAll,
+  ensurePanelBuilt,
+  ROOT,
+  screenshot,
+  servePanel,
+  shimEsbuildNames,
+} from './support/dashboard.js';
 import { writeLifecycles, type LifecycleStats } from './support/synthetic-lifecycles.js';
 
 const CLIENTS = 2500;
@@ -157,6 +164,7 @@ test(
       return c?.dataset.start !== undefined;
     });
     const firstPaintMs = Date.now() - t1;
+    await screenshot(page, 'timeline-5000-sessions');
     assert.match(
       (await page.getByTestId('timeline-view').locator('.viewbar').innerText()).replace(/\s+/g, ' '),
       new RegExp(`${CLIENTS} clients · ${CLIENTS * 2} sessions`),

@@ -260,24 +260,8 @@ export function TimelineView() {
         >
           Fit
         </button>
-        <label className="toggle">
-          <input
-            type="checkbox"
-            checked={following}
-            data-testid="timeline-follow"
-            onChange={(e) => setFollowing(e.target.checked)}
-          />
-          follow live
-        </label>
-        <label className="toggle">
-          <input
-            type="checkbox"
-            checked={heartbeats}
-            data-testid="timeline-heartbeats"
-            onChange={(e) => setHeartbeats(e.target.checked)}
-          />
-          heartbeats
-        </label>
+        <Toggle id="timeline-follow" checked={following} set={setFollowing} label="follow live" />
+        <Toggle id="timeline-heartbeats" checked={heartbeats} set={setHeartbeats} label="heartbeats" />
         <button
           className={`btn${table ? ' active' : ''}`}
           aria-pressed={table}
@@ -346,6 +330,20 @@ export function TimelineView() {
       )}
       <SelectedSession />
     </div>
+  );
+}
+
+function Toggle(p: { id: string; checked: boolean; set: (on: boolean) => void; label: string }) {
+  return (
+    <label className="toggle">
+      <input
+        type="checkbox"
+        checked={p.checked}
+        data-testid={p.id}
+        onChange={(e) => p.set(e.target.checked)}
+      />
+      {p.label}
+    </label>
   );
 }
 
