@@ -152,7 +152,12 @@ function drawLane(
   ctx.clip();
   for (const g of lane.gaps) drawGap(ctx, s, g, y, plotWidth);
   for (const a of lane.attempts) drawCross(ctx, LABEL_WIDTH + xOf(s.v, a.ts), y + LANE_HEIGHT / 2, p.failed);
-  for (const bar of lane.sessions) drawBar(ctx, s, bar, y, plotWidth);
+  lane.sessions.forEach((bar, k) => {
+    // The close's reason is written after the bar only where it fits before the next one.
+    const next = lane.sessions[k + 1];
+    const room = next ? LABEL_WIDTH + xOf(s.v, next.start) : LABEL_WIDTH + plotWidth;
+    drawBar(ctx, s, bar, y, plotWidth, room);
+  });
   ctx.restore();
   // The label last, over anything that ran under it.
   ctx.fillStyle = index % 2 ? p.alt : p.bg;
@@ -191,6 +196,15 @@ function drawGap(ctx: CanvasRenderingContext2D, s: Scene, g: Gap, y: number, plo
   const x0 = LABEL_WIDTH + xOf(s.v, g.from);
   const x1 = LABEL_WIDTH + xOf(s.v, g.to);
   if (x1 < LABEL_WIDTH || x0 > LABEL_WIDTH + plotWidth) return;
+  // The label above the line, where it fits.
+  const label = gapLabel(g);
+  const w = ctx.measureText(label).width;
+  if (x1 - x0 > w + 8) {
+    const cx = Math.max(x0 + 4, Math.min((x0 + x1 - w) / 2, x1 - w - 4));
+    ctx.fillStyle = g.guess ? p.muted : p.fg;
+    ctx.textAlign = 'left';
+    ctx.fillText(label, cx, y + 6);
+  }
   const mid = y + LANE_HEIGHT / 2;
   ctx.strokeStyle = g.failed > 0 ? p.failed : p.muted;
   ctx.setLineDash(g.guess ? [2, 3] : [5, 3]);
@@ -209,19 +223,9 @@ function drawGap(ctx: CanvasRenderingContext2D, s: Scene, g: Gap, y: number, plo
       ctx.fill();
     }
   }
-  const label = gapLabel(g);
-  const w = ctx.measureText(label).width;
-  if (x1 - x0 > w + 8) {
-    ctx.fillStyle = p.bg;
-    const cx = Math.max(x0 + 4, Math.min((x0 + x1 - w) / 2, x1 - w - 4));
-    ctx.fillRect(cx - 2, y + 1, w + 4, 10);
-    ctx.fillStyle = g.guess ? p.muted : p.fg;
-    ctx.textAlign = 'left';
-    ctx.fillText(label, cx, y + 6);
-  }
 }
 
-/** `#3 after 1.2 s · 2 failed`, or, for a client still trying, `trying · 4 failed`. */
+/** `#3 after 1.2 s · 2 failed`, or, for a client still trying, `no reconnect yet · 4 failed`. */
 export function gapLabel(g: Gap): string {
   const parts = [
     g.connectedAttempt !== undefined
@@ -239,6 +243,7 @@ function drawBar(
   bar: SessionBar,
   y: number,
   plotWidth: number,
+  labelLimit: number,
 ): void {
   const p = s.palette;
   const end = bar.end ?? s.now;
@@ -304,8 +309,10 @@ function drawBar(
     ctx.fillStyle = bar.close.by === 'client' ? p.closeClient : p.closeServer;
     ctx.fillRect(x1 - 1, y + 2, 3, LANE_HEIGHT - 4);
     const label = `${bar.close.reconnects ? '↻ ' : ''}${bar.close.reason}`;
-    ctx.textAlign = 'left';
-    ctx.fillText(label, x1 + 5, y + LANE_HEIGHT - 5);
+    if (labelLimit - (x1 + 5) >= ctx.measureText(label).width + 4) {
+      ctx.textAlign = 'left';
+      ctx.fillText(label, x1 + 5, y + LANE_HEIGHT - 5);
+    }
   }
 }
 
