@@ -14,15 +14,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
-import {
-  closeAll,
-  ensurePanelBuilt,
-  ROOT,
-  screenshot,
-  servePanel,
-  shimEsbuildNames,
-} from './support/dashboard.js';
+import { closeAll, openOfflinePanel, ROOT, screenshot } from './support/dashboard.js';
 import { writeLifecycles, type LifecycleStats } from './support/synthetic-lifecycles.js';
 
 const CLIENTS = 2500;
@@ -39,17 +31,8 @@ let capture: LifecycleStats;
 const results: Record<string, unknown> = {};
 
 before(async () => {
-  ensurePanelBuilt();
   capture = await writeLifecycles(CAPTURE, { clients: CLIENTS, packets: PACKETS, busy: BUSY });
-  let url: string;
-  ({ server, url } = await servePanel());
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-  await shimEsbuildNames(context);
-  page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.goto(url);
-  await page.getByTestId('no-source').waitFor();
+  ({ server, browser, page } = await openOfflinePanel(30_000));
 });
 
 after(() =>
