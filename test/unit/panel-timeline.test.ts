@@ -6,13 +6,23 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { ControllerContext } from '../../panel/src/app/context.js';
+import { PanelController } from '../../panel/src/app/controller.js';
+import { createUiStore } from '../../panel/src/store/ui-store.js';
 import type { ProxyEvent, UnstampedEvent } from '../../shared/events.js';
 import { createPanelStore } from '../../panel/src/store/panel-store.js';
 import { clientGroups, clientLabel } from '../../panel/src/store/selectors.js';
 import { gapLabel, openSessions, tickStep } from '../../panel/src/views/timeline/draw.js';
 import { extentOf, laneOf, type Lane } from '../../panel/src/views/timeline/lanes.js';
 import { density, PacketTimes } from '../../panel/src/views/timeline/packet-times.js';
-import { closeText, gapText, transportText } from '../../panel/src/views/timeline/TimelineTable.js';
+import {
+  closeText,
+  gapText,
+  TimelineTable,
+  transportText,
+} from '../../panel/src/views/timeline/TimelineTable.js';
 import {
   brushOf,
   fit,
@@ -316,4 +326,30 @@ test('axis ticks are round steps', () => {
   assert.equal(tickStep(130), 200);
   assert.equal(tickStep(45_000), 60_000);
   assert.equal(tickStep(4 * 3_600_000), 4 * 3_600_000);
+});
+
+test('the table says what the canvas draws, a row per session, for screen readers', () => {
+  const { lanes, now, store } = scenario();
+  const controller = new PanelController(store, createUiStore());
+  const html = renderToStaticMarkup(
+    createElement(
+      ControllerContext.Provider,
+      { value: controller },
+      createElement(TimelineTable, { lanes, now }),
+    ),
+  );
+  const rows = [
+    ...html.matchAll(/<tr data-testid="timeline-row"[^>]*data-sid="([^"]+)"[^>]*>(.*?)<\/tr>/g),
+  ].map((m) => [m[1], m[2]!.replace(/<[^>]*>/g, '|').replace(/\|+/g, '|')]);
+  assert.deepEqual(
+    rows.map(([sid]) => sid),
+    ['s1', 's2', 'k1'],
+  );
+  assert.match(
+    rows[0]![1]!,
+    /\|alice\|s1\|.*\|polling → websocket after 61 ms\|closed by the server: transport close, reconnects by itself\|reconnect #3 after 601 ms, 2 failed attempts\|/,
+  );
+  assert.match(rows[1]![1]!, /\|open\|/);
+  assert.match(rows[2]![1]!, /\|kicked\|k1\|.*does not reconnect by itself/);
+  assert.match(html, /<caption[^>]*>Sessions by client, oldest first<\/caption>/);
 });
