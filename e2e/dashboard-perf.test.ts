@@ -12,16 +12,8 @@ import type { Server } from 'node:http';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, CDPSession, Page } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
-import {
-  closeAll,
-  ensurePanelBuilt,
-  filteredCount,
-  ROOT,
-  servePanel,
-  shimEsbuildNames,
-} from './support/dashboard.js';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import { closeAll, filteredCount, openOfflinePanel, ROOT } from './support/dashboard.js';
 import { NEEDLE, writeCapture, type CaptureStats } from './support/synthetic-capture.js';
 
 const PACKETS = 200_000;
@@ -39,19 +31,11 @@ let capture: CaptureStats;
 const results: Record<string, unknown> = {};
 
 before(async () => {
-  ensurePanelBuilt();
   const t0 = performance.now();
   capture = await writeCapture(CAPTURE, PACKETS);
   results.capture = { ...capture, generateMs: Math.round(performance.now() - t0) };
-  let url: string;
-  ({ server, url } = await servePanel());
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-  await shimEsbuildNames(context);
-  page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  await page.goto(url);
-  await page.getByTestId('no-source').waitFor();
+  let context: BrowserContext;
+  ({ server, browser, context, page } = await openOfflinePanel());
   cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
 });
@@ -368,7 +352,8 @@ test('the figures are written', async () => {
   const md = await markdown(results);
   writeFileSync(join(ROOT, 'test-results/dashboard-perf.md'), md);
   if (WRITE_DOCS) {
-    writeFileSync(join(ROOT, 'docs/benchmarks-dashboard.md'), md);
+    const docs = join(ROOT, 'docs/benchmarks-dashboard.md');
+    writeFileSync(docs, md + keptSections(docs));
     upsertSection(join(ROOT, 'docs/benchmarks.md'), summary(results));
   }
   console.log(`dashboard perf: ${JSON.stringify(results)}`);
@@ -495,6 +480,13 @@ function summary(r: Results): string {
         .join('; '),
     '',
   ].join('\n');
+}
+
+/** The sections other tests write to the same page (from `## Timeline and sequence` on), kept as they are. */
+function keptSections(path: string): string {
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const start = text.indexOf('\n## Timeline and sequence (Playwright)\n');
+  return start < 0 ? '' : text.slice(start);
 }
 
 /** Replaces (or appends) the `## Dashboard (Playwright)` section of a page, leaving the rest as it is. */

@@ -49,6 +49,29 @@ export async function servePanel(): Promise<{ server: Server; url: string }> {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }
 
+/** The built panel served without a token (no live source) in Chromium at 1400x860, on its start page. */
+export async function openOfflinePanel(
+  timeout = 20_000,
+): Promise<{ server: Server; browser: Browser; context: BrowserContext; page: Page }> {
+  ensurePanelBuilt();
+  const { server, url } = await servePanel();
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    await shimEsbuildNames(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(timeout);
+    await page.goto(url);
+    await page.getByTestId('no-source').waitFor();
+    return { server, browser, context, page };
+  } catch (err) {
+    await browser?.close();
+    server.close();
+    throw err;
+  }
+}
+
 export interface Cli {
   run: CliRun;
   /** The proxy's URL (point clients here). */

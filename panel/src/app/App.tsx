@@ -10,6 +10,8 @@ import { RoomsView } from '../views/RoomsView.js';
 import { ProblemsView } from '../views/ProblemsView.js';
 import { StatsView } from '../views/stats/StatsView.js';
 import { ControlView } from '../views/control/ControlView.js';
+import { TimelineView } from '../views/timeline/TimelineView.js';
+import { SequenceView } from '../views/sequence/SequenceView.js';
 import { usePanel, useUi } from './context.js';
 
 function NoSource() {
@@ -42,6 +44,10 @@ function Content() {
       return <StatsView />;
     case 'control':
       return <ControlView />;
+    case 'timeline':
+      return <TimelineView />;
+    case 'sequence':
+      return <SequenceView />;
   }
 }
 

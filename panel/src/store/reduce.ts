@@ -14,7 +14,8 @@ import type { ProxyEvent } from '../../../shared/events.js';
 import { linkAck } from './acks.js';
 import { DEFAULT_PACKET_LIMITS, PacketStore, type PacketLimits } from './packet-store.js';
 import { ProblemLog } from './problem-log.js';
-import { reduceRoom, type RoomsState } from './rooms.js';
+import { RoomHistory } from './room-history.js';
+import { reduceRoom, roomKey, type RoomsState } from './rooms.js';
 import { createSessionsState, reduceSessions, type SessionsState } from './sessions.js';
 import { ALL_SLICES, SLICE_BIT } from './slices.js';
 import { createStats, reduceStats, type StatsState } from './stats.js';
@@ -25,6 +26,8 @@ const MAX_EVENT_NAMES = 500;
 export interface PanelModel extends SessionsState {
   packets: PacketStore;
   rooms: RoomsState;
+  /** Every join and leave, for the rooms over time (part of the rooms slice). */
+  roomHistory: RoomHistory;
   problems: ProblemLog;
   stats: StatsState;
   /** What `dropped` events said: events this panel never got. */
@@ -39,6 +42,7 @@ export function createModel(limits: PacketLimits = DEFAULT_PACKET_LIMITS): Panel
     ...createSessionsState(),
     packets: new PacketStore(limits),
     rooms: new Map(),
+    roomHistory: new RoomHistory(),
     problems: new ProblemLog(),
     stats: createStats(),
     dropped: { events: 0, notices: 0 },
@@ -109,6 +113,7 @@ function applyOne(model: PanelModel, e: ProxyEvent): number {
       break;
     case 'room':
       changed |= SLICE_BIT.rooms;
+      model.roomHistory.record(model.rooms.get(roomKey(e.source, e.nsp, e.room)), e);
       reduceRoom(model.rooms, e);
       break;
     case 'problem':

@@ -5,7 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { EMPTY_FILTER, type PacketFilter } from './filter.js';
 
-export type Tab = 'packets' | 'socket' | 'rooms' | 'problems' | 'stats' | 'control';
+export type Tab = 'packets' | 'socket' | 'rooms' | 'problems' | 'stats' | 'control' | 'timeline' | 'sequence';
 
 export interface SessionSelection {
   sid: string;

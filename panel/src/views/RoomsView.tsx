@@ -1,12 +1,14 @@
 /**
  * Rooms and their members, labelled by where they come from: @socket.io/admin-ui (facts) or
- * inferred from broadcasts (guesses). Members link to their session.
+ * inferred from broadcasts (guesses). Members link to their session. "Over time" shows the same
+ * rooms' membership as it changed (rooms/RoomsOverTime.tsx).
  */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useController, useSlices, useUi } from '../app/context.js';
 import { formatTime, shortId } from '../lib/format.js';
 import type { PanelModel } from '../store/reduce.js';
 import { roomList } from '../store/selectors.js';
+import { RoomsOverTime } from './rooms/RoomsOverTime.js';
 import './RoomsView.css';
 
 /** The session of a socket id, for a member of an admin-ui room. */
@@ -24,17 +26,30 @@ export function RoomsView() {
   const setShowOwn = useUi((s) => s.setShowOwnRooms);
   const selectSession = useUi((s) => s.selectSession);
   const rooms = useMemo(() => roomList(model, showOwn), [model, rev, showOwn]);
+  const [overTime, setOverTime] = useState(false);
   return (
     <div className="rooms-view">
       <div className="viewbar">
         <b>Rooms</b> <span className="muted">{rooms.length}</span>
+        <button className={`tab small${overTime ? '' : ' active'}`} onClick={() => setOverTime(false)}>
+          now
+        </button>
+        <button
+          className={`tab small${overTime ? ' active' : ''}`}
+          onClick={() => setOverTime(true)}
+          data-testid="rooms-over-time-toggle"
+        >
+          over time
+        </button>
         <span className="grow" />
         <label className="toggle">
           <input type="checkbox" checked={showOwn} onChange={(e) => setShowOwn(e.target.checked)} />
           each socket&apos;s own room
         </label>
       </div>
-      {rooms.length === 0 ? (
+      {overTime ? (
+        <RoomsOverTime />
+      ) : rooms.length === 0 ? (
         <div className="empty">
           No rooms known. Rooms never cross the wire: run the proxy with <code>--admin-ui</code> against a
           target instrumented with @socket.io/admin-ui for the real ones; otherwise they are inferred from

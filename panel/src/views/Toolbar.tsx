@@ -13,6 +13,8 @@ import './Toolbar.css';
 const TABS: { id: Tab; label: string }[] = [
   { id: 'packets', label: 'Packets' },
   { id: 'socket', label: 'Socket' },
+  { id: 'timeline', label: 'Timeline' },
+  { id: 'sequence', label: 'Sequence' },
   { id: 'rooms', label: 'Rooms' },
   { id: 'problems', label: 'Problems' },
   { id: 'stats', label: 'Stats' },

@@ -1,0 +1,106 @@
+/**
+ * The timeline as a table, for screen readers and for reading: per client, each session with its
+ * transport, its close (who, why, whether the client comes back by itself) and the wait that
+ * followed (attempt number, failed attempts). Capped at MAX_ROWS rows; the sessions sidebar lists
+ * every session.
+ */
+import type { ReactElement } from 'react';
+import { useUi } from '../../app/context.js';
+import { formatDuration, formatTime } from '../../lib/format.js';
+import type { Gap, Lane, SessionBar } from './lanes.js';
+
+export const MAX_ROWS = 1000;
+
+/** The transport column: `polling → websocket after 120 ms`. */
+export function transportText(s: SessionBar): string {
+  if (s.first === 'websocket') return 'websocket';
+  return s.upgradedAt !== undefined
+    ? `polling → websocket after ${formatDuration(s.upgradedAt - s.start)}`
+    : 'polling';
+}
+
+export function closeText(s: SessionBar): string {
+  if (!s.close) return 'open';
+  const again =
+    s.close.reconnects === undefined
+      ? ''
+      : s.close.reconnects
+        ? ', reconnects by itself'
+        : ', does not reconnect by itself';
+  return `closed by the ${s.close.by}: ${s.close.reason}${again}`;
+}
+
+export function gapText(g: Gap): string {
+  const failed = g.failed ? `, ${g.failed} failed attempt${g.failed === 1 ? '' : 's'}` : '';
+  const guess = g.guess ? ' (guess)' : '';
+  return g.connectedAttempt !== undefined
+    ? `reconnect #${g.connectedAttempt} after ${formatDuration(g.to - g.from)}${failed}${guess}`
+    : `no reconnect yet${failed}`;
+}
+
+export function TimelineTable({ lanes, now }: { lanes: readonly Lane[]; now: number }) {
+  const selectSession = useUi((s) => s.selectSession);
+  const rows: ReactElement[] = [];
+  let total = 0;
+  for (const lane of lanes) {
+    lane.sessions.forEach((s, i) => {
+      total++;
+      if (rows.length >= MAX_ROWS) return;
+      const gap = lane.gaps.find((g) => g.from === s.end);
+      rows.push(
+        <tr
+          key={s.sid}
+          data-testid="timeline-row"
+          data-sid={s.sid}
+          data-client={lane.key}
+          data-start={s.start}
+          data-end={s.end}
+          data-upgraded={s.upgradedAt}
+        >
+          <td>{i === 0 ? lane.label : ''}</td>
+          <td>
+            <button className="link mono" onClick={() => selectSession({ sid: s.sid })}>
+              {s.sid}
+            </button>
+            {s.guess && <span className="badge">guess</span>}
+          </td>
+          <td>{formatTime(s.start)}</td>
+          <td>{formatDuration((s.end ?? now) - s.start)}</td>
+          <td data-testid="timeline-transport">{transportText(s)}</td>
+          <td data-testid="timeline-close">{closeText(s)}</td>
+          <td
+            data-testid="timeline-gap"
+            data-failed={gap?.attempts
+              .filter((a) => a.failed)
+              .map((a) => a.ts)
+              .join(' ')}
+          >
+            {gap ? gapText(gap) : ''}
+          </td>
+        </tr>,
+      );
+    });
+  }
+  return (
+    <div className="tl-table-wrap">
+      <table className="grid" data-testid="timeline-table">
+        <caption className="muted">
+          Sessions by client, oldest first
+          {total > MAX_ROWS ? ` (the first ${MAX_ROWS} of ${total}; the sidebar lists all)` : ''}
+        </caption>
+        <thead>
+          <tr>
+            <th>client</th>
+            <th>session</th>
+            <th>started</th>
+            <th>lasted</th>
+            <th>transport</th>
+            <th>close</th>
+            <th>then</th>
+          </tr>
+        </thead>
+        <tbody>{rows}</tbody>
+      </table>
+    </div>
+  );
+}
