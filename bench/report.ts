@@ -7,6 +7,7 @@ import type { BenchConfig } from './config.js';
 import type { BinaryResult } from './binary.js';
 import type { LatencyResult } from './latency.js';
 import type { MemoryResult } from './memory.js';
+import { describeChange, parseFigure, type PreviousRun } from './previous.js';
 import { median, spread } from './stats.js';
 import { MARK_EVERY, MAX_MARKS } from './window.js';
 import type { ThroughputResult } from './throughput.js';
@@ -186,25 +187,38 @@ function table(header: string[], rows: string[][]): string {
 export interface Report {
   absolute: string;
   targets: string;
+  /** This run beside the previous one (the figures of the page it replaces), when there was one. */
+  comparison?: string;
   verdicts: Verdict[];
   notes: string[];
 }
 
-export function buildReport(r: Results): Report {
+/** A figure as the Results table shows it: "0.252 ms ±7%", or "—". */
+function cell(m: Metric, id: VariantId): string {
+  const value = m.value(id);
+  if (value === undefined || Number.isNaN(value)) return '—';
+  const s = m.spread?.(id);
+  return s === undefined || s === 0 ? m.format(value) : `${m.format(value)} ±${(s * 100).toFixed(0)}%`;
+}
+
+export function buildReport(r: Results, previous?: PreviousRun): Report {
   const ms = metrics(r);
   const variantsShown = VARIANTS.filter((v) => ms.some((m) => m.value(v.id) !== undefined));
   const absolute = table(
     ['metric', ...variantsShown.map((v) => v.label)],
-    ms.map((m) => [
-      m.name,
-      ...variantsShown.map((v) => {
-        const value = m.value(v.id);
-        if (value === undefined || Number.isNaN(value)) return '—';
-        const s = m.spread?.(v.id);
-        return s === undefined || s === 0 ? m.format(value) : `${m.format(value)} ±${(s * 100).toFixed(0)}%`;
-      }),
-    ]),
+    ms.map((m) => [m.name, ...variantsShown.map((v) => cell(m, v.id))]),
   );
+  const comparison =
+    previous &&
+    table(
+      ['metric (previous → now, change)', ...variantsShown.map((v) => v.label)],
+      ms.map((m) => [
+        m.name,
+        ...variantsShown.map((v) =>
+          describeChange(previous.figures.get(m.name)?.get(v.id), parseFigure(cell(m, v.id))),
+        ),
+      ]),
+    );
 
   const verdicts: Verdict[] = [];
   const targetRows = ms.map((m) => {
@@ -267,7 +281,7 @@ export function buildReport(r: Results): Report {
           `heap used per session ${kb(mem.heapPerSession)}`,
       );
   }
-  return { absolute, targets, verdicts, notes };
+  return { absolute, targets, ...(comparison ? { comparison } : {}), verdicts, notes };
 }
 
 export function summaryLine(verdicts: Verdict[]): string {
@@ -281,7 +295,26 @@ const rounds = (n: number) =>
     ? 'every measurement is one round (quick mode)'
     : `every measurement is split into ${n} rounds and the order of the paths rotates each round`;
 
-export function markdown(report: Report, run: RunInfo, cfg: BenchConfig): string {
+/** Where the previous run's figures are shown, and how to read the change. */
+export function comparisonTitle(previous: PreviousRun): string {
+  return `Against the previous run (${previous.date}, sio-proxy at ${previous.revision})`;
+}
+
+function comparisonSection(report: Report, previous: PreviousRun | undefined): string {
+  if (!report.comparison || !previous) return '';
+  return `## ${comparisonTitle(previous)}
+
+The figures this page showed before this run, then this run's, and the change. "(noise)": the
+change is no larger than how far the rounds of either run disagreed (their ±N%), so it may be
+background load rather than a change in the proxy. Load average (1 / 5 / 15 min) of the previous
+run: ${previous.load}.
+
+${report.comparison}
+
+`;
+}
+
+export function markdown(report: Report, run: RunInfo, cfg: BenchConfig, previous?: PreviousRun): string {
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
   return `# Benchmarks
 
@@ -301,7 +334,7 @@ the range between the rounds, relative to the median: how much background load m
 
 ${report.absolute}
 
-## Against the targets
+${comparisonSection(report, previous)}## Against the targets
 
 sio-proxy runs as the CLI runs it: it decodes every Engine.IO and Socket.IO packet it relays, the
 event stream serialises every event into its history, and 1 or 5 dashboards are connected to

@@ -2,7 +2,8 @@
  * `npm run bench`: measures what sio-proxy costs against a direct connection and against a plain
  * byte pass-through, in one run, and checks it against the project's targets.
  *
- *   npm run bench                 full run (~3-4 min), rewrites docs/benchmarks.md
+ *   npm run bench                 full run (~3-4 min), rewrites docs/benchmarks.md, showing the
+ *                                 figures of the page it replaces beside its own (bench/previous.ts)
  *   npm run bench -- --quick      ~30 s smoke run, prints only
  *   npm run bench -- --profile    also runs the sio-proxy child under node --cpu-prof and
  *                                 summarises where its CPU time went
@@ -24,7 +25,8 @@ import { parseArgs, type BenchConfig } from './config.js';
 import { measureLatency } from './latency.js';
 import { measureMemory } from './memory.js';
 import { summariseProfileFile } from './profile-summary.js';
-import { buildReport, markdown, summaryLine, type Results, type RunInfo } from './report.js';
+import { readPrevious } from './previous.js';
+import { buildReport, comparisonTitle, markdown, summaryLine, type Results, type RunInfo } from './report.js';
 import { measureThroughput } from './throughput.js';
 import { startVariants, VARIANTS, type Variant } from './variants.js';
 
@@ -118,6 +120,8 @@ async function main(): Promise<number> {
     `bench: ${cfg.quick ? 'quick' : 'full'} run, ${cfg.rounds} rounds, load average ${loadBefore[0]?.toFixed(2)}`,
   );
 
+  // Read before the run: the page this run may replace is the one it is compared with.
+  const previous = existsSync(DOCS) ? readPrevious(readFileSync(DOCS, 'utf8')) : undefined;
   const results = await measure(cfg, profileDir);
   clearTimeout(watchdog);
   if (liveChildren() > 0) throw new Error(`${liveChildren()} child processes still running after the run`);
@@ -135,13 +139,14 @@ async function main(): Promise<number> {
     durationS: (performance.now() - started) / 1000,
     revision: revision(),
   };
-  const report = buildReport(results);
+  const report = buildReport(results, previous);
   console.log(
     `\nsio-proxy at ${run.revision}; ${run.nproc} cores, Node ${run.node}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} ` +
       `-> ${run.loadAfter.map((l) => l.toFixed(2)).join(' ')}, ${run.durationS.toFixed(0)} s\n`,
   );
   console.log(`${report.absolute}\n\n${report.targets}\n\n${summaryLine(report.verdicts)}`);
   for (const note of report.notes) console.log(`  ${note}`);
+  if (report.comparison && previous) console.log(`\n${comparisonTitle(previous)}:\n${report.comparison}`);
 
   if (profileDir) {
     // --cpu-prof writes one profile per thread; tsx's module-loader thread is of no interest, and
@@ -158,7 +163,7 @@ async function main(): Promise<number> {
     }
   }
   if (cfg.write) {
-    writeFileSync(DOCS, withDashboardSection(markdown(report, run, cfg)));
+    writeFileSync(DOCS, withDashboardSection(markdown(report, run, cfg, previous)));
     console.log(`\nwrote ${DOCS}`);
   }
   return cfg.strict && report.verdicts.some((v) => !v.pass) ? 1 : 0;

@@ -26,7 +26,7 @@ export interface VariantSpec {
 export const VARIANTS: readonly VariantSpec[] = [
   { id: 'direct', label: 'direct' },
   { id: 'passthrough', label: 'pass-through', proxy: { kind: 'passthrough', observers: 0 } },
-  { id: 'sio1', label: 'sio-proxy, 1 observer', proxy: { kind: 'sio', observers: 1 } },
+  { id: 'sio1', label: 'sio-proxy, 1 observer, 0 rules', proxy: { kind: 'sio', observers: 1 } },
   // Issue #11's price of arming: one enabled rule terminates every WebSocket session, even when the
   // rule never matches. (`sio1` is the "0 rules" case.)
   {

@@ -3,10 +3,14 @@
  * a relay that pipes bytes can hand the stream over to a parser at a message boundary, and never in
  * the middle of a frame or between the fragments of one message (control frames may sit between
  * fragments; data frames of another message may not).
+ *
+ * It runs on every chunk of every piped WebSocket, so it reads headers in place, byte by byte: no
+ * closure, no `Buffer#copy` (which makes a Uint8Array view per call) and no BigInt per frame. Only a
+ * header split across chunks is gathered in `header` (issue #9's latency A/B, docs/performance.md).
  */
 export class FrameBoundary {
   /** Header bytes of the frame being read, when a chunk ended inside its header. */
-  private header = Buffer.alloc(14);
+  private readonly header = new Uint8Array(14);
   private headerLength = 0;
   /** Payload bytes of the current frame still to come. */
   private remaining = 0;
@@ -26,12 +30,13 @@ export class FrameBoundary {
    * is set (0 when the stream is at one already), else -1 after reading it whole. Bytes past the
    * returned offset are left unread, for whoever takes the stream over.
    */
-  scan(chunk: Buffer, stopAt = false): number {
+  scan(chunk: Uint8Array, stopAt = false): number {
     if (stopAt && this.atBoundary) return 0;
+    const end = chunk.length;
     let i = 0;
-    while (i < chunk.length) {
+    while (i < end) {
       if (this.inPayload) {
-        const n = Math.min(this.remaining, chunk.length - i);
+        const n = Math.min(this.remaining, end - i);
         this.remaining -= n;
         i += n;
         if (this.remaining > 0) return -1;
@@ -39,42 +44,47 @@ export class FrameBoundary {
         if (stopAt && this.atBoundary) return i;
         continue;
       }
-      const need = this.headerNeeds(chunk, i);
-      if (need > chunk.length - i + this.headerLength) {
-        chunk.copy(this.header, this.headerLength, i);
-        this.headerLength += chunk.length - i;
-        return -1;
+      if (this.headerLength === 0 && end - i >= 2 && end - i >= headerSize(chunk[i + 1]!)) {
+        // The usual case: the whole header is in this chunk.
+        this.frameStarts(chunk, i);
+        i += headerSize(chunk[i + 1]!);
+      } else {
+        const h = this.header;
+        while (i < end && (this.headerLength < 2 || this.headerLength < headerSize(h[1]!)))
+          h[this.headerLength++] = chunk[i++]!;
+        if (this.headerLength < 2 || this.headerLength < headerSize(h[1]!)) return -1;
+        this.headerLength = 0;
+        this.frameStarts(h, 0);
       }
-      const take = need - this.headerLength;
-      chunk.copy(this.header, this.headerLength, i, i + take);
-      i += take;
-      this.frameStarts();
       if (!this.inPayload && stopAt && this.atBoundary) return i;
     }
     return -1;
   }
 
-  /** The whole header's length, from the bytes of it known (held ones first, then `chunk` at `i`). */
-  private headerNeeds(chunk: Buffer, i: number): number {
-    const byteAt = (k: number) =>
-      k < this.headerLength ? this.header[k]! : (chunk[i + k - this.headerLength] ?? -1);
-    const second = byteAt(1);
-    if (second < 0) return Number.POSITIVE_INFINITY; // not even the length byte yet: hold what there is
-    const len7 = second & 0x7f;
-    const masked = (second & 0x80) !== 0;
-    return 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + (masked ? 4 : 0);
-  }
-
-  private frameStarts(): void {
-    const h = this.header;
-    const fin = (h[0]! & 0x80) !== 0;
-    const opcode = h[0]! & 0x0f;
-    const len7 = h[1]! & 0x7f;
-    const length = len7 === 126 ? h.readUInt16BE(2) : len7 === 127 ? Number(h.readBigUInt64BE(2)) : len7;
-    this.headerLength = 0;
+  /** A frame whose header starts at `h[at]` (whole). */
+  private frameStarts(h: Uint8Array, at: number): void {
+    const fin = (h[at]! & 0x80) !== 0;
+    const opcode = h[at]! & 0x0f;
+    const len7 = h[at + 1]! & 0x7f;
+    const length =
+      len7 === 126
+        ? (h[at + 2]! << 8) | h[at + 3]!
+        : len7 === 127
+          ? uint32(h, at + 2) * 0x1_0000_0000 + uint32(h, at + 6)
+          : len7;
     if (opcode < 0x08) this.fragmented = !fin; // control frames leave a fragmented message open
     if (opcode >= 0x08 || fin) this.units++;
     this.remaining = length;
     this.inPayload = length > 0;
   }
+}
+
+/** The length of a frame header, from its second byte (payload length and mask bit). */
+function headerSize(second: number): number {
+  const len7 = second & 0x7f;
+  return 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + (second & 0x80 ? 4 : 0);
+}
+
+function uint32(h: Uint8Array, at: number): number {
+  return h[at]! * 0x100_0000 + ((h[at + 1]! << 16) | (h[at + 2]! << 8) | h[at + 3]!);
 }

@@ -58,17 +58,15 @@ export class WebSocketLink implements Link {
   attach(client: Duplex, upstream: Socket): void {
     upstream.unpipe(client);
     client.unpipe(upstream);
-    const c2s = this.handlers('c2s');
-    const s2c = this.handlers('s2c');
     this.wire = new WebSocketWire(
       client,
       upstream,
       headerValue(this.response.headers['sec-websocket-extensions']),
       {
-        message: (direction, data, isBinary, mark) =>
-          (direction === 'c2s' ? c2s : s2c).message(data, isBinary, mark),
-        close: (direction, code) => (direction === 'c2s' ? c2s : s2c).close(code),
-        error: (direction, err) => (direction === 'c2s' ? c2s : s2c).error(err),
+        // Called for every message: straight to `observe`, no per-direction indirection.
+        message: (direction, data, isBinary, mark) => this.observe(direction, data, isBinary, mark),
+        close: (direction, code) => this.closeFrameSeen(legOf(direction), code),
+        error: (direction, err) => this.frameError(legOf(direction), err),
       },
     );
     client.on('drain', () => this.session?.drained('client'));
@@ -78,17 +76,9 @@ export class WebSocketLink implements Link {
     upstream.once('close', () => this.legClosed('server'));
   }
 
-  private handlers(direction: Direction) {
-    const leg: Leg = direction === 'c2s' ? 'client' : 'server';
-    return {
-      message: (data: Buffer, isBinary: boolean, mark?: PacketMark) =>
-        this.observe(direction, data, isBinary, mark),
-      close: (code: number) => this.closeFrameSeen(leg, code),
-      error: (err: Error) => {
-        this.ctx.log.warn(`WebSocket ${leg} leg of ${this.session?.sid ?? this.req.url}: ${err.message}`);
-        this.session?.error(`invalid WebSocket frame from the ${leg}: ${err.message} (the peer will close)`);
-      },
-    };
+  private frameError(leg: Leg, err: Error): void {
+    this.ctx.log.warn(`WebSocket ${leg} leg of ${this.session?.sid ?? this.req.url}: ${err.message}`);
+    this.session?.error(`invalid WebSocket frame from the ${leg}: ${err.message} (the peer will close)`);
   }
 
   private closeFrameSeen(leg: Leg, code: number): void {
@@ -148,6 +138,11 @@ export class WebSocketLink implements Link {
     this.ctx.intervention?.wireClosed(this);
     this.session?.websocketLegClosed(leg, this.closedLegs.size === 1, this.closeFrame);
   }
+}
+
+/** The leg that sends in `direction`. */
+function legOf(direction: Direction): Leg {
+  return direction === 'c2s' ? 'client' : 'server';
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -13,10 +13,16 @@ import type { ErrorEvent, HttpEvent, PacketEvent, ProxyEvent } from '../../share
 import { searchesArgs } from '../../shared/match/text.js';
 import { rawBytesOf } from '../events/raw-bytes.js';
 import { withBinaryAsJson } from './binary-json.js';
+import { jsonPrefix } from './json-prefix.js';
 import type { FullPayload } from './payload-store.js';
 
 /** About 4 KB of JSON per payload field. */
 export const DEFAULT_LIMIT = 4096;
+/**
+ * Packets larger than this (bytes on the wire) get their args preview written only as far as it
+ * shows; smaller ones keep V8's native JSON.stringify, faster on small values.
+ */
+const BIG_PACKET = 64 * 1024;
 
 export interface Serialized {
   /** The event as observers get it (cut). */
@@ -81,7 +87,7 @@ function serializePacket(event: PacketEvent, limit: number): Serialized {
     if (sio.event !== undefined) json += `,"event":${JSON.stringify(sio.event)}`;
     if (sio.attachments !== undefined) json += `,"attachments":${JSON.stringify(sio.attachments)}`;
     if (sio.args !== undefined) {
-      const preview = argsPreview(sio.args, !!sio.attachments, limit);
+      const preview = argsPreview(sio.args, !!sio.attachments, limit, event.size > BIG_PACKET);
       truncated ||= preview.cut;
       json += `,"args":${preview.json}`;
     }
@@ -127,11 +133,23 @@ function base64Preview(bytes: Buffer, limit: number): { text: string; cut: boole
  * the preview are encoded only in part (`{ _binary, size, truncated }`), so a big attachment is never
  * encoded whole on the relay's path.
  */
-function argsPreview(args: unknown, hasAttachments: boolean, limit: number): { json: string; cut: boolean } {
+function argsPreview(
+  args: unknown,
+  hasAttachments: boolean,
+  limit: number,
+  big: boolean,
+): { json: string; cut: boolean } {
   let cutBinary = false;
   const value = hasAttachments
     ? withBinaryAsJson(args, Math.floor(limit / 4) * 3, () => (cutBinary = true))
     : args;
+  if (big) {
+    // Only the preview's worth of JSON is written: not megabytes to keep 4 KB of them.
+    const prefix = jsonPrefix(value, limit);
+    return prefix.cut
+      ? { json: JSON.stringify(cut(prefix.text, limit)), cut: true }
+      : { json: prefix.text, cut: cutBinary };
+  }
   const json = JSON.stringify(value);
   if (json.length > limit) return { json: JSON.stringify(cut(json, limit)), cut: true };
   return { json, cut: cutBinary };
