@@ -328,14 +328,17 @@ function recentCut(
   };
 }
 
-/** socket.conn.close() and io.close() look the same on the wire. */
+/**
+ * socket.conn.close() (the server says 'forced close'), io.close() ('server shutting down') and a
+ * Client closed with namespaces still on it ('forced server close') look the same on the wire.
+ */
 const serverClosed = (): Classified => ({
   ...both(
     'transport close',
-    'forced server close',
+    'forced close',
     'the target closed the connection (socket.conn.close(), io.close() or a shutdown)',
   ),
-  serverReasonAlternatives: ['server shutting down'],
+  serverReasonAlternatives: ['server shutting down', 'forced server close'],
 });
 
 const both = (

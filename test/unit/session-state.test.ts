@@ -67,7 +67,7 @@ test('the end is named once: later facts close legs but never rename the reasons
   for (const c of closes) {
     assert.equal(c.first, 'server');
     assert.equal(c.clientReason, 'transport close');
-    assert.equal(c.serverReason, 'forced server close', 'a clean close, not the later cut (1006)');
+    assert.equal(c.serverReason, 'forced close', 'a clean close, not the later cut (1006)');
   }
   // Facts after the end change nothing: no third close, no second notice to the table.
   s.session.targetUnreachable();
