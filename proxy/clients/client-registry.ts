@@ -3,9 +3,9 @@
  * Engine.IO session with a new sid, so what ties them is what the client sends again each time (its
  * address, user agent and query, less the per-request parameters) and when: socket.io-client retries
  * after its backoff (reconnectionDelay 1000 ms doubling up to 5000, randomization 0.5). Only a session
- * that ended in a way after which the client reconnects by itself waits here; a page leaving (1001),
- * a DISCONNECT, a client that closed its own transport start no series, so what follows them is a new
- * client. Each answer says how sure it is and why: with several dropped clients of one fingerprint
+ * that ended in a way after which the client reconnects by itself waits here; a page leaving (1001,
+ * or a long-poll left unanswered), a DISCONNECT, a client that closed its own transport start no
+ * series, so what follows them is a new client, with the leave in its evidence. Each answer says how sure it is and why: with several dropped clients of one fingerprint
  * in the window, which one came back is a guess, and the evidence says so.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -40,6 +40,16 @@ interface Series {
   leaving?: boolean;
   /** An identical client waiting with it was picked by a guess: which one is left is a guess too. */
   ambiguous?: boolean;
+  /** How a leaving client left, for the evidence of the new client that follows it. */
+  left?: Leave;
+}
+
+/** How a session ended that its client does not reconnect from by itself. */
+export interface Leave {
+  /** What the close looked like on the wire (the close event's description). */
+  how: string;
+  /** Whether the wire says so for a fact (a DISCONNECT, a page's 1001), or it is inferred. */
+  sure: boolean;
 }
 
 export interface AttemptInfo {
@@ -198,18 +208,24 @@ export class ClientRegistry {
     });
   }
 
-  /** A session ended; if its client reconnects by itself, its next handshake continues the series. */
+  /**
+   * A session ended; if its client reconnects by itself, its next handshake continues the series.
+   * A client that left (`reconnects` false or 'maybe', with `left` saying how) is remembered too: a
+   * pid it offers back names it, and the new client that follows it has the leave in its evidence.
+   */
   ended(
     fingerprint: string,
     clientKey: string,
     cause: string,
     reconnects: boolean | 'maybe',
     pid?: string,
+    left?: Leave,
   ): void {
     // A drop starts a new series: its first retry is attempt 1.
     const series: Series = { clientKey, attempt: 0, lastAt: Date.now(), cause, ...(pid ? { pid } : {}) };
     if (reconnects === true) this.park(fingerprint, series);
-    else if (reconnects === 'maybe' && pid) this.park(fingerprint, { ...series, leaving: true });
+    else if ((reconnects === 'maybe' && pid) || left)
+      this.park(fingerprint, { ...series, leaving: true, ...(left ? { left } : {}) });
   }
 
   /** Which series, if any, the attempt made now continues; it leaves the waiting list. */
@@ -219,6 +235,8 @@ export class ClientRegistry {
     const series = inWindow[0];
     if (!series) {
       const late = list.find((s) => !s.leaving);
+      const left = late ? undefined : recentLeave(list, now);
+      if (left) return newAfterLeave(left, now);
       return {
         clientKey: randomUUID().slice(0, 8),
         attempt: 0,
@@ -297,6 +315,34 @@ export class ClientRegistry {
     this.size--;
     if (!list?.length) this.waiting.delete(first.value);
   }
+}
+
+/** The latest client of the list that left within the window its first retry would have come in. */
+function recentLeave(list: Series[], now: number): (Series & { left: Leave }) | undefined {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const s = list[i];
+    if (s?.left && now - s.lastAt <= backoffWindow(1)) return s as Series & { left: Leave };
+  }
+  return undefined;
+}
+
+/**
+ * A session right after an identical client left: by timing it could be that client's retry, so
+ * the call rests on the leave; it is a guess unless the wire said so for a fact.
+ */
+function newAfterLeave(left: Series & { left: Leave }, now: number): AttemptInfo {
+  return {
+    clientKey: randomUUID().slice(0, 8),
+    attempt: 0,
+    delay: 0,
+    confidence: left.left.sure ? 'likely' : 'guess',
+    evidence: [
+      `client ${left.clientKey} with the same address, user agent and query left ${secs(now - left.lastAt)} before: ${left.left.how}`,
+      left.left.sure
+        ? 'a client that leaves so does not reconnect by itself: a new client (a new page, or a new socket)'
+        : 'taken for a new client, though the timing would fit a reconnect of it',
+    ],
+  };
 }
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

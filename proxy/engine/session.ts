@@ -431,6 +431,13 @@ export class Session {
         // offered back, can show that; timing never does.
         reconnects || 'maybe',
         this.grantedPid,
+        reconnects
+          ? undefined
+          : {
+              how: reasons.description,
+              // A DISCONNECT before the close, or a browser's 1001 (going away): the wire says so.
+              sure: reasons.confidence === 'certain' || (cause.kind === 'clean' && cause.code === 1001),
+            },
       );
     }
     // States only move forward: a late close packet of a closed session leaves it closed.

@@ -103,3 +103,33 @@ test('a client that seemed to leave is picked by its pid only, never by timing',
   assert.equal(settled.attempt, 1);
   assert.equal(settled.confidence, 'certain');
 });
+
+test('a client that left (a page unloading) is followed by a new client, its leave in the evidence', (t) => {
+  const r = registry(t);
+  const a = r.connected(FP);
+  r.ended(FP, a.clientKey, 'transport close', false, undefined, {
+    how: 'the page went away (1001)',
+    sure: true,
+  });
+  t.mock.timers.tick(300);
+  const b = r.connected(FP);
+  assert.notEqual(b.clientKey, a.clientKey);
+  assert.equal(b.attempt, 0);
+  assert.equal(b.confidence, 'likely');
+  assert.match(b.evidence.join('\n'), /left 0\.3 s before: the page went away \(1001\)/);
+  // A leave only inferred (a long-poll left unanswered): the new client is a guess, saying why.
+  r.ended(FP, b.clientKey, 'transport error', false, undefined, { how: 'left a poll', sure: false });
+  t.mock.timers.tick(400);
+  const c = r.connected(FP);
+  assert.equal(c.attempt, 0);
+  assert.equal(c.confidence, 'guess');
+  assert.match(c.evidence.join('\n'), /though the timing would fit a reconnect/);
+  // A client that dropped and reconnects wins over one that left, whatever the order.
+  const d = r.connected(FP);
+  r.ended(FP, c.clientKey, 'transport close', true);
+  r.ended(FP, d.clientKey, 'transport close', false, undefined, { how: 'the page went away', sure: true });
+  t.mock.timers.tick(500);
+  const back = r.connected(FP);
+  assert.equal(back.clientKey, c.clientKey);
+  assert.equal(back.attempt, 1);
+});

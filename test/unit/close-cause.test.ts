@@ -163,3 +163,9 @@ test('the target closing cleanly names io.close() and a connectTimeout close as 
   assert.deepEqual(r.serverReasonAlternatives, ['server shutting down', 'forced server close']);
   assert.equal(r.confidence, 'guess');
 });
+
+test('a long-poll left unanswered: a page unloading or a process ending, not a client that retries', () => {
+  const r = reasonsFor(end({ leg: 'client', kind: 'abandoned', transport: 'polling' }), hb());
+  assert.equal(r.reconnects, false);
+  assert.match(r.description, /page unloading/);
+});
