@@ -22,7 +22,7 @@ const APP = `<!doctype html><meta charset="utf-8"><title>app</title>
   window.socket = io();
   socket.io.on('open', () => sids.push(socket.io.engine.id));
 </script>`;
-const PAGES = { '/': APP };
+const PAGES = { '/': APP, '/?': APP };
 
 let target: Target;
 let proxy: Proxy;
@@ -118,6 +118,29 @@ describe('ground truth in Chromium: page loads are clients, reconnects inside a 
     await context.close();
     const result = await judge('reloads of one page', clients);
     assert.equal(result.groupedRight, result.sessions, 'no reload filed as a reconnect');
+  });
+
+  test('tabs closed and opened in one context, and a navigation to another page of the app', async () => {
+    const context = await browser.newContext();
+    const clients: TruthClient[] = [];
+    for (let i = 0; i < 3; i++) {
+      const page = await context.newPage();
+      await page.goto(proxy.url + '/');
+      const [sid = ''] = await sessionsOf(page, 1);
+      if (i !== 1) await upgraded(page);
+      clients.push({ name: `tab ${i}`, sessions: [sid], clientReasons: new Map() });
+      if (i < 2) {
+        await page.close();
+        continue;
+      }
+      // The same tab goes to another page of the app: a new page, a new client.
+      await page.goto(proxy.url + '/?room=2');
+      const [again = ''] = await sessionsOf(page, 1);
+      clients.push({ name: 'tab 2, next page', sessions: [again], clientReasons: new Map() });
+    }
+    await context.close();
+    const result = await judge('tabs closed, navigation', clients);
+    assert.equal(result.groupedRight, result.sessions, 'no new tab or page filed as a reconnect');
   });
 
   test('a target restart inside one page: its reconnect is an attempt of that page', async () => {
