@@ -64,6 +64,8 @@ export class Session {
   private polling: PollingLink | undefined;
   /** A WebSocket probe is under way (from the upgrade request to the `5` or its failure). */
   private probing = false;
+  /** The probe's `3probe` reached the client, which then pauses polling to switch. */
+  private probeAnswered = false;
   private lastSeen = Date.now();
   private closedListener: (() => void) | undefined;
   readonly openedAt = Date.now();
@@ -328,6 +330,7 @@ export class Session {
 
   /** The client asked for a WebSocket in this session's name: the server side of a probe. */
   upgradeRequested(): void {
+    this.probeAnswered = false;
     this.upgradeStage('server', 'probe');
   }
 
@@ -339,6 +342,11 @@ export class Session {
   /** The client's `2probe` crossed a WebSocket. */
   probeSent(): void {
     this.upgradeStage('client', 'probe');
+  }
+
+  /** The target's `3probe` crossed a WebSocket. */
+  probeAnsweredByTarget(): void {
+    this.probeAnswered = this.probing;
   }
 
   /** The client's `5` crossed `link` during a probe: the session now lives on it. */
@@ -364,16 +372,21 @@ export class Session {
    * first close frame started the end; without one, the leg that vanished.
    */
   websocketLegClosed(leg: Leg, first: boolean, closeFrame: { leg: Leg; code: number } | undefined): void {
-    if (this.probing && this.transport === 'polling') {
-      // A probe that ended before the `5` packet: the session lives on over polling.
-      // Unless the client is leaving anyway (its close packet already went by over polling).
-      if (first && this.state === 'open') this.upgradeFailed(leg, 'the WebSocket closed during the probe');
-      return;
-    }
-    if (this.transport !== 'websocket') return;
     const cause: EndCause = closeFrame
       ? { leg: closeFrame.leg, kind: 'clean', code: closeFrame.code }
       : { leg, kind: 'abnormal', code: 1006 };
+    if (this.probing && this.transport === 'polling') {
+      // A probe that ended before the `5` packet: the session lives on over polling.
+      // Unless the client is leaving anyway (its close packet already went by over polling).
+      if (!first || this.state !== 'open') return;
+      this.upgradeFailed(leg, 'the WebSocket closed during the probe');
+      // Unless the target closed it after answering the probe, with no request of the client
+      // waiting on polling: the client had paused polling to switch (its `5` may have been on the
+      // way), so nothing carries the session any more (a target going down mid-upgrade).
+      if (cause.leg === 'server' && this.probeAnswered && !this.polling?.busy) this.endBoth(cause);
+      return;
+    }
+    if (this.transport !== 'websocket') return;
     this.end(cause, [leg]);
   }
 

@@ -167,6 +167,35 @@ test('a WebSocket that closes during the probe fails the upgrade and the session
   assert.equal(s.closes().length, 0);
 });
 
+test('the target closing the WebSocket after answering the probe, with no poll waiting, ends the session', () => {
+  const s = start();
+  s.session.announce(REQ, 'http://target', []);
+  s.session.upgradeRequested();
+  s.session.probeSent();
+  s.session.probeAnsweredByTarget();
+  // With a poll in flight the client still polls: the session lives on over it.
+  s.session.pollStarted('get');
+  s.session.websocketLegClosed('server', true, undefined);
+  s.session.websocketLegClosed('client', false, undefined);
+  assert.equal(s.session.readyState, 'open');
+  s.session.pollEnded('get', 'answered');
+  // The next probe is answered, the client pauses polling to switch, and the target goes down.
+  s.session.upgradeRequested();
+  s.session.probeSent();
+  s.session.probeAnsweredByTarget();
+  s.session.websocketLegClosed('server', true, undefined);
+  s.session.websocketLegClosed('client', false, undefined);
+  assert.deepEqual(s.upgrades().slice(-2), ['client probe', 'server failure']);
+  assert.equal(s.session.readyState, 'closed');
+  assert.deepEqual(
+    s.closes().map((c) => [c.leg, c.first, c.clientReason]),
+    [
+      ['server', 'server', 'transport close'],
+      ['client', 'server', 'transport close'],
+    ],
+  );
+});
+
 test('silence ends a session only when no link is busy and the heartbeat window has passed', () => {
   const later = Date.now() + 25_000 + 20_000 + 10_000 + 1;
   const ws = wsLink();
