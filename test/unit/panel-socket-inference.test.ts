@@ -120,16 +120,19 @@ test('the session says which attempt of which client it is, and how sure the str
   assert.match(html, /<dt>active<\/dt><dd>false<div class="inference guess"/);
 });
 
-test('a certain disconnect is drawn as certain, with no alternatives; an old capture shows no badge', () => {
+/** Session A connected to "/", then disconnected as `disconnect` says. */
+function disconnected(disconnect: Record<string, unknown>): ProxyEvent[] {
   const f = new EventFactory();
-  const certain = render([
+  return [
     f.session('A', 'k1'),
     f.ev({ type: 'connect', sessionId: 'A', nsp: '/', socketId: 's', recovered: false }),
-    f.ev({
-      type: 'disconnect',
-      sessionId: 'A',
-      nsp: '/',
-      socketId: 's',
+    f.ev({ type: 'disconnect', sessionId: 'A', nsp: '/', socketId: 's', ...disconnect } as never),
+  ];
+}
+
+test('a certain disconnect is drawn as certain, with no alternatives; an old capture shows no badge', () => {
+  const certain = render(
+    disconnected({
       clientReason: 'io client disconnect',
       serverReason: 'client namespace disconnect',
       leg: 'client',
@@ -138,26 +141,19 @@ test('a certain disconnect is drawn as certain, with no alternatives; an old cap
       confidence: 'certain',
       evidence: ['a DISCONNECT (41) from the client ended the last namespace before the close'],
     }),
-  ]);
+  );
   const [d] = items(certain, 'disconnect');
   assert.match(d?.html ?? '', /class="confidence certain"[^>]*>certain</);
   assert.doesNotMatch(d?.html ?? '', /reason-alternatives|guess/);
-  const g = new EventFactory();
-  const old = render([
-    g.session('A', 'k1'),
-    g.ev({ type: 'connect', sessionId: 'A', nsp: '/', socketId: 's', recovered: false }),
-    g.ev({
-      type: 'disconnect',
-      sessionId: 'A',
-      nsp: '/',
-      socketId: 's',
+  const old = render(
+    disconnected({
       clientReason: 'transport close',
       serverReason: 'transport close',
       leg: 'server',
       active: true,
       description: 'cut',
     }),
-  ]);
+  );
   assert.doesNotMatch(old, /data-testid="inference"/, 'no confidence claimed where the stream gave none');
 });
 
