@@ -81,6 +81,11 @@ export class ClientRegistry {
   private readonly waiting = new Map<string, Series[]>();
   /** Recovery pids granted, and the client each was granted to (oldest first). */
   private readonly pidOwners = new Map<string, string>();
+  /**
+   * Series taken by attempts that wait for their CONNECT, by clientKey: identical clients come back
+   * at once, so a CONNECT's pid may name a series another waiting attempt took by timing.
+   */
+  private readonly held = new Map<string, PendingAttempt>();
   private size = 0;
 
   constructor(private readonly bus: EventBus) {}
@@ -108,7 +113,10 @@ export class ClientRegistry {
     );
     const taken: { series?: Series } = {};
     const info = this.next(fingerprint, now, taken);
-    return withPid ? { ...info, pending: { ...info, fingerprint, ...taken } } : info;
+    if (!withPid) return info;
+    const pending: PendingAttempt = { ...info, fingerprint, ...taken };
+    if (taken.series) this.hold(taken.series.clientKey, pending);
+    return { ...info, pending };
   }
 
   /**
@@ -116,7 +124,10 @@ export class ClientRegistry {
    * is the recovery pid in it. socket.io-client offers the pid it was granted, so the pid names the
    * client for certain; no pid, though the waiting clients hold one, means a new client.
    */
-  resolve(p: PendingAttempt, offeredPid: string | undefined): AttemptInfo {
+  resolve(p: PendingAttempt, offeredPid: string | undefined | null): AttemptInfo {
+    if (p.series && this.held.get(p.series.clientKey) === p) this.held.delete(p.series.clientKey);
+    // No CONNECT came (`null`): the handshake's pick stands.
+    if (offeredPid === null) return p;
     const now = Date.now();
     const owner = offeredPid === undefined ? undefined : this.pidOwners.get(offeredPid);
     if (offeredPid !== undefined && owner === undefined) {
@@ -149,6 +160,22 @@ export class ClientRegistry {
           evidence: [`the CONNECT offers the recovery pid the server granted client ${owner}`],
         };
       }
+      const other = this.held.get(owner);
+      if (other?.series) {
+        // Another attempt waiting for its CONNECT took this client's series by timing: it gets
+        // this attempt's pick instead (its own CONNECT settles it in turn).
+        const series = other.series;
+        this.held.delete(owner);
+        this.retarget(other, p.series, now);
+        return {
+          clientKey: owner,
+          attempt: series.attempt + 1,
+          delay: now - series.lastAt,
+          ...(series.cause ? { cause: series.cause } : {}),
+          confidence: 'certain',
+          evidence: [`the CONNECT offers the recovery pid the server granted client ${owner}`],
+        };
+      }
       return {
         ...p,
         evidence: [
@@ -169,6 +196,34 @@ export class ClientRegistry {
         `the CONNECT offers no recovery pid, though client ${p.series.clientKey} (same address, user agent and query) was granted one: a new client`,
       ],
     };
+  }
+
+  private hold(clientKey: string, pending: PendingAttempt): void {
+    this.held.set(clientKey, pending);
+    // Bounded like the waiting list: a session that never settles must not keep its entry forever.
+    if (this.held.size > MAX_WAITING) {
+      const oldest = this.held.keys().next().value;
+      if (oldest !== undefined) this.held.delete(oldest);
+    }
+  }
+
+  /** A waiting attempt whose series a pid claimed continues `series` instead (none: a new client). */
+  private retarget(p: PendingAttempt, series: Series | undefined, now: number): void {
+    const before = p.clientKey;
+    p.series = series;
+    if (series) this.hold(series.clientKey, p);
+    p.clientKey = series?.clientKey ?? randomUUID().slice(0, 8);
+    p.attempt = series ? series.attempt + 1 : 0;
+    p.delay = series ? now - series.lastAt : 0;
+    if (series?.cause) p.cause = series.cause;
+    else delete p.cause;
+    p.confidence = 'guess';
+    p.evidence = [
+      `client ${before}, taken for it by timing, was named by another session's recovery pid`,
+      series
+        ? `the same address, user agent and query as client ${series.clientKey}, which is waiting to reconnect: which one this is cannot be told from the wire`
+        : 'no other client with this address, user agent and query is waiting to reconnect',
+    ];
   }
 
   /** The server granted `pid` to a session of `clientKey` (connection state recovery is on). */

@@ -122,7 +122,7 @@ export class Session {
     const pending = this.pendingAttempt;
     if (!pending) return;
     this.pendingAttempt = undefined;
-    const info = offeredPid === null ? pending : this.client.registry.resolve(pending, offeredPid);
+    const info = this.client.registry.resolve(pending, offeredPid);
     this.clientKey = info.clientKey;
     this.emitAttempt(info);
   }

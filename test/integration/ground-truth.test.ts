@@ -11,7 +11,14 @@ import { after, describe, test } from 'node:test';
 import { Socket as EngineClient } from 'engine.io-client';
 import type { ServerOptions } from 'socket.io';
 import type { Socket } from 'socket.io-client';
-import { score, scoreLine, watchClient, watchServer, type TruthClient } from '../support/ground-truth.js';
+import {
+  score,
+  scoreLine,
+  watchClient,
+  watchServer,
+  type Score,
+  type TruthClient,
+} from '../support/ground-truth.js';
 import { sleep, waitFor } from '../support/harness.js';
 import { startEnv, type ClientOptions, type Env } from '../support/v4-helpers.js';
 
@@ -32,7 +39,7 @@ async function scenario(
   body: (
     run: Run & { add(name: string, opts?: ClientOptions): Socket; restart(): Promise<void> },
   ) => Promise<void>,
-): Promise<void> {
+): Promise<Score> {
   const env = await startEnv(targetOpts);
   const serverReasons = new Map<string, string>();
   watchServer(env.target.io, serverReasons);
@@ -59,6 +66,7 @@ async function scenario(
     for (const l of result.lines) console.log(`  ${name}: ${l}`);
     assert.deepEqual(result.certainWrong, [], 'every attempt called certain is right');
     assert.deepEqual(result.reasonsWrong, [], 'every reason right, or ambiguous with the true one listed');
+    return result;
   } finally {
     for (const s of run.sockets) s.disconnect();
     await env.close();
@@ -165,7 +173,7 @@ describe('ground truth: the stream against what the clients and the target know'
     'connection state recovery: identical clients dropped at once come back named by their pid',
     { timeout: 30_000 },
     async () => {
-      await scenario(
+      const result = await scenario(
         'recovery on, identical clients',
         { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
         async (run) => {
@@ -187,6 +195,9 @@ describe('ground truth: the stream against what the clients and the target know'
           );
         },
       );
+      // Each client offered its pid back: every reconnect is named for certain, and right.
+      assert.equal(result.certain, 3, 'every reconnect certain');
+      assert.equal(result.groupedRight, result.sessions, 'every session filed under its own client');
     },
   );
 

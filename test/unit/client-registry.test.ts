@@ -133,3 +133,28 @@ test('a client that left (a page unloading) is followed by a new client, its lea
   assert.equal(back.clientKey, c.clientKey);
   assert.equal(back.attempt, 1);
 });
+
+test('identical clients whose handshakes both come before either CONNECT: each pid still names its own', (t) => {
+  const r = registry(t);
+  const keys = [0, 1, 2].map(() => r.connected(FP).clientKey);
+  keys.forEach((k, i) => r.granted(k, `pid-${i}`));
+  keys.forEach((k, i) => r.ended(FP, k, 'transport close', true, `pid-${i}`));
+  t.mock.timers.tick(900);
+  // Three handshakes, taken by timing in order; their CONNECTs offer the pids in another order.
+  const pendings = [0, 1, 2].map(() => r.connected(FP).pending);
+  assert.ok(pendings.every(Boolean), 'each attempt waits for its CONNECT');
+  const offered = ['pid-2', 'pid-0', 'pid-1'];
+  const settled = pendings.map((p, i) => r.resolve(p!, offered[i]));
+  assert.deepEqual(
+    settled.map((s) => s.clientKey),
+    [keys[2], keys[0], keys[1]],
+  );
+  assert.deepEqual(
+    settled.map((s) => [s.attempt, s.confidence]),
+    [
+      [1, 'certain'],
+      [1, 'certain'],
+      [1, 'certain'],
+    ],
+  );
+});
