@@ -58,7 +58,11 @@ const upgraded = (page: Page) =>
 
 /** Scores the stream against the pages' truth; every `certain` attempt and every reason must hold. */
 async function judge(name: string, clients: TruthClient[]) {
-  await sleep(500);
+  // The pages are closed: give the target a moment to see each session end (it does within ~100 ms,
+  // except a page that left mid-upgrade: engine.io then waits for its ping timeout, as directly).
+  const ended = () => clients.every((c) => c.sessions.every((sid) => serverReasons.has(sid)));
+  for (let waited = 0; waited < 3000 && !ended(); waited += 50) await sleep(50);
+  await sleep(200);
   const result = score(proxy.events, clients, serverReasons);
   lines.push(scoreLine(name, result));
   for (const l of result.lines) console.log(`  ${name}: ${l}`);
