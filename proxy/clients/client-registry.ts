@@ -77,8 +77,19 @@ export function backoffWindow(n: number): number {
   return Math.min(DELAY_MS * 2 ** Math.max(0, n - 1), DELAY_MAX_MS) * (1 + JITTER) + SLACK_MS;
 }
 
+/** Who last sent a request over a client's connection (a session: its client may change once). */
+export interface ConnectionUser {
+  readonly currentClientKey: string;
+}
+
 export class ClientRegistry {
   private readonly waiting = new Map<string, Series[]>();
+  /**
+   * The session whose requests last came over each keep-alive connection. A browser's connections
+   * belong to one context (a profile's pages), never to another, so a reconnect handshake on one of
+   * them points at the page whose polls it carried.
+   */
+  private readonly connections = new WeakMap<object, ConnectionUser>();
   /** Recovery pids granted, and the client each was granted to (oldest first). */
   private readonly pidOwners = new Map<string, string>();
   /**
@@ -106,13 +117,14 @@ export class ClientRegistry {
    * A handshake succeeded: a new client, or the next attempt of one that dropped. The session
    * announces the attempt, after itself, so that consumers know the session it names.
    */
-  connected(fingerprint: string): AttemptInfo & { pending?: PendingAttempt } {
+  connected(fingerprint: string, connection?: object): AttemptInfo & { pending?: PendingAttempt } {
     const now = Date.now();
     const withPid = this.forget(fingerprint, now).some(
       (s) => s.pid && now - s.lastAt <= backoffWindow(s.attempt + 1),
     );
     const taken: { series?: Series } = {};
-    const info = this.next(fingerprint, now, taken);
+    const hint = connection ? this.connections.get(connection)?.currentClientKey : undefined;
+    const info = this.next(fingerprint, now, taken, hint);
     if (!withPid) return info;
     const pending: PendingAttempt = { ...info, fingerprint, ...taken };
     if (taken.series) this.hold(taken.series.clientKey, pending);
@@ -283,11 +295,25 @@ export class ClientRegistry {
       this.park(fingerprint, { ...series, leaving: true, ...(left ? { left } : {}) });
   }
 
-  /** Which series, if any, the attempt made now continues; it leaves the waiting list. */
-  private next(fingerprint: string, now: number, taken: { series?: Series } = {}): AttemptInfo {
+  /** A request of `user`'s session came over `connection`. */
+  usedConnection(connection: object, user: ConnectionUser): void {
+    this.connections.set(connection, user);
+  }
+
+  /**
+   * Which series, if any, the attempt made now continues; it leaves the waiting list. `hint`: the
+   * client whose requests last came over the handshake's connection.
+   */
+  private next(
+    fingerprint: string,
+    now: number,
+    taken: { series?: Series } = {},
+    hint?: string,
+  ): AttemptInfo {
     const list = this.forget(fingerprint, now);
     const inWindow = list.filter((s) => !s.leaving && now - s.lastAt <= backoffWindow(s.attempt + 1));
-    const series = inWindow[0];
+    const hinted = inWindow.length > 1 ? inWindow.find((s) => s.clientKey === hint) : undefined;
+    const series = hinted ?? inWindow[0];
     if (!series) {
       const late = list.find((s) => !s.leaving);
       const left = late ? undefined : recentLeave(list, now);
@@ -322,6 +348,11 @@ export class ClientRegistry {
     if (inWindow.length > 1)
       evidence.push(
         `${inWindow.length} clients with this fingerprint are waiting to reconnect (${inWindow.map((s) => s.clientKey).join(', ')}): which one this is cannot be told from the wire`,
+      );
+    // Pages of one browser context share its connections: the pick is better informed, still a guess.
+    if (hinted)
+      evidence.push(
+        `the handshake came over the keep-alive connection that carried client ${hinted.clientKey}'s requests`,
       );
     return {
       clientKey: series.clientKey,

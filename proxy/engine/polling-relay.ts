@@ -121,9 +121,10 @@ export class PollingRelay {
     const client = {
       fingerprint,
       registry: this.ctx.clients,
-      ...this.ctx.clients.connected(fingerprint),
+      ...this.ctx.clients.connected(fingerprint, req.socket),
     };
     const session = new Session(open.sid, info.eio, new PollingLink(), open, this.ctx.bus, client);
+    this.ctx.clients.usedConnection(req.socket, session);
     this.ctx.sessions.add(session);
     session.announce(req, this.ctx.target.origin, rewrite?.hidden ?? []);
     if (rewrite && packets[0]) packets[0].modified = true;
@@ -209,6 +210,7 @@ export class PollingRelay {
   /** The session hears when each request starts and how it ended; it decides what that means. */
   private track(session: Session, res: ServerResponse, kind: PollKind): void {
     session.pollStarted(kind);
+    if (res.socket) this.ctx.clients.usedConnection(res.socket, session);
     res.once('close', () =>
       session.pollEnded(
         kind,

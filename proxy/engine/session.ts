@@ -82,6 +82,11 @@ export class Session {
   private ended: { first: Leg; reasons: EndReasons; reconnects: boolean; closedLegs: Set<Leg> } | undefined;
   /** The client this session belongs to: the handshake's pick, until a recovery pid says otherwise. */
   private clientKey: string;
+
+  /** The client this session belongs to, as known now (a recovery pid may still change it once). */
+  get currentClientKey(): string {
+    return this.clientKey;
+  }
   /** An attempt waiting for the client's CONNECT (see PendingAttempt). */
   private pendingAttempt: PendingAttempt | undefined;
   /** The last recovery pid the server granted in this session. */

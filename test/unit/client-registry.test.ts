@@ -158,3 +158,25 @@ test('identical clients whose handshakes both come before either CONNECT: each p
     ],
   );
 });
+
+test('among identical waiting clients, the keep-alive connection a handshake comes on points at its client', (t) => {
+  const r = registry(t);
+  const a = r.connected(FP);
+  const b = r.connected(FP);
+  const bConnection = {};
+  r.usedConnection(bConnection, { currentClientKey: b.clientKey });
+  r.ended(FP, a.clientKey, 'transport error', true);
+  r.ended(FP, b.clientKey, 'transport error', true);
+  t.mock.timers.tick(800);
+  const back = r.connected(FP, bConnection);
+  assert.equal(
+    back.clientKey,
+    b.clientKey,
+    'not the first in line, the one whose polls the connection carried',
+  );
+  assert.equal(back.confidence, 'guess', 'pages of one browser context share connections: still a guess');
+  assert.match(back.evidence.join('\n'), /keep-alive connection that carried client/);
+  // A connection nobody waiting used says nothing: the order of the drops decides.
+  const other = r.connected(FP, {});
+  assert.equal(other.clientKey, a.clientKey);
+});
