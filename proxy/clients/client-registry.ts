@@ -163,14 +163,7 @@ export class ClientRegistry {
       if (match) {
         if (p.series) this.park(p.fingerprint, p.series);
         this.remove(p.fingerprint, match);
-        return {
-          clientKey: owner,
-          attempt: match.attempt + 1,
-          delay: now - match.lastAt,
-          ...(match.cause ? { cause: match.cause } : {}),
-          confidence: 'certain',
-          evidence: [`the CONNECT offers the recovery pid the server granted client ${owner}`],
-        };
+        return namedByPid(match, now);
       }
       const other = this.held.get(owner);
       if (other?.series) {
@@ -179,14 +172,7 @@ export class ClientRegistry {
         const series = other.series;
         this.held.delete(owner);
         this.retarget(other, p.series, now);
-        return {
-          clientKey: owner,
-          attempt: series.attempt + 1,
-          delay: now - series.lastAt,
-          ...(series.cause ? { cause: series.cause } : {}),
-          confidence: 'certain',
-          evidence: [`the CONNECT offers the recovery pid the server granted client ${owner}`],
-        };
+        return namedByPid(series, now);
       }
       return {
         ...p,
@@ -401,6 +387,18 @@ export class ClientRegistry {
     this.size--;
     if (!list?.length) this.waiting.delete(first.value);
   }
+}
+
+/** The next attempt of `series`, whose client the recovery pid in the CONNECT names for certain. */
+function namedByPid(series: Series, now: number): AttemptInfo {
+  return {
+    clientKey: series.clientKey,
+    attempt: series.attempt + 1,
+    delay: now - series.lastAt,
+    ...(series.cause ? { cause: series.cause } : {}),
+    confidence: 'certain',
+    evidence: [`the CONNECT offers the recovery pid the server granted client ${series.clientKey}`],
+  };
 }
 
 /** The latest client of the list that left within the window its first retry would have come in. */
