@@ -47,7 +47,8 @@ export const SERVER_REASONS: Record<string, string> = {
     'The connection was closed (example: the user has lost connection, or the network was changed).',
   'transport error': 'The connection has encountered an error.',
   'parse error': 'The server has received an invalid packet from the client.',
-  'forced close': 'The server has received an invalid packet from the client.',
+  'forced close':
+    'The server closed the connection (socket.conn.close()), or received an invalid packet from the client.',
   'forced server close':
-    'The client did not join a namespace in time (connectTimeout), or the server closed the connection (socket.conn.close()).',
+    'The client did not join a namespace in time (connectTimeout) and the server closed the connection.',
 };

@@ -3,9 +3,9 @@
  * Engine.IO session with a new sid, so what ties them is what the client sends again each time (its
  * address, user agent and query, less the per-request parameters) and when: socket.io-client retries
  * after its backoff (reconnectionDelay 1000 ms doubling up to 5000, randomization 0.5). Only a session
- * that ended in a way after which the client reconnects by itself waits here; a page leaving (1001),
- * a DISCONNECT, a client that closed its own transport start no series, so what follows them is a new
- * client. Each answer says how sure it is and why: with several dropped clients of one fingerprint
+ * that ended in a way after which the client reconnects by itself waits here; a page leaving (1001,
+ * or a long-poll left unanswered), a DISCONNECT, a client that closed its own transport start no
+ * series, so what follows them is a new client, with the leave in its evidence. Each answer says how sure it is and why: with several dropped clients of one fingerprint
  * in the window, which one came back is a guess, and the evidence says so.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -42,6 +42,16 @@ interface Series {
   ambiguous?: boolean;
   /** The target node of the session that dropped (several nodes only). */
   node?: string;
+  /** How a leaving client left, for the evidence of the new client that follows it. */
+  left?: Leave;
+}
+
+/** How a session ended that its client does not reconnect from by itself. */
+export interface Leave {
+  /** What the close looked like on the wire (the close event's description). */
+  how: string;
+  /** Whether the wire says so for a fact (a DISCONNECT, a page's 1001), or it is inferred. */
+  sure: boolean;
 }
 
 export interface AttemptInfo {
@@ -71,10 +81,26 @@ export function backoffWindow(n: number): number {
   return Math.min(DELAY_MS * 2 ** Math.max(0, n - 1), DELAY_MAX_MS) * (1 + JITTER) + SLACK_MS;
 }
 
+/** Who last sent a request over a client's connection (a session: its client may change once). */
+export interface ConnectionUser {
+  readonly currentClientKey: string;
+}
+
 export class ClientRegistry {
   private readonly waiting = new Map<string, Series[]>();
+  /**
+   * The session whose requests last came over each keep-alive connection. A browser's connections
+   * belong to one context (a profile's pages), never to another, so a reconnect handshake on one of
+   * them points at the page whose polls it carried.
+   */
+  private readonly connections = new WeakMap<object, ConnectionUser>();
   /** Recovery pids granted, and the client each was granted to (oldest first). */
   private readonly pidOwners = new Map<string, string>();
+  /**
+   * Series taken by attempts that wait for their CONNECT, by clientKey: identical clients come back
+   * at once, so a CONNECT's pid may name a series another waiting attempt took by timing.
+   */
+  private readonly held = new Map<string, PendingAttempt>();
   private size = 0;
 
   constructor(private readonly bus: EventBus) {}
@@ -95,14 +121,18 @@ export class ClientRegistry {
    * A handshake succeeded: a new client, or the next attempt of one that dropped. The session
    * announces the attempt, after itself, so that consumers know the session it names.
    */
-  connected(fingerprint: string): AttemptInfo & { pending?: PendingAttempt } {
+  connected(fingerprint: string, connection?: object): AttemptInfo & { pending?: PendingAttempt } {
     const now = Date.now();
     const withPid = this.forget(fingerprint, now).some(
       (s) => s.pid && now - s.lastAt <= backoffWindow(s.attempt + 1),
     );
     const taken: { series?: Series } = {};
-    const info = this.next(fingerprint, now, taken);
-    return withPid ? { ...info, pending: { ...info, fingerprint, ...taken } } : info;
+    const hint = connection ? this.connections.get(connection)?.currentClientKey : undefined;
+    const info = this.next(fingerprint, now, taken, hint);
+    if (!withPid) return info;
+    const pending: PendingAttempt = { ...info, fingerprint, ...taken };
+    if (taken.series) this.hold(taken.series.clientKey, pending);
+    return { ...info, pending };
   }
 
   /**
@@ -110,7 +140,10 @@ export class ClientRegistry {
    * is the recovery pid in it. socket.io-client offers the pid it was granted, so the pid names the
    * client for certain; no pid, though the waiting clients hold one, means a new client.
    */
-  resolve(p: PendingAttempt, offeredPid: string | undefined): AttemptInfo {
+  resolve(p: PendingAttempt, offeredPid: string | undefined | null): AttemptInfo {
+    if (p.series && this.held.get(p.series.clientKey) === p) this.held.delete(p.series.clientKey);
+    // No CONNECT came (`null`): the handshake's pick stands.
+    if (offeredPid === null) return p;
     const now = Date.now();
     const owner = offeredPid === undefined ? undefined : this.pidOwners.get(offeredPid);
     if (offeredPid !== undefined && owner === undefined) {
@@ -134,15 +167,16 @@ export class ClientRegistry {
       if (match) {
         if (p.series) this.park(p.fingerprint, p.series);
         this.remove(p.fingerprint, match);
-        return {
-          clientKey: owner,
-          attempt: match.attempt + 1,
-          delay: now - match.lastAt,
-          ...(match.cause ? { cause: match.cause } : {}),
-          confidence: 'certain',
-          evidence: [`the CONNECT offers the recovery pid the server granted client ${owner}`],
-          ...(match.node ? { previousNode: match.node } : {}),
-        };
+        return namedByPid(match, now);
+      }
+      const other = this.held.get(owner);
+      if (other?.series) {
+        // Another attempt waiting for its CONNECT took this client's series by timing: it gets
+        // this attempt's pick instead (its own CONNECT settles it in turn).
+        const series = other.series;
+        this.held.delete(owner);
+        this.retarget(other, p.series, now);
+        return namedByPid(series, now);
       }
       return {
         ...p,
@@ -164,6 +198,34 @@ export class ClientRegistry {
         `the CONNECT offers no recovery pid, though client ${p.series.clientKey} (same address, user agent and query) was granted one: a new client`,
       ],
     };
+  }
+
+  private hold(clientKey: string, pending: PendingAttempt): void {
+    this.held.set(clientKey, pending);
+    // Bounded like the waiting list: a session that never settles must not keep its entry forever.
+    if (this.held.size > MAX_WAITING) {
+      const oldest = this.held.keys().next().value;
+      if (oldest !== undefined) this.held.delete(oldest);
+    }
+  }
+
+  /** A waiting attempt whose series a pid claimed continues `series` instead (none: a new client). */
+  private retarget(p: PendingAttempt, series: Series | undefined, now: number): void {
+    const before = p.clientKey;
+    p.series = series;
+    if (series) this.hold(series.clientKey, p);
+    p.clientKey = series?.clientKey ?? randomUUID().slice(0, 8);
+    p.attempt = series ? series.attempt + 1 : 0;
+    p.delay = series ? now - series.lastAt : 0;
+    if (series?.cause) p.cause = series.cause;
+    else delete p.cause;
+    p.confidence = 'guess';
+    p.evidence = [
+      `client ${before}, taken for it by timing, was named by another session's recovery pid`,
+      series
+        ? `the same address, user agent and query as client ${series.clientKey}, which is waiting to reconnect: which one this is cannot be told from the wire`
+        : 'no other client with this address, user agent and query is waiting to reconnect',
+    ];
   }
 
   /** The server granted `pid` to a session of `clientKey` (connection state recovery is on). */
@@ -205,7 +267,11 @@ export class ClientRegistry {
     });
   }
 
-  /** A session ended; if its client reconnects by itself, its next handshake continues the series. */
+  /**
+   * A session ended; if its client reconnects by itself, its next handshake continues the series.
+   * A client that left (`reconnects` false or 'maybe', with `left` saying how) is remembered too: a
+   * pid it offers back names it, and the new client that follows it has the leave in its evidence.
+   */
   ended(
     fingerprint: string,
     clientKey: string,
@@ -213,6 +279,7 @@ export class ClientRegistry {
     reconnects: boolean | 'maybe',
     pid?: string,
     node?: string,
+    left?: Leave,
   ): void {
     // A drop starts a new series: its first retry is attempt 1.
     const series: Series = {
@@ -224,16 +291,33 @@ export class ClientRegistry {
       ...(node ? { node } : {}),
     };
     if (reconnects === true) this.park(fingerprint, series);
-    else if (reconnects === 'maybe' && pid) this.park(fingerprint, { ...series, leaving: true });
+    else if ((reconnects === 'maybe' && pid) || left)
+      this.park(fingerprint, { ...series, leaving: true, ...(left ? { left } : {}) });
   }
 
-  /** Which series, if any, the attempt made now continues; it leaves the waiting list. */
-  private next(fingerprint: string, now: number, taken: { series?: Series } = {}): AttemptInfo {
+  /** A request of `user`'s session came over `connection`. */
+  usedConnection(connection: object, user: ConnectionUser): void {
+    this.connections.set(connection, user);
+  }
+
+  /**
+   * Which series, if any, the attempt made now continues; it leaves the waiting list. `hint`: the
+   * client whose requests last came over the handshake's connection.
+   */
+  private next(
+    fingerprint: string,
+    now: number,
+    taken: { series?: Series } = {},
+    hint?: string,
+  ): AttemptInfo {
     const list = this.forget(fingerprint, now);
     const inWindow = list.filter((s) => !s.leaving && now - s.lastAt <= backoffWindow(s.attempt + 1));
-    const series = inWindow[0];
+    const hinted = inWindow.length > 1 ? inWindow.find((s) => s.clientKey === hint) : undefined;
+    const series = hinted ?? inWindow[0];
     if (!series) {
       const late = list.find((s) => !s.leaving);
+      const left = late ? undefined : recentLeave(list, now);
+      if (left) return newAfterLeave(left, now);
       return {
         clientKey: randomUUID().slice(0, 8),
         attempt: 0,
@@ -264,6 +348,11 @@ export class ClientRegistry {
     if (inWindow.length > 1)
       evidence.push(
         `${inWindow.length} clients with this fingerprint are waiting to reconnect (${inWindow.map((s) => s.clientKey).join(', ')}): which one this is cannot be told from the wire`,
+      );
+    // Pages of one browser context share its connections: the pick is better informed, still a guess.
+    if (hinted)
+      evidence.push(
+        `the handshake came over the keep-alive connection that carried client ${hinted.clientKey}'s requests`,
       );
     return {
       clientKey: series.clientKey,
@@ -313,6 +402,47 @@ export class ClientRegistry {
     this.size--;
     if (!list?.length) this.waiting.delete(first.value);
   }
+}
+
+/** The next attempt of `series`, whose client the recovery pid in the CONNECT names for certain. */
+function namedByPid(series: Series, now: number): AttemptInfo {
+  return {
+    clientKey: series.clientKey,
+    attempt: series.attempt + 1,
+    delay: now - series.lastAt,
+    ...(series.cause ? { cause: series.cause } : {}),
+    confidence: 'certain',
+    evidence: [`the CONNECT offers the recovery pid the server granted client ${series.clientKey}`],
+    ...(series.node ? { previousNode: series.node } : {}),
+  };
+}
+
+/** The latest client of the list that left within the window its first retry would have come in. */
+function recentLeave(list: Series[], now: number): (Series & { left: Leave }) | undefined {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const s = list[i];
+    if (s?.left && now - s.lastAt <= backoffWindow(1)) return s as Series & { left: Leave };
+  }
+  return undefined;
+}
+
+/**
+ * A session right after an identical client left: by timing it could be that client's retry, so
+ * the call rests on the leave; it is a guess unless the wire said so for a fact.
+ */
+function newAfterLeave(left: Series & { left: Leave }, now: number): AttemptInfo {
+  return {
+    clientKey: randomUUID().slice(0, 8),
+    attempt: 0,
+    delay: 0,
+    confidence: left.left.sure ? 'likely' : 'guess',
+    evidence: [
+      `client ${left.clientKey} with the same address, user agent and query left ${secs(now - left.lastAt)} before: ${left.left.how}`,
+      left.left.sure
+        ? 'a client that leaves so does not reconnect by itself: a new client (a new page, or a new socket)'
+        : 'taken for a new client, though the timing would fit a reconnect of it',
+    ],
+  };
 }
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

@@ -236,11 +236,15 @@ function classify(end: SessionEnd, hb: HeartbeatHistory): Classified {
     }
   }
 
+  // socket.io-client never leaves its own long-poll (it closes with a close packet, and an upgrade
+  // waits for the poll's answer): a page unloading (a reload, a new page, a closed tab) or a process
+  // ending does. Only a connection reset on the way would make the client retry ('xhr poll error').
   if (end.kind === 'abandoned') {
     return both(
       'transport error',
       'transport error',
-      'the client left a polling request before its answer (page closed, network lost?): engine.io ends the session at once',
+      'the client left a polling request before its answer (a page unloading or a process ending; socket.io-client itself never does): engine.io ends the session at once',
+      false,
     );
   }
   // A client gives up its transport right after an error answer ("xhr post error" on a 413).
@@ -328,14 +332,17 @@ function recentCut(
   };
 }
 
-/** socket.conn.close() and io.close() look the same on the wire. */
+/**
+ * socket.conn.close() (the server says 'forced close'), io.close() ('server shutting down') and a
+ * Client closed with namespaces still on it ('forced server close') look the same on the wire.
+ */
 const serverClosed = (): Classified => ({
   ...both(
     'transport close',
-    'forced server close',
+    'forced close',
     'the target closed the connection (socket.conn.close(), io.close() or a shutdown)',
   ),
-  serverReasonAlternatives: ['server shutting down'],
+  serverReasonAlternatives: ['server shutting down', 'forced server close'],
 });
 
 const both = (

@@ -140,11 +140,12 @@ export class PollingRelay {
     const client = {
       fingerprint,
       registry: this.ctx.clients,
-      ...this.ctx.clients.connected(fingerprint),
+      ...this.ctx.clients.connected(fingerprint, req.socket),
     };
     const cluster = this.ctx.targets.size > 1 ? node : undefined;
     const link = new PollingLink();
     const session = new Session(open.sid, info.eio, link, open, this.ctx.bus, client, cluster);
+    this.ctx.clients.usedConnection(req.socket, session);
     this.ctx.sessions.add(session);
     session.announce(req, node.origin, rewrite?.hidden ?? []);
     if (rewrite && packets[0]) packets[0].modified = true;
@@ -266,6 +267,7 @@ export class PollingRelay {
   /** The session hears when each request starts and how it ended; it decides what that means. */
   private track(session: Session, res: ServerResponse, kind: PollKind): void {
     session.pollStarted(kind);
+    if (res.socket) this.ctx.clients.usedConnection(res.socket, session);
     res.once('close', () =>
       session.pollEnded(
         kind,

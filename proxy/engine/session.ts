@@ -65,6 +65,8 @@ export class Session {
   private polling: PollingLink | undefined;
   /** A WebSocket probe is under way (from the upgrade request to the `5` or its failure). */
   private probing = false;
+  /** The probe's `3probe` reached the client, which then pauses polling to switch. */
+  private probeAnswered = false;
   private lastSeen = Date.now();
   private closedListeners: Array<() => void> = [];
   readonly openedAt = Date.now();
@@ -81,6 +83,11 @@ export class Session {
   private ended: { first: Leg; reasons: EndReasons; reconnects: boolean; closedLegs: Set<Leg> } | undefined;
   /** The client this session belongs to: the handshake's pick, until a recovery pid says otherwise. */
   private clientKey: string;
+
+  /** The client this session belongs to, as known now (a recovery pid may still change it once). */
+  get currentClientKey(): string {
+    return this.clientKey;
+  }
   /** An attempt waiting for the client's CONNECT (see PendingAttempt). */
   private pendingAttempt: PendingAttempt | undefined;
   /** The last recovery pid the server granted in this session. */
@@ -123,7 +130,7 @@ export class Session {
     const pending = this.pendingAttempt;
     if (!pending) return;
     this.pendingAttempt = undefined;
-    const info = offeredPid === null ? pending : this.client.registry.resolve(pending, offeredPid);
+    const info = this.client.registry.resolve(pending, offeredPid);
     this.clientKey = info.clientKey;
     this.emitAttempt(info);
   }
@@ -347,6 +354,7 @@ export class Session {
 
   /** The client asked for a WebSocket in this session's name: the server side of a probe. */
   upgradeRequested(): void {
+    this.probeAnswered = false;
     this.upgradeStage('server', 'probe');
   }
 
@@ -358,6 +366,11 @@ export class Session {
   /** The client's `2probe` crossed a WebSocket. */
   probeSent(): void {
     this.upgradeStage('client', 'probe');
+  }
+
+  /** The target's `3probe` crossed a WebSocket. */
+  probeAnsweredByTarget(): void {
+    this.probeAnswered = this.probing;
   }
 
   /** The client's `5` crossed `link` during a probe: the session now lives on it. */
@@ -385,16 +398,21 @@ export class Session {
    * first close frame started the end; without one, the leg that vanished.
    */
   websocketLegClosed(leg: Leg, first: boolean, closeFrame: { leg: Leg; code: number } | undefined): void {
-    if (this.probing && this.transport === 'polling') {
-      // A probe that ended before the `5` packet: the session lives on over polling.
-      // Unless the client is leaving anyway (its close packet already went by over polling).
-      if (first && this.state === 'open') this.upgradeFailed(leg, 'the WebSocket closed during the probe');
-      return;
-    }
-    if (this.transport !== 'websocket') return;
     const cause: EndCause = closeFrame
       ? { leg: closeFrame.leg, kind: 'clean', code: closeFrame.code }
       : { leg, kind: 'abnormal', code: 1006 };
+    if (this.probing && this.transport === 'polling') {
+      // A probe that ended before the `5` packet: the session lives on over polling.
+      // Unless the client is leaving anyway (its close packet already went by over polling).
+      if (!first || this.state !== 'open') return;
+      this.upgradeFailed(leg, 'the WebSocket closed during the probe');
+      // Unless the target closed it after answering the probe, with no request of the client
+      // waiting on polling: the client had paused polling to switch (its `5` may have been on the
+      // way), so nothing carries the session any more (a target going down mid-upgrade).
+      if (cause.leg === 'server' && this.probeAnswered && !this.polling?.busy) this.endBoth(cause);
+      return;
+    }
+    if (this.transport !== 'websocket') return;
     this.end(cause, [leg]);
   }
 
@@ -453,6 +471,13 @@ export class Session {
         reconnects || 'maybe',
         this.grantedPid,
         this.node?.origin,
+        reconnects
+          ? undefined
+          : {
+              how: reasons.description,
+              // A DISCONNECT before the close, or a browser's 1001 (going away): the wire says so.
+              sure: reasons.confidence === 'certain' || (cause.kind === 'clean' && cause.code === 1001),
+            },
       );
     }
     // States only move forward: a late close packet of a closed session leaves it closed.

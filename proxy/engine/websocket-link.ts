@@ -105,6 +105,8 @@ export class WebSocketLink implements Link {
       return session.error(`undecodable WebSocket frame: ${(err as Error).message}`, sample);
     }
     if (direction === 'c2s' && packet.type === 'ping' && packet.data === 'probe') session.probeSent();
+    if (direction === 's2c' && packet.type === 'pong' && packet.data === 'probe')
+      session.probeAnsweredByTarget();
     if (direction === 'c2s' && packet.type === 'upgrade') session.upgradePacketSent(this);
     this.lastSeq = session.observe(direction, [packet], 'websocket', mark);
   }

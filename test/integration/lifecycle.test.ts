@@ -94,15 +94,18 @@ describe('namespaces, acks and disconnect reasons', () => {
     const client = await env.connect('proxy', { transports: ['websocket'] });
     const sid = client.io.engine.id;
     const reason = once<string>(client, 'disconnect');
-    env.target.io.sockets.sockets.get(client.id ?? '')?.conn.close();
+    const server = env.target.io.sockets.sockets.get(client.id ?? '');
+    const serverReason = server ? once<string>(server, 'disconnect') : Promise.resolve('no server socket');
+    server?.conn.close();
     assert.equal(await reason, 'transport close');
+    assert.equal(await serverReason, 'forced close', 'what socket.io itself says');
     const d = await waitFor(
       () => ofType(env.proxy.events, 'disconnect').find((e) => e.sessionId === sid),
       2000,
       'a disconnect event',
     );
     assert.equal(d.clientReason, 'transport close');
-    assert.equal(d.serverReason, 'forced server close');
+    assert.equal(d.serverReason, 'forced close');
     assert.equal(d.active, true);
     const close = ofType(env.proxy.events, 'close').find((c) => c.sessionId === sid);
     assert.equal(close?.active, true);

@@ -103,3 +103,86 @@ test('a client that seemed to leave is picked by its pid only, never by timing',
   assert.equal(settled.attempt, 1);
   assert.equal(settled.confidence, 'certain');
 });
+
+test('a client that left (a page unloading) is followed by a new client, its leave in the evidence', (t) => {
+  const r = registry(t);
+  const a = r.connected(FP);
+  r.ended(FP, a.clientKey, 'transport close', false, undefined, undefined, {
+    how: 'the page went away (1001)',
+    sure: true,
+  });
+  t.mock.timers.tick(300);
+  const b = r.connected(FP);
+  assert.notEqual(b.clientKey, a.clientKey);
+  assert.equal(b.attempt, 0);
+  assert.equal(b.confidence, 'likely');
+  assert.match(b.evidence.join('\n'), /left 0\.3 s before: the page went away \(1001\)/);
+  // A leave only inferred (a long-poll left unanswered): the new client is a guess, saying why.
+  r.ended(FP, b.clientKey, 'transport error', false, undefined, undefined, {
+    how: 'left a poll',
+    sure: false,
+  });
+  t.mock.timers.tick(400);
+  const c = r.connected(FP);
+  assert.equal(c.attempt, 0);
+  assert.equal(c.confidence, 'guess');
+  assert.match(c.evidence.join('\n'), /though the timing would fit a reconnect/);
+  // A client that dropped and reconnects wins over one that left, whatever the order.
+  const d = r.connected(FP);
+  r.ended(FP, c.clientKey, 'transport close', true);
+  r.ended(FP, d.clientKey, 'transport close', false, undefined, undefined, {
+    how: 'the page went away',
+    sure: true,
+  });
+  t.mock.timers.tick(500);
+  const back = r.connected(FP);
+  assert.equal(back.clientKey, c.clientKey);
+  assert.equal(back.attempt, 1);
+});
+
+test('identical clients whose handshakes both come before either CONNECT: each pid still names its own', (t) => {
+  const r = registry(t);
+  const keys = [0, 1, 2].map(() => r.connected(FP).clientKey);
+  keys.forEach((k, i) => r.granted(k, `pid-${i}`));
+  keys.forEach((k, i) => r.ended(FP, k, 'transport close', true, `pid-${i}`));
+  t.mock.timers.tick(900);
+  // Three handshakes, taken by timing in order; their CONNECTs offer the pids in another order.
+  const pendings = [0, 1, 2].map(() => r.connected(FP).pending);
+  assert.ok(pendings.every(Boolean), 'each attempt waits for its CONNECT');
+  const offered = ['pid-2', 'pid-0', 'pid-1'];
+  const settled = pendings.map((p, i) => r.resolve(p!, offered[i]));
+  assert.deepEqual(
+    settled.map((s) => s.clientKey),
+    [keys[2], keys[0], keys[1]],
+  );
+  assert.deepEqual(
+    settled.map((s) => [s.attempt, s.confidence]),
+    [
+      [1, 'certain'],
+      [1, 'certain'],
+      [1, 'certain'],
+    ],
+  );
+});
+
+test('among identical waiting clients, the keep-alive connection a handshake comes on points at its client', (t) => {
+  const r = registry(t);
+  const a = r.connected(FP);
+  const b = r.connected(FP);
+  const bConnection = {};
+  r.usedConnection(bConnection, { currentClientKey: b.clientKey });
+  r.ended(FP, a.clientKey, 'transport error', true);
+  r.ended(FP, b.clientKey, 'transport error', true);
+  t.mock.timers.tick(800);
+  const back = r.connected(FP, bConnection);
+  assert.equal(
+    back.clientKey,
+    b.clientKey,
+    'not the first in line, the one whose polls the connection carried',
+  );
+  assert.equal(back.confidence, 'guess', 'pages of one browser context share connections: still a guess');
+  assert.match(back.evidence.join('\n'), /keep-alive connection that carried client/);
+  // A connection nobody waiting used says nothing: the order of the drops decides.
+  const other = r.connected(FP, {});
+  assert.equal(other.clientKey, a.clientKey);
+});

@@ -26,8 +26,8 @@ const pair = (e: SessionEnd, h: HeartbeatHistory) => {
   return [r.clientReason, r.serverReason];
 };
 
-test('the target closing cleanly: transport close for the client, forced server close for the server', () => {
-  assert.deepEqual(pair(end({ code: 1005 }), hb()), ['transport close', 'forced server close']);
+test('the target closing cleanly: transport close for the client, forced close (socket.conn.close()) for the server', () => {
+  assert.deepEqual(pair(end({ code: 1005 }), hb()), ['transport close', 'forced close']);
 });
 
 test('the target cut (1006) or unreachable', () => {
@@ -42,7 +42,7 @@ test('EIO4 server-side ping timeout: a ping whose pong never came, older than pi
   const h = hb({ lastPingAt: NOW - 20_000, pongPending: true });
   assert.deepEqual(pair(end({}), h), ['transport close', 'ping timeout']);
   // The same close with the pong answered is not a ping timeout.
-  assert.deepEqual(pair(end({}), { ...h, pongPending: false }), ['transport close', 'forced server close']);
+  assert.deepEqual(pair(end({}), { ...h, pongPending: false }), ['transport close', 'forced close']);
 });
 
 test('EIO3 server-side ping timeout: no client ping within pingInterval + pingTimeout', () => {
@@ -80,7 +80,7 @@ test('what engine.io ends as a transport error: an invalid frame, a left poll, t
   assert.deepEqual(pair(left, hb()), ['transport error', 'transport error']);
   const overlap = end({ kind: 'close-packet', transport: 'polling' });
   assert.deepEqual(pair(overlap, hb({ overlapAt: NOW - 10 })), ['transport close', 'transport error']);
-  assert.deepEqual(pair(overlap, hb({ overlapAt: NOW - 5000 })), ['transport close', 'forced server close']);
+  assert.deepEqual(pair(overlap, hb({ overlapAt: NOW - 5000 })), ['transport close', 'forced close']);
 });
 
 test('every reason it gives is one the Socket.IO docs list', () => {
@@ -158,8 +158,14 @@ test('after the last namespace was disconnected on purpose, the close says so fo
   assert.equal(client.serverReason, 'client namespace disconnect');
 });
 
-test('the target closing cleanly names io.close() as the alternative', () => {
+test('the target closing cleanly names io.close() and a connectTimeout close as the alternatives', () => {
   const r = reasonsFor(end({ code: 1005 }), hb());
-  assert.deepEqual(r.serverReasonAlternatives, ['server shutting down']);
+  assert.deepEqual(r.serverReasonAlternatives, ['server shutting down', 'forced server close']);
   assert.equal(r.confidence, 'guess');
+});
+
+test('a long-poll left unanswered: a page unloading or a process ending, not a client that retries', () => {
+  const r = reasonsFor(end({ leg: 'client', kind: 'abandoned', transport: 'polling' }), hb());
+  assert.equal(r.reconnects, false);
+  assert.match(r.description, /page unloading/);
 });

@@ -67,7 +67,7 @@ test('the end is named once: later facts close legs but never rename the reasons
   for (const c of closes) {
     assert.equal(c.first, 'server');
     assert.equal(c.clientReason, 'transport close');
-    assert.equal(c.serverReason, 'forced server close', 'a clean close, not the later cut (1006)');
+    assert.equal(c.serverReason, 'forced close', 'a clean close, not the later cut (1006)');
   }
   // Facts after the end change nothing: no third close, no second notice to the table.
   s.session.targetUnreachable();
@@ -165,6 +165,35 @@ test('a WebSocket that closes during the probe fails the upgrade and the session
   assert.equal(s.session.transport, 'polling');
   assert.equal(s.session.readyState, 'open');
   assert.equal(s.closes().length, 0);
+});
+
+test('the target closing the WebSocket after answering the probe, with no poll waiting, ends the session', () => {
+  const s = start();
+  s.session.announce(REQ, 'http://target', []);
+  s.session.upgradeRequested();
+  s.session.probeSent();
+  s.session.probeAnsweredByTarget();
+  // With a poll in flight the client still polls: the session lives on over it.
+  s.session.pollStarted('get');
+  s.session.websocketLegClosed('server', true, undefined);
+  s.session.websocketLegClosed('client', false, undefined);
+  assert.equal(s.session.readyState, 'open');
+  s.session.pollEnded('get', 'answered');
+  // The next probe is answered, the client pauses polling to switch, and the target goes down.
+  s.session.upgradeRequested();
+  s.session.probeSent();
+  s.session.probeAnsweredByTarget();
+  s.session.websocketLegClosed('server', true, undefined);
+  s.session.websocketLegClosed('client', false, undefined);
+  assert.deepEqual(s.upgrades().slice(-2), ['client probe', 'server failure']);
+  assert.equal(s.session.readyState, 'closed');
+  assert.deepEqual(
+    s.closes().map((c) => [c.leg, c.first, c.clientReason]),
+    [
+      ['server', 'server', 'transport close'],
+      ['client', 'server', 'transport close'],
+    ],
+  );
 });
 
 test('silence ends a session only when no link is busy and the heartbeat window has passed', () => {

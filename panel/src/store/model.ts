@@ -5,6 +5,7 @@
  */
 import type {
   AttemptEvent,
+  Confidence,
   HandshakeInfo,
   Leg,
   ProblemEvent,
@@ -18,7 +19,18 @@ export type Counts = Readonly<{ c2s: number; s2c: number }>;
 
 export type NamespaceState = 'connecting' | 'connected' | 'refused' | 'disconnected';
 
-export interface DisconnectInfo {
+/**
+ * How sure the stream is of a close's or disconnect's reasons, what it went by, and the reasons the
+ * wire cannot tell from the ones it named (captures made before the stream said so have none).
+ */
+export interface InferredReasons {
+  confidence?: Confidence;
+  evidence?: readonly string[];
+  clientReasonAlternatives?: readonly string[];
+  serverReasonAlternatives?: readonly string[];
+}
+
+export interface DisconnectInfo extends InferredReasons {
   ts: number;
   seq: number;
   clientReason: string;
@@ -50,7 +62,7 @@ export interface UpgradeInfo {
   reason?: string;
 }
 
-export interface CloseInfo {
+export interface CloseInfo extends InferredReasons {
   ts: number;
   /** Seq of the first `close` event (each leg sends one). */
   seq: number;
@@ -67,7 +79,7 @@ export type TimelineItem =
   | { kind: 'connect'; ts: number; seq: number; nsp: string; socketId: string; recovered: boolean }
   | { kind: 'connect_error'; ts: number; seq: number; nsp: string; message: string }
   | ({ kind: 'disconnect'; nsp: string } & DisconnectInfo)
-  | {
+  | ({
       kind: 'close';
       ts: number;
       seq: number;
@@ -78,7 +90,7 @@ export type TimelineItem =
       serverReason: string;
       active?: boolean;
       description?: string;
-    }
+    } & InferredReasons)
   /** Heartbeats and drains between two other items, folded into counts. */
   | { kind: 'quiet'; ts: number; until: number; pings: number; pongs: number; drains: number }
   /** What the proxy did to the session (a rule, a held packet's verdict, an emit, a fault); repeats folded. */

@@ -15,7 +15,7 @@ import type {
   SessionEvent,
   UpgradeEvent,
 } from '../../../shared/events.js';
-import type { ClientView, NamespaceView, SessionView } from './model.js';
+import type { ClientView, InferredReasons, NamespaceView, SessionView } from './model.js';
 import { appendTimeline, foldIntervention, foldQuiet } from './timeline.js';
 
 /** The client key of sessions whose handshake was not seen. */
@@ -204,6 +204,7 @@ function onClose(state: SessionsState, e: CloseEvent): void {
             clientReason: e.clientReason,
             serverReason: e.serverReason,
             ...(e.description ? { description: e.description } : {}),
+            ...inferredReasons(e),
           },
         }),
     timeline: appendTimeline(s.timeline, {
@@ -217,8 +218,23 @@ function onClose(state: SessionsState, e: CloseEvent): void {
       serverReason: e.serverReason,
       ...(e.active !== undefined ? { active: e.active } : {}),
       ...(e.description ? { description: e.description } : {}),
+      ...inferredReasons(e),
     }),
   }));
+}
+
+/** What a close or disconnect says of its own certainty, kept only where the event has it. */
+function inferredReasons(e: CloseEvent | DisconnectEvent): InferredReasons {
+  return {
+    ...(e.confidence !== undefined ? { confidence: e.confidence } : {}),
+    ...(e.evidence !== undefined ? { evidence: e.evidence } : {}),
+    ...(e.clientReasonAlternatives !== undefined
+      ? { clientReasonAlternatives: e.clientReasonAlternatives }
+      : {}),
+    ...(e.serverReasonAlternatives !== undefined
+      ? { serverReasonAlternatives: e.serverReasonAlternatives }
+      : {}),
+  };
 }
 
 function onConnect(state: SessionsState, e: ConnectEvent): void {
@@ -280,6 +296,7 @@ function onDisconnect(state: SessionsState, e: DisconnectEvent): void {
       leg: e.leg,
       active: e.active,
       description: e.description,
+      ...inferredReasons(e),
     };
     const prior = s.namespaces[e.nsp];
     const ns: NamespaceView = {

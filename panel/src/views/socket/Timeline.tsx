@@ -6,28 +6,33 @@
  */
 import { useController, useUi } from '../../app/context.js';
 import { formatDuration, formatOffset, formatTime, shortId } from '../../lib/format.js';
-import type { AttemptView, SessionView, TimelineItem } from '../../store/model.js';
+import type { AttemptView, InferredReasons, SessionView, TimelineItem } from '../../store/model.js';
 import { explainReasons } from '../../store/selectors.js';
 import { InterventionLine } from '../control/InterventionLine.js';
+import { Alternatives, InferenceNote } from './Inference.js';
 
+/** Both reasons explained, the ones the wire cannot tell from them, and how sure the stream is. */
 function Reasons({
   clientReason,
   serverReason,
   active,
+  ...inferred
 }: {
   clientReason: string;
   serverReason: string;
   active?: boolean | undefined;
-}) {
+} & InferredReasons) {
   const r = explainReasons(clientReason, serverReason, active);
   return (
-    <div className="reasons">
+    <div className={`reasons${inferred.confidence === 'guess' ? ' guess' : ''}`}>
       <div>
         client: <code>{r.clientReason}</code>
+        <Alternatives of={inferred.clientReasonAlternatives} />
         {r.clientText && <span className="muted"> — {r.clientText}</span>}
       </div>
       <div>
         server: <code>{r.serverReason}</code>
+        <Alternatives of={inferred.serverReasonAlternatives} />
         {r.serverText && <span className="muted"> — {r.serverText}</span>}
       </div>
       {r.reconnects !== undefined && (
@@ -37,6 +42,7 @@ function Reasons({
             : 'socket.io-client does not reconnect by itself: the app must call socket.connect()'}
         </div>
       )}
+      <InferenceNote confidence={inferred.confidence} evidence={inferred.evidence} />
     </div>
   );
 }
@@ -114,7 +120,7 @@ function Item({ item, start, drains }: { item: TimelineItem; start: number; drai
         <>
           disconnect <b>{item.nsp}</b>, started by the {item.leg === 'client' ? 'client' : 'server'} leg
           <div className="muted">{item.description}</div>
-          <Reasons clientReason={item.clientReason} serverReason={item.serverReason} active={item.active} />
+          <Reasons {...reasonsOf(item)} />
         </>
       );
       break;
@@ -128,9 +134,7 @@ function Item({ item, start, drains }: { item: TimelineItem; start: number; drai
         <>
           {item.leg} leg closed: <code>{item.reason}</code> (the {item.first} leg ended first)
           {item.description && <div className="muted">{item.description}</div>}
-          {item.leg === item.first && (
-            <Reasons clientReason={item.clientReason} serverReason={item.serverReason} active={item.active} />
-          )}
+          {item.leg === item.first && <Reasons {...reasonsOf(item)} />}
         </>
       );
       break;
@@ -158,12 +162,25 @@ function Item({ item, start, drains }: { item: TimelineItem; start: number; drai
   );
 }
 
+/** What a disconnect or close line hands to its reasons. */
+function reasonsOf(item: Extract<TimelineItem, { kind: 'disconnect' | 'close' }>) {
+  return {
+    clientReason: item.clientReason,
+    serverReason: item.serverReason,
+    active: item.active,
+    confidence: item.confidence,
+    evidence: item.evidence,
+    clientReasonAlternatives: item.clientReasonAlternatives,
+    serverReasonAlternatives: item.serverReasonAlternatives,
+  };
+}
+
 function Next({ a, start }: { a: AttemptView; start: number }) {
   const selectSession = useUi((s) => s.selectSession);
   const ok = a.outcome === 'connected';
   return (
     <li
-      className={`tl-item attempt ${ok ? 'good' : 'bad'}`}
+      className={`tl-item attempt ${ok ? 'good' : 'bad'}${a.confidence === 'guess' ? ' guess' : ''}`}
       data-testid="timeline-item"
       data-kind="next-attempt"
     >
@@ -181,6 +198,7 @@ function Next({ a, start }: { a: AttemptView; start: number }) {
             </button>
           </>
         )}
+        <InferenceNote confidence={a.confidence} evidence={a.evidence} />
       </span>
     </li>
   );
