@@ -6,8 +6,9 @@ import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { assembleProxy, SioProxyError, type ProxyRuntime } from './api.js';
 import { parseCli, UsageError, USAGE, type CliOptions } from './cli-args.js';
-import { startDemoApp, type DemoApp } from './demo/demo-app.js';
-import { startDemoClients, type DemoClients } from './demo/demo-clients.js';
+import type { DemoApp } from './demo/demo-app.js';
+import type { DemoClients } from './demo/demo-clients.js';
+import { loadDemo } from './demo/load-demo.js';
 import { createLogger } from './log.js';
 import { describeOpenFileLimit, readOpenFileLimit } from './observe/open-files.js';
 import { startStatusLine } from './observe/status-line.js';
@@ -38,12 +39,18 @@ async function main(argv: string[]): Promise<void> {
   }
   if (opts.filter !== undefined && !opts.log) log.warn('--filter applies to --log only: ignored');
   let demo: DemoApp | undefined;
+  let startDemoClients: ((url: string) => DemoClients) | undefined;
   let target: URL;
   if (opts.target) {
     target = opts.target;
     await assertNodesReachable(opts.targets, log);
   } else {
-    demo = await startDemoApp();
+    const loaded = await loadDemo().catch((err: unknown) => {
+      if (err instanceof StartError) fail(err.message, 2);
+      throw err;
+    });
+    demo = await loaded.startDemoApp();
+    startDemoClients = loaded.startDemoClients;
     target = new URL(demo.url);
   }
 
@@ -89,7 +96,7 @@ async function main(argv: string[]): Promise<void> {
   });
   const ui = runtime.ui!;
 
-  const clients: DemoClients | undefined = demo ? startDemoClients(proxy.url) : undefined;
+  const clients: DemoClients | undefined = startDemoClients?.(proxy.url);
   const limit = describeOpenFileLimit(readOpenFileLimit());
   if (limit?.low) log.warn(`low open-file limit: ${limit.line}`);
   process.stdout.write(

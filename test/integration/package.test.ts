@@ -43,6 +43,24 @@ test('the packed tarball installs and `npx sio-proxy --help` works', () => {
   assert.match(help, /Usage: sio-proxy/);
 });
 
+test('the demo app is not a runtime dependency: without socket.io, no --target says what to do', async () => {
+  const installed = (pkg: string) =>
+    run(process.execPath, ['-e', `require.resolve(${JSON.stringify(pkg)})`], { cwd: dir }).then(
+      () => true,
+      () => false,
+    );
+  assert.equal(await installed('socket.io'), false, 'socket.io was installed with the package');
+  assert.equal(await installed('socket.io-parser'), true, 'a runtime dependency is missing');
+  const bin = join(dir, 'node_modules/.bin/sio-proxy');
+  const started = await run(bin, ['--port', '0', '--ui-port', '0'], { cwd: dir, timeout: 15_000 }).then(
+    () => undefined,
+    (err: { code?: number; stderr?: string }) => err,
+  );
+  assert.ok(started, 'sio-proxy without --target and without socket.io should stop');
+  assert.equal(started.code, 2);
+  assert.match(started.stderr ?? '', /needs the socket\.io package.*--target/s);
+});
+
 test('the installed proxy relays a round trip', async () => {
   const bin = join(dir, 'node_modules/.bin/sio-proxy');
   const run = runCli(cliArgs(target.url, '--quiet'), [bin]);
