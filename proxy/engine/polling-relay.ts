@@ -35,8 +35,8 @@ export class PollingRelay {
   }
 
   handle(req: IncomingMessage, res: ServerResponse, info: EngineRequest): void {
-    if (this.ctx.intervention?.targetDown) return this.targetFailed(TARGET_DOWN, req, res);
     const exchange = new Exchange(this.ctx.bus, req, res);
+    if (this.ctx.intervention?.targetDown) return this.downOnPurpose(req, res, info, exchange);
     if (info.sid === undefined) return this.handshake(req, res, info, exchange);
     const session = this.ctx.sessions.get(info.sid) ?? this.ctx.sessions.recentlyEnded(info.sid);
     if (!session) return this.unknown(req, res, info);
@@ -44,6 +44,26 @@ export class PollingRelay {
     if (req.method === 'GET') this.poll(req, res, info, session, exchange);
     else if (req.method === 'POST') this.post(req, res, info, session, exchange);
     else this.forward(req, res, session); // the target answers a bad method with its own error
+  }
+
+  /**
+   * A `target-down` fault: answered as a down target is, and taken as one: a refused handshake is a
+   * failed attempt of its client, a refused request of a session ends it (as `forward` does).
+   */
+  private downOnPurpose(
+    req: IncomingMessage,
+    res: ServerResponse,
+    info: EngineRequest,
+    exchange: Exchange,
+  ): void {
+    if (info.sid === undefined)
+      this.ctx.clients.failed(ClientRegistry.fingerprint(req), describeTargetError(TARGET_DOWN));
+    else {
+      const session = this.ctx.sessions.get(info.sid);
+      exchange.sessionId = session?.sid;
+      session?.targetUnreachable();
+    }
+    this.targetFailed(TARGET_DOWN, req, res);
   }
 
   /**
