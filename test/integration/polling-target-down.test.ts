@@ -13,12 +13,11 @@ import { once, startTarget, type Target } from '../support/harness.js';
 
 const RECONNECT = { reconnectionDelay: 100, reconnectionDelayMax: 200, randomizationFactor: 0 };
 
-/** Connects a default-transports client and waits until its session is on WebSocket. */
-async function upgradedClient(proxy: SioProxy): Promise<{ socket: Socket; first: ConnectEvent }> {
-  const socket = io(proxy.url, RECONNECT);
+/** The client's first session once it is on WebSocket. */
+async function upgraded(proxy: SioProxy): Promise<ConnectEvent> {
   const first = (await proxy.waitFor({ type: 'connect', nsp: '/' })) as ConnectEvent;
   await proxy.waitFor({ type: 'upgrade', stage: 'success', leg: 'client' }, { since: 0 });
-  return { socket, first };
+  return first;
 }
 
 function clientKeyOf(proxy: SioProxy, sessionId: string): string {
@@ -65,69 +64,98 @@ function assertFailedThenConnected(attempts: AttemptEvent[], clientKey: string):
   for (const a of failed) assert.match(a.error ?? '', /down|refused/);
 }
 
-test('target-down fault: a polling client reconnecting gets failed attempts, then a connected one', async () => {
-  const target = await startTarget();
-  const proxy = await createProxy({ target: target.url });
-  const { socket, first } = await upgradedClient(proxy);
+interface Scene {
+  proxy: SioProxy;
+  target: Target;
+}
+
+/** A socket.io@4 target, the proxy in front of it, and the client `connect` makes, all closed after. */
+async function withScene(
+  connect: (proxy: SioProxy) => Socket,
+  fn: (scene: Scene, socket: Socket) => Promise<void>,
+) {
+  const scene = { target: await startTarget() } as Scene;
+  scene.proxy = await createProxy({ target: scene.target.url });
+  const socket = connect(scene.proxy);
   try {
-    const clientKey = clientKeyOf(proxy, first.sessionId);
-    const since = proxy.history().at(-1)!.seq;
-    const down = await proxy.faultTarget({ kind: 'target-down', ms: 60_000 });
-    await once(socket, 'disconnect');
-    await refusedTwice(socket);
-    await down.remove();
-    const attempts = await attemptsUntilBack(proxy, since);
-    assertFailedThenConnected(attempts, clientKey);
-    await once(socket, 'connect');
+    await fn(scene, socket);
   } finally {
     socket.close();
-    await proxy.close();
-    await target.close();
+    await scene.proxy.close();
+    await scene.target.close();
   }
+}
+
+/** A `target-down` fault; what it resolves with lifts it. */
+async function faultDown(proxy: SioProxy): Promise<() => void> {
+  const fault = await proxy.faultTarget({ kind: 'target-down', ms: 60_000 });
+  return () => fault.remove();
+}
+
+/**
+ * The target goes down (`down` resolves with how to bring it back) under the client of `sessionId`;
+ * once the client dropped (`dropped` checks how) and two of its reconnection attempts failed, it
+ * comes back: the proxy reported failed attempts of that client, then a connected one.
+ */
+async function downAndBack(
+  { proxy }: Scene,
+  socket: Socket,
+  sessionId: string,
+  down: () => Promise<() => unknown>,
+  dropped: (since: number) => Promise<unknown> = () => once(socket, 'disconnect'),
+): Promise<void> {
+  const clientKey = clientKeyOf(proxy, sessionId);
+  const since = proxy.history().at(-1)!.seq;
+  const back = await down();
+  await dropped(since);
+  await refusedTwice(socket);
+  await back();
+  assertFailedThenConnected(await attemptsUntilBack(proxy, since), clientKey);
+  await once(socket, 'connect');
+}
+
+test('target-down fault: a polling client reconnecting gets failed attempts, then a connected one', async () => {
+  await withScene(
+    (proxy) => io(proxy.url, RECONNECT),
+    async (scene, socket) => {
+      const first = await upgraded(scene.proxy);
+      await downAndBack(scene, socket, first.sessionId, () => faultDown(scene.proxy));
+    },
+  );
 });
 
 test('target-down on a polling-only session: it ends, and its refused reconnects are failed attempts of its client', async () => {
-  const target = await startTarget();
-  const proxy = await createProxy({ target: target.url });
-  const socket = io(proxy.url, { ...RECONNECT, transports: ['polling'] });
-  try {
-    const first = (await proxy.waitFor({ type: 'connect', nsp: '/' })) as ConnectEvent;
-    const clientKey = clientKeyOf(proxy, first.sessionId);
-    const since = proxy.history().at(-1)!.seq;
-    const down = await proxy.faultTarget({ kind: 'target-down', ms: 60_000 });
-    // Its next poll (at the latest the next heartbeat's) is refused: the client drops.
-    assert.equal(await once(socket, 'disconnect', 10_000), 'transport error');
-    const closed = await proxy.waitFor({ type: 'close', sessionId: first.sessionId }, { since });
-    assert.match(JSON.stringify(closed), /unreachable|down/);
-    await refusedTwice(socket);
-    await down.remove();
-    assertFailedThenConnected(await attemptsUntilBack(proxy, since), clientKey);
-    await once(socket, 'connect');
-  } finally {
-    socket.close();
-    await proxy.close();
-    await target.close();
-  }
+  await withScene(
+    (proxy) => io(proxy.url, { ...RECONNECT, transports: ['polling'] }),
+    async (scene, socket) => {
+      const { proxy } = scene;
+      const first = (await proxy.waitFor({ type: 'connect', nsp: '/' })) as ConnectEvent;
+      await downAndBack(
+        scene,
+        socket,
+        first.sessionId,
+        () => faultDown(proxy),
+        async (since) => {
+          // Its next poll (at the latest the next heartbeat's) is refused: the client drops.
+          assert.equal(await once(socket, 'disconnect', 10_000), 'transport error');
+          const closed = await proxy.waitFor({ type: 'close', sessionId: first.sessionId }, { since });
+          assert.match(JSON.stringify(closed), /unreachable|down/);
+        },
+      );
+    },
+  );
 });
 
 test('a real target down and back on its port: the same failed attempts, then a connected one', async () => {
-  let target: Target = await startTarget();
-  const proxy = await createProxy({ target: target.url });
-  const { socket, first } = await upgradedClient(proxy);
-  try {
-    const clientKey = clientKeyOf(proxy, first.sessionId);
-    const since = proxy.history().at(-1)!.seq;
-    const port = target.port;
-    await target.close();
-    await once(socket, 'disconnect');
-    await refusedTwice(socket);
-    target = await startTarget({}, port);
-    const attempts = await attemptsUntilBack(proxy, since);
-    assertFailedThenConnected(attempts, clientKey);
-    await once(socket, 'connect');
-  } finally {
-    socket.close();
-    await proxy.close();
-    await target.close();
-  }
+  await withScene(
+    (proxy) => io(proxy.url, RECONNECT),
+    async (scene, socket) => {
+      const first = await upgraded(scene.proxy);
+      await downAndBack(scene, socket, first.sessionId, async () => {
+        const port = scene.target.port;
+        await scene.target.close();
+        return async () => (scene.target = await startTarget({}, port));
+      });
+    },
+  );
 });
