@@ -10,6 +10,7 @@ import HttpProxy from 'http-proxy';
 import { ClientRegistry } from './clients/client-registry.js';
 import { PollingRelay } from './engine/polling-relay.js';
 import type { RelayContext } from './engine/relay-context.js';
+import { UnobservedSessions } from './engine/unobserved-sessions.js';
 import { isEngineRequest, readEngineRequest } from './engine/request-info.js';
 import { SessionTable } from './engine/session-table.js';
 import { TargetPool } from './engine/target-pool.js';
@@ -86,6 +87,7 @@ export class ProxyServer {
       targets: this.targets,
       sessions: this.sessions,
       clients: new ClientRegistry(this.bus),
+      unobserved: new UnobservedSessions(),
       bus: this.bus,
       log: this.log,
       httpProxy: this.httpProxy,

@@ -38,6 +38,16 @@ function decodeOne(body: Buffer, coding: string): Buffer {
     case 'br':
       return brotliDecompressSync(body, LIMIT);
     default:
-      throw new Error(`unsupported Content-Encoding "${coding}"`);
+      throw new UnsupportedEncodingError(coding);
+  }
+}
+
+/**
+ * A coding this Node cannot undo (zstd before Node 22.15, or a token it does not know). Unlike
+ * corrupt data, it says the same of every body of a session: relays report it once per session.
+ */
+export class UnsupportedEncodingError extends Error {
+  constructor(readonly coding: string) {
+    super(`unsupported Content-Encoding "${coding}": Node ${process.version} undoes gzip, deflate and br`);
   }
 }

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { decodePayload, parseOpen, type PayloadFraming } from '../../shared/engineio.js';
 import type { Direction } from '../../shared/events.js';
 import { tapBody } from './body-tap.js';
-import { decodeContent } from './content-encoding.js';
+import { decodeContent, UnsupportedEncodingError } from './content-encoding.js';
 import { Exchange } from './exchange.js';
 import { rewriteHandshakeBody } from './handshake.js';
 import { Pairing } from './pairing.js';
@@ -35,15 +35,35 @@ export class PollingRelay {
   }
 
   handle(req: IncomingMessage, res: ServerResponse, info: EngineRequest): void {
-    if (this.ctx.intervention?.targetDown) return this.targetFailed(TARGET_DOWN, req, res);
     const exchange = new Exchange(this.ctx.bus, req, res);
+    if (this.ctx.intervention?.targetDown) return this.downOnPurpose(req, res, info, exchange);
     if (info.sid === undefined) return this.handshake(req, res, info, exchange);
     const session = this.ctx.sessions.get(info.sid) ?? this.ctx.sessions.recentlyEnded(info.sid);
-    if (!session) return this.unknown(req, res, info);
+    if (!session) return this.unknown(req, res, info.sid);
     exchange.sessionId = session.sid;
     if (req.method === 'GET') this.poll(req, res, info, session, exchange);
     else if (req.method === 'POST') this.post(req, res, info, session, exchange);
     else this.forward(req, res, session); // the target answers a bad method with its own error
+  }
+
+  /**
+   * A `target-down` fault: answered as a down target is, and taken as one: a refused handshake is a
+   * failed attempt of its client, a refused request of a session ends it (as `forward` does).
+   */
+  private downOnPurpose(
+    req: IncomingMessage,
+    res: ServerResponse,
+    info: EngineRequest,
+    exchange: Exchange,
+  ): void {
+    if (info.sid === undefined)
+      this.ctx.clients.failed(ClientRegistry.fingerprint(req), describeTargetError(TARGET_DOWN));
+    else {
+      const session = this.ctx.sessions.get(info.sid);
+      exchange.sessionId = session?.sid;
+      session?.targetUnreachable();
+    }
+    this.targetFailed(TARGET_DOWN, req, res);
   }
 
   /**
@@ -131,7 +151,7 @@ export class PollingRelay {
       decoded = decodeContent(body, proxyRes.headers['content-encoding']);
       packets = decodePayload(decoded, framing);
     } catch (err) {
-      this.ctx.log.warn(`handshake answer from the target did not decode: ${(err as Error).message}`);
+      this.unobservedHandshake(req, (err as Error).message);
       return undefined;
     }
     const open = packets[0]?.type === 'open' ? parseOpen(packets[0].data) : undefined;
@@ -154,6 +174,18 @@ export class PollingRelay {
     return rewrite
       ? { session, body: Buffer.from(rewrite.data, 'utf8'), decoded: Buffer.from(rewrite.data, 'utf8') }
       : { session, decoded };
+  }
+
+  /**
+   * The target's answer to a handshake could not be read (a Content-Encoding this Node cannot undo,
+   * or corrupt data): it is relayed as it came, and its session goes unseen. Said once, here; the
+   * session's later requests are then relayed without an error each (see UnobservedSessions).
+   */
+  private unobservedHandshake(req: IncomingMessage, why: string): void {
+    this.ctx.unobserved.handshake(req);
+    const message = `the target's answer to the handshake ${req.method} ${req.url} did not decode (${why}): its session is relayed untouched and its packets cannot be observed`;
+    this.ctx.log.warn(message);
+    this.ctx.bus.emit({ type: 'error', message });
   }
 
   /** A link intervention can terminate (JSONP sessions stay relayed as they are). */
@@ -231,11 +263,12 @@ export class PollingRelay {
    * A sid this proxy did not see handshake (garbage, or a session from before a proxy restart): the
    * target answers it, so the answer is engine.io's own, CORS headers included. Relayed unobserved.
    */
-  private unknown(req: IncomingMessage, res: ServerResponse, info: EngineRequest): void {
-    this.ctx.bus.emit({
-      type: 'error',
-      message: `${req.method} for sid "${info.sid}", unknown to the proxy: relayed to the target unobserved`,
-    });
+  private unknown(req: IncomingMessage, res: ServerResponse, sid: string): void {
+    if (!this.ctx.unobserved.claims(sid, req))
+      this.ctx.bus.emit({
+        type: 'error',
+        message: `${req.method} for sid "${sid}", unknown to the proxy: relayed to the target unobserved`,
+      });
     const node = this.ctx.targets.any();
     this.ctx.httpProxy.web(req, res, { target: node.upstream, xfwd: true }, (err) =>
       this.targetFailed(err, req, res, node),
@@ -290,6 +323,13 @@ export class PollingRelay {
     try {
       return decodeContent(body, encoding);
     } catch (err) {
+      if (err instanceof UnsupportedEncodingError) {
+        if (session.unreadableAnswers(err.coding, err.message))
+          this.ctx.log.warn(
+            `session ${session.sid}: Content-Encoding "${err.coding}" not observed: ${err.message}`,
+          );
+        return null;
+      }
       session.error(
         `polling body not observed: Content-Encoding ${String(encoding)}: ${(err as Error).message}`,
       );

@@ -17,7 +17,7 @@
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { decodePayload, type EioVersion, type EnginePacket } from '../../shared/engineio.js';
 import type { Direction } from '../../shared/events.js';
-import { decodeContent } from './content-encoding.js';
+import { decodeContent, UnsupportedEncodingError } from './content-encoding.js';
 import type { Exchange } from './exchange.js';
 import { encodePayload, frameOf, packetOf } from './polling-payload.js';
 import {
@@ -460,7 +460,8 @@ export class PollingWire {
         const binary = (answer.headers['content-type'] ?? '').startsWith('application/octet-stream');
         packets = decodePayload(body, { eio: this.eio, binary, jsonp: false });
       } catch (err) {
-        this.session.error(`undecodable polling payload: ${(err as Error).message}; relayed as it came`);
+        if (err instanceof UnsupportedEncodingError) this.session.unreadableAnswers(err.coding, err.message);
+        else this.session.error(`undecodable polling payload: ${(err as Error).message}; relayed as it came`);
       }
     } else this.session.targetRefused(answer.status, answer.body.toString('utf8', 0, 500));
     if (!packets) {

@@ -5,6 +5,7 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import type { SessionTable } from './session-table.js';
 import type { TargetNode, TargetPool } from './target-pool.js';
+import type { UnobservedSessions } from './unobserved-sessions.js';
 import type { InterceptedLink } from './link.js';
 
 /** What the relays ask of intervention (proxy/intervene/intervention.ts); absent, they just relay. */
@@ -22,6 +23,8 @@ export interface RelayContext {
   targets: TargetPool;
   sessions: SessionTable;
   clients: ClientRegistry;
+  /** Sessions relayed but never known: their handshake answer could not be read. */
+  unobserved: UnobservedSessions;
   bus: EventBus;
   log: Logger;
   httpProxy: HttpProxy;

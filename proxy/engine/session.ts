@@ -41,6 +41,9 @@ export type PollEnd = 'answered' | 'cut' | 'abandoned';
 
 type EndCause = Omit<SessionEnd, 'transport'>;
 
+/** Distinct unreadable Content-Encodings reported per session: a target sends one or two at most. */
+const MAX_UNREADABLE_REPORTED = 8;
+
 /** Slack on top of the heartbeat window, so that the target always gives up before we forget. */
 const SILENCE_GRACE_MS = 10_000;
 
@@ -92,6 +95,8 @@ export class Session {
   private pendingAttempt: PendingAttempt | undefined;
   /** The last recovery pid the server granted in this session. */
   private grantedPid: string | undefined;
+  /** Content-Encodings of the target's answers the proxy could not undo, each reported once. */
+  private unreadable: Set<string> | undefined;
 
   /** `link`: the transport the session opened on, created by its relay. */
   constructor(
@@ -283,6 +288,19 @@ export class Session {
     const received =
       typeof data === 'string' ? data.slice(0, 500) : data ? `<${data.length} bytes>` : undefined;
     this.bus.emit({ type: 'error', sessionId: this.sid, message, ...(received ? { received } : {}) });
+  }
+
+  /**
+   * The target answered in a Content-Encoding the proxy cannot undo: those answers are relayed
+   * untouched and their packets go unseen. Said once per coding, not per body; true the first time.
+   */
+  unreadableAnswers(coding: string, why: string): boolean {
+    if (this.unreadable?.has(coding) || (this.unreadable?.size ?? 0) >= MAX_UNREADABLE_REPORTED) return false;
+    (this.unreadable ??= new Set()).add(coding);
+    this.error(
+      `packets the target sends with Content-Encoding "${coding}" cannot be observed (${why}); relayed untouched`,
+    );
+    return true;
   }
 
   drained(leg: Leg): void {

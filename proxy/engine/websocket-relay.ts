@@ -35,7 +35,7 @@ export class WebSocketRelay {
 
   handle(req: IncomingMessage, socket: Duplex, head: Buffer, info: EngineRequest): void {
     const existing = this.ctx.sessions.get(info.sid);
-    if (info.sid !== undefined && !existing) {
+    if (info.sid !== undefined && !existing && !this.ctx.unobserved.claims(info.sid, req)) {
       // As over polling: the target answers a sid we do not know (and refuses it, normally).
       this.ctx.bus.emit({
         type: 'error',

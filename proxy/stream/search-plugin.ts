@@ -37,6 +37,9 @@ export function searchPlugin(payloads: PayloadStore): UiPlugin {
       const to = seqParam(params, 'to', Number.MAX_SAFE_INTEGER);
       if (typeof from === 'string') return reply(res, 400, { error: from });
       if (typeof to === 'string') return reply(res, 400, { error: to });
+      // HEAD gets a GET's status and headers, as on the other routes, but no search: Node sends no
+      // body to a HEAD, so the search's result would be thrown away.
+      if (req.method === 'HEAD') return reply(res, 200, {});
 
       if (running >= MAX_SEARCHES) {
         res.setHeader('Retry-After', '1');

@@ -184,6 +184,23 @@ describe('GET /api/search', () => {
     await bearer.body?.cancel();
   });
 
+  test('HEAD answers as a GET would, without searching', async () => {
+    const client = env.client({ transports: ['websocket'] });
+    await connected(client);
+    // What a search for the regex below would spend its whole time budget on, then answer 422.
+    await client.timeout(2000).emitWithAck('save', { text: `${'a'.repeat(5000)}!` });
+    client.close();
+    const head = async (q: string) => {
+      const url = new URL(env.url('/api/search'));
+      url.searchParams.set('q', q);
+      const res = await fetch(url, { method: 'HEAD' });
+      return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
+    };
+    assert.deepEqual(await head('/(a+)+$/'), { status: 200, type: 'application/json', body: '' });
+    // What the GET would refuse without searching, the HEAD refuses too.
+    assert.equal((await head('/(unclosed/')).status, 400);
+  });
+
   test('only GET and HEAD', async () => {
     const res = await fetch(env.url(`/api/search?q=${NEEDLE}`), { method: 'POST' });
     assert.equal(res.status, 405);

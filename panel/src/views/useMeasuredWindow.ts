@@ -1,9 +1,11 @@
 /**
  * Virtualisation for rows of different heights (the sessions sidebar): rows not yet seen count at
- * an estimate, rows rendered are measured (ResizeObserver) and keep their measured height by key.
+ * an estimate, rows rendered are measured (ResizeObserver) and keep their measured height by key
+ * while they are in the list (RowHeights).
  * Returns the rows to render (those in view plus a screenful each way) and where each one starts.
  */
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useState, type RefObject } from 'react';
+import { RowHeights } from './row-heights.js';
 
 export interface MeasuredWindow {
   first: number;
@@ -32,18 +34,11 @@ export function useMeasuredWindow(
   keys: readonly string[],
   estimate: (i: number) => number,
 ): MeasuredWindow {
-  const heights = useRef(new Map<string, number>());
+  const [heights] = useState(() => new RowHeights());
   const [version, setVersion] = useState(0);
   const [view, setView] = useState({ top: 0, height: 600 });
 
-  const offsets = useMemo(() => {
-    const o = new Float64Array(keys.length + 1);
-    for (let i = 0; i < keys.length; i++)
-      o[i + 1] = (o[i] ?? 0) + (heights.current.get(keys[i] ?? '') ?? estimate(i));
-    return o;
-  }, [keys, version]);
-  const latest = useRef({ offsets, keys });
-  latest.current = { offsets, keys };
+  const offsets = useMemo(() => heights.layout(keys, estimate), [keys, version]);
 
   const read = useCallback(() => {
     const el = scroller.current;
@@ -68,22 +63,16 @@ export function useMeasuredWindow(
       typeof ResizeObserver === 'undefined'
         ? undefined
         : new ResizeObserver((entries) => {
-            const { offsets, keys } = latest.current;
             const el = scroller.current;
             const viewTop = el ? el.scrollTop - (list.current?.offsetTop ?? 0) : 0;
-            let changed = false;
-            let above = 0;
-            for (const entry of entries) {
-              const key = (entry.target as HTMLElement).dataset.rowKey ?? '';
-              const h = entry.borderBoxSize[0]?.blockSize ?? (entry.target as HTMLElement).offsetHeight;
-              const i = keys.indexOf(key);
-              const old = heights.current.get(key) ?? (i < 0 ? h : (offsets[i + 1] ?? 0) - (offsets[i] ?? 0));
-              if (h === heights.current.get(key)) continue;
-              heights.current.set(key, h);
-              changed = true;
-              // A row above the view that turns out taller or shorter would move what the user reads.
-              if (i >= 0 && (offsets[i + 1] ?? 0) <= viewTop) above += h - old;
-            }
+            const { changed, above } = heights.resized(
+              entries.map((entry) => ({
+                key: (entry.target as HTMLElement).dataset.rowKey ?? '',
+                height: entry.borderBoxSize[0]?.blockSize ?? (entry.target as HTMLElement).offsetHeight,
+              })),
+              viewTop,
+            );
+            // A row above the view that turns out taller or shorter would move what the user reads.
             if (el && above) el.scrollTop += above;
             if (changed) setVersion((v) => v + 1);
           }),
