@@ -3,8 +3,8 @@
  * `--redis` writes to one Redis Stream. The composition root of that mode: the stream's entries
  * (redis-reader.ts) are re-sequenced into one order (resequencer.ts) on a bus of their own
  * (replay-bus.ts), which feeds the same EventStream, panel, event stream and token rules as a proxy's
- * dashboard; the proxies' heartbeats become `source` up/gone events (liveness.ts); what only the
- * owning proxy can answer gets a JSON answer that says so (remote-calls.ts).
+ * dashboard; the proxies' heartbeats become `source` up/gone events (liveness.ts); calls for a
+ * session and full payloads go to the proxy that owns them, through Redis (remote-calls.ts, forward.ts).
  */
 import type { AddressInfo } from 'node:net';
 import type { ProxyEvent } from '../../shared/events.js';
@@ -18,7 +18,8 @@ import { randomToken } from '../ui/token.js';
 import { UiServer } from '../ui/ui-server.js';
 import { Liveness } from './liveness.js';
 import { RedisReader } from './redis-reader.js';
-import { remoteCalls } from './remote-calls.js';
+import { forwardCall } from './forward.js';
+import { FORWARD_TIMEOUT_MS, remoteCalls } from './remote-calls.js';
 import { ReplayBus } from './replay-bus.js';
 import { Resequencer } from './resequencer.js';
 
@@ -69,9 +70,13 @@ export class RedisDashboard {
         for (const e of entries) this.resequencer.take(e.source, e.event);
       },
     });
-    const calls = remoteCalls({ state: (source) => this.liveness?.states()[source] });
-    this.bus.subscribe((e: ProxyEvent) => calls.observe(e));
     const host = options.host ?? '127.0.0.1';
+    const calls = remoteCalls({
+      state: (source) => this.liveness?.states()[source],
+      forward: (source, call) => forwardCall(this.reader.client, this.key, source, call, FORWARD_TIMEOUT_MS),
+      uiHost: host,
+    });
+    this.bus.subscribe((e: ProxyEvent) => calls.observe(e));
     const subject = {
       url: `a proxy started with --redis ${options.redis.url}`,
       target: { origin: `the proxies writing to ${this.key}` },

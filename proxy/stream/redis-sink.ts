@@ -52,6 +52,7 @@ export interface RedisSinkStats {
 export class RedisSink {
   readonly key: string;
   readonly source: string;
+  readonly url: string;
   private readonly client: ReturnType<typeof createClient>;
   private readonly unsubscribe: () => void;
   private readonly maxLen: number;
@@ -75,6 +76,7 @@ export class RedisSink {
     private readonly opts: RedisSinkOptions,
   ) {
     this.key = opts.key ?? DEFAULT_REDIS_KEY;
+    this.url = opts.url;
     this.source = opts.source ?? `${hostname()}:${process.pid}`;
     this.maxLen = opts.maxLen ?? DEFAULT_REDIS_MAXLEN;
     this.maxBuffered = opts.maxBuffered ?? DEFAULT_REDIS_BUFFER;

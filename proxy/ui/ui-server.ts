@@ -77,6 +77,10 @@ export class UiServer {
     return this.server.address() as AddressInfo;
   }
 
+  get listening(): boolean {
+    return this.server.listening;
+  }
+
   url(): string {
     const a = this.server.address() as AddressInfo;
     const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;

@@ -162,7 +162,47 @@ describe('sio-proxy dashboard --redis: many proxies, one dashboard', { timeout: 
     assert.ok(reader.events.some((e) => e.source === 'a' && JSON.stringify(e).includes('a again')));
   });
 
-  test('the CLI: a proxy SIGKILLed is gone (its heartbeat stops), back when restarted; control calls answered 501/503', async () => {
+  test('calls for a session and full payloads go to the proxy that relays it, through Redis', async () => {
+    const key = 'forward';
+    const proxy = await createProxy({
+      target: targets[1]!.url,
+      redis: { url: redis.url, key, source: 'f' },
+      dashboard: { token: 'proxy-own-token' },
+    });
+    cleanups.push(() => proxy.close());
+    const { origin } = await dashboardOn(key);
+    const reader = await observe(origin);
+    cleanups.push(() => reader.close());
+    const s: Socket = io(proxy.url, { forceNew: true, reconnection: false, transports: ['websocket'] });
+    cleanups.push(() => s.close());
+    const big = 'x'.repeat(10_000);
+    assert.equal(await s.timeout(5000).emitWithAck('echo', big), big);
+    const sid = (await until(
+      () => reader.events.find((e) => e.type === 'session' && e.source === 'f'),
+      'the session on the dashboard',
+    )) as ProxyEvent & { sessionId: string };
+    const heard = new Promise<unknown[]>((resolve) => s.once('news', (...args: unknown[]) => resolve(args)));
+    const emit = await fetch(`${origin}/api/sessions/${sid.sessionId}/emit?token=${TOKEN}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ direction: 's2c', event: 'news', args: ['through redis'] }),
+    });
+    assert.equal(emit.status, 200, await emit.clone().text());
+    assert.deepEqual(await heard, ['through redis'], 'the client got the emit of the proxy it is on');
+    const cutPacket = await until(
+      () => reader.events.find((e) => e.type === 'packet' && e.truncated && e.source === 'f'),
+      'a cut packet',
+    );
+    const full = await fetch(`${origin}/api/packets/${cutPacket.seq}?token=${TOKEN}`);
+    assert.equal(full.status, 200);
+    const payload = (await full.json()) as { seq: number; args: unknown[] };
+    assert.equal(payload.seq, cutPacket.seq, "named by the dashboard's seq");
+    assert.ok(JSON.stringify(payload.args).includes(big), 'the whole payload, from the proxy');
+    const rules = await fetch(`${origin}/api/rules?token=${TOKEN}`);
+    assert.equal(rules.status, 501, 'per-proxy calls name no proxy');
+  });
+
+  test('the CLI: a proxy SIGKILLed is gone (its heartbeat stops), back when restarted; its calls then 503', async () => {
     const key = 'cli';
     const runs: CliRun[] = [];
     const startProxyCli = async () => {
@@ -208,12 +248,12 @@ describe('sio-proxy dashboard --redis: many proxies, one dashboard', { timeout: 
     const emit = await fetch(`${origin}/api/sessions/${sid}/emit?token=${TOKEN}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ event: 'x', args: [] }),
+      body: JSON.stringify({ direction: 's2c', event: 'x', args: [] }),
     });
-    assert.equal(emit.status, 501, 'the owning proxy is up, the call is not forwarded');
-    const body = (await emit.json()) as { error: string; source: string };
-    assert.equal(body.source, 'k');
-    assert.match(body.error, /not forwarded/);
+    // Forwarded to proxy k, whose own control API answers: that session is closed.
+    const body = (await emit.json()) as { error: string };
+    assert.ok([404, 409].includes(emit.status), `the proxy's answer, got ${emit.status} ${body.error}`);
+    assert.doesNotMatch(body.error, /dashboard --redis/, 'answered by the proxy, not the dashboard');
 
     runs[0]!.child.kill('SIGKILL');
     await until(() => (sourceEvents(reader.events, 'k').at(-1) === 'gone' ? true : undefined), 'k gone');
