@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProxyEvent } from '../../shared/events.js';
 import type { ControlAnswer } from '../stream/redis-control.js';
-import { sendJson } from '../stream/http-reply.js';
+import { BodyTooLarge, readBody, sendJson } from '../stream/http-reply.js';
 import { originAllowed } from '../stream/origin.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
 
@@ -107,7 +107,7 @@ export function remoteCalls(opts: RemoteCallsOptions): RemoteCalls {
     try {
       if (opts.state(source) === 'gone')
         return void refuse(res, 503, `proxy ${source}, which relays it, is gone`, source);
-      const body = req.method === 'GET' || req.method === 'DELETE' ? '' : await readBody(req);
+      const body = req.method === 'GET' || req.method === 'DELETE' ? '' : await readBody(req, MAX_BODY);
       const answer = await opts.forward(source, { method: req.method ?? 'GET', path, body });
       if (!answer)
         return void refuse(
@@ -144,22 +144,6 @@ function withSeq(body: string, seq: number): string {
     /* passed on as it came */
   }
   return body;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error(`body larger than ${MAX_BODY} bytes`));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('error', reject);
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
 }
 
 function safeDecode(s: string): string {
