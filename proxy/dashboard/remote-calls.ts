@@ -120,6 +120,7 @@ export function remoteCalls(opts: RemoteCallsOptions): RemoteCalls {
       if (status === 204) return void res.writeHead(204).end();
       sendJson(res, status, text);
     } catch (err) {
+      if (err instanceof BodyTooLarge) return void refuse(res, 413, err.message, source);
       refuse(
         res,
         502,
