@@ -49,6 +49,7 @@ import { startRoomSources, type RoomSources } from './rooms/index.js';
 import { DEFAULT_HISTORY, EventStream } from './stream/event-stream.js';
 import { HarPlugin, streamHarEvents } from './stream/har-plugin.js';
 import { Recorder } from './stream/recorder.js';
+import { RedisControl } from './stream/redis-control.js';
 import { RedisSink } from './stream/redis-sink.js';
 import { searchPlugin } from './stream/search-plugin.js';
 import { streamPlugin } from './stream/stream-plugin.js';
@@ -254,6 +255,8 @@ export class ProxyRuntime {
   private readonly rooms: RoomSources;
   private readonly recorder: Recorder | undefined;
   readonly redis: RedisSink | undefined;
+  /** Control calls from a dashboard over Redis, answered through this proxy's own dashboard. */
+  private readonly redisControl: RedisControl | undefined;
   private readonly analysis: Analysis;
   readonly live: LiveEvents;
   readonly directory: SessionDirectory;
@@ -321,6 +324,19 @@ export class ProxyRuntime {
         }),
       );
     }
+    const sink = this.redis;
+    const ui = this.ui;
+    this.redisControl =
+      sink && ui
+        ? new RedisControl({
+            url: sink.url,
+            key: sink.key,
+            source: sink.source,
+            log,
+            dashboard: () =>
+              ui.listening ? { origin: new URL(ui.url()).origin, token: ui.token } : undefined,
+          })
+        : undefined;
     this.api = new RunningProxy(this);
   }
 
@@ -347,6 +363,7 @@ export class ProxyRuntime {
       this.rooms.close();
       await Promise.all([this.server.close(), this.ui?.close()]);
       await this.recorder?.close(); // after the proxy's last close events
+      await this.redisControl?.close();
       await this.redis?.close();
       this.analysis.close();
       this.stream.close();

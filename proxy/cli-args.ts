@@ -12,6 +12,8 @@ export interface CliOptions {
   /** `--redis URL`: events also appended to a Redis Stream. */
   redis: string | undefined;
   redisKey: string | undefined;
+  /** `--redis-source NAME`: this proxy's id in the stream (default host:pid). */
+  redisSource: string | undefined;
   port: number;
   host: string;
   paths: string[];
@@ -46,6 +48,7 @@ export interface CliOptions {
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: sio-proxy [--target URL] [options]
+       sio-proxy dashboard --redis URL [options]   (one dashboard over many proxies; --help there)
 
 A transparent Socket.IO man-in-the-middle proxy. Point your app's clients at the proxy
 and watch every handshake, packet, upgrade and close in the dashboard.
@@ -67,6 +70,8 @@ and watch every handshake, packet, upgrade and close in the dashboard.
   --redis URL        also append every event to a Redis Stream (redis://host:port), never
                      waiting on it
   --redis-key NAME   that stream's key (default sio-proxy:events)
+  --redis-source ID  this proxy's name in that stream (default host:pid); keep it across restarts
+                     and "sio-proxy dashboard" shows the proxy back rather than a new one
   --log pretty|json  print events in the terminal, in Socket.IO terms or as JSON lines
   --filter EXPR      only log matching events (e.g. 'chat', 'type:connect', 's2c')
   --admin-ui [URL]   read rooms from @socket.io/admin-ui's instrument() (default: target /admin)
@@ -88,6 +93,7 @@ export function parseCli(argv: string[]): CliOptions {
         target: { type: 'string', multiple: true },
         redis: { type: 'string' },
         'redis-key': { type: 'string' },
+        'redis-source': { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         path: { type: 'string', multiple: true },
@@ -123,6 +129,7 @@ export function parseCli(argv: string[]): CliOptions {
     targets,
     redis: values.redis === undefined ? undefined : parseRedisUrl(values.redis),
     redisKey: values['redis-key'],
+    redisSource: values['redis-source'] || undefined,
     port: parsePort(values.port, 8080, '--port'),
     host: values.host ?? '127.0.0.1',
     paths: values.path?.length ? values.path.map(parsePath) : DEFAULT_PATHS,
@@ -146,7 +153,7 @@ export function parseCli(argv: string[]): CliOptions {
   };
 }
 
-function parseRedisUrl(raw: string): string {
+export function parseRedisUrl(raw: string): string {
   let url: URL | undefined;
   try {
     url = new URL(raw);
@@ -173,7 +180,7 @@ function parseTarget(raw: string): URL {
   return url;
 }
 
-function parsePort(raw: string | undefined, fallback: number, flag: string): number {
+export function parsePort(raw: string | undefined, fallback: number, flag: string): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
@@ -204,7 +211,7 @@ function withOptionalValues(argv: string[]): string[] {
   return out;
 }
 
-function parseCount(raw: string | undefined, fallback: number, flag: string): number {
+export function parseCount(raw: string | undefined, fallback: number, flag: string): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} "${raw}" is not a count (0 or more)`);

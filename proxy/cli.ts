@@ -17,8 +17,10 @@ import { startTerminalLog } from './observe/terminal-log.js';
 import { packageVersion } from './package-version.js';
 import { assertNodesReachable, listenOrFail, StartError } from './start-checks.js';
 import { randomToken } from './ui/token.js';
+import { runDashboardCli } from './dashboard/dashboard-cli.js';
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'dashboard') return runDashboardCli(argv.slice(1), fail, openBrowser);
   let opts: CliOptions;
   try {
     opts = parseCli(argv);
@@ -68,7 +70,15 @@ async function main(argv: string[]): Promise<void> {
       ...(opts.adminUi !== undefined ? { adminUi: opts.adminUi || true } : {}),
       ...(opts.adminAuth ? { adminAuth: opts.adminAuth } : {}),
       ...(opts.record ? { record: opts.record } : {}),
-      ...(opts.redis ? { redis: { url: opts.redis, ...(opts.redisKey ? { key: opts.redisKey } : {}) } } : {}),
+      ...(opts.redis
+        ? {
+            redis: {
+              url: opts.redis,
+              ...(opts.redisKey ? { key: opts.redisKey } : {}),
+              ...(opts.redisSource ? { source: opts.redisSource } : {}),
+            },
+          }
+        : {}),
       dashboard: { port: opts.uiPort, host: opts.uiHost, token: opts.uiToken ?? randomToken() },
       logger: log,
       ...(opts.rules ? { rules: opts.rules } : {}),

@@ -28,6 +28,11 @@ interface Base {
    * per source, so (source, seq) names an event among several proxies. Absent elsewhere.
    */
   source?: string;
+  /**
+   * On events a dashboard over Redis re-sequenced (`sio-proxy dashboard --redis`): the event's `seq`
+   * at its source, while `seq` is the dashboard's own (one order over every source).
+   */
+  sourceSeq?: number;
 }
 
 export interface HandshakeInfo {
@@ -361,6 +366,18 @@ export interface ErrorEvent extends Base {
   truncated?: boolean;
 }
 
+/**
+ * From a dashboard over Redis (`sio-proxy dashboard --redis`): a proxy writing to the stream was
+ * seen (`up`) or stopped beating (`gone`: its heartbeat did not move for a while, or it said it stopped).
+ */
+export interface SourceEvent extends Base {
+  type: 'source';
+  source: string;
+  state: 'up' | 'gone';
+  /** Why, in words: `no heartbeat for 3 s`, `stopped`. */
+  reason: string;
+}
+
 export type ProxyEvent =
   | SessionEvent
   | PacketEvent
@@ -377,7 +394,8 @@ export type ProxyEvent =
   | ErrorEvent
   | ProblemEvent
   | InterventionEvent
-  | DroppedEvent;
+  | DroppedEvent
+  | SourceEvent;
 export type ProxyEventType = ProxyEvent['type'];
 
 /** An event before the bus stamps it with `seq` and `ts`. */

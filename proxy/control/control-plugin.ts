@@ -14,7 +14,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Intervention } from '../intervene/intervention.js';
 import { InterventionError } from '../intervene/errors.js';
-import { sendJson } from '../stream/http-reply.js';
+import { BodyTooLarge, readBody, sendJson } from '../stream/http-reply.js';
 import { originAllowed } from '../stream/origin.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
 
@@ -146,26 +146,18 @@ class BodyError extends Error {
   }
 }
 
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new BodyError(413, `body: larger than ${MAX_BODY} bytes`));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('error', reject);
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (!text.trim()) return resolve({});
-      try {
-        resolve(JSON.parse(text));
-      } catch (err) {
-        reject(new BodyError(400, `body: not JSON (${(err as Error).message})`));
-      }
-    });
-  });
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readBody(req, MAX_BODY);
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw new BodyError(413, err.message);
+    throw err;
+  }
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BodyError(400, `body: not JSON (${(err as Error).message})`);
+  }
 }

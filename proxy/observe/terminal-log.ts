@@ -369,6 +369,11 @@ function body(e: ProxyEvent, opts: PrettyOptions, paint: Paint): string {
       );
     case 'dropped':
       return paint('red', `dropped ${e.count}`) + ` ${clean(e.reason)}`;
+    case 'source':
+      return (
+        paint(e.state === 'gone' ? 'red' : 'green', `proxy ${clean(e.source)} ${e.state}`) +
+        ` ${clean(e.reason)}`
+      );
     case 'problem':
       return (
         paint(e.severity === 'error' ? 'red' : 'yellow', `problem ${clean(e.kind)}:`) +

@@ -9,6 +9,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ErrorEvent, ProxyEvent } from '../../shared/events.js';
 import type { EventBus } from '../events/bus.js';
+
+/** What the stream reads: the proxy's bus, or a dashboard's bus of events re-read from Redis. */
+export type EventSourceBus = Pick<EventBus, 'subscribe'>;
 import { createLogger, type Logger } from '../log.js';
 import type { EventBatch } from './batch.js';
 import { EventHistory, type Held } from './history.js';
@@ -32,6 +35,11 @@ export interface EventStreamOptions {
   batchChars?: number;
   /** Where a sink that throws is reported; default stderr. */
   log?: Logger;
+  /**
+   * How an event becomes its JSON; default serializeEvent (cuts payloads). A dashboard over Redis
+   * reads events their proxies already cut, and keeps them as they are (`JSON.stringify`).
+   */
+  serialize?: (event: ProxyEvent, limit: number) => Serialized;
 }
 
 export const DEFAULT_HISTORY = 100_000;
@@ -61,12 +69,14 @@ export class EventStream {
   private timer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
   private readonly log: Logger;
+  private readonly serializer: (event: ProxyEvent, limit: number) => Serialized;
 
-  constructor(bus: EventBus, opts: EventStreamOptions = {}) {
+  constructor(bus: EventSourceBus, opts: EventStreamOptions = {}) {
     this.log = opts.log ?? createLogger();
     this.history = new EventHistory(opts.history ?? DEFAULT_HISTORY, opts.historyBytes);
     this.payloads = new PayloadStore(opts.storeBytes ?? DEFAULT_STORE_BYTES);
     this.limit = opts.limit ?? DEFAULT_LIMIT;
+    this.serializer = opts.serialize ?? serializeEvent;
     this.flushMs = opts.flushMs ?? DEFAULT_FLUSH_MS;
     this.batchEvents = Math.max(1, opts.batchEvents ?? DEFAULT_BATCH_EVENTS);
     this.batchChars = opts.batchChars ?? DEFAULT_BATCH_CHARS;
@@ -91,7 +101,7 @@ export class EventStream {
    */
   private serialize(event: ProxyEvent): Serialized {
     try {
-      return serializeEvent(event, this.limit);
+      return this.serializer(event, this.limit);
     } catch (err) {
       return { json: JSON.stringify(unobservable(event, err as Error)) };
     }

@@ -14,3 +14,28 @@ export function readOnly(req: IncomingMessage, res: ServerResponse): boolean {
   res.end('method not allowed\n');
   return false;
 }
+
+/** A request body too large to read (answer 413). */
+export class BodyTooLarge extends Error {
+  readonly status = 413;
+  constructor(maxBytes: number) {
+    super(`body: larger than ${maxBytes} bytes`);
+  }
+}
+
+/** The request's body as text; rejects with BodyTooLarge (and stops reading) past `maxBytes`. */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxBytes) {
+        reject(new BodyTooLarge(maxBytes));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('error', reject);
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}

@@ -18,6 +18,16 @@ export const DEFAULT_REDIS_KEY = 'sio-proxy:events';
 export const DEFAULT_REDIS_MAXLEN = 100_000;
 /** Events queued while Redis is away before they are dropped (and counted). */
 export const DEFAULT_REDIS_BUFFER = 10_000;
+/**
+ * Liveness, for a dashboard over Redis: every `HEARTBEAT_MS` the sink writes the time into the hash
+ * `<key>:sources` under its source, and `stopped` there when it closes. A dashboard calls a source
+ * gone when its value says `stopped` or has not changed for a few beats: comparing values, never
+ * clocks, so the proxies' and the dashboard's clocks need not agree. A hash rather than a key with a
+ * TTL per source: one HGETALL lists every proxy that ever wrote, gone ones included.
+ */
+export const HEARTBEAT_MS = 1000;
+export const STOPPED = 'stopped';
+export const sourcesKey = (key: string): string => `${key}:sources`;
 /** XADDs sent at once (node-redis pipelines the commands of one tick). */
 const WRITE_BATCH = 500;
 
@@ -42,6 +52,7 @@ export interface RedisSinkStats {
 export class RedisSink {
   readonly key: string;
   readonly source: string;
+  readonly url: string;
   private readonly client: ReturnType<typeof createClient>;
   private readonly unsubscribe: () => void;
   private readonly maxLen: number;
@@ -58,12 +69,14 @@ export class RedisSink {
   private closed = false;
   /** The prefix that puts `source` first in each event's JSON. */
   private readonly prefix: string;
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
     stream: EventStream,
     private readonly opts: RedisSinkOptions,
   ) {
     this.key = opts.key ?? DEFAULT_REDIS_KEY;
+    this.url = opts.url;
     this.source = opts.source ?? `${hostname()}:${process.pid}`;
     this.maxLen = opts.maxLen ?? DEFAULT_REDIS_MAXLEN;
     this.maxBuffered = opts.maxBuffered ?? DEFAULT_REDIS_BUFFER;
@@ -77,6 +90,13 @@ export class RedisSink {
     this.client.on('ready', () => this.up());
     this.client.connect().catch((err: Error) => this.down(err.message));
     this.unsubscribe = stream.subscribe((json, seq) => this.enqueue(json, seq));
+    this.heartbeat = setInterval(() => this.beat(String(Date.now())), HEARTBEAT_MS).unref();
+  }
+
+  /** Says this proxy is alive (or `stopped`); skipped while Redis is away, which the reader sees as silence. */
+  private beat(value: string): Promise<unknown> {
+    if (!this.ready) return Promise.resolve();
+    return this.client.hSet(sourcesKey(this.key), this.source, value).catch(() => undefined);
   }
 
   get stats(): RedisSinkStats {
@@ -149,6 +169,7 @@ export class RedisSink {
 
   private up(): void {
     this.ready = true;
+    void this.beat(String(Date.now()));
     if (this.saidDown) this.opts.log?.info(`--redis ${this.opts.url}: connected again`);
     this.saidDown = false;
     this.takeMissed();
@@ -170,12 +191,14 @@ export class RedisSink {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribe();
+    clearInterval(this.heartbeat);
     this.takeMissed();
     const deadline = Date.now() + timeoutMs;
     while (this.ready && this.queue.length > 0 && Date.now() < deadline) {
       await this.write();
       if (this.queue.length > 0) await new Promise((r) => setTimeout(r, 20));
     }
+    await this.beat(STOPPED);
     if (this.totals.dropped > 0)
       this.opts.log?.warn(`--redis ${this.opts.url}: ${this.totals.dropped} event(s) dropped in all`);
     this.client.destroy();

@@ -8,7 +8,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ProxyServer } from '../proxy-server.js';
+import type { Session } from '../engine/session.js';
 import { hasToken } from './token.js';
 import type { UiPlugin } from './ui-plugin.js';
 import { writeRawResponse } from '../engine/errors.js';
@@ -20,6 +20,19 @@ import { refuseEngineRequest, refuseEngineUpgrade } from './misdirected-client.j
 import { packageVersion } from '../package-version.js';
 import { readOnly } from '../stream/http-reply.js';
 import { createLogger, type Logger } from '../log.js';
+
+/**
+ * What the dashboard shows: a proxy (ProxyServer fits as it is), or a dashboard over Redis, which
+ * relays nothing and has no sessions of its own.
+ */
+export interface UiSubject {
+  /** Where Socket.IO clients should go: said to one that came to the dashboard's port instead. */
+  readonly url: string;
+  readonly target: { readonly origin: string };
+  readonly sessions: {
+    values(): Iterable<Pick<Session, 'sid' | 'eio' | 'transport' | 'readyState' | 'counters'>>;
+  };
+}
 
 export interface UiServerOptions {
   /** The built panel's directory; default panel/dist of this package; `false`: none (the fallback page). */
@@ -38,7 +51,7 @@ export class UiServer {
   private readonly log: Logger;
 
   constructor(
-    private readonly proxy: ProxyServer,
+    private readonly proxy: UiSubject,
     readonly token: string,
     opts: UiServerOptions = {},
   ) {
@@ -62,6 +75,10 @@ export class UiServer {
       });
     });
     return this.server.address() as AddressInfo;
+  }
+
+  get listening(): boolean {
+    return this.server.listening;
   }
 
   url(): string {

@@ -107,6 +107,7 @@ const base = {
   ts: nonNegative,
   importedFrom: opt(literal('har')),
   source: opt(nonEmpty),
+  sourceSeq: opt(positiveInt),
 };
 
 const handshake = object({
@@ -318,6 +319,13 @@ export const EVENT_FIELDS: Record<ProxyEventType, Record<string, Field | Check>>
     detail: nonEmpty,
   },
   dropped: { ...base, type: literal('dropped'), count: positiveInt, reason: nonEmpty },
+  source: {
+    ...base,
+    type: literal('source'),
+    source: nonEmpty,
+    state: oneOf('up', 'gone'),
+    reason: nonEmpty,
+  },
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_FIELDS) as ProxyEventType[];

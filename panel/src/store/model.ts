@@ -120,6 +120,8 @@ export interface SessionView {
   open?: SessionEvent['open'];
   hiddenUpgrades: readonly string[];
   target?: string;
+  /** The proxy that relays it, on a dashboard over Redis (`sio-proxy dashboard --redis`). */
+  source?: string;
   /** The `session` event as received, for exporting the session with its packets. */
   sessionEvent?: SessionEvent;
   startedAt: number;

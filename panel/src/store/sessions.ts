@@ -26,10 +26,12 @@ export const MAX_ATTEMPTS = 100;
 export interface SessionsState {
   sessions: Map<string, SessionView>;
   clients: Map<string, ClientView>;
+  /** On a dashboard over Redis: each proxy seen, up or gone (`source` events). */
+  sources: Map<string, 'up' | 'gone'>;
 }
 
 export function createSessionsState(): SessionsState {
-  return { sessions: new Map(), clients: new Map() };
+  return { sessions: new Map(), clients: new Map(), sources: new Map() };
 }
 
 /** Returns whether `e` concerns sessions or clients (the sessions slice changed). */
@@ -64,6 +66,9 @@ export function reduceSessions(state: SessionsState, e: ProxyEvent): boolean {
       return true;
     case 'intervention':
       return onIntervention(state, e);
+    case 'source':
+      state.sources.set(e.source, e.state);
+      return true;
     default:
       return false;
   }
@@ -140,6 +145,7 @@ function onSession(state: SessionsState, e: SessionEvent): void {
     sessionEvent: e,
     startedAt: Math.min(base.startedAt, e.ts),
     ...(e.importedFrom ? { importedFrom: e.importedFrom } : {}),
+    ...(e.source ? { source: e.source } : {}),
     timeline: [{ kind: 'handshake', ts: e.ts, seq: e.seq, transport: e.transport }, ...base.timeline],
   });
   touchClient(state, e.clientKey, e.ts, e.sessionId);

@@ -3,7 +3,7 @@
  * agent, namespaces with their socket ids and state, duration, packets and bytes each way.
  */
 import { memo } from 'react';
-import { useUi } from '../../app/context.js';
+import { usePanel, useUi } from '../../app/context.js';
 import { formatBytes, formatCount, formatDuration, hueOf, shortId } from '../../lib/format.js';
 import type { SessionView } from '../../store/model.js';
 import { nodeLabel } from '../../store/nodes.js';
@@ -39,6 +39,7 @@ export const SessionItem = memo(function SessionItem({
   showNode?: boolean;
 }) {
   const selectSession = useUi((st) => st.selectSession);
+  const sourceState = usePanel((st) => (s.source ? st.model.sources.get(s.source) : undefined));
   const setTab = useUi((st) => st.setTab);
   const state = sessionState(s);
   const { address, userAgent } = clientIdentity(s);
@@ -72,6 +73,16 @@ export const SessionItem = memo(function SessionItem({
         {showNode && s.target && (
           <span className="node" data-testid="session-node" title={`target node ${s.target}`}>
             · {nodeLabel(s.target)}
+          </span>
+        )}
+        {s.source && (
+          <span
+            className={`node${sourceState === 'gone' ? ' gone' : ''}`}
+            data-testid="session-source"
+            title={`relayed by proxy ${s.source}${sourceState === 'gone' ? ', which is gone' : ''}`}
+          >
+            · proxy {s.source}
+            {sourceState === 'gone' ? ' (gone)' : ''}
           </span>
         )}
         {address && <span className="muted">· {address}</span>}

@@ -1,0 +1,125 @@
+/**
+ * The proxy's end of control calls through Redis: a dashboard over Redis (`sio-proxy dashboard
+ * --redis`) that gets a control call or a full-payload request for a session of this proxy appends
+ * it to the stream `<key>:control:<source>`; this reads it (XREAD BLOCK, on a connection of its own),
+ * makes the same call on this proxy's own dashboard server (so the control API's routes, checks and
+ * errors stay in one place), and pushes the answer to the list the request named, which expires.
+ * Requests written while this proxy was away are not replayed: it reads from the newest entry on.
+ */
+import { createClient } from 'redis';
+import type { Logger } from '../log.js';
+
+export const controlKey = (key: string, source: string): string => `${key}:control:${source}`;
+/** How long an answer waits in Redis for the dashboard that asked. */
+export const ANSWER_TTL_S = 60;
+const BLOCK_MS = 1000;
+
+/** One request entry's fields. */
+export interface ControlRequest {
+  method: string;
+  path: string;
+  body: string;
+  /** The list the answer is pushed to. */
+  answer: string;
+}
+
+/** What is pushed to the answer list (JSON). */
+export interface ControlAnswer {
+  status: number;
+  body: string;
+}
+
+export interface RedisControlOptions {
+  url: string;
+  key: string;
+  source: string;
+  /** This proxy's dashboard (origin and token), where each call is made. */
+  dashboard: () => { origin: string; token: string } | undefined;
+  log?: Logger;
+}
+
+export class RedisControl {
+  private readonly client: ReturnType<typeof createClient>;
+  private readonly writer: ReturnType<typeof createClient>;
+  private closed = false;
+  private loop: Promise<void> | undefined;
+  private lastId = '$';
+
+  constructor(private readonly opts: RedisControlOptions) {
+    this.client = createClient({
+      url: opts.url,
+      socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
+    });
+    this.writer = this.client.duplicate();
+    // The sink says when Redis is away; these reconnect by themselves.
+    for (const c of [this.client, this.writer]) c.on('error', () => undefined);
+    this.loop = Promise.all([this.client.connect(), this.writer.connect()]).then(
+      () => this.read(),
+      () => undefined,
+    );
+  }
+
+  private async read(): Promise<void> {
+    const key = controlKey(this.opts.key, this.opts.source);
+    while (!this.closed) {
+      try {
+        const reply = (await this.client.xRead(
+          { key, id: this.lastId },
+          { BLOCK: BLOCK_MS, COUNT: 100 },
+        )) as Array<{
+          messages: Array<{ id: string; message: Record<string, string | undefined> }>;
+        }> | null;
+        for (const stream of reply ?? [])
+          for (const m of stream.messages) {
+            this.lastId = m.id;
+            void this.answer(m.message as unknown as ControlRequest);
+          }
+      } catch {
+        if (this.closed) return;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
+  private async answer(req: ControlRequest): Promise<void> {
+    if (!req.answer || !req.path?.startsWith('/api/')) return;
+    const answer = await this.call(req);
+    try {
+      await this.writer.rPush(req.answer, JSON.stringify(answer));
+      await this.writer.expire(req.answer, ANSWER_TTL_S);
+    } catch (err) {
+      this.opts.log?.warn(`--redis: a control answer could not be written: ${(err as Error).message}`);
+    }
+  }
+
+  private async call(req: ControlRequest): Promise<ControlAnswer> {
+    const ui = this.opts.dashboard();
+    if (!ui)
+      return {
+        status: 503,
+        body: JSON.stringify({ error: `proxy ${this.opts.source} runs without a dashboard` }),
+      };
+    try {
+      const res = await fetch(`${ui.origin}${req.path}`, {
+        method: req.method,
+        headers: { Authorization: `Bearer ${ui.token}`, 'Content-Type': 'application/json' },
+        ...(req.method === 'GET' || req.method === 'DELETE' || req.method === 'HEAD'
+          ? {}
+          : { body: req.body }),
+      });
+      return { status: res.status, body: await res.text() };
+    } catch (err) {
+      return {
+        status: 502,
+        body: JSON.stringify({ error: `proxy ${this.opts.source}: ${(err as Error).message}` }),
+      };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.client.destroy();
+    this.writer.destroy();
+    await this.loop;
+  }
+}
