@@ -11,6 +11,8 @@ import { useController, useNow, usePanel, useSlices, useUi } from '../../app/con
 import { clientGroups, clientLabel } from '../../store/selectors.js';
 import {
   AXIS_HEIGHT,
+  BAR_HEIGHT,
+  BAR_TOP,
   drawOverview,
   drawTimeline,
   LABEL_WIDTH,
@@ -19,6 +21,7 @@ import {
   readPalette,
 } from './draw.js';
 import { extentOf, laneOf } from './lanes.js';
+import { markAt, packetNear, sessionMarks, type LaneMark } from './marks.js';
 import { PacketTimes } from './packet-times.js';
 import { SelectedSession } from './SelectedSession.js';
 import { TimelineTable } from './TimelineTable.js';
@@ -40,6 +43,8 @@ export function TimelineView() {
   const controller = useController();
   const { model, rev } = useSlices('sessions');
   const { rev: packetsRev } = useSlices('packets');
+  const { rev: marksRev } = useSlices('sessions', 'rooms', 'problems');
+  const showOwnRooms = useUi((s) => s.showOwnRooms);
   const live = usePanel((s) => s.source.kind === 'live' || s.source.kind === 'devtools');
   const lastTs = usePanel((s) => s.model.cursor.lastTs);
   const wallClock = useNow(1000);
@@ -59,6 +64,14 @@ export function TimelineView() {
     [model, rev, hideGuesses, Math.floor(now / 1000)],
   );
   const extent = useMemo(() => extentOf(lanes, now), [lanes, now]);
+  const marks = useMemo(
+    () =>
+      sessionMarks(model.sessions, model.roomHistory.changes, model.problems.list(), {
+        hideGuesses,
+        showOwnRooms,
+      }),
+    [model, marksRev, hideGuesses, showOwnRooms],
+  );
   const times = useMemo(() => new PacketTimes(), []);
 
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -66,8 +79,8 @@ export function TimelineView() {
   const scroller = useRef<HTMLDivElement>(null);
   const view = useRef<Viewport | undefined>(undefined);
   const frame = useRef(0);
-  const state = useRef({ lanes, extent, now, live, heartbeats, selected, following });
-  state.current = { lanes, extent, now, live, heartbeats, selected, following };
+  const state = useRef({ lanes, marks, extent, now, live, heartbeats, selected, following });
+  state.current = { lanes, marks, extent, now, live, heartbeats, selected, following };
 
   const plotWidth = () => Math.max(1, (scroller.current?.clientWidth ?? 800) - LABEL_WIDTH);
 
@@ -97,6 +110,7 @@ export function TimelineView() {
       heartbeats: st.heartbeats,
       selected: st.selected,
       palette,
+      marks: st.marks,
     });
     const ow = o.clientWidth;
     drawOverview(
@@ -121,7 +135,18 @@ export function TimelineView() {
   }, [paint]);
 
   // `table`: the canvas and its scroller are new elements when the table closes.
-  useEffect(schedule, [schedule, lanes, extent, now, heartbeats, selected, following, packetsRev, table]);
+  useEffect(schedule, [
+    schedule,
+    lanes,
+    marks,
+    extent,
+    now,
+    heartbeats,
+    selected,
+    following,
+    packetsRev,
+    table,
+  ]);
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
   useEffect(() => {
     const sc = scroller.current;
@@ -173,6 +198,38 @@ export function TimelineView() {
     if (!view.current || x < 0) return undefined;
     return hitTest(state.current.lanes, view.current, x, y, LANE_HEIGHT, nowOf(state.current));
   };
+  /** A mark under the pointer: above a bar (rooms) or below it (interventions, problems). */
+  const markUnder = (e: React.MouseEvent): { mark: LaneMark; sid: string } | undefined => {
+    const hit = hitAt(e);
+    if (hit?.kind !== 'session' || !view.current) return undefined;
+    const { x, y } = pointAt(e);
+    const inLane = y - hit.lane * LANE_HEIGHT;
+    const top = inLane < BAR_TOP + 2;
+    if (!top && inLane <= BAR_TOP + BAR_HEIGHT - 2) return undefined;
+    const mark = markAt(state.current.marks.get(hit.session.sid), view.current, x, top);
+    return mark && { mark, sid: hit.session.sid };
+  };
+  /** A click on a mark opens what it stands for: the packet, the problems, the rooms. */
+  const openMark = ({ mark, sid }: { mark: LaneMark; sid: string }) => {
+    if (mark.kind === 'problem') {
+      selectSession({ sid });
+      setTab('problems');
+    } else if (mark.kind === 'intervention') {
+      const flag = mark.action === 'injected' || mark.action === 'edited' ? mark.action : undefined;
+      const row = packetNear(
+        controller.panel.getState().model.packets,
+        mark.seq,
+        sid,
+        flag && ((r) => r.e[flag] === true),
+      );
+      selectSession({ sid });
+      if (row) controller.jumpTo(row.e.seq, sid);
+      else setTab('socket');
+    } else {
+      selectSession({ sid });
+      setTab('rooms');
+    }
+  };
   const onPointerDown = (e: React.PointerEvent) => {
     if (e.button !== 0 || !view.current) return;
     const sc = scroller.current as HTMLDivElement;
@@ -188,8 +245,9 @@ export function TimelineView() {
     const sc = scroller.current as HTMLDivElement;
     if (!d) {
       const hit = hitAt(e);
+      const mark = markUnder(e);
       sc.style.cursor = hit?.kind === 'session' ? 'pointer' : 'grab';
-      sc.title = hit ? hitTitle(hit) : '';
+      sc.title = mark ? `${mark.mark.title} (click: open)` : hit ? hitTitle(hit) : '';
       return;
     }
     const dx = e.clientX - d.x;
@@ -203,6 +261,8 @@ export function TimelineView() {
     const d = drag.current;
     drag.current = undefined;
     if (!d || d.moved) return;
+    const mark = markUnder(e);
+    if (mark) return openMark(mark);
     const hit = hitAt(e);
     if (hit?.kind === 'session') selectSession({ sid: hit.session.sid });
     else if (hit?.kind === 'gap') {
@@ -250,7 +310,9 @@ export function TimelineView() {
         <span className="tl-legend" aria-hidden="true">
           <span className="sw polling" /> polling <span className="sw websocket" /> websocket{' '}
           <span className="sw close-client" /> client closed <span className="sw close-server" /> server
-          closed · ↻ reconnects · ✕ failed · dashed: guess
+          closed · ↻ reconnects · ✕ failed · <span className="sw room" /> ▾ joined ▴ left a room{' '}
+          <span className="sw intervention" /> proxy <span className="sw problem" /> problem · dashed or
+          hollow: guess
         </span>
         <span className="grow" />
         <button
@@ -286,7 +348,7 @@ export function TimelineView() {
         onPointerUp={(e) => onBrush(e, true)}
       />
       {table ? (
-        <TimelineTable lanes={lanes} now={now} />
+        <TimelineTable lanes={lanes} now={now} marks={marks} />
       ) : (
         <div className="tl-body">
           <canvas
