@@ -31,6 +31,7 @@ import {
   fromBrush,
   hitTest,
   panBy,
+  rangeOf,
   wheelFactor,
   zoomAt,
   type Viewport,
@@ -54,7 +55,10 @@ export function TimelineView() {
   const selected = useUi((s) => s.session?.sid);
   const selectSession = useUi((s) => s.selectSession);
   const setTab = useUi((s) => s.setTab);
-  const [following, setFollowing] = useState(live);
+  const setTimeWindow = useUi((s) => s.setTimeWindow);
+  // The window the user left the Timeline at (shared with Stats) is where it opens again.
+  const shared = useRef(controller.ui.getState().timeWindow);
+  const [following, setFollowing] = useState(live && !(shared.current && !shared.current.live));
   const [heartbeats, setHeartbeats] = useState(false);
   const [table, setTable] = useState(false);
 
@@ -93,7 +97,13 @@ export function TimelineView() {
     const st = { ...state.current, now: nowOf(state.current) };
     const width = sc.clientWidth;
     const height = sc.clientHeight;
-    if (!view.current) view.current = fit(st.extent.from, st.extent.to, width - LABEL_WIDTH);
+    if (!view.current) {
+      const w = shared.current;
+      view.current =
+        w && !w.live
+          ? fit(w.from, w.to, width - LABEL_WIDTH, 0)
+          : fit(st.extent.from, st.extent.to, width - LABEL_WIDTH);
+    }
     if (st.following) view.current = followLive(view.current, st.extent.from, st.now, width - LABEL_WIDTH);
     times.update(controller.panel.getState().model.packets);
     const palette = readPalette(c);
@@ -165,7 +175,16 @@ export function TimelineView() {
   const setView = (v: Viewport) => {
     view.current = v;
     if (state.current.following) setFollowing(false);
+    setTimeWindow({ ...rangeOf(v, plotWidth()), live: false });
     schedule();
+  };
+  /** "Follow live" on: Stats follows too, over the span the Timeline then shows. */
+  const follow = (on: boolean) => {
+    setFollowing(on);
+    if (!on || !view.current) return;
+    const st = state.current;
+    const v = followLive(view.current, st.extent.from, nowOf(st), plotWidth());
+    setTimeWindow({ ...rangeOf(v, plotWidth()), live: true });
   };
 
   // Wheel: zoom around the pointer (shift: scroll the lanes; a horizontal swipe pans).
@@ -322,7 +341,7 @@ export function TimelineView() {
         >
           Fit
         </button>
-        <Toggle id="timeline-follow" checked={following} set={setFollowing} label="follow live" />
+        <Toggle id="timeline-follow" checked={following} set={follow} label="follow live" />
         <Toggle id="timeline-heartbeats" checked={heartbeats} set={setHeartbeats} label="heartbeats" />
         <button
           className={`btn${table ? ' active' : ''}`}
