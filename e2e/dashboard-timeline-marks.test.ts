@@ -3,7 +3,8 @@
  * @socket.io/admin-ui behind the real CLI (`--admin-ui`), the panel in Chromium. A room joined and
  * left server-side is two marks on the client's bar at those instants, whose hover text names the
  * room; an emit injected through the control API is a mark that opens that packet; a namespace
- * that refuses the client is a problem mark that opens the Problems tab.
+ * that refuses the client is a problem mark that opens the Problems tab. The Rooms tab's graph
+ * draws the same admin-ui rooms as sockets linked to rooms.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -214,4 +215,55 @@ test('an injected emit is a mark that opens its packet; a refused namespace a pr
   assert.match(await titleAt(pp), /^warning: namespace \/nowhere refused the client/);
   await page.mouse.click(pp.x, pp.y);
   await page.locator('[data-testid="problem-kind"][data-kind="connect_error"]').waitFor();
+});
+
+test('the Rooms tab draws a small namespace as a graph: an edge per socket in a room', async () => {
+  const bob = client(cli.proxy, 'bob');
+  try {
+    await connected(bob);
+    await bob.timeout(3000).emitWithAck('join', 'blue');
+    await alice.timeout(3000).emitWithAck('join', 'blue');
+    await alice.timeout(3000).emitWithAck('join', 'red');
+    await page.getByTestId('tab-rooms').click();
+    await page.getByTestId('rooms-graph-toggle').click();
+    const edges = async () =>
+      (
+        await page
+          .locator('[data-testid="room-graph-nsp"][data-nsp="/"] [data-testid="room-graph-edge"]')
+          .evaluateAll((els) =>
+            els.map((el) => `${el.getAttribute('data-room')} ${el.getAttribute('data-member')}`),
+          )
+      ).sort();
+    const expected = [`blue ${alice.id}`, `blue ${bob.id}`, `red ${alice.id}`].sort();
+    await eventually(
+      async () => JSON.stringify(await edges()) === JSON.stringify(expected),
+      5000,
+      'the three memberships as edges',
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify(await edges())}`);
+    });
+    const label =
+      (await page.locator('[data-testid="room-graph-nsp"][data-nsp="/"] svg').getAttribute('aria-label')) ??
+      '';
+    assert.match(label, /^Namespace \/, 2 rooms and 2 members\./);
+    assert.ok(label.includes(`red: ${alice.id}`), label);
+    await screenshot(page, 'light-rooms-graph');
+    // Leaving takes the edge away; a click on a member selects its session.
+    await bob.timeout(3000).emitWithAck('leave', 'blue');
+    await eventually(
+      async () =>
+        JSON.stringify(await edges()) === JSON.stringify([`blue ${alice.id}`, `red ${alice.id}`].sort()),
+      5000,
+      'bob’s edge gone',
+    );
+    await page.locator('[data-testid="room-graph-nsp"][data-nsp="/"] .rg-member').first().click();
+    assert.match(
+      (await page
+        .locator(`[data-testid="session-item"][data-sid="${alice.io.engine.id}"]`)
+        .getAttribute('class')) ?? '',
+      /selected/,
+    );
+  } finally {
+    bob.close();
+  }
 });
