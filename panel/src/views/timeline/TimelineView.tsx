@@ -329,9 +329,9 @@ export function TimelineView() {
         <span className="tl-legend" aria-hidden="true">
           <span className="sw polling" /> polling <span className="sw websocket" /> websocket{' '}
           <span className="sw close-client" /> client closed <span className="sw close-server" /> server
-          closed · ↻ reconnects · ✕ failed · <span className="sw room" /> ▾▴ room join/leave{' '}
-          <span className="sw intervention" /> proxy <span className="sw problem" /> problem · dashed, hollow:
-          guess
+          closed · ↻ reconnects · ✕ failed · <span className="sw mark-room" /> ▾▴ room join/leave{' '}
+          <span className="sw mark-intervention" /> proxy <span className="sw mark-problem" /> problem ·
+          dashed, hollow: guess
         </span>
         <span className="grow" />
         <button
