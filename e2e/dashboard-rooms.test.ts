@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { instrument } from '@socket.io/admin-ui';
 import type { Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { sleep } from '../test/support/harness.js';
@@ -21,6 +20,7 @@ import {
   type Cli,
   type Scene,
 } from './support/dashboard.js';
+import { serveRooms } from './support/rooms-app.js';
 
 let scene: Scene | undefined;
 let cli: Cli;
@@ -29,19 +29,7 @@ const sockets: Socket[] = [];
 
 before(async () => {
   scene = await startScene({
-    serve: (t) => {
-      instrument(t.io, { auth: false });
-      t.io.on('connection', (s) => {
-        s.on('join', (room: string, ack: () => void) => {
-          void s.join(room);
-          ack();
-        });
-        s.on('leave', (room: string, ack: () => void) => {
-          void s.leave(room);
-          ack();
-        });
-      });
-    },
+    serve: serveRooms,
     args: ['--admin-ui'],
   });
   ({ cli, page } = scene);

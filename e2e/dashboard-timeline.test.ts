@@ -21,6 +21,7 @@ import {
   type Cli,
   type Scene,
 } from './support/dashboard.js';
+import { canvasPixel } from './support/canvas.js';
 
 let scene: Scene | undefined;
 let restarted: Target | undefined;
@@ -136,23 +137,7 @@ function pointOf(g: CanvasGeometry, t: number, lane: number, dy: number): { x: n
 }
 
 /** The canvas' pixel (RGB) at page coordinates. */
-async function pixel(x: number, y: number): Promise<[number, number, number]> {
-  return page.getByTestId('timeline-canvas').evaluate(
-    (el, p) => {
-      const c = el as HTMLCanvasElement;
-      const r = c.getBoundingClientRect();
-      const ratio = c.width / r.width;
-      const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(
-        Math.round((p.x - r.left) * ratio),
-        Math.round((p.y - r.top) * ratio),
-        1,
-        1,
-      ).data;
-      return [d[0], d[1], d[2]] as [number, number, number];
-    },
-    { x, y },
-  );
-}
+const pixel = (x: number, y: number) => canvasPixel(page, 'timeline-canvas', x, y);
 
 /** Lane index of `clientKey`: clients in the table's order. */
 function laneIndex(rows: RowData[], clientKey: string): number {

@@ -7,6 +7,16 @@ import { EMPTY_FILTER, type PacketFilter } from './filter.js';
 
 export type Tab = 'packets' | 'socket' | 'rooms' | 'problems' | 'stats' | 'control' | 'timeline' | 'sequence';
 
+/**
+ * The time range the Timeline shows, shared with Stats. `live`: the range follows the newest
+ * instant, keeping its length (`to - from`); otherwise it is fixed.
+ */
+export interface TimeWindow {
+  from: number;
+  to: number;
+  live: boolean;
+}
+
 export interface SessionSelection {
   sid: string;
   /** The namespace for the socket view; undefined: the session's first. */
@@ -28,6 +38,8 @@ export interface UiState {
   mutedKinds: readonly string[];
   /** Hide what the stream only guessed (attempt chips, inferred rooms). */
   hideGuesses: boolean;
+  /** Set by the Timeline's zoom, pan and brush; undefined until the user moves it (Stats keeps its default). */
+  timeWindow?: TimeWindow;
 
   setFilter(change: Partial<PacketFilter>): void;
   resetFilter(): void;
@@ -39,6 +51,7 @@ export interface UiState {
   setHideGuesses(hide: boolean): void;
   toggleSidebar(): void;
   toggleMutedKind(kind: string): void;
+  setTimeWindow(window: TimeWindow | undefined): void;
 }
 
 export type UiStore = StoreApi<UiState>;
@@ -63,6 +76,7 @@ export function createUiStore(): UiStore {
     setShowOwnRooms: (show) => set({ showOwnRooms: show }),
     setHideGuesses: (hide) => set({ hideGuesses: hide }),
     toggleSidebar: () => set((s) => ({ sidebarOpen: !s.sidebarOpen })),
+    setTimeWindow: (window) => set({ timeWindow: window }),
     toggleMutedKind: (kind) =>
       set((s) => ({
         mutedKinds: s.mutedKinds.includes(kind)

@@ -1,13 +1,15 @@
 /**
  * Rooms and their members, labelled by where they come from: @socket.io/admin-ui (facts) or
  * inferred from broadcasts (guesses). Members link to their session. "Over time" shows the same
- * rooms' membership as it changed (rooms/RoomsOverTime.tsx).
+ * rooms' membership as it changed (rooms/RoomsOverTime.tsx); "graph" small namespaces as a
+ * bipartite graph (rooms/RoomGraph.tsx).
  */
 import { useMemo, useState } from 'react';
 import { useController, useSlices, useUi } from '../app/context.js';
 import { formatTime, shortId } from '../lib/format.js';
 import type { PanelModel } from '../store/reduce.js';
 import { roomList } from '../store/selectors.js';
+import { RoomGraph } from './rooms/RoomGraph.js';
 import { RoomsOverTime } from './rooms/RoomsOverTime.js';
 import './RoomsView.css';
 
@@ -26,20 +28,28 @@ export function RoomsView() {
   const setShowOwn = useUi((s) => s.setShowOwnRooms);
   const selectSession = useUi((s) => s.selectSession);
   const rooms = useMemo(() => roomList(model, showOwn), [model, rev, showOwn]);
-  const [overTime, setOverTime] = useState(false);
+  const [mode, setMode] = useState<'now' | 'over time' | 'graph'>('now');
+  const overTime = mode === 'over time';
   return (
     <div className="rooms-view">
       <div className="viewbar">
         <b>Rooms</b> <span className="muted">{rooms.length}</span>
-        <button className={`tab small${overTime ? '' : ' active'}`} onClick={() => setOverTime(false)}>
+        <button className={`tab small${mode === 'now' ? ' active' : ''}`} onClick={() => setMode('now')}>
           now
         </button>
         <button
           className={`tab small${overTime ? ' active' : ''}`}
-          onClick={() => setOverTime(true)}
+          onClick={() => setMode('over time')}
           data-testid="rooms-over-time-toggle"
         >
           over time
+        </button>
+        <button
+          className={`tab small${mode === 'graph' ? ' active' : ''}`}
+          onClick={() => setMode('graph')}
+          data-testid="rooms-graph-toggle"
+        >
+          graph
         </button>
         <span className="grow" />
         <label className="toggle">
@@ -49,6 +59,15 @@ export function RoomsView() {
       </div>
       {overTime ? (
         <RoomsOverTime />
+      ) : mode === 'graph' ? (
+        <RoomGraph
+          rooms={rooms}
+          onMember={(m, nsp) => {
+            const { model } = controller.panel.getState();
+            const sid = m.kind === 'session' ? m.member : sessionOfSocket(model, m.member);
+            if (sid) selectSession({ sid, nsp });
+          }}
+        />
       ) : rooms.length === 0 ? (
         <div className="empty">
           No rooms known. Rooms never cross the wire: run the proxy with <code>--admin-ui</code> against a

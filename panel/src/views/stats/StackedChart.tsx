@@ -22,6 +22,8 @@ export interface StackedChartProps {
   colorOf?: (key: string, i: number) => string;
   /** What the x axis spans, e.g. `5 min`. */
   span: string;
+  /** The x axis' ends, for a window that does not end now (the Timeline's); default `−span`, `now`. */
+  axis?: readonly [string, string] | undefined;
   testId: string;
 }
 
@@ -33,6 +35,7 @@ export const StackedChart = memo(function StackedChart({
   format,
   colorOf,
   span,
+  axis,
   testId,
 }: StackedChartProps) {
   const color = colorOf ?? ((_: string, i: number) => `var(--series-${i % PALETTE})`);
@@ -55,7 +58,9 @@ export const StackedChart = memo(function StackedChart({
     <figure className="stats-figure" data-testid={testId}>
       <figcaption>{title}</figcaption>
       {keys.length === 0 ? (
-        <div className="muted empty-chart">Nothing in the last {span}.</div>
+        <div className="muted empty-chart">
+          {axis ? 'Nothing in this window.' : `Nothing in the last ${span}.`}
+        </div>
       ) : (
         <>
           <div className="chart-frame">
@@ -79,8 +84,8 @@ export const StackedChart = memo(function StackedChart({
               ))}
             </svg>
             <div className="axis-x muted">
-              <span>−{span}</span>
-              <span>now</span>
+              <span>{axis ? axis[0] : `−${span}`}</span>
+              <span>{axis ? axis[1] : 'now'}</span>
             </div>
           </div>
           <ul className="legend">

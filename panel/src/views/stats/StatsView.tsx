@@ -6,14 +6,22 @@
  * store's slices when drawn (live: once a second), never kept.
  */
 import { useMemo } from 'react';
-import { usePanel, useNow, useSlices } from '../../app/context.js';
-import { formatBytes, formatCount, formatLatency, shortId } from '../../lib/format.js';
+import { usePanel, useNow, useSlices, useUi } from '../../app/context.js';
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatLatency,
+  formatTime,
+  shortId,
+} from '../../lib/format.js';
 import { STATS_SECONDS, statsSeries } from '../../store/stats.js';
 import { Sparkline } from '../Sparkline.js';
 import { LatencyHistograms } from './LatencyHistograms.js';
-import { deriveStats, statsEnd } from './derive.js';
+import { deriveStats, statsEnd, statsRange } from './derive.js';
 import { PacketLinks } from './PacketLinks.js';
 import { StackedChart } from './StackedChart.js';
+import { StatsWindow } from './StatsWindow.js';
 import { TableHead } from './TableHead.js';
 import { NodesTable } from '../NodesTable.js';
 import './StatsView.css';
@@ -55,10 +63,27 @@ export function StatsView() {
   const last = (a: number[]) => a[a.length - 1] ?? 0;
   // One pass over the window's rows, at most once a second live (a file: when it changed).
   // Live, the second is the key, not each batch: rows arrive many times a second.
-  const derived = useMemo(() => deriveStats(model, end), [model, end, live ? 0 : rev]);
+  // The Timeline's window, once the user moved it (zoom, pan, brush, fit, follow live).
+  const timeWindow = useUi((s) => s.timeWindow);
+  const setTimeWindow = useUi((s) => s.setTimeWindow);
+  const derived = useMemo(
+    () => deriveStats(model, end, timeWindow),
+    [model, end, live ? 0 : rev, timeWindow],
+  );
+  const range = statsRange(end, timeWindow);
+  const span = timeWindow ? formatDuration(range.to - range.from) : SPAN;
+  const axis =
+    timeWindow && !timeWindow.live ? ([formatTime(range.from), formatTime(range.to)] as const) : undefined;
   const { packets, mix } = derived;
   return (
     <div className="stats-view" data-testid="stats-view">
+      <StatsWindow
+        range={range}
+        span={span}
+        defaultSpan={SPAN}
+        timeWindow={timeWindow}
+        onReset={() => setTimeWindow(undefined)}
+      />
       <div className="stat-cards">
         <Card
           title="packets/s"
@@ -85,7 +110,8 @@ export function StatsView() {
           keys={packets.eventNames}
           layers={packets.eventRates}
           format={perSecond}
-          span={SPAN}
+          span={span}
+          axis={axis}
           testId="stats-event-rates"
         />
         <StackedChart
@@ -94,15 +120,17 @@ export function StatsView() {
           layers={derived.bytes}
           colorOf={directionColor}
           format={bytesPerSecond}
-          span={SPAN}
+          span={span}
+          axis={axis}
           testId="stats-bytes"
         />
         <StackedChart
-          title={`Reconnects per minute, by cause (${formatCount(derived.reconnects.total)} in ${SPAN})`}
+          title={`Reconnects per minute, by cause (${formatCount(derived.reconnects.total)} in ${span})`}
           keys={derived.reconnects.causes}
           layers={derived.reconnects.perBucket}
           format={perMinute}
-          span={SPAN}
+          span={span}
+          axis={axis}
           testId="stats-reconnects"
         />
         <figure className="stats-figure" data-testid="stats-sessions">
@@ -124,7 +152,7 @@ export function StatsView() {
           </table>
           <div className="muted small">
             {formatBytes(packets.bytesTotal.c2s)} client → server, {formatBytes(packets.bytesTotal.s2c)}{' '}
-            server → client in the last {SPAN}.
+            server → client {axis ? 'in this window' : `in the last ${span}`}.
           </div>
         </figure>
         <LatencyHistograms latencies={packets.ackLatency} />

@@ -8,8 +8,11 @@ import type { ReactElement } from 'react';
 import { useUi } from '../../app/context.js';
 import { formatDuration, formatTime } from '../../lib/format.js';
 import type { Gap, Lane, SessionBar } from './lanes.js';
+import type { LaneMark } from './marks.js';
 
 export const MAX_ROWS = 1000;
+/** Marks listed per session; the rest are counted. */
+export const MAX_MARKS = 20;
 
 /** The transport column: `polling → websocket after 120 ms`. */
 export function transportText(s: SessionBar): string {
@@ -38,7 +41,27 @@ export function gapText(g: Gap): string {
     : `no reconnect yet${failed}`;
 }
 
-export function TimelineTable({ lanes, now }: { lanes: readonly Lane[]; now: number }) {
+const NO_MARKS: ReadonlyMap<string, readonly LaneMark[]> = new Map();
+
+/** The marks column: the first MAX_MARKS marks with their time, then how many more. */
+export function marksText(marks: readonly LaneMark[] | undefined): { mark?: LaneMark; text: string }[] {
+  if (!marks) return [];
+  const lines: { mark?: LaneMark; text: string }[] = marks
+    .slice(0, MAX_MARKS)
+    .map((m) => ({ mark: m, text: `${formatTime(m.ts)} ${m.title}` }));
+  if (marks.length > MAX_MARKS) lines.push({ text: `and ${marks.length - MAX_MARKS} more` });
+  return lines;
+}
+
+export function TimelineTable({
+  lanes,
+  now,
+  marks = NO_MARKS,
+}: {
+  lanes: readonly Lane[];
+  now: number;
+  marks?: ReadonlyMap<string, readonly LaneMark[]>;
+}) {
   const selectSession = useUi((s) => s.selectSession);
   const rows: ReactElement[] = [];
   let total = 0;
@@ -77,6 +100,13 @@ export function TimelineTable({ lanes, now }: { lanes: readonly Lane[]; now: num
           >
             {gap ? gapText(gap) : ''}
           </td>
+          <td data-testid="timeline-marks">
+            {marksText(marks.get(s.sid)).map((line, k) => (
+              <div key={k} data-testid="timeline-mark" data-kind={line.mark?.kind} data-ts={line.mark?.ts}>
+                {line.text}
+              </div>
+            ))}
+          </td>
         </tr>,
       );
     });
@@ -97,6 +127,7 @@ export function TimelineTable({ lanes, now }: { lanes: readonly Lane[]; now: num
             <th>transport</th>
             <th>close</th>
             <th>then</th>
+            <th>rooms, proxy, problems</th>
           </tr>
         </thead>
         <tbody>{rows}</tbody>

@@ -11,6 +11,8 @@ import { useController, useNow, usePanel, useSlices, useUi } from '../../app/con
 import { clientGroups, clientLabel } from '../../store/selectors.js';
 import {
   AXIS_HEIGHT,
+  BAR_HEIGHT,
+  BAR_TOP,
   drawOverview,
   drawTimeline,
   LABEL_WIDTH,
@@ -19,6 +21,7 @@ import {
   readPalette,
 } from './draw.js';
 import { extentOf, laneOf } from './lanes.js';
+import { markAt, packetNear, sessionMarks, type LaneMark } from './marks.js';
 import { PacketTimes } from './packet-times.js';
 import { SelectedSession } from './SelectedSession.js';
 import { TimelineTable } from './TimelineTable.js';
@@ -28,6 +31,7 @@ import {
   fromBrush,
   hitTest,
   panBy,
+  rangeOf,
   wheelFactor,
   zoomAt,
   type Viewport,
@@ -40,6 +44,8 @@ export function TimelineView() {
   const controller = useController();
   const { model, rev } = useSlices('sessions');
   const { rev: packetsRev } = useSlices('packets');
+  const { rev: marksRev } = useSlices('sessions', 'rooms', 'problems');
+  const showOwnRooms = useUi((s) => s.showOwnRooms);
   const live = usePanel((s) => s.source.kind === 'live' || s.source.kind === 'devtools');
   const lastTs = usePanel((s) => s.model.cursor.lastTs);
   const wallClock = useNow(1000);
@@ -49,7 +55,10 @@ export function TimelineView() {
   const selected = useUi((s) => s.session?.sid);
   const selectSession = useUi((s) => s.selectSession);
   const setTab = useUi((s) => s.setTab);
-  const [following, setFollowing] = useState(live);
+  const setTimeWindow = useUi((s) => s.setTimeWindow);
+  // The window the user left the Timeline at (shared with Stats) is where it opens again.
+  const shared = useRef(controller.ui.getState().timeWindow);
+  const [following, setFollowing] = useState(live && !(shared.current && !shared.current.live));
   const [heartbeats, setHeartbeats] = useState(false);
   const [table, setTable] = useState(false);
 
@@ -59,6 +68,14 @@ export function TimelineView() {
     [model, rev, hideGuesses, Math.floor(now / 1000)],
   );
   const extent = useMemo(() => extentOf(lanes, now), [lanes, now]);
+  const marks = useMemo(
+    () =>
+      sessionMarks(model.sessions, model.roomHistory.changes, model.problems.list(), {
+        hideGuesses,
+        showOwnRooms,
+      }),
+    [model, marksRev, hideGuesses, showOwnRooms],
+  );
   const times = useMemo(() => new PacketTimes(), []);
 
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -66,8 +83,8 @@ export function TimelineView() {
   const scroller = useRef<HTMLDivElement>(null);
   const view = useRef<Viewport | undefined>(undefined);
   const frame = useRef(0);
-  const state = useRef({ lanes, extent, now, live, heartbeats, selected, following });
-  state.current = { lanes, extent, now, live, heartbeats, selected, following };
+  const state = useRef({ lanes, marks, extent, now, live, heartbeats, selected, following });
+  state.current = { lanes, marks, extent, now, live, heartbeats, selected, following };
 
   const plotWidth = () => Math.max(1, (scroller.current?.clientWidth ?? 800) - LABEL_WIDTH);
 
@@ -80,7 +97,13 @@ export function TimelineView() {
     const st = { ...state.current, now: nowOf(state.current) };
     const width = sc.clientWidth;
     const height = sc.clientHeight;
-    if (!view.current) view.current = fit(st.extent.from, st.extent.to, width - LABEL_WIDTH);
+    if (!view.current) {
+      const w = shared.current;
+      view.current =
+        w && !w.live
+          ? fit(w.from, w.to, width - LABEL_WIDTH, 0)
+          : fit(st.extent.from, st.extent.to, width - LABEL_WIDTH);
+    }
     if (st.following) view.current = followLive(view.current, st.extent.from, st.now, width - LABEL_WIDTH);
     times.update(controller.panel.getState().model.packets);
     const palette = readPalette(c);
@@ -97,6 +120,7 @@ export function TimelineView() {
       heartbeats: st.heartbeats,
       selected: st.selected,
       palette,
+      marks: st.marks,
     });
     const ow = o.clientWidth;
     drawOverview(
@@ -121,7 +145,18 @@ export function TimelineView() {
   }, [paint]);
 
   // `table`: the canvas and its scroller are new elements when the table closes.
-  useEffect(schedule, [schedule, lanes, extent, now, heartbeats, selected, following, packetsRev, table]);
+  useEffect(schedule, [
+    schedule,
+    lanes,
+    marks,
+    extent,
+    now,
+    heartbeats,
+    selected,
+    following,
+    packetsRev,
+    table,
+  ]);
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
   useEffect(() => {
     const sc = scroller.current;
@@ -140,7 +175,16 @@ export function TimelineView() {
   const setView = (v: Viewport) => {
     view.current = v;
     if (state.current.following) setFollowing(false);
+    setTimeWindow({ ...rangeOf(v, plotWidth()), live: false });
     schedule();
+  };
+  /** "Follow live" on: Stats follows too, over the span the Timeline then shows. */
+  const follow = (on: boolean) => {
+    setFollowing(on);
+    if (!on || !view.current) return;
+    const st = state.current;
+    const v = followLive(view.current, st.extent.from, nowOf(st), plotWidth());
+    setTimeWindow({ ...rangeOf(v, plotWidth()), live: true });
   };
 
   // Wheel: zoom around the pointer (shift: scroll the lanes; a horizontal swipe pans).
@@ -173,6 +217,38 @@ export function TimelineView() {
     if (!view.current || x < 0) return undefined;
     return hitTest(state.current.lanes, view.current, x, y, LANE_HEIGHT, nowOf(state.current));
   };
+  /** A mark under the pointer: above a bar (rooms) or below it (interventions, problems). */
+  const markUnder = (e: React.MouseEvent): { mark: LaneMark; sid: string } | undefined => {
+    const hit = hitAt(e);
+    if (hit?.kind !== 'session' || !view.current) return undefined;
+    const { x, y } = pointAt(e);
+    const inLane = y - hit.lane * LANE_HEIGHT;
+    const top = inLane < BAR_TOP + 2;
+    if (!top && inLane <= BAR_TOP + BAR_HEIGHT - 2) return undefined;
+    const mark = markAt(state.current.marks.get(hit.session.sid), view.current, x, top);
+    return mark && { mark, sid: hit.session.sid };
+  };
+  /** A click on a mark opens what it stands for: the packet, the problems, the rooms. */
+  const openMark = ({ mark, sid }: { mark: LaneMark; sid: string }) => {
+    if (mark.kind === 'problem') {
+      selectSession({ sid });
+      setTab('problems');
+    } else if (mark.kind === 'intervention') {
+      const flag = mark.action === 'injected' || mark.action === 'edited' ? mark.action : undefined;
+      const row = packetNear(
+        controller.panel.getState().model.packets,
+        mark.seq,
+        sid,
+        flag && ((r) => r.e[flag] === true),
+      );
+      selectSession({ sid });
+      if (row) controller.jumpTo(row.e.seq, sid);
+      else setTab('socket');
+    } else {
+      selectSession({ sid });
+      setTab('rooms');
+    }
+  };
   const onPointerDown = (e: React.PointerEvent) => {
     if (e.button !== 0 || !view.current) return;
     const sc = scroller.current as HTMLDivElement;
@@ -188,8 +264,9 @@ export function TimelineView() {
     const sc = scroller.current as HTMLDivElement;
     if (!d) {
       const hit = hitAt(e);
+      const mark = markUnder(e);
       sc.style.cursor = hit?.kind === 'session' ? 'pointer' : 'grab';
-      sc.title = hit ? hitTitle(hit) : '';
+      sc.title = mark ? `${mark.mark.title} (click: open)` : hit ? hitTitle(hit) : '';
       return;
     }
     const dx = e.clientX - d.x;
@@ -203,6 +280,8 @@ export function TimelineView() {
     const d = drag.current;
     drag.current = undefined;
     if (!d || d.moved) return;
+    const mark = markUnder(e);
+    if (mark) return openMark(mark);
     const hit = hitAt(e);
     if (hit?.kind === 'session') selectSession({ sid: hit.session.sid });
     else if (hit?.kind === 'gap') {
@@ -250,7 +329,9 @@ export function TimelineView() {
         <span className="tl-legend" aria-hidden="true">
           <span className="sw polling" /> polling <span className="sw websocket" /> websocket{' '}
           <span className="sw close-client" /> client closed <span className="sw close-server" /> server
-          closed · ↻ reconnects · ✕ failed · dashed: guess
+          closed · ↻ reconnects · ✕ failed · <span className="sw mark-room" /> ▾▴ room join/leave{' '}
+          <span className="sw mark-intervention" /> proxy <span className="sw mark-problem" /> problem ·
+          dashed, hollow: guess
         </span>
         <span className="grow" />
         <button
@@ -260,7 +341,7 @@ export function TimelineView() {
         >
           Fit
         </button>
-        <Toggle id="timeline-follow" checked={following} set={setFollowing} label="follow live" />
+        <Toggle id="timeline-follow" checked={following} set={follow} label="follow live" />
         <Toggle id="timeline-heartbeats" checked={heartbeats} set={setHeartbeats} label="heartbeats" />
         <button
           className={`btn${table ? ' active' : ''}`}
@@ -286,7 +367,7 @@ export function TimelineView() {
         onPointerUp={(e) => onBrush(e, true)}
       />
       {table ? (
-        <TimelineTable lanes={lanes} now={now} />
+        <TimelineTable lanes={lanes} now={now} marks={marks} />
       ) : (
         <div className="tl-body">
           <canvas

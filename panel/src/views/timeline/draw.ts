@@ -7,14 +7,15 @@
  */
 import { formatDuration } from '../../lib/format.js';
 import type { Gap, Lane, SessionBar } from './lanes.js';
+import { isRoomMark, type LaneMark } from './marks.js';
 import { density, type PacketTimes } from './packet-times.js';
-import { brushOf, fit, visibleLanes, xOf, type Viewport } from './viewport.js';
+import { brushOf, fit, tOf, visibleLanes, xOf, type Viewport } from './viewport.js';
 
 export const LANE_HEIGHT = 24;
 export const LABEL_WIDTH = 170;
 export const AXIS_HEIGHT = 18;
-const BAR_TOP = 6;
-const BAR_HEIGHT = 12;
+export const BAR_TOP = 6;
+export const BAR_HEIGHT = 12;
 
 /** The colours, read from the CSS variables (Timeline.css), light or dark. */
 export interface Palette {
@@ -33,6 +34,9 @@ export interface Palette {
   connected: string;
   selected: string;
   brush: string;
+  room: string;
+  intervention: string;
+  warn: string;
 }
 
 export function readPalette(el: Element): Palette {
@@ -54,6 +58,9 @@ export function readPalette(el: Element): Palette {
     connected: v('--good'),
     selected: v('--tl-selected'),
     brush: v('--tl-brush'),
+    room: v('--tl-room'),
+    intervention: v('--tl-intervention'),
+    warn: v('--warn'),
   };
 }
 
@@ -69,6 +76,8 @@ export interface Scene {
   heartbeats: boolean;
   selected: string | undefined;
   palette: Palette;
+  /** Room joins and leaves, interventions and problems, by session (marks.ts). */
+  marks?: ReadonlyMap<string, readonly LaneMark[]>;
 }
 
 /** Sizes the canvas's backing store to its CSS size at the device's pixel ratio; returns the context. */
@@ -305,6 +314,8 @@ function drawBar(
     ctx.strokeRect(x0 - 1, top - 2, x1 - x0 + 2, BAR_HEIGHT + 4);
     ctx.lineWidth = 1;
   }
+  const marks = s.marks?.get(bar.sid);
+  if (marks) drawMarks(ctx, s, marks, y, plotWidth);
   if (bar.close) {
     ctx.fillStyle = bar.close.by === 'client' ? p.closeClient : p.closeServer;
     ctx.fillRect(x1 - 1, y + 2, 3, LANE_HEIGHT - 4);
@@ -313,6 +324,66 @@ function drawBar(
       ctx.textAlign = 'left';
       ctx.fillText(label, x1 + 5, y + LANE_HEIGHT - 5);
     }
+  }
+}
+
+/**
+ * A session's marks: joins (a triangle pointing into the bar) and leaves (pointing out of it) above
+ * the bar, inferred ones hollow; the proxy's interventions (diamonds) and problems (dots, the error
+ * colour or the warning one) below it.
+ */
+function drawMarks(
+  ctx: CanvasRenderingContext2D,
+  s: Scene,
+  marks: readonly LaneMark[],
+  y: number,
+  plotWidth: number,
+): void {
+  const p = s.palette;
+  const from = tOf(s.v, -6);
+  const to = tOf(s.v, plotWidth + 6);
+  const above = y + BAR_TOP - 1;
+  const below = y + BAR_TOP + BAR_HEIGHT + 3;
+  ctx.lineWidth = 1;
+  for (const m of marks) {
+    if (m.ts < from) continue;
+    if (m.ts > to) break;
+    const x = Math.round(LABEL_WIDTH + xOf(s.v, m.ts)) + 0.5;
+    ctx.beginPath();
+    if (isRoomMark(m)) {
+      // Join: pointing down into the bar; leave: pointing up out of it.
+      const tip = m.kind === 'join' ? above + 1 : above - 5;
+      const base = m.kind === 'join' ? above - 5 : above + 1;
+      ctx.moveTo(x - 4, base);
+      ctx.lineTo(x + 4, base);
+      ctx.lineTo(x, tip);
+      ctx.closePath();
+      // A hairline across the bar at the instant, so the change reads as the bar's own.
+      ctx.fillStyle = p.room;
+      ctx.fillRect(x - 0.5, above, 1, BAR_HEIGHT + 1);
+      markPaint(ctx, p.room, m.guess);
+    } else if (m.kind === 'intervention') {
+      ctx.moveTo(x, below - 3);
+      ctx.lineTo(x + 3, below);
+      ctx.lineTo(x, below + 3);
+      ctx.lineTo(x - 3, below);
+      ctx.closePath();
+      markPaint(ctx, p.intervention, false);
+    } else {
+      ctx.arc(x, below, 2.5, 0, Math.PI * 2);
+      markPaint(ctx, m.severity === 'error' ? p.failed : p.warn, m.guess);
+    }
+  }
+}
+
+/** Fills a mark's path, or strokes it dashed-hollow when it is a guess. */
+function markPaint(ctx: CanvasRenderingContext2D, colour: string, guess: boolean): void {
+  if (guess) {
+    ctx.strokeStyle = colour;
+    ctx.stroke();
+  } else {
+    ctx.fillStyle = colour;
+    ctx.fill();
   }
 }
 
