@@ -229,3 +229,33 @@ export async function waitForPanel(
   }
   throw new Error(`timed out waiting for ${what}; panel has ${JSON.stringify(last).slice(0, 2000)}`);
 }
+
+/** Every attempt the panel holds, with its session and how sure the stream was of it. */
+export function panelAttempts(
+  panel: Page,
+): Promise<
+  { clientKey: string; attempt: number; sessionId?: string; confidence?: string; evidence?: string[] }[]
+> {
+  return panel.evaluate(() => {
+    type Attempt = { attempt: number; sessionId?: string; confidence?: string; evidence?: string[] };
+    const w = window as unknown as {
+      __sioPanel?: {
+        controller: {
+          panel: {
+            getState(): { model: { clients: Map<string, { clientKey: string; attempts: Attempt[] }> } };
+          };
+        };
+      };
+    };
+    const clients = w.__sioPanel?.controller.panel.getState().model.clients;
+    return [...(clients?.values() ?? [])].flatMap((c) =>
+      c.attempts.map((a) => ({
+        clientKey: c.clientKey,
+        attempt: a.attempt,
+        ...(a.sessionId ? { sessionId: a.sessionId } : {}),
+        ...(a.confidence ? { confidence: a.confidence } : {}),
+        ...(a.evidence ? { evidence: [...a.evidence] } : {}),
+      })),
+    );
+  });
+}

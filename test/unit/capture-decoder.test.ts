@@ -511,3 +511,114 @@ test('a new top document ends the sessions of every frame; an iframe’s reload,
     [['S1', 'the page was reloaded or navigated away']],
   );
 });
+
+/* Two socket.io-client Managers of one page on one endpoint (`forceNew`, `multiplex: false`): the
+ * capture sees their sockets, not the Managers, so which one reconnected is said with its confidence. */
+
+/** A WebSocket-only session `sid` of `d`, its namespace connected. */
+function wsOnly(d: Doc, sid: string): { conn: number; captures: Capture[] } {
+  const ws = d.wsOpen('EIO=4&transport=websocket');
+  return {
+    conn: ws.conn,
+    captures: [
+      ws.open,
+      d.frame_(ws.conn, 's2c', OPEN4.replace('S1', sid)),
+      d.frame_(ws.conn, 'c2s', '40'),
+      d.frame_(ws.conn, 's2c', `40{"sid":"sock-${sid}"}`),
+    ],
+  };
+}
+
+const attemptsOf = (events: ProxyEvent[]) =>
+  (of(events, 'attempt') as AttemptEvent[]).map((a) => ({
+    sid: a.sessionId,
+    key: a.clientKey,
+    attempt: a.attempt,
+    confidence: a.confidence,
+    evidence: a.evidence?.join(' | ') ?? '',
+  }));
+
+test('one client of an endpoint: its first session and its reconnect are certain', () => {
+  const d = new Doc();
+  const a = wsOnly(d, 'A1');
+  const dec = new CaptureDecoder();
+  dec.push([d.load(), ...a.captures, d.wsClose(a.conn, 1006)]);
+  const again = wsOnly(d, 'A2');
+  const { events } = dec.push(again.captures);
+  const [reconnect] = attemptsOf(events);
+  assert.deepEqual([reconnect?.sid, reconnect?.attempt, reconnect?.confidence], ['A2', 1, 'certain']);
+  assert.match(reconnect?.evidence ?? '', /only client of this endpoint/);
+  assert.doesNotMatch(reconnect?.evidence ?? '', /Manager/);
+});
+
+test('two concurrent clients of one endpoint: each its own key, a reconnect beside the other not certain', () => {
+  const d = new Doc();
+  const a = wsOnly(d, 'A1');
+  const b = wsOnly(d, 'B1');
+  const dec = new CaptureDecoder();
+  const first = attemptsOf(dec.push([d.load(), ...a.captures, ...b.captures]).events);
+  assert.deepEqual(
+    first.map((x) => [x.sid, x.attempt]),
+    [
+      ['A1', 0],
+      ['B1', 0],
+    ],
+  );
+  const [ka, kb] = [first[0]?.key ?? '', first[1]?.key ?? ''];
+  assert.notEqual(ka, kb, 'a handshake while another session of the endpoint is open is another client');
+  assert.equal(kb, `${ka} #2`);
+  assert.equal(first[0]?.confidence, 'certain');
+  assert.equal(first[1]?.confidence, 'likely');
+  assert.match(first[1]?.evidence ?? '', /other session of this endpoint open/);
+
+  // A drops and reconnects while B stays open: filed under A, and not stated as certain.
+  const again = wsOnly(d, 'A2');
+  const { events } = dec.push([d.wsClose(a.conn, 1006), ...again.captures]);
+  const [reconnect] = attemptsOf(events);
+  assert.deepEqual([reconnect?.sid, reconnect?.key, reconnect?.attempt], ['A2', ka, 1]);
+  assert.notEqual(reconnect?.confidence, 'certain');
+  const sessions = (of(events, 'session') as SessionEvent[]).map((s) => [s.sessionId, s.clientKey]);
+  assert.deepEqual(sessions, [['A2', ka]]);
+});
+
+test('two clients of one endpoint both waiting to reconnect: each reconnect is a guess naming both', () => {
+  const d = new Doc();
+  const a = wsOnly(d, 'A1');
+  const b = wsOnly(d, 'B1');
+  const dec = new CaptureDecoder();
+  dec.push([d.load(), ...a.captures, ...b.captures]);
+  // The server restarts: both drop, then both come back (which first, the capture cannot see).
+  const a2 = wsOnly(d, 'X1');
+  const b2 = wsOnly(d, 'X2');
+  const { events } = dec.push([
+    d.wsClose(a.conn, 1006),
+    d.wsClose(b.conn, 1006),
+    ...a2.captures,
+    ...b2.captures,
+  ]);
+  const attempts = attemptsOf(events);
+  assert.deepEqual(
+    attempts.map((x) => [x.sid, x.attempt]),
+    [
+      ['X1', 1],
+      ['X2', 1],
+    ],
+  );
+  assert.notEqual(attempts[0]?.key, attempts[1]?.key, 'each series continued once');
+  assert.equal(attempts[0]?.confidence, 'guess');
+  assert.match(attempts[0]?.evidence ?? '', /2 clients of this endpoint are waiting to reconnect \(#1, #2\)/);
+  // The last one waiting is the only series left, but only because of the guess before it.
+  assert.equal(attempts[1]?.confidence, 'guess');
+  assert.match(attempts[1]?.evidence ?? '', /picked by a guess/);
+  assert.ok(attempts.every((x) => !/Manager/.test(x.evidence)));
+});
+
+test('a new session after disconnect() starts a new series, not a reconnect', () => {
+  const d = new Doc();
+  const a = wsOnly(d, 'A1');
+  const dec = new CaptureDecoder();
+  dec.push([d.load(), ...a.captures, d.frame_(a.conn, 'c2s', '41'), d.wsClose(a.conn)]);
+  const again = wsOnly(d, 'A2');
+  const [next] = attemptsOf(dec.push(again.captures).events);
+  assert.deepEqual([next?.sid, next?.attempt, next?.confidence], ['A2', 0, 'certain']);
+});

@@ -39,6 +39,15 @@ test('an in-page client without a user agent is named by its endpoint', () => {
   );
 });
 
+test('a second in-page client of the same endpoint keeps its number in the name', () => {
+  const key = 'apwu08:127.0.0.1:3000/socket.io/';
+  const hs = { handshake: pageHandshake('/socket.io/?EIO=4&transport=websocket') };
+  assert.deepEqual(labels(['s1', key, hs], ['s2', `${key} #2`, hs]), [
+    '127.0.0.1:3000/socket.io/',
+    '127.0.0.1:3000/socket.io/ #2',
+  ]);
+});
+
 test('a name from the query, then the browser, come first', () => {
   assert.deepEqual(labels(['s1', 'k1']), ['k1']); // the factory's handshake has ?client=k1
   const ua = {

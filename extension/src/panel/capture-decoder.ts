@@ -11,7 +11,13 @@
  * reconnect) are skipped by their document id and counter.
  */
 import { CLIENT_REASONS } from '../../../shared/disconnect-reasons.js';
-import type { Direction, ProxyEvent, TransportName, UnstampedEvent } from '../../../shared/events.js';
+import type {
+  Confidence,
+  Direction,
+  ProxyEvent,
+  TransportName,
+  UnstampedEvent,
+} from '../../../shared/events.js';
 import {
   base64ToBytes,
   eioOf,
@@ -58,10 +64,29 @@ interface PageSession {
 /** In-page capture sees the client leg only. */
 const PAGE_VIEW = { upgradeLegs: ['client'], serverUnknown: SERVER_UNKNOWN } as const;
 
+/**
+ * One client of a document's endpoint, as far as the capture can tell: a series of sessions, one
+ * open at a time. The capture sees sockets and requests, not socket.io-client's Manager, so two
+ * clients of one endpoint are told apart only while both are open (see pickClient).
+ */
 interface ClientState {
+  key: string;
   next: number;
   lastTs: number;
   cause?: string;
+  /** A session of this client is open. */
+  open: boolean;
+  /** Its session dropped in a way socket.io-client reconnects from, or its last attempt failed. */
+  waiting: boolean;
+  /** Another client waiting with it was given a reconnect by a guess: it may have been this one's. */
+  ambiguous?: boolean;
+}
+
+/** Which client an attempt is filed under, and how sure that is. */
+interface Pick {
+  client: ClientState;
+  confidence: Confidence;
+  evidence: string[];
 }
 
 export class CaptureDecoder {
@@ -70,7 +95,8 @@ export class CaptureDecoder {
   private readonly seen = new Map<string, Set<number>>();
   private readonly conns = new Map<string, WsConn>();
   private readonly sessions = new Map<string, PageSession>();
-  private readonly clients = new Map<string, ClientState>();
+  /** The clients of each document's endpoint (see endpointKey), in the order they appeared. */
+  private readonly endpoints = new Map<string, ClientState[]>();
   /** The URL of each iframe document seen, for its sessions' client keys. */
   private readonly frameUrls = new Map<string, string>();
 
@@ -229,7 +255,7 @@ export class CaptureDecoder {
         this.announce(c, sid, eio, 'polling', url, c.origin, open.packet, open.ts, c.requestHeaders);
       } else if (c.method === 'GET') {
         // A handshake that did not open a session: a failed connection attempt.
-        this.attempt(ts, this.clientKey(c, url), undefined, c.error ?? `HTTP ${c.status}`);
+        this.attempt(ts, this.pickClient(this.endpointKey(c, url)), undefined, c.error ?? `HTTP ${c.status}`);
       }
     }
 
@@ -265,7 +291,7 @@ export class CaptureDecoder {
 
   /* --------------------------------------------------------------- sessions */
 
-  private clientKey(c: Capture, url: URL): string {
+  private endpointKey(c: Capture, url: URL): string {
     // socket.io-client reconnects to the same URL from the same page: one client per endpoint. An
     // iframe's clients say which document they run in.
     const frameUrl = c.frame ? this.frameUrls.get(c.doc) : undefined;
@@ -287,10 +313,12 @@ export class CaptureDecoder {
     if (this.sessions.has(sid)) return;
     const values = parseOpen(typeof open.data === 'string' ? open.data : undefined);
     if (!values) return;
-    const clientKey = this.clientKey(c, url);
+    const pick = this.pickClient(this.endpointKey(c, url));
+    const clientKey = pick.client.key;
+    pick.client.open = true;
     this.sessions.set(sid, {
       core: new ObservedSession(sid, eio, transport, this.sink, PAGE_VIEW, (reason, at) =>
-        this.closed(clientKey, reason, at),
+        this.closed(pick.client, reason, at),
       ),
       doc: c.doc,
       frame: c.frame ?? 0,
@@ -323,34 +351,112 @@ export class CaptureDecoder {
         },
       }),
     );
-    this.attempt(ts, clientKey, sid);
+    this.attempt(ts, pick, sid);
   }
 
-  private attempt(ts: number, clientKey: string, sessionId: string | undefined, error?: string): void {
-    let c = this.clients.get(clientKey);
-    if (!c) this.clients.set(clientKey, (c = { next: 0, lastTs: ts }));
+  /**
+   * The client a handshake (or a failed one) belongs to. socket.io-client opens one session at a
+   * time per Manager, so a handshake while another session of the endpoint is open is another client;
+   * one after a drop continues the series of a client waiting to reconnect, for certain only when
+   * that client is the only one of its endpoint: the capture cannot see which Manager made it.
+   */
+  private pickClient(endpoint: string): Pick {
+    let list = this.endpoints.get(endpoint);
+    if (!list) this.endpoints.set(endpoint, (list = []));
+    const live = list.filter((c) => c.open || c.waiting);
+    const waiting = live.filter((c) => !c.open).sort((a, b) => a.lastTs - b.lastTs);
+    const first = waiting[0];
+    if (first) return { client: first, ...this.continued(endpoint, first, waiting, live.length) };
+    // No series waits: a new client, in the slot of one that ended for good (disconnect()), if any.
+    let client = list.find((c) => !c.open && !c.waiting);
+    if (client) Object.assign(client, { next: 0, cause: undefined });
+    else {
+      client = {
+        key: list.length ? `${endpoint} #${list.length + 1}` : endpoint,
+        next: 0,
+        lastTs: 0,
+        open: false,
+        waiting: false,
+      };
+      list.push(client);
+    }
+    return live.length
+      ? {
+          client,
+          // A session whose close the page has not reported yet (a WebSocket still closing) looks the same.
+          confidence: 'likely',
+          evidence: [
+            `a new client: ${live.length} other session${live.length > 1 ? 's' : ''} of this endpoint open in this document`,
+          ],
+        }
+      : {
+          client,
+          confidence: 'certain',
+          evidence: ['a new client: no client of this endpoint in this document waits to reconnect'],
+        };
+  }
+
+  /** How sure it is that `client`, the first of `waiting`, made the attempt. */
+  private continued(
+    endpoint: string,
+    client: ClientState,
+    waiting: ClientState[],
+    live: number,
+  ): Omit<Pick, 'client'> {
+    if (waiting.length > 1) {
+      for (const other of waiting) if (other !== client) other.ambiguous = true;
+      const names = waiting.map((c) => c.key.slice(endpoint.length).trim() || '#1').join(', ');
+      return {
+        confidence: 'guess',
+        evidence: [
+          `${waiting.length} clients of this endpoint are waiting to reconnect (${names}): the page capture cannot tell which one this is; the one waiting longest is taken`,
+        ],
+      };
+    }
+    if (client.ambiguous)
+      return {
+        confidence: 'guess',
+        evidence: [
+          'clients of this endpoint that were waiting with it came back first, each picked by a guess: which one is left is a guess too',
+        ],
+      };
+    if (live === 1)
+      return { confidence: 'certain', evidence: ['the only client of this endpoint in this document'] };
+    return {
+      confidence: 'likely',
+      evidence: [
+        `the only one of ${live} clients of this endpoint waiting to reconnect; a new client would look the same`,
+      ],
+    };
+  }
+
+  private attempt(ts: number, pick: Pick, sessionId: string | undefined, error?: string): void {
+    const c = pick.client;
     const attempt = c.next++;
     const delay = attempt === 0 ? 0 : Math.max(0, ts - c.lastTs);
     c.lastTs = ts;
+    // socket.io-client retries after a failed attempt.
+    c.waiting = !sessionId;
+    if (sessionId) c.ambiguous = false;
     this.emit(ts, {
       type: 'attempt',
-      clientKey,
+      clientKey: c.key,
       attempt,
       delay,
       ...(c.cause ? { cause: c.cause } : {}),
       outcome: sessionId ? 'connected' : 'failed',
       ...(sessionId ? { sessionId } : {}),
       ...(error ? { error } : {}),
-      // In the page, the capture sees the Manager itself: which client an attempt belongs to is known.
-      confidence: 'certain',
-      evidence: ['captured in the page, from the socket.io-client Manager that made the attempt'],
+      confidence: pick.confidence,
+      evidence: pick.evidence,
     });
   }
 
   /** The next session of this client is a reconnect caused by this close, unless it was wanted. */
-  private closed(clientKey: string, reason: string, ts: number): void {
-    const client = this.clients.get(clientKey);
-    if (client && CLIENT_REASONS[reason]?.reconnects !== false) {
+  private closed(client: ClientState, reason: string, ts: number): void {
+    client.open = false;
+    client.waiting = CLIENT_REASONS[reason]?.reconnects !== false;
+    if (client.waiting) {
       client.next = 1;
       client.lastTs = ts;
       client.cause = reason;

@@ -56,7 +56,10 @@ export function clientLabel(group: ClientGroup): string {
   // In-page capture cannot read the user agent: the endpoint the client connects to says more
   // than its key (a document id, cut to "client apwu08:1…").
   const endpoint = s?.target && s.handshake ? endpointOf(s.target, s.handshake.url) : undefined;
-  return endpoint ?? `client ${group.client.clientKey}`;
+  // Clients of one endpoint in one page are numbered in their key (` #2`): keep it in the name.
+  return endpoint
+    ? endpoint + (/ #\d+$/.exec(group.client.clientKey)?.[0] ?? '')
+    : `client ${group.client.clientKey}`;
 }
 
 /** `127.0.0.1:3000/socket.io/`: the target's host and the handshake's path. */
