@@ -23,6 +23,7 @@ const KIND_LABEL: Readonly<Record<string, string>> = {
   'binary-base64': 'binary as base64',
   'attachments-missing': 'attachments missing',
   'reconnect-storm': 'reconnect storm',
+  'volatile-dropped': 'volatile dropped',
 };
 
 export const problemKindLabel = (kind: string): string => KIND_LABEL[kind] ?? kind;

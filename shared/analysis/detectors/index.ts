@@ -19,6 +19,7 @@ import { SlowHeartbeat } from './slow-heartbeat.js';
 import { StickySession } from './sticky-session.js';
 import { StuckOnPolling } from './stuck-on-polling.js';
 import { upgradeFailed } from './upgrade-failed.js';
+import { VolatileDropped } from './volatile-dropped.js';
 
 /** Every detector, with fresh state. */
 export function allDetectors(): Detector[] {
@@ -42,6 +43,7 @@ export function allDetectors(): Detector[] {
     new BinaryBase64(),
     new AttachmentsMissing(),
     new ReconnectStorm(),
+    new VolatileDropped(),
   ];
 }
 
