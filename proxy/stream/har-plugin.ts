@@ -12,6 +12,7 @@ import { eventsToHar } from '../../shared/har.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
 import type { EventStream } from './event-stream.js';
 import { sendJson } from './http-reply.js';
+import { jsonSlices } from './json-slices.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export interface HarPluginOptions {
@@ -30,7 +31,7 @@ export const HAR_MAX_BYTES = 32 * 1024 * 1024;
 /** What to export: the events, and how many older ones were held but left out. */
 export type HarEvents = ProxyEvent[] | { events: ProxyEvent[]; omitted: number };
 /** Characters of HAR written per turn of the loop. */
-const SLICE_CHARS = 256 * 1024;
+const SLICE_CHARS = 64 * 1024;
 
 export class HarPlugin implements UiPlugin {
   readonly name = 'har';
@@ -75,17 +76,16 @@ export class HarPlugin implements UiPlugin {
           'Cache-Control': 'no-store',
         });
         if (req.method === 'HEAD') return void res.end();
-        // Written an entry at a time, a slice a turn: never the whole file as one string.
-        const { entries, ...head } = har.log;
-        let chunk = `{"log":${JSON.stringify(head).slice(0, -1)},"entries":[`;
-        for (let i = 0; i < entries.length && !gone; i++) {
-          chunk += `${i ? ',' : ''}${JSON.stringify(entries[i])}`;
-          if (chunk.length < SLICE_CHARS) continue;
-          if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
-          else await nextTurn();
-          chunk = '';
+        // Written a slice a turn, never the whole file, nor one entry, as one string: a WebSocket's
+        // entry holds all of its session's messages.
+        for (const slice of jsonSlices(har, SLICE_CHARS)) {
+          if (gone) break;
+          if (!res.write(slice)) await new Promise((resolve) => res.once('drain', resolve));
+          // And a turn in any case: 'drain' comes on the same turn (process.nextTick) when the socket
+          // took the bytes at once, which let a whole export run without the relay getting a turn.
+          await nextTurn();
         }
-        res.end(`${chunk}]}}`);
+        res.end();
       } catch (err) {
         if (!res.headersSent) sendJson(res, 500, { error: `HAR export failed: ${(err as Error).message}` });
         else res.destroy();

@@ -14,12 +14,13 @@ import { performance } from 'node:perf_hooks';
 import vm from 'node:vm';
 import { packetMatches } from '../../shared/match/text.js';
 import type { HeldPacket, PayloadStore, SearchablePayload } from './payload-store.js';
+import { TurnBudget } from './turn-budget.js';
 
 /** About 1 ms of a case-insensitive text search on the benchmark machine. */
 export const SLICE_CHARS = 256 * 1024;
 /**
- * The longest one slice may hold the relay's thread. Slices of concurrent searches can run in the same
- * turn of the loop, so the relay can wait MAX_SEARCHES times this (search-plugin.ts). A plain text
+ * The longest one slice may hold the relay's thread; slices of concurrent searches take turns, one a
+ * turn of the loop (`sliceTurns`), so that is also the longest the relay waits in one turn. A plain text
  * search of a slice takes about 1 ms; only a payload of several MB, searched whole, comes near it.
  */
 export const SLICE_TIMEOUT_MS = 100;
@@ -41,6 +42,13 @@ export interface SearchResult {
 }
 
 export class SearchTooSlow extends Error {}
+
+/**
+ * One slice a turn among all the searches running: slices of concurrent searches used to run back to
+ * back in one turn, so the relay could wait MAX_SEARCHES times SLICE_TIMEOUT_MS (an acked echo took
+ * 0.4 s in stream-isolation.test.ts); now it waits at most SLICE_TIMEOUT_MS per turn.
+ */
+const sliceTurns = new TurnBudget(1);
 
 // One context for every search: slices run one at a time (runInContext is synchronous), so the
 // function a slice installs cannot be replaced under it.
@@ -64,6 +72,7 @@ export async function searchPayloads(
     // Every slice, the first too, on a turn of its own: requests that arrive together (parsed in one
     // turn) must not run their slices back to back, and the cap on searches counts them all.
     await nextTurn();
+    await sliceTurns.take(1);
     signal?.throwIfAborted();
     const end = sliceEnd(held, i);
     const start = i;

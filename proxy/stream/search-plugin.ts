@@ -13,8 +13,9 @@ import { searchPayloads, SearchTooSlow } from './payload-search.js';
 import type { PayloadStore } from './payload-store.js';
 
 /**
- * Searches running at once. Each runs in slices on the relay's thread; their slices may run back to
- * back in one turn of the loop, so this times SLICE_TIMEOUT_MS bounds how long relaying can wait.
+ * Searches running at once. Each runs in slices on the relay's thread, one slice a turn of the loop
+ * among them all (payload-search.ts), so relaying waits at most SLICE_TIMEOUT_MS per turn; each running
+ * search also holds the full payloads it searches.
  */
 export const MAX_SEARCHES = 2;
 

@@ -3,7 +3,7 @@
  * replaying it, capture downloads): however many start at once, together they write at most
  * `perTurn` bytes between two chances of the relay to run, so a crowd of dashboards opening over a
  * full history costs each ack a fraction of a millisecond, not the crowd's sum. Beyond it a reader
- * waits for a later turn (first come, first served).
+ * waits for a later turn (first come, first served). Searches use one of one unit: a slice a turn.
  */
 export class TurnBudget {
   private used = 0;
