@@ -14,7 +14,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { closeAll, openOfflinePanel, ROOT } from './support/dashboard.js';
+import { closeAll, idleFrames, openOfflinePanel, ROOT } from './support/dashboard.js';
 import { writeCapture, type CaptureStats } from './support/synthetic-capture.js';
 
 const SESSIONS = 2_000;
@@ -72,19 +72,11 @@ test(`the sessions sidebar scrolls ${SESSIONS.toLocaleString('en-US')} sessions 
     const sidebar = document.querySelector('[data-testid="sessions-sidebar"]') as HTMLElement;
     const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
     const items = () => sidebar.querySelectorAll('[data-testid="session-item"]').length;
-    // A frame's natural length here, from idle frames.
-    const idle: number[] = [];
-    let last = await frame();
-    for (let i = 0; i < 30; i++) {
-      const now = await frame();
-      idle.push(now - last);
-      last = now;
-    }
     // A steady fling of about two sessions (a fast mouse wheel) a frame, down, then back up.
     const deltas: number[] = [];
     let maxItems = 0;
     for (const step of [160, -160]) {
-      last = await frame();
+      let last = await frame();
       for (let i = 0; i < 90; i++) {
         sidebar.scrollTop += step;
         maxItems = Math.max(maxItems, items());
@@ -93,9 +85,9 @@ test(`the sessions sidebar scrolls ${SESSIONS.toLocaleString('en-US')} sessions 
         last = now;
       }
     }
-    return { idle, deltas, maxItems, scrollHeight: sidebar.scrollHeight, viewHeight: sidebar.clientHeight };
+    return { deltas, maxItems, scrollHeight: sidebar.scrollHeight, viewHeight: sidebar.clientHeight };
   });
-  const idleFrame = pct(r.idle, 50);
+  const idleFrame = pct(await idleFrames(page), 50);
   Object.assign(results, {
     idleFrameMs: round(idleFrame),
     frames: r.deltas.length,
