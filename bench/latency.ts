@@ -24,7 +24,8 @@ export interface LatencyResult {
 
 const ACK_TIMEOUT_MS = 10_000;
 
-async function ackRoundTrips(socket: Socket, n: number, into?: number[]): Promise<void> {
+/** `n` acked echoes one after the other, their round-trip times (ms) pushed to `into`. */
+export async function ackRoundTrips(socket: Socket, n: number, into?: number[]): Promise<void> {
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('echo', { i, text: 'ping' });

@@ -7,6 +7,9 @@
  *   npm run bench -- --quick      ~30 s smoke run, prints only
  *   npm run bench -- --profile    also runs the sio-proxy child under node --cpu-prof and
  *                                 summarises where its CPU time went
+ *   npm run bench -- --scale [--sessions N] [--no-write]
+ *                                 10,000 idle sessions (bench/scale.ts), ~4 min; writes the
+ *                                 "Scale" section of docs/benchmarks.md only
  *
  * Processes (see bench/variants.ts for why): this one holds the measuring clients; the reference
  * socket.io server, each proxy and the idle clients of the memory measurement are child processes,
@@ -27,6 +30,8 @@ import { measureMemory } from './memory.js';
 import { summariseProfileFile } from './profile-summary.js';
 import { readPrevious } from './previous.js';
 import { buildReport, comparisonTitle, markdown, summaryLine, type Results, type RunInfo } from './report.js';
+import { measureScale, sessionsToOpen } from './scale.js';
+import { SCALE_HEADING, scaleSection, sectionOf, withSection } from './scale-report.js';
 import { measureThroughput } from './throughput.js';
 import { startVariants, VARIANTS, type Variant } from './variants.js';
 
@@ -103,8 +108,61 @@ async function measure(cfg: BenchConfig, profileDir: string | undefined): Promis
   return results;
 }
 
+/** The machine and the run's conditions, as the page states them. */
+function runInfo(started: number, loadBefore: number[]): RunInfo {
+  const cpus = os.cpus();
+  return {
+    date: new Date(),
+    nproc: nproc(),
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown CPU',
+    memoryGb: os.totalmem() / 1e9,
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()} ${os.release()}`,
+    loadBefore,
+    loadAfter: os.loadavg(),
+    durationS: (performance.now() - started) / 1000,
+    revision: revision(),
+  };
+}
+
+/** `--scale`: its own options (`--sessions N`, `--no-write`), its own section of the page. */
+async function mainScale(argv: readonly string[]): Promise<number> {
+  let requested: number | undefined;
+  let write = true;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--scale') continue;
+    if (arg === '--no-write') write = false;
+    else if (arg === '--sessions' || arg.startsWith('--sessions=')) {
+      const value = Number(arg === '--sessions' ? argv[++i] : arg.slice('--sessions='.length));
+      if (!Number.isInteger(value) || value < 1) throw new Error(`--sessions wants a positive integer`);
+      requested = value;
+    } else throw new Error(`unknown option ${arg} (--scale takes --sessions N and --no-write)`);
+  }
+  const cap = sessionsToOpen(requested);
+  const started = performance.now();
+  const loadBefore = os.loadavg();
+  log(
+    `bench --scale: ${cap.sessions} sessions (${cap.reason}${cap.cap !== undefined ? `; the open-file limit ${cap.openFiles} caps a proxy at ${cap.cap}` : ''}), load average ${loadBefore[0]?.toFixed(2)}`,
+  );
+  const results = await measureScale(cap.sessions, log);
+  if (liveChildren() > 0) throw new Error(`${liveChildren()} child processes still running after the run`);
+  const section = scaleSection(results, cap, runInfo(started, loadBefore));
+  console.log(`\n${section}`);
+  if (write) {
+    // The page is written by this script only (.prettierignore), so the rest of it stays as it was.
+    writeFileSync(
+      DOCS,
+      withSection(existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '# Benchmarks\n', section),
+    );
+    console.log(`\nwrote the Scale section of ${DOCS}`);
+  }
+  return results.some((r) => r.failed > 0) ? 1 : 0;
+}
+
 async function main(): Promise<number> {
   installExitHooks();
+  if (process.argv.includes('--scale')) return mainScale(process.argv.slice(2));
   const cfg = parseArgs(process.argv.slice(2));
   const watchdog = setTimeout(() => {
     console.error(`bench: not finished after ${cfg.deadlineMs / 1000} s, aborting`);
@@ -126,19 +184,7 @@ async function main(): Promise<number> {
   clearTimeout(watchdog);
   if (liveChildren() > 0) throw new Error(`${liveChildren()} child processes still running after the run`);
 
-  const cpus = os.cpus();
-  const run: RunInfo = {
-    date: new Date(),
-    nproc: nproc(),
-    cpuModel: cpus[0]?.model.trim() ?? 'unknown CPU',
-    memoryGb: os.totalmem() / 1e9,
-    node: process.version,
-    platform: `${os.platform()} ${os.arch()} ${os.release()}`,
-    loadBefore,
-    loadAfter: os.loadavg(),
-    durationS: (performance.now() - started) / 1000,
-    revision: revision(),
-  };
+  const run = runInfo(started, loadBefore);
   const report = buildReport(results, previous);
   console.log(
     `\nsio-proxy at ${run.revision}; ${run.nproc} cores, Node ${run.node}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} ` +
@@ -163,22 +209,24 @@ async function main(): Promise<number> {
     }
   }
   if (cfg.write) {
-    writeFileSync(DOCS, withDashboardSection(markdown(report, run, cfg, previous)));
+    writeFileSync(DOCS, withOtherSections(markdown(report, run, cfg, previous)));
     console.log(`\nwrote ${DOCS}`);
   }
   return cfg.strict && report.verdicts.some((v) => !v.pass) ? 1 : 0;
 }
 
 /**
- * `page` followed by the dashboard's section of the current page: e2e/dashboard-perf.test.ts writes
- * that one (with SIO_BENCH_DOCS=1), and a proxy benchmark run has no reason to lose it.
+ * `page` with the sections of the current page that other runs write: the dashboard's
+ * (e2e/dashboard-perf.test.ts with SIO_BENCH_DOCS=1) and `--scale`'s. This run has no reason to lose them.
  */
-function withDashboardSection(page: string): string {
+function withOtherSections(page: string): string {
   const old = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '';
-  const start = old.indexOf('\n## Dashboard (Playwright)\n');
-  if (start < 0) return page;
-  const end = old.indexOf('\n## ', start + 1);
-  return `${page.trimEnd()}\n${old.slice(start, end < 0 ? undefined : end).trimEnd()}\n`;
+  let out = page;
+  for (const heading of [SCALE_HEADING, '## Dashboard (Playwright)']) {
+    const section = sectionOf(old, heading);
+    if (section) out = withSection(out, section);
+  }
+  return out;
 }
 
 main().then(

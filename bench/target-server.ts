@@ -8,11 +8,17 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Server, type Socket } from 'socket.io';
-import { serve, sleep } from './ipc.js';
+import { childConfig, serve, sleep } from './ipc.js';
 import { creditPump, S2C_PAYLOAD } from './window.js';
 
+/** `pingInterval`: the heartbeat period (ms) of `--scale`'s idle sessions; socket.io's default otherwise. */
+const { pingInterval } = childConfig<{ pingInterval?: number }>();
 const http = createServer();
-const io = new Server(http, { serveClient: false, maxHttpBufferSize: 1e6 });
+const io = new Server(http, {
+  serveClient: false,
+  maxHttpBufferSize: 1e6,
+  ...(pingInterval ? { pingInterval } : {}),
+});
 
 let c2sReceived = 0;
 /** The push in progress: which variant's sockets, and a generation that retires older pumps. */

@@ -290,3 +290,18 @@ export async function startScene(
     throw err;
   }
 }
+
+/** The lengths (ms) of 30 idle frames in the page: a frame's natural length at the rate Chromium runs at. */
+export function idleFrames(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
+    const out: number[] = [];
+    let last = await frame();
+    for (let i = 0; i < 30; i++) {
+      const now = await frame();
+      out.push(now - last);
+      last = now;
+    }
+    return out;
+  });
+}

@@ -83,7 +83,7 @@ export class EventStream {
     this.unsubscribe = bus.subscribe((event) => {
       const { json, full } = this.serialize(event);
       if (full !== undefined) this.payloads.put(event.seq, full);
-      this.history.push(json, event.seq);
+      this.history.push(json, event.seq, isHeartbeat(event));
       for (const sink of this.sinks) this.deliver(sink, json, event.seq);
       if (this.history.pending >= this.batchEvents || this.history.pendingChars >= this.batchChars)
         this.flush();
@@ -181,6 +181,11 @@ export class EventStream {
     this.sinks.clear();
     this.batchSinks.clear();
   }
+}
+
+/** A ping or a pong: kept by the history within a smaller budget of their own. */
+function isHeartbeat(event: ProxyEvent): boolean {
+  return event.type === 'packet' && (event.engine === 'ping' || event.engine === 'pong');
 }
 
 /** What stands in the record for an event that could not be serialised. */

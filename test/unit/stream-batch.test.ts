@@ -76,6 +76,64 @@ describe('EventHistory', () => {
     );
   });
 
+  test('heartbeats do not crowd out the other events: they have a smaller budget of their own', () => {
+    // 9 500 idle sessions ping and pong; 60 events people look for came before and among them.
+    const history = new EventHistory(2000, 10 * 1024 * 1024);
+    const ping = (seq: number) => JSON.stringify({ seq, type: 'packet', engine: seq % 2 ? 'ping' : 'pong' });
+    const event = (seq: number) =>
+      JSON.stringify({ seq, type: 'packet', engine: 'message', data: `e${seq}` });
+    const wanted: string[] = [];
+    let seq = 0;
+    for (let batch = 0; batch < 100; batch++) {
+      for (let i = 0; i < 500; i++) {
+        seq++;
+        const isEvent = batch < 60 && i === 250;
+        const json = isEvent ? event(seq) : ping(seq);
+        if (isEvent) wanted.push(json);
+        history.push(json, seq, !isEvent);
+      }
+      history.seal();
+    }
+    const held = [...history.json()];
+    assert.deepEqual(
+      held.filter((j) => j.includes('"message"')),
+      wanted,
+      'every non-heartbeat event survives 49 940 heartbeats',
+    );
+    const seqs = held.map((j) => (JSON.parse(j) as { seq: number }).seq);
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((a, b) => a - b),
+      'in order',
+    );
+    assert.ok(history.heartbeatCount <= 200 + 500, `${history.heartbeatCount} heartbeats held`);
+    assert.equal(held.at(-1), ping(seq), 'the newest heartbeats are held');
+    assert.deepEqual(
+      history.held().flatMap((h) => h.batch.json(h.skip)),
+      held,
+      'the batches observers replay hold the same',
+    );
+  });
+
+  test('the heartbeats budget holds by bytes too, and the count limit evicts the oldest events', () => {
+    const ping = (seq: number) =>
+      JSON.stringify({ seq, type: 'packet', engine: 'ping', pad: 'x'.repeat(100) });
+    const history = new EventHistory(50, 1024 * 1024, { limit: 1000, chars: 1200 });
+    let seq = 0;
+    for (let batch = 0; batch < 20; batch++) {
+      history.push(JSON.stringify({ seq: ++seq, type: 'connect' }), seq);
+      for (let i = 0; i < 9; i++) history.push(ping(++seq), seq, true);
+      history.seal();
+    }
+    const held = [...history.json()].map((j) => JSON.parse(j) as { seq: number; type: string });
+    assert.ok(history.heartbeatCount <= 9 + 9, `${history.heartbeatCount} heartbeats held`);
+    assert.deepEqual(
+      held.filter((e) => e.type === 'connect').map((e) => e.seq),
+      Array.from({ length: 20 }, (_, b) => b * 10 + 1),
+    );
+    assert.ok(held.length <= 50);
+  });
+
   test('an open run longer than the limit shows only its last events', () => {
     const history = new EventHistory(3);
     events(1, 10).forEach((j, i) => history.push(j, i + 1));
