@@ -4,7 +4,9 @@
  * it to the stream `<key>:control:<source>`; this reads it (XREAD BLOCK, on a connection of its own),
  * makes the same call on this proxy's own dashboard server (so the control API's routes, checks and
  * errors stay in one place), and pushes the answer to the list the request named, which expires.
- * Requests written while this proxy was away are not replayed: it reads from the newest entry on.
+ * Requests written while this proxy was away are not replayed: it reads from one second before it
+ * connected, by the Redis server's clock (a dashboard may send a call as soon as it sees this proxy's
+ * heartbeat, which can come before this reader's first XREAD: reading from `$` lost such calls).
  */
 import { createClient } from 'redis';
 import type { Logger } from '../log.js';
@@ -13,6 +15,8 @@ export const controlKey = (key: string, source: string): string => `${key}:contr
 /** How long an answer waits in Redis for the dashboard that asked. */
 export const ANSWER_TTL_S = 60;
 const BLOCK_MS = 1000;
+/** Calls written this long before the reader connected are still answered. */
+const START_SLACK_MS = 1000;
 
 /** One request entry's fields. */
 export interface ControlRequest {
@@ -43,7 +47,8 @@ export class RedisControl {
   private readonly writer: ReturnType<typeof createClient>;
   private closed = false;
   private loop: Promise<void> | undefined;
-  private lastId = '$';
+  /** Set from the Redis server's clock when connected (see the module's comment). */
+  private lastId = '0-0';
 
   constructor(private readonly opts: RedisControlOptions) {
     this.client = createClient({
@@ -61,6 +66,7 @@ export class RedisControl {
 
   private async read(): Promise<void> {
     const key = controlKey(this.opts.key, this.opts.source);
+    this.lastId = `${Math.max(0, (await this.serverNow()) - START_SLACK_MS)}-0`;
     while (!this.closed) {
       try {
         const reply = (await this.client.xRead(
@@ -78,6 +84,16 @@ export class RedisControl {
         if (this.closed) return;
         await new Promise((r) => setTimeout(r, 250));
       }
+    }
+  }
+
+  /** The Redis server's clock in ms (the clock stream ids are made of); this host's if it cannot say. */
+  private async serverNow(): Promise<number> {
+    try {
+      const [seconds, micros] = (await this.client.sendCommand(['TIME'])) as [string, string];
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    } catch {
+      return Date.now();
     }
   }
 

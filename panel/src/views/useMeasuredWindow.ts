@@ -6,6 +6,7 @@
  */
 import { useCallback, useLayoutEffect, useMemo, useState, type RefObject } from 'react';
 import { RowHeights } from './row-heights.js';
+import { watchScrollBox } from './watch-scroll-box.js';
 
 export interface MeasuredWindow {
   first: number;
@@ -48,14 +49,7 @@ export function useMeasuredWindow(
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    read();
-    const resize = new ResizeObserver(read);
-    resize.observe(el);
-    el.addEventListener('scroll', read, { passive: true });
-    return () => {
-      resize.disconnect();
-      el.removeEventListener('scroll', read);
-    };
+    return watchScrollBox(el, read);
   }, [scroller, read]);
 
   const observer = useMemo(

@@ -11,6 +11,7 @@ import { useController, usePanel, useSlices, useUi } from '../../app/context.js'
 import { formatLatency, formatOffset, formatTime } from '../../lib/format.js';
 import { ackLinks, rowWindow, sequenceRows, type SeqRow } from './rows.js';
 import { SessionPackets } from './session-packets.js';
+import { watchScrollBox } from '../watch-scroll-box.js';
 import './SequenceView.css';
 
 const ROW = 24;
@@ -146,15 +147,9 @@ export function SequenceView() {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const read = () => setBox({ top: el.scrollTop, height: el.clientHeight, width: el.clientWidth });
-    read();
-    const resize = new ResizeObserver(read);
-    resize.observe(el);
-    el.addEventListener('scroll', read, { passive: true });
-    return () => {
-      resize.disconnect();
-      el.removeEventListener('scroll', read);
-    };
+    return watchScrollBox(el, () =>
+      setBox({ top: el.scrollTop, height: el.clientHeight, width: el.clientWidth }),
+    );
   }, [session !== undefined]);
 
   if (!session) {
