@@ -229,11 +229,14 @@ test('an upgrade is a change of transport mid-bar', async () => {
   await page.mouse.move(at.x - 200, at.y, { steps: 4 });
   await page.mouse.move(at.x - 400, at.y, { steps: 4 });
   await page.mouse.up();
-  g = await geometry();
-  assert.ok(
-    Math.abs(pointOf(g, s.upgraded!, lane, 0).x - (at.x - 400)) < 1.5,
-    'the content follows the drag',
-  );
+  // The canvas repaints (and says where time is) on the next animation frame: give it a few.
+  const followed = () => Math.abs(pointOf(g, s.upgraded!, lane, 0).x - (at.x - 400)) < 1.5;
+  for (let i = 0; i < 20; i++) {
+    g = await geometry();
+    if (followed()) break;
+    await page.waitForTimeout(50);
+  }
+  assert.ok(followed(), 'the content follows the drag');
   const px = (s.upgraded! - s.start) / g.msPerPx;
   assert.ok(px >= 40, `the polling part is ${px} px`);
   // The top row of the bar (density is drawn from the bottom): polling before, WebSocket after.
