@@ -222,12 +222,14 @@ test('an upgrade is a change of transport mid-bar', async () => {
     );
     g = next;
   }
-  // The upgrade is recent, so near the right edge: drag it 400 px to the left (a drag pans).
+  // A drag 400 px to the left pans: the upgrade follows it. The drag starts well inside the plot
+  // (the upgrade itself may sit at its right edge, under the lanes' scrollbar).
   const at = pointOf(g, s.upgraded!, lane, 12);
-  await page.mouse.move(at.x, at.y);
+  const from = g.left + g.labelWidth + (g.width - g.labelWidth) * 0.75;
+  await page.mouse.move(from, at.y);
   await page.mouse.down();
-  await page.mouse.move(at.x - 200, at.y, { steps: 4 });
-  await page.mouse.move(at.x - 400, at.y, { steps: 4 });
+  await page.mouse.move(from - 200, at.y, { steps: 4 });
+  await page.mouse.move(from - 400, at.y, { steps: 4 });
   await page.mouse.up();
   // The canvas repaints (and says where time is) on the next animation frame: give it a few.
   const followed = () => Math.abs(pointOf(g, s.upgraded!, lane, 0).x - (at.x - 400)) < 1.5;

@@ -174,7 +174,11 @@ export function TimelineView() {
   /** The user moved the view: it no longer follows the live edge. */
   const setView = (v: Viewport) => {
     view.current = v;
-    if (state.current.following) setFollowing(false);
+    if (state.current.following) {
+      // The next paint may come before React renders `following` off: it must not follow again.
+      state.current.following = false;
+      setFollowing(false);
+    }
     setTimeWindow({ ...rangeOf(v, plotWidth()), live: false });
     schedule();
   };
