@@ -58,9 +58,10 @@ describe('event stream: payloads', () => {
     assert.equal(body.data, `2${packet.sio?.id}${JSON.stringify(['big', big])}`);
 
     // The polling bodies that carried it are cut the same way, with their own full copy.
-    const post = observer.events.find(
-      (e): e is HttpEvent => e.type === 'http' && e.method === 'POST' && !!e.truncated,
-    );
+    // Its `http` event comes when the target answered the POST, which may be after the ack came back.
+    const cutPost = () =>
+      observer.events.find((e): e is HttpEvent => e.type === 'http' && e.method === 'POST' && !!e.truncated);
+    const post = await waitFor(cutPost).catch(() => undefined);
     assert.ok(post, 'the POST that carried it is cut');
     assert.ok(post.requestBody!.length <= 4097);
     const fullHttp = await getJson(env.url(`/api/packets/${post.seq}`));
