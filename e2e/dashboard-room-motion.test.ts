@@ -70,7 +70,7 @@ async function roomMarks(): Promise<string[]> {
 }
 
 /** The animations running on the stay of alice's socket in `room` (Rooms over time). */
-function stayAnimations(room: string): Promise<{ cls: string; names: string[] }> {
+function stayAnimations(room: string): Promise<{ cls: string; names: string[]; computed: string }> {
   const cell = page.locator(`[data-testid="room-cell"][data-room="${room}"][data-member="${alice.id}"]`);
   return cell
     .locator('rect')
@@ -78,6 +78,7 @@ function stayAnimations(room: string): Promise<{ cls: string; names: string[] }>
     .evaluate((r) => ({
       cls: r.getAttribute('class') ?? '',
       names: r.getAnimations().map((a) => (a as CSSAnimation).animationName),
+      computed: getComputedStyle(r).animationName,
     }));
 }
 
@@ -129,6 +130,7 @@ test('Rooms over time: a stay joined live grows, one left live fades', async () 
     joined.names.every((n) => n === 'rt-grow'),
     JSON.stringify(joined),
   );
+  assert.equal(joined.computed, 'rt-grow', 'the browser plays the grow on it');
   await alice.timeout(3000).emitWithAck('leave', 'red');
   const left = await eventually(
     async () => {
