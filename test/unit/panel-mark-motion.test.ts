@@ -12,6 +12,7 @@ import { createPanelStore } from '../../panel/src/store/panel-store.js';
 import {
   easeOutBack,
   MARK_MOTION_MS,
+  MAX_MOVING,
   MarkMotions,
   motionAt,
 } from '../../panel/src/views/timeline/mark-motion.js';
@@ -124,4 +125,22 @@ test('nothing moves with motion off (a capture file, prefers-reduced-motion), no
   motions.update(c.marks, c.lastSeq, true);
   motions.frame(20);
   assert.deepEqual(moving(motions, c.marks, 20), ['s1 leave y'], 'the join that came while off stays still');
+});
+
+test('while no frame is painted, the marks waiting to move stay bounded, the newest kept', () => {
+  const { f, room, connect, ingest } = stream();
+  const motions = new MarkMotions();
+  const start = ingest([f.session('s1', 'alice'), connect('s1', 'A')]);
+  motions.update(start.marks, start.lastSeq, true);
+  for (let i = 0; i < MAX_MOVING + 20; i++) {
+    const next = ingest([room(i % 2 ? 'leave' : 'join', 'churn', 'A')]);
+    motions.update(next.marks, next.lastSeq, true);
+  }
+  assert.equal(motions.moving(0), MAX_MOVING);
+  const last = ingest([room('join', 'last', 'A')]);
+  motions.update(last.marks, last.lastSeq, true);
+  motions.frame(0);
+  const newest = last.marks.get('s1')!.find((m) => m.room === 'last')!;
+  assert.ok(motions.motion('s1', newest, 0), 'the newest arrival moves');
+  assert.equal(motions.moving(0), MAX_MOVING);
 });

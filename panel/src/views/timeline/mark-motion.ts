@@ -7,6 +7,11 @@
 import { isRoomMark, type LaneMark } from './marks.js';
 
 export const MARK_MOTION_MS = 400;
+/**
+ * At most this many marks wait or move at once: while no frame is painted (the table shown instead
+ * of the canvas) a room churning live must not grow the list; the oldest arrivals give way.
+ */
+export const MAX_MOVING = 500;
 
 /** A mark's pose at one instant of its motion; `undefined` from `motionAt` means at rest. */
 export interface MarkMotion {
@@ -77,6 +82,10 @@ export class MarkMotions {
         const m = list[i] as LaneMark;
         if (m.seq > since && isRoomMark(m)) this.started.set(keyOf(sid, m), undefined);
       }
+    for (const key of this.started.keys()) {
+      if (this.started.size <= MAX_MOVING) break;
+      this.started.delete(key);
+    }
   }
 
   /** A frame is painted at `t`: clocks of newly arrived marks start, finished motions end. */
