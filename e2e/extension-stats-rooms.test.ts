@@ -11,10 +11,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { LATENCY_EDGES } from '../panel/src/views/stats/layout.js';
-import { banner, cliArgs, runCli, type CliRun } from '../test/support/cli-process.js';
 import type { Target } from '../test/support/harness.js';
 import { startAppTarget } from './support/app-target.js';
-import { eventually, screenshot } from './support/dashboard.js';
+import { closeAll, eventually, screenshot, startCli, type Cli } from './support/dashboard.js';
 import { launchWithExtension, waitForPanel, type ExtensionBrowser } from './support/extension.js';
 import { serveRooms } from './support/rooms-app.js';
 
@@ -27,7 +26,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>stats and rooms</title
 <script>window.socket = io();</script>`;
 
 let target: Target;
-let cli: CliRun | undefined;
+let cli: Cli | undefined;
 let ext: ExtensionBrowser;
 
 before(async () => {
@@ -39,14 +38,13 @@ before(async () => {
   ext = await launchWithExtension();
 });
 
-after(async () => {
-  await ext?.close();
-  if (cli && cli.child.exitCode === null) {
-    cli.child.kill('SIGTERM');
-    await cli.exited;
-  }
-  await target?.close();
-});
+after(() =>
+  closeAll(
+    () => ext?.close(),
+    () => cli?.close(),
+    () => target?.close(),
+  ),
+);
 
 type Win = {
   socket: {
@@ -176,8 +174,8 @@ test('Stats of the inspected page: its acks in the latency histogram, its events
 });
 
 test('Rooms from a running proxy: the page’s socket joining a room, in the table, over time and as a graph', async () => {
-  cli = runCli(cliArgs(target.url, '--no-open', '--quiet', '--admin-ui'));
-  const urls = await banner(cli);
+  cli = await startCli(target.url, '--admin-ui');
+  const urls = cli;
   const { page, socketId } = await openApp(`${urls.proxy}/app`);
   const panel = await ext.openPanel(await ext.tabIdOf(page));
   await panel.setViewportSize({ width: 1200, height: 800 });
