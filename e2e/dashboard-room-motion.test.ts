@@ -2,8 +2,8 @@
  * Room joins and leaves move as they arrive live, as a user sees them: a real socket.io@4 app with
  * @socket.io/admin-ui behind the real CLI (`--admin-ui`), the dashboard in Chromium. On the
  * Timeline a join's mark moves for a moment, the canvas paints frames only while it does; on Rooms
- * over time the new stay grows and the ended one fades (CSS animations). With
- * prefers-reduced-motion nothing moves, and the marks are still drawn.
+ * over time the new stay grows and the ended one fades, on the graph a new edge draws itself (CSS
+ * animations). With prefers-reduced-motion nothing moves, and the marks are still drawn.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -112,7 +112,7 @@ test('a live join moves on the Timeline while frames are painted for it, and the
   assert.ok(idle <= 4, `${idle} frames in 2 s at rest`);
 });
 
-test('Rooms over time: a stay joined live grows, one left live fades', async () => {
+test('Rooms over time: a stay joined live grows, one left live fades; a new edge of the graph draws itself', async () => {
   await page.getByTestId('tab-rooms').click();
   await page.getByTestId('rooms-over-time-toggle').click();
   await page.getByTestId('rooms-over-time').waitFor();
@@ -150,6 +150,20 @@ test('Rooms over time: a stay joined live grows, one left live fades', async () 
     .last()
     .evaluate((r) => getComputedStyle(r).animationName);
   assert.equal(computed, 'rt-fade');
+
+  // The graph: an edge that appears while it is open draws itself; those it opened with do not.
+  await page.getByTestId('rooms-graph-toggle').click();
+  const edge = (room: string) =>
+    page.locator(
+      `[data-testid="room-graph-nsp"][data-nsp="/"] [data-testid="room-graph-edge"][data-room="${room}"]`,
+    );
+  await edge('blue').waitFor({ state: 'attached' });
+  assert.equal(await edge('blue').evaluate((l) => getComputedStyle(l).animationName), 'none');
+  await alice.timeout(3000).emitWithAck('join', 'navy');
+  await edge('navy').waitFor({ state: 'attached' });
+  assert.equal(await edge('navy').getAttribute('class'), 'rg-edge rg-new');
+  assert.equal(await edge('navy').evaluate((l) => getComputedStyle(l).animationName), 'rg-draw');
+  await page.getByTestId('rooms-over-time-toggle').click();
 });
 
 test('with prefers-reduced-motion nothing moves; the marks and stays are still drawn', async () => {
