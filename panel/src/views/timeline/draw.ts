@@ -411,7 +411,8 @@ function drawRoomMotion(
     ctx.strokeStyle = colour;
     ctx.lineWidth = 1.5;
     ctx.beginPath();
-    ctx.arc(x, above - 2, motion.ring.radius, 0, Math.PI * 2);
+    // Around the instant on the bar, so the lane holds it whole.
+    ctx.arc(x, above + BAR_HEIGHT / 2, motion.ring.radius, 0, Math.PI * 2);
     ctx.stroke();
     ctx.lineWidth = 1;
   }

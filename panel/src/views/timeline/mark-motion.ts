@@ -19,7 +19,7 @@ export interface MarkMotion {
   scale: number;
   /** Opacity of the mark (and its hairline across the bar), 1 at rest. */
   alpha: number;
-  /** A ring around a join: its radius in px and opacity. */
+  /** A ring around a join's instant on the bar: its radius in px (within the lane) and opacity. */
   ring?: { radius: number; alpha: number };
   /** A leave's ghost: px above the resting mark, and opacity. */
   ghost?: { lift: number; alpha: number };
@@ -48,7 +48,7 @@ export function motionAt(
     return {
       scale: Math.max(0, easeOutBack(p)),
       alpha: 1,
-      ring: { radius: 4 + 10 * easeOut(p), alpha: 0.8 * (1 - p) },
+      ring: { radius: 3 + 7 * easeOut(p), alpha: 0.8 * (1 - p) },
     };
   return { scale: 1, alpha: easeOut(p), ghost: { lift: 10 * easeOut(p), alpha: 1 - p } };
 }
