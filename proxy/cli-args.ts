@@ -14,10 +14,12 @@ import {
   parsePort,
   parseRedisUrl,
   UsageError,
+  type DashboardFlagValues,
   type FlagSpec,
 } from './cli-flags.js';
 
-export interface CliOptions {
+/** The flags, read; `history` is the events kept for late observers and captures (ring buffer). */
+export interface CliOptions extends DashboardFlagValues {
   target: URL | undefined;
   /** Every `--target` (the nodes of a cluster); `target` is the first. */
   targets: URL[];
@@ -29,13 +31,6 @@ export interface CliOptions {
   port: number;
   host: string;
   paths: string[];
-  uiPort: number;
-  uiHost: string;
-  uiToken: string | undefined;
-  open: boolean;
-  quiet: boolean;
-  /** Events kept for late observers and captures (ring buffer). */
-  history: number;
   /** NDJSON file that every event is appended to. */
   record: string | undefined;
   log: 'pretty' | 'json' | undefined;
