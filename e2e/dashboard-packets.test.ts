@@ -10,22 +10,17 @@ import type { Locator, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { sleep } from '../test/support/harness.js';
 import {
-  client,
-  closeAll,
-  connected,
   eventually,
   filteredCount,
   packetRows,
   screenshot,
   startScene,
-  type Cli,
   type Scene,
 } from './support/dashboard.js';
 
 const ACK_DELAY_MS = 30;
 
 let scene: Scene | undefined;
-let cli: Cli;
 let page: Page;
 let socket: Socket;
 
@@ -41,17 +36,11 @@ before(async () => {
       });
     },
   });
-  ({ cli, page } = scene);
-  socket = client(cli.proxy, 'packets');
-  await connected(socket);
+  ({ page } = scene);
+  socket = await scene.connect('packets');
 });
 
-after(() =>
-  closeAll(
-    () => socket?.close(),
-    () => scene?.close(),
-  ),
-);
+after(() => scene?.close());
 
 /** Back to the packets tab with no selection and no filter. */
 async function resetView(): Promise<void> {

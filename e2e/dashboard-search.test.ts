@@ -13,9 +13,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import {
-  client,
   closeAll,
-  connected,
   eventually,
   filteredCount,
   packetRows,
@@ -45,8 +43,7 @@ before(async () => {
     },
   });
   ({ cli, page } = scene);
-  socket = client(cli.proxy, 'search');
-  await connected(socket);
+  socket = await scene.connect('search');
   await socket.timeout(3000).emitWithAck('note', 'a short message');
   await socket.timeout(3000).emitWithAck('save', LONG);
   await packetRows(page).filter({ hasText: 'save' }).filter({ hasText: 'EVENT' }).waitFor();
@@ -54,7 +51,6 @@ before(async () => {
 
 after(() =>
   closeAll(
-    () => socket?.close(),
     () => scene?.close(),
     () => rmSync(CAPTURE, { force: true }),
   ),

@@ -6,32 +6,29 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { startTarget, type Target } from '../test/support/harness.js';
-import { launchChromium } from './support/browser.js';
 import {
-  client,
   closeAll,
   connected,
-  ensurePanelBuilt,
   eventually,
-  openDashboard,
   screenshot,
   sessionItem,
-  startCli,
+  startScene,
   type Cli,
+  type Scene,
 } from './support/dashboard.js';
 
 const APP_PAGE = `<!doctype html><meta charset="utf-8"><title>app</title>
 <script src="/socket.io/socket.io.js"></script>
 <script>window.socket = io({ query: { client: 'page' } });</script>`;
 
-let target: Target;
+let scene: Scene;
+/** The app once restarted on its port (the reconnect test), closed on its own. */
+let restarted: Target | undefined;
 let cli: Cli;
-let browser: Browser;
 let page: Page;
-const sockets: Socket[] = [];
 
 /** The app: a page that loads socket.io-client, and `kick`, which disconnects the socket server-side. */
 function serve(t: Target): void {
@@ -44,20 +41,14 @@ function serve(t: Target): void {
 }
 
 before(async () => {
-  ensurePanelBuilt();
-  target = await startTarget();
-  serve(target);
-  cli = await startCli(target.url);
-  browser = await launchChromium();
-  ({ page } = await openDashboard(browser, cli.dashboard));
+  scene = await startScene({ serve });
+  ({ cli, page } = scene);
 });
 
 after(() =>
   closeAll(
-    () => sockets.forEach((s) => s.close()),
-    () => browser?.close(),
-    () => cli?.close(),
-    () => target?.close(),
+    () => scene?.close(),
+    () => restarted?.close(),
   ),
 );
 
@@ -70,9 +61,7 @@ async function openSocketView(sid: string): Promise<void> {
 }
 
 test('a Node client appears as a session and goes from polling to WebSocket', async () => {
-  const node = client(cli.proxy, 'node');
-  sockets.push(node);
-  await connected(node);
+  const node = await scene.connect('node');
   const item = sessionItem(page, node);
   await item.getByText('polling → websocket').waitFor({ timeout: 5000 });
   assert.equal(await item.getAttribute('data-state'), 'connected');
@@ -127,9 +116,7 @@ test('a browser page served through the proxy appears with its user agent and up
 });
 
 test('a server-side disconnect shows its reason, in the client’s and the server’s words', async () => {
-  const kicked = client(cli.proxy, 'kicked');
-  sockets.push(kicked);
-  await connected(kicked);
+  const kicked = await scene.connect('kicked');
   const sid = kicked.io.engine.id;
   const gone = new Promise<string>((resolve) => kicked.once('disconnect', resolve));
   kicked.emit('kick');
@@ -153,26 +140,24 @@ test('a server-side disconnect shows its reason, in the client’s and the serve
 });
 
 test('reconnect attempts while the target is down, the last one a success', async () => {
-  const looper = client(cli.proxy, 'looper', {
+  const looper = await scene.connect('looper', {
     reconnection: true,
     reconnectionDelay: 100,
     reconnectionDelayMax: 200,
     randomizationFactor: 0,
   });
-  sockets.push(looper);
-  await connected(looper);
   const group = page.getByTestId('client-item').filter({ hasText: 'looper' });
   await group.locator('[data-testid="attempt-chip"][data-attempt="0"][data-outcome="connected"]').waitFor();
 
-  const { port } = target;
-  await target.close();
+  const { port } = scene.target;
+  await scene.target.close();
   // Three failures in a row are a reconnect loop: the sidebar says so while the target is down.
   await group.getByTestId('reconnect-loop').waitFor({ timeout: 5000 });
   assert.match(await group.getByTestId('reconnect-loop').innerText(), /\d+ failures in a row/);
   await screenshot(page, 'reconnect-loop');
 
-  target = await startTarget({}, port);
-  serve(target);
+  restarted = await startTarget({}, port);
+  serve(restarted);
   await connected(looper, false, 5000);
   const chips = group.getByTestId('attempt-chip');
   const outcomes = await eventually(

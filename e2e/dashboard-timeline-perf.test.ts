@@ -14,7 +14,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { closeAll, openOfflinePanel, ROOT, screenshot } from './support/dashboard.js';
+import { closeAll, idleFrames, openOfflinePanel, ROOT, screenshot } from './support/dashboard.js';
 import { writeLifecycles, type LifecycleStats } from './support/synthetic-lifecycles.js';
 
 const CLIENTS = 2500;
@@ -106,21 +106,6 @@ function frames(kind: 'wheel' | 'drag' | 'scroll' | 'sequence'): Promise<Frames>
   );
 }
 
-async function idleFrame(): Promise<number> {
-  const idle = await page.evaluate(async () => {
-    const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
-    const out: number[] = [];
-    let last = await frame();
-    for (let i = 0; i < 30; i++) {
-      const now = await frame();
-      out.push(now - last);
-      last = now;
-    }
-    return out;
-  });
-  return median(idle);
-}
-
 function summary(f: Frames) {
   return {
     frames: f.deltas.length,
@@ -152,7 +137,7 @@ test(
       (await page.getByTestId('timeline-view').locator('.viewbar').innerText()).replace(/\s+/g, ' '),
       new RegExp(`${CLIENTS} clients · ${CLIENTS * 2} sessions`),
     );
-    const idle = await idleFrame();
+    const idle = median(await idleFrames(page));
     const canvas = page.getByTestId('timeline-canvas');
     const view = async () => ({
       start: Number(await canvas.getAttribute('data-start')),
@@ -208,7 +193,7 @@ test(
       /(\d+) rows/.exec(await page.getByTestId('sequence-view').locator('.viewbar').innerText())?.[1] ?? 0,
     );
     assert.ok(rows > 40_000, `${rows} rows`);
-    const idle = await idleFrame();
+    const idle = median(await idleFrames(page));
     const scroll = await frames('sequence');
     const inDom = await page.getByTestId('seq-arrow').count();
     results.sequence = {

@@ -8,9 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Target } from '../test/support/harness.js';
-import { banner, cliArgs, runCli, type CliRun } from '../test/support/cli-process.js';
 import { startAppTarget } from './support/app-target.js';
-import { eventually } from './support/dashboard.js';
+import { eventually, startCli, type Cli } from './support/dashboard.js';
 import { launchWithExtension, waitForPanel, type ExtensionBrowser } from './support/extension.js';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>proxied</title>
@@ -22,8 +21,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>proxied</title>
 </script>`;
 
 let target: Target;
-let cli: CliRun;
-let urls: { proxy: string; dashboard: string };
+let cli: Cli;
 let ext: ExtensionBrowser;
 /** What the app's server received as `order`. */
 const orders: unknown[][] = [];
@@ -31,24 +29,20 @@ const orders: unknown[][] = [];
 before(async () => {
   target = await startAppTarget({ '/': PAGE });
   target.io.on('connection', (s) => s.on('order', (...args: unknown[]) => orders.push(args)));
-  cli = runCli(cliArgs(target.url, '--no-open', '--quiet'));
-  urls = await banner(cli);
+  cli = await startCli(target.url);
   ext = await launchWithExtension();
 });
 
 after(async () => {
   await ext?.close();
-  if (cli && cli.child.exitCode === null) {
-    cli.child.kill('SIGTERM');
-    await cli.exited;
-  }
+  await cli?.close();
   await target?.close();
 });
 
 /** The app's page (its client upgraded to WebSocket, where the control API acts) and its session id. */
 async function appPage(): Promise<{ page: Page; sid: string }> {
   const page = await ext.context.newPage();
-  await page.goto(urls.proxy + '/');
+  await page.goto(cli.proxy + '/');
   const sid = await eventually(
     () =>
       page.evaluate(() => {
@@ -65,7 +59,7 @@ async function appPage(): Promise<{ page: Page; sid: string }> {
 test('with a proxy source, the Control tab holds and forwards a packet, and composes to the page', async () => {
   const { page, sid } = await appPage();
   const panel = await ext.openPanel(await ext.tabIdOf(page));
-  const dashboard = new URL(urls.dashboard);
+  const dashboard = new URL(cli.dashboard);
   await panel.getByTestId('ext-source-select').selectOption('proxy');
   await panel.getByTestId('ext-proxy-url').fill(dashboard.origin);
   await panel.getByTestId('ext-proxy-token').fill(dashboard.searchParams.get('token') ?? '');

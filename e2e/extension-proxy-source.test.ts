@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Target } from '../test/support/harness.js';
 import { startAppTarget } from './support/app-target.js';
-import { banner, cliArgs, runCli, type CliRun } from '../test/support/cli-process.js';
+import { startCli, type Cli } from './support/dashboard.js';
 import { launchWithExtension, waitForPanel, type ExtensionBrowser } from './support/extension.js';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>proxied</title>
@@ -14,32 +14,27 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>proxied</title>
 <script>window.socket = io(); socket.on('connect', () => socket.emit('through-proxy'));</script>`;
 
 let target: Target;
-let cli: CliRun;
-let urls: { proxy: string; dashboard: string };
+let cli: Cli;
 let ext: ExtensionBrowser;
 
 before(async () => {
   target = await startAppTarget({ '/': PAGE });
-  cli = runCli(cliArgs(target.url, '--no-open', '--quiet'));
-  urls = await banner(cli);
+  cli = await startCli(target.url);
   ext = await launchWithExtension();
 });
 
 after(async () => {
   await ext?.close();
-  if (cli && cli.child.exitCode === null) {
-    cli.child.kill('SIGTERM');
-    await cli.exited;
-  }
+  await cli?.close();
   await target?.close();
 });
 
 test('the panel shows a running proxy’s stream when asked, and remembers the choice', async () => {
   const page = await ext.context.newPage();
-  await page.goto(urls.proxy + '/');
+  await page.goto(cli.proxy + '/');
   const tabId = await ext.tabIdOf(page);
   const panel = await ext.openPanel(tabId);
-  const dashboard = new URL(urls.dashboard);
+  const dashboard = new URL(cli.dashboard);
 
   await panel.getByTestId('ext-source-select').selectOption('proxy');
   await panel.getByTestId('ext-proxy-url').fill(dashboard.origin);

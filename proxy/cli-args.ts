@@ -4,8 +4,22 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_PAUSE_TIMEOUT_MS, type RuleSpec } from './intervene/intervention.js';
 import { DEFAULT_ACK_TIMEOUT_MS } from '../shared/analysis/analyzer.js';
 import { DEFAULT_PATHS } from './proxy-server.js';
+import { DEFAULT_REDIS_KEY } from './stream/redis-sink.js';
+import {
+  COMMON_FLAGS,
+  DASHBOARD_FLAGS,
+  flagLines,
+  parseCount,
+  parseDashboardFlags,
+  parsePort,
+  parseRedisUrl,
+  UsageError,
+  type DashboardFlagValues,
+  type FlagSpec,
+} from './cli-flags.js';
 
-export interface CliOptions {
+/** The flags, read; `history` is the events kept for late observers and captures (ring buffer). */
+export interface CliOptions extends DashboardFlagValues {
   target: URL | undefined;
   /** Every `--target` (the nodes of a cluster); `target` is the first. */
   targets: URL[];
@@ -17,13 +31,6 @@ export interface CliOptions {
   port: number;
   host: string;
   paths: string[];
-  uiPort: number;
-  uiHost: string;
-  uiToken: string | undefined;
-  open: boolean;
-  quiet: boolean;
-  /** Events kept for late observers and captures (ring buffer). */
-  history: number;
   /** NDJSON file that every event is appended to. */
   record: string | undefined;
   log: 'pretty' | 'json' | undefined;
@@ -45,7 +52,86 @@ export interface CliOptions {
   version: boolean;
 }
 
-export class UsageError extends Error {}
+export { UsageError, parseCount, parsePort, parseRedisUrl };
+
+/** The proxy's flags, in the order --help lists them. */
+const FLAGS = {
+  target: {
+    type: 'string',
+    multiple: true,
+    arg: 'URL',
+    help: [
+      'the Socket.IO app to proxy (default: start the built-in demo app); repeat it',
+      '(or give a comma list) for the nodes of a cluster: new sessions go to them in',
+      'turn, each session sticks to its node',
+    ],
+  },
+  insecure: {
+    type: 'boolean',
+    help: ["accept an https target's self-signed or otherwise unverified certificate"],
+  },
+  port: { type: 'string', arg: 'N', help: ['proxy port (default 8080; 0 picks a free one)'] },
+  host: { type: 'string', arg: 'ADDR', help: ['proxy address (default 127.0.0.1)'] },
+  path: {
+    type: 'string',
+    multiple: true,
+    arg: 'P',
+    help: ['Engine.IO path to terminate, repeatable (default /socket.io/)'],
+  },
+  ...DASHBOARD_FLAGS,
+  quiet: { ...COMMON_FLAGS.quiet, help: ['no status line, no info logs'] },
+  history: {
+    ...COMMON_FLAGS.history,
+    help: ['events kept for late observers and captures (default 100000)'],
+  },
+  record: { type: 'string', arg: 'FILE', help: ['append every event to FILE as NDJSON'] },
+  redis: {
+    ...COMMON_FLAGS.redis,
+    help: ['also append every event to a Redis Stream (redis://host:port), never', 'waiting on it'],
+  },
+  'redis-key': { ...COMMON_FLAGS['redis-key'], help: [`that stream's key (default ${DEFAULT_REDIS_KEY})`] },
+  'redis-source': {
+    type: 'string',
+    arg: 'ID',
+    help: [
+      "this proxy's name in that stream (default host:pid); keep it across restarts",
+      'and "sio-proxy dashboard" shows the proxy back rather than a new one',
+    ],
+  },
+  log: {
+    type: 'string',
+    arg: 'pretty|json',
+    help: ['print events in the terminal, in Socket.IO terms or as JSON lines'],
+  },
+  filter: {
+    type: 'string',
+    arg: 'EXPR',
+    help: ["only log matching events (e.g. 'chat', 'type:connect', 's2c')"],
+  },
+  'admin-ui': {
+    type: 'string',
+    arg: '[URL]',
+    help: ["read rooms from @socket.io/admin-ui's instrument() (default: target /admin)"],
+  },
+  'admin-auth': { type: 'string', arg: 'U:P', help: ['credentials for that instrumentation'] },
+  rules: {
+    type: 'string',
+    arg: 'FILE',
+    help: ['arm the rules in FILE at start (a JSON array; see docs/control-api.md)'],
+  },
+  'pause-timeout': {
+    type: 'string',
+    arg: 'MS',
+    help: [`a paused packet is forwarded as it was after MS (default ${DEFAULT_PAUSE_TIMEOUT_MS})`],
+  },
+  'ack-timeout': {
+    type: 'string',
+    arg: 'MS',
+    help: [`an ACK later than this is a problem (default ${DEFAULT_ACK_TIMEOUT_MS}, socket.timeout(5000))`],
+  },
+  help: COMMON_FLAGS.help,
+  version: { type: 'boolean', short: 'v' },
+} as const satisfies Record<string, FlagSpec>;
 
 export const USAGE = `Usage: sio-proxy [--target URL] [options]
        sio-proxy dashboard --redis URL [options]   (one dashboard over many proxies; --help there)
@@ -53,33 +139,7 @@ export const USAGE = `Usage: sio-proxy [--target URL] [options]
 A transparent Socket.IO man-in-the-middle proxy. Point your app's clients at the proxy
 and watch every handshake, packet, upgrade and close in the dashboard.
 
-  --target URL       the Socket.IO app to proxy (default: start the built-in demo app); repeat it
-                     (or give a comma list) for the nodes of a cluster: new sessions go to them in
-                     turn, each session sticks to its node
-  --insecure         accept an https target's self-signed or otherwise unverified certificate
-  --port N           proxy port (default 8080; 0 picks a free one)
-  --host ADDR        proxy address (default 127.0.0.1)
-  --path P           Engine.IO path to terminate, repeatable (default /socket.io/)
-  --ui-port N        dashboard port (default 8081; 0 picks a free one)
-  --ui-host ADDR     dashboard address (default 127.0.0.1: loopback only)
-  --ui-token TOKEN   dashboard token (default: a random one)
-  --no-open          do not open the dashboard in a browser
-  --quiet            no status line, no info logs
-  --history N        events kept for late observers and captures (default 100000)
-  --record FILE      append every event to FILE as NDJSON
-  --redis URL        also append every event to a Redis Stream (redis://host:port), never
-                     waiting on it
-  --redis-key NAME   that stream's key (default sio-proxy:events)
-  --redis-source ID  this proxy's name in that stream (default host:pid); keep it across restarts
-                     and "sio-proxy dashboard" shows the proxy back rather than a new one
-  --log pretty|json  print events in the terminal, in Socket.IO terms or as JSON lines
-  --filter EXPR      only log matching events (e.g. 'chat', 'type:connect', 's2c')
-  --admin-ui [URL]   read rooms from @socket.io/admin-ui's instrument() (default: target /admin)
-  --admin-auth U:P   credentials for that instrumentation
-  --rules FILE       arm the rules in FILE at start (a JSON array; see docs/control-api.md)
-  --pause-timeout MS a paused packet is forwarded as it was after MS (default 60000)
-  --ack-timeout MS   an ACK later than this is a problem (default 5000, socket.timeout(5000))
-  --help, --version
+${flagLines(FLAGS)}  --help, --version
 `;
 
 export function parseCli(argv: string[]): CliOptions {
@@ -89,32 +149,7 @@ export function parseCli(argv: string[]): CliOptions {
       args: withOptionalValues(argv),
       strict: true,
       allowPositionals: false,
-      options: {
-        target: { type: 'string', multiple: true },
-        redis: { type: 'string' },
-        'redis-key': { type: 'string' },
-        'redis-source': { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        path: { type: 'string', multiple: true },
-        'ui-port': { type: 'string' },
-        'ui-host': { type: 'string' },
-        'ui-token': { type: 'string' },
-        'no-open': { type: 'boolean' },
-        quiet: { type: 'boolean' },
-        history: { type: 'string' },
-        record: { type: 'string' },
-        log: { type: 'string' },
-        filter: { type: 'string' },
-        'admin-ui': { type: 'string' },
-        'admin-auth': { type: 'string' },
-        insecure: { type: 'boolean' },
-        rules: { type: 'string' },
-        'pause-timeout': { type: 'string' },
-        'ack-timeout': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
+      options: FLAGS,
     }));
   } catch (err) {
     throw new UsageError(`${(err as Error).message.split('\n')[0]} (see --help)`);
@@ -133,12 +168,7 @@ export function parseCli(argv: string[]): CliOptions {
     port: parsePort(values.port, 8080, '--port'),
     host: values.host ?? '127.0.0.1',
     paths: values.path?.length ? values.path.map(parsePath) : DEFAULT_PATHS,
-    uiPort: parsePort(values['ui-port'], 8081, '--ui-port'),
-    uiHost: values['ui-host'] ?? '127.0.0.1',
-    uiToken: values['ui-token'],
-    open: !values['no-open'],
-    quiet: !!values.quiet,
-    history: parseCount(values.history, 100_000, '--history'),
+    ...parseDashboardFlags(values),
     record: values.record,
     log: parseLogMode(values.log),
     filter: values.filter,
@@ -153,20 +183,6 @@ export function parseCli(argv: string[]): CliOptions {
   };
 }
 
-export function parseRedisUrl(raw: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    /* said below */
-  }
-  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:'))
-    throw new UsageError(
-      `--redis "${raw}" must be a redis:// or rediss:// URL (e.g. redis://localhost:6379)`,
-    );
-  return raw;
-}
-
 function parseTarget(raw: string): URL {
   let url: URL;
   try {
@@ -178,14 +194,6 @@ function parseTarget(raw: string): URL {
     throw new UsageError(`--target "${raw}" must be an http:// or https:// URL`);
   }
   return url;
-}
-
-export function parsePort(raw: string | undefined, fallback: number, flag: string): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new UsageError(`${flag} "${raw}" is not a port (0-65535)`);
-  return n;
 }
 
 function parsePath(raw: string): string {
@@ -209,13 +217,6 @@ function withOptionalValues(argv: string[]): string[] {
     } else out.push(arg);
   }
   return out;
-}
-
-export function parseCount(raw: string | undefined, fallback: number, flag: string): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} "${raw}" is not a count (0 or more)`);
-  return n;
 }
 
 function parseLogMode(raw: string | undefined): 'pretty' | 'json' | undefined {

@@ -261,6 +261,11 @@ export interface Scene {
   cli: Cli;
   browser: Browser;
   page: Page;
+  /**
+   * A client of the proxy labelled `name` (see `client`), once connected (and upgraded to WebSocket
+   * unless `upgraded` is false); the scene closes it first when it closes.
+   */
+  connect(name: string, opts?: Partial<ManagerOptions & SocketOptions>, upgraded?: boolean): Promise<Socket>;
   close(): Promise<void>;
 }
 
@@ -284,7 +289,19 @@ export async function startScene(
     const browser = await launchChromium();
     started.push(() => browser.close());
     const { page } = await openDashboard(browser, cli.dashboard);
-    return { target, cli, browser, page, close };
+    const sockets: Socket[] = [];
+    started.push(() => sockets.forEach((s) => s.close()));
+    const connect = async (
+      name: string,
+      opts: Partial<ManagerOptions & SocketOptions> = {},
+      upgraded = true,
+    ) => {
+      const socket = client(cli.proxy, name, opts);
+      sockets.push(socket);
+      await connected(socket, upgraded);
+      return socket;
+    };
+    return { target, cli, browser, page, connect, close };
   } catch (err) {
     await close().catch(() => undefined);
     throw err;

@@ -3,7 +3,16 @@
  * (the banner, opening the browser, shutting down on SIGINT/SIGTERM). The wiring is redis-dashboard.ts.
  */
 import { parseArgs } from 'node:util';
-import { parseCount, parsePort, parseRedisUrl, UsageError } from '../cli-args.js';
+import {
+  COMMON_FLAGS,
+  DASHBOARD_FLAGS,
+  flagLines,
+  parseDashboardFlags,
+  parseRedisUrl,
+  UsageError,
+  type DashboardFlagValues,
+  type FlagSpec,
+} from '../cli-flags.js';
 import { createLogger } from '../log.js';
 import { packageVersion } from '../package-version.js';
 import { listenOrFail, StartError } from '../start-checks.js';
@@ -11,31 +20,30 @@ import { DEFAULT_REDIS_KEY } from '../stream/redis-sink.js';
 import { randomToken } from '../ui/token.js';
 import { RedisDashboard } from './redis-dashboard.js';
 
+/** The dashboard command's flags, in the order --help lists them. */
+const FLAGS = {
+  redis: { ...COMMON_FLAGS.redis, help: ['the Redis the proxies write to (redis://host:port)'] },
+  'redis-key': { ...COMMON_FLAGS['redis-key'], help: [`the stream's key (default ${DEFAULT_REDIS_KEY})`] },
+  'ui-port': DASHBOARD_FLAGS['ui-port'],
+  'ui-host': DASHBOARD_FLAGS['ui-host'],
+  'ui-token': DASHBOARD_FLAGS['ui-token'],
+  history: { ...COMMON_FLAGS.history, help: ['events kept for the panel (default 100000)'] },
+  'no-open': DASHBOARD_FLAGS['no-open'],
+  quiet: { ...COMMON_FLAGS.quiet, help: ['no info logs'] },
+  help: COMMON_FLAGS.help,
+} as const satisfies Record<string, FlagSpec>;
+
 export const DASHBOARD_USAGE = `Usage: sio-proxy dashboard --redis URL [options]
 
 One dashboard over the events of every proxy started with --redis URL: their history from the
 Redis Stream, then live; sessions labelled by proxy; a proxy that stops is shown as gone.
 
-  --redis URL        the Redis the proxies write to (redis://host:port)
-  --redis-key NAME   the stream's key (default ${DEFAULT_REDIS_KEY})
-  --ui-port N        dashboard port (default 8081; 0 picks a free one)
-  --ui-host ADDR     dashboard address (default 127.0.0.1: loopback only)
-  --ui-token TOKEN   dashboard token (default: a random one)
-  --history N        events kept for the panel (default 100000)
-  --no-open          do not open the dashboard in a browser
-  --quiet            no info logs
-  --help
+${flagLines(FLAGS)}  --help
 `;
 
-export interface DashboardCliOptions {
+export interface DashboardCliOptions extends DashboardFlagValues {
   redis: string;
   redisKey: string;
-  uiPort: number;
-  uiHost: string;
-  uiToken: string | undefined;
-  history: number;
-  open: boolean;
-  quiet: boolean;
   help: boolean;
 }
 
@@ -46,17 +54,7 @@ export function parseDashboardCli(argv: string[]): DashboardCliOptions {
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: {
-        redis: { type: 'string' },
-        'redis-key': { type: 'string' },
-        'ui-port': { type: 'string' },
-        'ui-host': { type: 'string' },
-        'ui-token': { type: 'string' },
-        history: { type: 'string' },
-        'no-open': { type: 'boolean' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: FLAGS,
     }));
   } catch (err) {
     throw new UsageError(
@@ -68,12 +66,7 @@ export function parseDashboardCli(argv: string[]): DashboardCliOptions {
   return {
     redis: values.redis === undefined ? '' : parseRedisUrl(values.redis),
     redisKey: values['redis-key'] || DEFAULT_REDIS_KEY,
-    uiPort: parsePort(values['ui-port'], 8081, '--ui-port'),
-    uiHost: values['ui-host'] ?? '127.0.0.1',
-    uiToken: values['ui-token'],
-    history: parseCount(values.history, 100_000, '--history'),
-    open: !values['no-open'],
-    quiet: !!values.quiet,
+    ...parseDashboardFlags(values),
     help: !!values.help,
   };
 }

@@ -63,3 +63,37 @@ export interface Detector {
 
 /** `connect` → `"connect"`; quotes a name for a title. */
 export const quote = (s: string): string => JSON.stringify(s);
+
+/** What every problem of one kind shares: stated once per kind, beside its fix text. */
+export interface ProblemKind {
+  kind: string;
+  severity: ProblemEvent['severity'];
+  confidence: ProblemEvent['confidence'];
+  /** What it means and how to fix it (ProblemEvent.fix); absent where each occurrence states its own. */
+  fix?: string;
+}
+
+/** What one occurrence adds to its kind; `fix` and `confidence` only where an occurrence differs. */
+export interface ProblemOccurrence extends Partial<Pick<ProblemKind, 'fix' | 'confidence'>> {
+  title: string;
+  detail?: string | undefined;
+  sessionId?: string | undefined;
+  seqs: number[];
+  evidence: string[];
+}
+
+/** A problem of `kind` at one occurrence; a `detail` or `sessionId` that is undefined is left out. */
+export function problem(kind: ProblemKind, o: ProblemOccurrence): ProblemReport {
+  return {
+    type: 'problem',
+    kind: kind.kind,
+    severity: kind.severity,
+    title: o.title,
+    fix: o.fix ?? kind.fix ?? '',
+    ...(o.detail !== undefined ? { detail: o.detail } : {}),
+    ...(o.sessionId !== undefined ? { sessionId: o.sessionId } : {}),
+    seqs: o.seqs,
+    confidence: o.confidence ?? kind.confidence,
+    evidence: o.evidence,
+  };
+}

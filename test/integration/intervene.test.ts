@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Socket as ServerSocket } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import { createProxy, type ProxyEvent, type SioProxy } from '../../proxy/api.js';
 import { once, startTarget, type Target } from '../support/harness.js';
+import { serveRecording, type ServerLog } from '../support/intervene-app.js';
 
 let target: Target;
 let proxy: SioProxy;
@@ -16,21 +16,13 @@ let proxy: SioProxy;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 let api: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Json }>;
-const received: Array<{ event: string; args: unknown[] }> = [];
-const serverReasons: string[] = [];
+let app: ServerLog;
 
 before(async () => {
   // Heartbeats held behind a paused packet time a session out like a real network would: the pauses
   // here stay well under pingTimeout, the pause timeout too.
   target = await startTarget({ perMessageDeflate: { threshold: 0 }, pingInterval: 1000, pingTimeout: 1000 });
-  target.io.on('connection', (s: ServerSocket) => {
-    s.on('disconnect', (reason) => serverReasons.push(reason));
-    s.onAny((event: string, ...args: unknown[]) => {
-      const ack = typeof args.at(-1) === 'function' ? (args.pop() as (...a: unknown[]) => void) : undefined;
-      received.push({ event, args });
-      ack?.({ got: args });
-    });
-  });
+  app = serveRecording(target.io);
   proxy = await createProxy({ target: target.url, dashboard: { port: 0, token: 't' }, pauseTimeoutMs: 600 });
   const origin = new URL(proxy.dashboardUrl!).origin;
   api = async (method, path, body) => {
@@ -61,7 +53,7 @@ async function clearRules(): Promise<void> {
 }
 
 test('a breakpoint holds an event and the later ones; forwarded edited, the server gets the edit, then the rest in order', async () => {
-  received.length = 0;
+  app.received.length = 0;
   const { socket } = await connected();
   try {
     const rule = await api('POST', '/api/rules', {
@@ -79,13 +71,13 @@ test('a breakpoint holds an event and the later ones; forwarded edited, the serv
     assert.equal(paused[0].event, 'order');
     assert.deepEqual(paused[0].args, [{ qty: 1 }]);
     await new Promise((r) => setTimeout(r, 150));
-    assert.equal(received.length, 0, 'nothing reaches the server while the first is held');
+    assert.equal(app.received.length, 0, 'nothing reaches the server while the first is held');
     const fwd = await api('POST', `/api/paused/${paused[0].id}`, { verdict: 'forward', args: [{ qty: 99 }] });
     assert.equal(fwd.status, 200);
     assert.deepEqual(await first, { got: [{ qty: 99 }] });
     assert.deepEqual(await second, { got: [2] });
     assert.deepEqual(
-      received.map((r) => r.event),
+      app.received.map((r) => r.event),
       ['order', 'other'],
     );
     const edited = proxy
@@ -101,13 +93,13 @@ test('a breakpoint holds an event and the later ones; forwarded edited, the serv
 });
 
 test('a drop rule with a limit: the server never sees the first, sees the next; the stream says so', async () => {
-  received.length = 0;
+  app.received.length = 0;
   const { socket } = await connected();
   try {
     await api('POST', '/api/rules', { match: { event: 'ping-me' }, action: { kind: 'drop' }, limit: 1 });
     socket.emit('ping-me', 1);
     assert.deepEqual(await socket.timeout(5000).emitWithAck('ping-me', 2), { got: [2] });
-    assert.deepEqual(received, [{ event: 'ping-me', args: [2] }]);
+    assert.deepEqual(app.received, [{ event: 'ping-me', args: [2] }]);
     const rules = (await api('GET', '/api/rules')).body;
     assert.equal(rules[0].enabled, false, 'the limit disabled it');
     await proxy.waitFor({ type: 'intervention', action: 'dropped' }, { since: 0 });
@@ -118,7 +110,7 @@ test('a drop rule with a limit: the server never sees the first, sees the next; 
 });
 
 test('emit to the client as the server, and to the server with an ack the client never sees', async () => {
-  received.length = 0;
+  app.received.length = 0;
   const { socket, sid } = await connected();
   try {
     const got = once<string>(socket, 'news');
@@ -146,7 +138,7 @@ test('emit to the client as the server, and to the server with an ack the client
     assert.deepEqual(withAck.body.ack, [{ got: [{ a: 1 }] }]);
     assert.equal(typeof withAck.body.latencyMs, 'number');
     assert.deepEqual(await own, { got: [1] });
-    assert.deepEqual(received.map((r) => r.event).sort(), ['from-proxy', 'mine']);
+    assert.deepEqual(app.received.map((r) => r.event).sort(), ['from-proxy', 'mine']);
   } finally {
     socket.close();
   }
@@ -165,7 +157,7 @@ test('fault close-transport: the client reports transport close and reconnects b
 });
 
 test('fault disconnect: io server disconnect on the client, client namespace disconnect on the server', async () => {
-  serverReasons.length = 0;
+  app.reasons.length = 0;
   const { socket, sid } = await connected();
   try {
     const reason = once<string>(socket, 'disconnect');
@@ -174,7 +166,7 @@ test('fault disconnect: io server disconnect on the client, client namespace dis
       201,
     );
     assert.equal(await reason, 'io server disconnect');
-    await waitUntil(() => serverReasons.includes('client namespace disconnect'));
+    await waitUntil(() => app.reasons.includes('client namespace disconnect'));
   } finally {
     socket.close();
   }
@@ -195,14 +187,14 @@ test('fault client-ping-timeout: the client reports ping timeout', async () => {
 });
 
 test('fault server-ping-timeout: the server reports ping timeout', async () => {
-  serverReasons.length = 0;
+  app.reasons.length = 0;
   const { socket, sid } = await connected({ reconnection: false });
   try {
     assert.equal(
       (await api('POST', `/api/sessions/${sid}/faults`, { kind: 'server-ping-timeout' })).status,
       201,
     );
-    await waitUntil(() => serverReasons.includes('ping timeout'), 6000);
+    await waitUntil(() => app.reasons.includes('ping timeout'), 6000);
   } finally {
     socket.close();
   }
@@ -250,7 +242,7 @@ test('block-upgrade on a polling session keeps it on polling', async () => {
 });
 
 test('a held packet is forwarded as it was after the pause timeout, and the stream says why', async () => {
-  received.length = 0;
+  app.received.length = 0;
   const { socket } = await connected();
   try {
     await api('POST', '/api/rules', { match: { event: 'slow' }, action: { kind: 'pause' } });

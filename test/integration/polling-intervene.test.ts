@@ -6,52 +6,31 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
-import type { Socket as ServerSocket } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import type { Intervention } from '../../proxy/intervene/intervention.js';
 import type { PacketEvent } from '../../shared/events.js';
-import {
-  engineId,
-  once,
-  startProxy,
-  startTarget,
-  waitFor,
-  type Proxy,
-  type Target,
-} from '../support/harness.js';
+import { removeRules, serveRecording, type ServerLog } from '../support/intervene-app.js';
+import { once, startProxy, startTarget, waitFor, type Proxy, type Target } from '../support/harness.js';
 
 let target: Target;
 let proxy: Proxy;
 let intervention: Intervention;
-const received: Array<{ event: string; args: unknown[] }> = [];
-/** Disconnect reasons the server gave, by Engine.IO sid (a late one of an earlier test stays its own). */
-const serverReasons = new Map<string, string[]>();
-const reasonsOf = (sid: string) => serverReasons.get(sid) ?? [];
+let app: ServerLog;
 const sockets: Socket[] = [];
 
 before(async () => {
   // Heartbeats held behind a paused packet time a session out as a real network would: the pauses
   // here, the pause timeout too, stay under pingTimeout.
   target = await startTarget({ pingInterval: 1000, pingTimeout: 1000 });
-  target.io.on('connection', (s: ServerSocket) => {
-    const sid = engineId(s);
-    s.on('disconnect', (reason) => serverReasons.set(sid, [...reasonsOf(sid), reason]));
-    s.onAny((event: string, ...args: unknown[]) => {
-      const ack = typeof args.at(-1) === 'function' ? (args.pop() as (...a: unknown[]) => void) : undefined;
-      received.push({ event, args });
-      if (event === 'say') s.emit(String(args[0]), ...args.slice(1));
-      ack?.({ got: args });
-    });
-  });
+  app = serveRecording(target.io);
   proxy = await startProxy(target.url, { pauseTimeoutMs: 600 });
   intervention = proxy.proxy.intervention;
 });
 
 afterEach(() => {
   for (const s of sockets.splice(0)) s.close();
-  for (const r of intervention.rules.list()) intervention.removeRule(r.id);
-  received.length = 0;
-  serverReasons.clear();
+  removeRules(intervention);
+  app.clear();
 });
 
 after(async () => {
@@ -88,7 +67,7 @@ test('polling: emit to the client as the server, and to the server with an ack t
   assert.deepEqual(withAck.ack, [{ got: [{ a: 1 }] }]);
   assert.equal(typeof withAck.latencyMs, 'number');
   assert.deepEqual(await own, { got: [1] });
-  assert.deepEqual(received.map((r) => r.event).sort(), ['from-proxy', 'mine']);
+  assert.deepEqual(app.received.map((r) => r.event).sort(), ['from-proxy', 'mine']);
   // The session is still healthy both ways, on polling.
   const back = once<string>(socket, 'echoed');
   socket.emit('say', 'echoed', 'after');
@@ -109,12 +88,12 @@ test('polling: a breakpoint holds an event and the later ones; forwarded edited,
   assert.equal(held!.event, 'order');
   assert.deepEqual(held!.args, [{ qty: 1 }]);
   await new Promise((r) => setTimeout(r, 150));
-  assert.equal(received.length, 0, 'nothing reaches the server while the first is held');
+  assert.equal(app.received.length, 0, 'nothing reaches the server while the first is held');
   intervention.decide(held!.id, { verdict: 'forward', args: [{ qty: 99 }] });
   assert.deepEqual(await first, { got: [{ qty: 99 }] });
   assert.deepEqual(await second, { got: [2] });
   assert.deepEqual(
-    received.map((r) => r.event),
+    app.received.map((r) => r.event),
     ['order', 'other'],
   );
   assert.equal(intervention.rules.list().find((r) => r.id === rule.id)?.hits, 1);
@@ -129,7 +108,7 @@ test('polling: a breakpoint towards the client holds what follows; dropped, the 
   socket.emit('say', 'second', 2);
   socket.emit('say', 'third', 3);
   await waitFor(() => intervention.paused().length === 1, 3000, 'a held packet');
-  await waitFor(() => received.length === 3, 3000, 'the three requests at the server');
+  await waitFor(() => app.received.length === 3, 3000, 'the three requests at the server');
   await new Promise((r) => setTimeout(r, 200));
   assert.deepEqual(seen, [], 'the later events wait behind the held one');
   intervention.decide(intervention.paused()[0]!.id, { verdict: 'drop' });
@@ -168,7 +147,7 @@ test('polling: rewrite both ways, and a drop with a limit', async () => {
   socket.emit('lost', 1);
   assert.deepEqual(await socket.timeout(5000).emitWithAck('lost', 2), { got: [2] });
   assert.deepEqual(
-    received.filter((r) => r.event === 'lost'),
+    app.received.filter((r) => r.event === 'lost'),
     [{ event: 'lost', args: [2] }],
   );
   const edited = proxy.events.find((e) => e.type === 'packet' && e.edited && e.transport === 'polling');
@@ -185,9 +164,9 @@ test('polling: a stream of packets both ways while rules are armed: nothing lost
   const N = 200;
   for (let i = 0; i < N; i++) socket.emit('tick', i);
   for (let i = 0; i < N; i++) socket.emit('say', 'tock', i);
-  await waitFor(() => got.length >= N && received.length >= 2 * N, 10_000, 'every packet');
+  await waitFor(() => got.length >= N && app.received.length >= 2 * N, 10_000, 'every packet');
   await new Promise((r) => setTimeout(r, 200));
-  const ticks = received.filter((r) => r.event === 'tick').map((r) => r.args[0]);
+  const ticks = app.received.filter((r) => r.event === 'tick').map((r) => r.args[0]);
   assert.deepEqual(ticks, [...Array(N).keys()]);
   assert.deepEqual(got, [...Array(N).keys()]);
 });
@@ -210,7 +189,7 @@ test('polling fault close-transport: both sides report transport close, the clie
   const reason = once<string>(socket, 'disconnect');
   await intervention.addSessionFault(sid, { kind: 'close-transport' });
   assert.equal(await reason, 'transport close');
-  await waitFor(() => reasonsOf(sid).includes('transport close'), 3000, 'the server reason');
+  await waitFor(() => app.reasonsOf(sid).includes('transport close'), 3000, 'the server reason');
   await once(socket, 'connect');
   assert.notEqual(socket.io.engine.id, sid, 'a new session');
 });
@@ -220,16 +199,16 @@ test('polling fault client-ping-timeout: the client reports ping timeout', async
   const reason = once<string>(socket, 'disconnect', 6000);
   await intervention.addSessionFault(sid, { kind: 'client-ping-timeout' });
   assert.equal(await reason, 'ping timeout');
-  await waitFor(() => reasonsOf(sid).length > 0, 6000, 'the server reason');
-  assert.deepEqual(reasonsOf(sid), ['transport close'], 'the client closed after its ping timeout');
+  await waitFor(() => app.reasonsOf(sid).length > 0, 6000, 'the server reason');
+  assert.deepEqual(app.reasonsOf(sid), ['transport close'], 'the client closed after its ping timeout');
 });
 
 test('polling fault server-ping-timeout: the server reports ping timeout', async () => {
   const { socket, sid } = await connected({ reconnection: false });
   const reason = once<string>(socket, 'disconnect', 6000);
   await intervention.addSessionFault(sid, { kind: 'server-ping-timeout' });
-  await waitFor(() => reasonsOf(sid).length > 0, 6000, 'the server reason');
-  assert.deepEqual(reasonsOf(sid), ['ping timeout']);
+  await waitFor(() => app.reasonsOf(sid).length > 0, 6000, 'the server reason');
+  assert.deepEqual(app.reasonsOf(sid), ['ping timeout']);
   assert.equal(await reason, 'transport close', 'the server closed the session on the client');
 });
 
@@ -239,9 +218,9 @@ test('polling fault stall: nothing flows, nothing is closed, both sides time out
   const { id } = await intervention.addSessionFault(sid, { kind: 'stall' });
   socket.emit('echo', 'lost in the stall');
   assert.equal(await reason, 'ping timeout');
-  await waitFor(() => reasonsOf(sid).length > 0, 6000, 'the server reason');
-  assert.deepEqual(reasonsOf(sid), ['ping timeout']);
-  assert.deepEqual(received, [], 'nothing reached the server');
+  await waitFor(() => app.reasonsOf(sid).length > 0, 6000, 'the server reason');
+  assert.deepEqual(app.reasonsOf(sid), ['ping timeout']);
+  assert.deepEqual(app.received, [], 'nothing reached the server');
   intervention.faultBook.remove(id);
 });
 
@@ -250,8 +229,8 @@ test('polling fault transport-error: the client reports transport error', async 
   const reason = once<string>(socket, 'disconnect');
   await intervention.addSessionFault(sid, { kind: 'transport-error' });
   assert.equal(await reason, 'transport error');
-  await waitFor(() => reasonsOf(sid).length > 0, 6000, 'the server reason');
-  assert.deepEqual(reasonsOf(sid), ['transport close'], 'the client closed after its poll failed');
+  await waitFor(() => app.reasonsOf(sid).length > 0, 6000, 'the server reason');
+  assert.deepEqual(app.reasonsOf(sid), ['transport close'], 'the client closed after its poll failed');
 });
 
 test('polling fault disconnect: io server disconnect on the client, client namespace disconnect on the server', async () => {
@@ -259,7 +238,7 @@ test('polling fault disconnect: io server disconnect on the client, client names
   const reason = once<string>(socket, 'disconnect');
   await intervention.addSessionFault(sid, { kind: 'disconnect', nsp: '/' });
   assert.equal(await reason, 'io server disconnect');
-  await waitFor(() => reasonsOf(sid).includes('client namespace disconnect'), 3000, 'the server reason');
+  await waitFor(() => app.reasonsOf(sid).includes('client namespace disconnect'), 3000, 'the server reason');
 });
 
 test('polling faults latency and bandwidth: slower round trips, nothing lost; removed, fast again', async () => {

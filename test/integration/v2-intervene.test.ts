@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Intervention } from '../../proxy/intervene/intervention.js';
 import { once, startProxy, type Proxy } from '../support/harness.js';
+import { pairV2, serveRecordingV2, type ServerLog } from '../support/intervene-app.js';
 import {
   closeSuite,
-  connectPair,
   emitWithAckV2,
   startV2Target,
   upgradedPairV2,
@@ -19,14 +19,11 @@ import {
 let target: V2Target;
 let proxy: Proxy;
 let intervention: Intervention;
-const serverReasons: string[] = [];
+let app: ServerLog;
 
 before(async () => {
   target = await startV2Target({ pingInterval: 300, pingTimeout: 300 });
-  target.io.on('connection', (s) => {
-    s.on('disconnect', (reason: string) => serverReasons.push(reason));
-    s.on('echo', (...args: unknown[]) => (args.pop() as (...a: unknown[]) => void)(...args));
-  });
+  app = serveRecordingV2(target.io);
   proxy = await startProxy(target.url);
   intervention = proxy.proxy.intervention;
 });
@@ -34,9 +31,9 @@ before(async () => {
 after(() => closeSuite(proxy, target));
 
 async function pair() {
-  const { client, server } = await connectPair(target.io.of('/'), proxy.url, { transports: ['websocket'] });
+  const { client, server, sid } = await pairV2(target.io, proxy.url, { transports: ['websocket'] });
   await upgradedPairV2(client, server);
-  return { client, sid: client.io.engine.id };
+  return { client, sid };
 }
 
 test('v2: emit to the client, and to the server with binary args and an ack', async () => {
@@ -77,13 +74,13 @@ test('v2: client-ping-timeout makes the v2 client report ping timeout', async ()
 });
 
 test('v2: disconnect makes the client report io server disconnect and the server client namespace disconnect', async () => {
-  serverReasons.length = 0;
+  app.clear();
   const { client, sid } = await pair();
   const reason = once<string>(client, 'disconnect');
   await intervention.addSessionFault(sid, { kind: 'disconnect' });
   assert.equal(await reason, 'io server disconnect');
   const end = Date.now() + 3000;
-  while (!serverReasons.includes('client namespace disconnect') && Date.now() < end)
+  while (!app.reasons.includes('client namespace disconnect') && Date.now() < end)
     await new Promise((r) => setTimeout(r, 20));
-  assert.ok(serverReasons.includes('client namespace disconnect'), serverReasons.join());
+  assert.ok(app.reasons.includes('client namespace disconnect'), app.reasons.join());
 });

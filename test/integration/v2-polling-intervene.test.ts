@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 import type { Intervention } from '../../proxy/intervene/intervention.js';
 import { once, startProxy, waitFor, type Proxy } from '../support/harness.js';
+import { pairV2, removeRules, serveRecordingV2, type ServerLog } from '../support/intervene-app.js';
 import {
   closeClients,
   closeSuite,
-  connectPair,
   emitWithAckV2,
   startV2Target,
   type V2Target,
@@ -19,39 +19,26 @@ import {
 let target: V2Target;
 let proxy: Proxy;
 let intervention: Intervention;
-/** Disconnect reasons the server gave, by Engine.IO sid (a late one of an earlier test stays its own). */
-const serverReasons = new Map<string, string[]>();
-const reasonsOf = (sid: string) => serverReasons.get(sid) ?? [];
-const received: Array<{ event: string; args: unknown[] }> = [];
+let app: ServerLog;
 
 before(async () => {
   target = await startV2Target({ pingInterval: 1000, pingTimeout: 1000 });
-  target.io.on('connection', (s) => {
-    const sid = s.conn.id;
-    s.on('disconnect', (reason: string) => serverReasons.set(sid, [...reasonsOf(sid), reason]));
-    s.on('echo', (...args: unknown[]) => {
-      received.push({ event: 'echo', args: args.slice(0, -1) });
-      (args.pop() as (...a: unknown[]) => void)(...args);
-    });
-    s.on('tick', (n: unknown) => received.push({ event: 'tick', args: [n] }));
-    s.on('say', (event: string, ...args: unknown[]) => s.emit(event, ...args));
-  });
+  app = serveRecordingV2(target.io);
   proxy = await startProxy(target.url, { pauseTimeoutMs: 600 });
   intervention = proxy.proxy.intervention;
 });
 
 afterEach(() => {
   closeClients();
-  for (const r of intervention.rules.list()) intervention.removeRule(r.id);
-  serverReasons.clear();
-  received.length = 0;
+  removeRules(intervention);
+  app.clear();
 });
 
 after(() => closeSuite(proxy, target));
 
 async function pair(opts: Record<string, unknown> = {}) {
-  const { client } = await connectPair(target.io.of('/'), proxy.url, { transports: ['polling'], ...opts });
-  return { client, sid: client.io.engine.id };
+  const { client, sid } = await pairV2(target.io, proxy.url, { transports: ['polling'], ...opts });
+  return { client, sid };
 }
 
 for (const forceBase64 of [false, true]) {
@@ -93,7 +80,7 @@ test('v2 polling: a rewrite rule edits the event the server receives; a pause ho
   const second = emitWithAckV2(client, 'echo', 'next');
   await waitFor(() => intervention.paused().length === 1, 3000, 'a held packet');
   await new Promise((r) => setTimeout(r, 100));
-  assert.equal(received.length, 1, 'only the rewritten one reached the server');
+  assert.equal(app.received.length, 1, 'only the rewritten one reached the server');
   intervention.decide(intervention.paused()[0]!.id, { verdict: 'forward', args: ['edited'] });
   assert.deepEqual(await first, ['edited']);
   assert.deepEqual(await second, ['next']);
@@ -107,10 +94,10 @@ test('v2 polling: a stream both ways with a rule armed: nothing lost, duplicated
   const N = 150;
   for (let i = 0; i < N; i++) client.emit('tick', i);
   for (let i = 0; i < N; i++) client.emit('say', 'tock', i);
-  await waitFor(() => got.length >= N && received.length >= N, 10_000, 'every packet');
+  await waitFor(() => got.length >= N && app.received.length >= N, 10_000, 'every packet');
   await new Promise((r) => setTimeout(r, 200));
   assert.deepEqual(
-    received.map((r) => r.args[0]),
+    app.received.map((r) => r.args[0]),
     [...Array(N).keys()],
   );
   assert.deepEqual(got, [...Array(N).keys()]);
@@ -134,8 +121,8 @@ for (const { kind, client: clientReason, server: serverReason } of FAULTS) {
     await intervention.addSessionFault(sid, { kind });
     assert.equal(await reason, clientReason);
     if (serverReason) {
-      await waitFor(() => reasonsOf(sid).length > 0, 6000, 'the server reason');
-      assert.deepEqual(reasonsOf(sid), [serverReason]);
+      await waitFor(() => app.reasonsOf(sid).length > 0, 6000, 'the server reason');
+      assert.deepEqual(app.reasonsOf(sid), [serverReason]);
     }
     for (const f of intervention.faultBook.list(sid)) intervention.faultBook.remove(f.id);
   });

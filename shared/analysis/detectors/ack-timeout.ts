@@ -7,8 +7,8 @@
  * tick looks only at the oldest), resolved by the `ack` events the protocol core derives.
  */
 import type { AckEvent, Direction, PacketEvent, ProxyEvent } from '../../events.js';
-import type { Detector, DetectorContext } from '../detector.js';
-import { quote } from '../detector.js';
+import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
+import { problem, quote } from '../detector.js';
 
 /** Unanswered EVENTs remembered at once, over all sessions; past it the oldest are let go unjudged. */
 export const MAX_PENDING_ACKS = 100_000;
@@ -38,6 +38,15 @@ const isEvent = (e: PacketEvent) => e.sio?.type === 'EVENT' || e.sio?.type === '
 const keyOf = (direction: Direction, nsp: string, id: number) => `${direction}${nsp}#${id}`;
 const answerer = (d: Direction) => (d === 'c2s' ? 'the server' : 'the client');
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+
+const ACK_LATE: ProblemKind = { kind: 'ack-late', severity: 'warning', confidence: 'likely', fix: FIX_LATE };
+
+const ACK_TIMEOUT: ProblemKind = {
+  kind: 'ack-timeout',
+  severity: 'warning',
+  confidence: 'likely',
+  fix: FIX_MISSING,
+};
 
 export class AckTimeout implements Detector {
   readonly types = ['packet', 'ack'] as const;
@@ -116,42 +125,36 @@ export class AckTimeout implements Detector {
     if (overdue) this.overdue.delete(`${e.sessionId} ${key}`);
     if (e.latency <= ctx.options.ackTimeoutMs) return;
     const name = quote(e.event ?? overdue?.event ?? '?');
-    ctx.report({
-      type: 'problem',
-      kind: 'ack-late',
-      severity: 'warning',
-      title: `the ACK for ${name} came after ${seconds(e.latency)}, later than ${seconds(ctx.options.ackTimeoutMs)}`,
-      fix: FIX_LATE,
-      detail: `${answerer(e.direction)} answered ${name} (namespace ${e.nsp}, ack id ${e.id}) only after ${seconds(e.latency)}`,
-      sessionId: e.sessionId,
-      seqs: [e.eventSeq, e.ackSeq],
-      confidence: 'likely',
-      evidence: [
-        `packet #${e.eventSeq} asked for an ACK (id ${e.id}); packet #${e.ackSeq} answered it ${Math.round(e.latency)} ms later`,
-        `the window is ${ctx.options.ackTimeoutMs} ms`,
-      ],
-    });
+    ctx.report(
+      problem(ACK_LATE, {
+        title: `the ACK for ${name} came after ${seconds(e.latency)}, later than ${seconds(ctx.options.ackTimeoutMs)}`,
+        detail: `${answerer(e.direction)} answered ${name} (namespace ${e.nsp}, ack id ${e.id}) only after ${seconds(e.latency)}`,
+        sessionId: e.sessionId,
+        seqs: [e.eventSeq, e.ackSeq],
+        evidence: [
+          `packet #${e.eventSeq} asked for an ACK (id ${e.id}); packet #${e.ackSeq} answered it ${Math.round(e.latency)} ms later`,
+          `the window is ${ctx.options.ackTimeoutMs} ms`,
+        ],
+      }),
+    );
   }
 
   private reportMissing(p: Pending, now: number, ctx: DetectorContext): void {
     const name = quote(p.event ?? '?');
     const who = answerer(p.direction);
     const window = ctx.options.ackTimeoutMs;
-    ctx.report({
-      type: 'problem',
-      kind: 'ack-timeout',
-      severity: 'warning',
-      title: `no ACK for ${name} within ${seconds(window)}: ${who} should answer`,
-      fix: FIX_MISSING,
-      detail: `${p.direction === 'c2s' ? 'the client' : 'the server'} emitted ${name} on ${p.nsp} with a callback; ${who}'s handler has not called it`,
-      sessionId: p.sid,
-      seqs: [p.seq],
-      confidence: 'likely',
-      evidence: [
-        `packet #${p.seq} is an EVENT ${name} with ack id ${p.key.slice(p.key.lastIndexOf('#') + 1)}`,
-        `no ACK for it in ${Math.round(now - p.ts)} ms (the window is ${window} ms), and the session is still open`,
-      ],
-    });
+    ctx.report(
+      problem(ACK_TIMEOUT, {
+        title: `no ACK for ${name} within ${seconds(window)}: ${who} should answer`,
+        detail: `${p.direction === 'c2s' ? 'the client' : 'the server'} emitted ${name} on ${p.nsp} with a callback; ${who}'s handler has not called it`,
+        sessionId: p.sid,
+        seqs: [p.seq],
+        evidence: [
+          `packet #${p.seq} is an EVENT ${name} with ack id ${p.key.slice(p.key.lastIndexOf('#') + 1)}`,
+          `no ACK for it in ${Math.round(now - p.ts)} ms (the window is ${window} ms), and the session is still open`,
+        ],
+      }),
+    );
     this.overdue.set(`${p.sid} ${p.key}`, p);
     if (this.overdue.size > MAX_OVERDUE) {
       const oldest = this.overdue.keys().next();

@@ -10,8 +10,8 @@
  * progress per session and direction, dropped when it completes, is reported, or the session ends.
  */
 import type { CloseEvent, Direction, PacketEvent, ProxyEvent } from '../../events.js';
-import type { Detector, DetectorContext } from '../detector.js';
-import { quote } from '../detector.js';
+import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
+import { problem, quote } from '../detector.js';
 
 const FIX =
   'A binary packet is sent as a text header announcing N attachments (51-["upload",{"_placeholder":true,"num":0}]) followed by exactly N binary messages, before anything else in that direction. Here the header came and the attachments did not: the receiver\'s socket.io-parser fails on the next text message ("got plaintext data when reconstructing a packet") and the server closes the connection, or the event never reaches its handler. socket.io\'s own encoder always sends both: this comes from a custom parser or client that writes the header itself (or a Buffer replaced by a placeholder by hand), or a packet written in pieces with socket.io.engine.send / socket.conn.write. Emit the Buffer, ArrayBuffer or Blob with socket.emit(\'upload\', buffer) and let the encoder place it; a custom encoder must return [header, ...buffers] and write them in order.';
@@ -28,6 +28,13 @@ interface InProgress {
   expected: number;
   got: number;
 }
+
+const ATTACHMENTS_MISSING: ProblemKind = {
+  kind: 'attachments-missing',
+  severity: 'error',
+  confidence: 'certain',
+  fix: FIX,
+};
 
 export class AttachmentsMissing implements Detector {
   readonly types = ['packet', 'close'] as const;
@@ -102,21 +109,18 @@ export class AttachmentsMissing implements Detector {
     const name = p.event !== undefined ? `${quote(p.event)} ` : '';
     const before = next.type === 'close' ? 'the close' : `the next packet (#${next.seq})`;
     const plural = p.expected === 1 ? '' : 's';
-    ctx.report({
-      type: 'problem',
-      kind: 'attachments-missing',
-      severity: 'error',
-      title: `${name}${p.what} from ${sender} announced ${p.expected} attachment${plural}, ${p.got} sent before ${next.type === 'close' ? 'the close' : 'the next packet'}`,
-      fix: FIX,
-      detail: `the ${direction === 'c2s' ? 'server' : 'client'} cannot rebuild the packet${p.nsp === '/' ? '' : ` on ${p.nsp}`}`,
-      sessionId: sid,
-      seqs: [p.seq, next.seq],
-      confidence: 'certain',
-      evidence: [
-        `packet #${p.seq} is a ${p.what} header announcing ${p.expected} binary attachment${plural}`,
-        `${p.got} binary message${p.got === 1 ? '' : 's'} followed in that direction before ${before}`,
-      ],
-    });
+    ctx.report(
+      problem(ATTACHMENTS_MISSING, {
+        title: `${name}${p.what} from ${sender} announced ${p.expected} attachment${plural}, ${p.got} sent before ${next.type === 'close' ? 'the close' : 'the next packet'}`,
+        detail: `the ${direction === 'c2s' ? 'server' : 'client'} cannot rebuild the packet${p.nsp === '/' ? '' : ` on ${p.nsp}`}`,
+        sessionId: sid,
+        seqs: [p.seq, next.seq],
+        evidence: [
+          `packet #${p.seq} is a ${p.what} header announcing ${p.expected} binary attachment${plural}`,
+          `${p.got} binary message${p.got === 1 ? '' : 's'} followed in that direction before ${before}`,
+        ],
+      }),
+    );
   }
 }
 

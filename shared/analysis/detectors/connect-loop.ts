@@ -7,7 +7,8 @@
  * middleware that refuses every attempt.
  */
 import type { ConnectErrorEvent, ProxyEvent } from '../../events.js';
-import type { Detector, DetectorContext } from '../detector.js';
+import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
+import { problem } from '../detector.js';
 
 export const LOOP_COUNT = 5;
 export const LOOP_WINDOW_MS = 10_000;
@@ -23,6 +24,13 @@ interface Tries {
   seqs: number[];
   reported: boolean;
 }
+
+const CONNECT_LOOP: ProblemKind = {
+  kind: 'connect-loop',
+  severity: 'warning',
+  confidence: 'likely',
+  fix: FIX,
+};
 
 export class ConnectLoop implements Detector {
   readonly types = ['connect_error', 'connect'] as const;
@@ -59,20 +67,17 @@ export class ConnectLoop implements Detector {
     const span = e.ts - (t.times[0] ?? e.ts);
     if (t.reported || t.times.length < LOOP_COUNT || span > LOOP_WINDOW_MS) return;
     t.reported = true;
-    ctx.report({
-      type: 'problem',
-      kind: 'connect-loop',
-      severity: 'warning',
-      title: `refused ${LOOP_COUNT} times in ${(span / 1000).toFixed(1)} s on ${e.nsp}, and the client keeps trying: ${e.message}`,
-      fix: FIX,
-      detail: `the namespace ${e.nsp} answers every CONNECT with "${e.message}"`,
-      sessionId: e.sessionId,
-      seqs: [...t.seqs],
-      confidence: 'likely',
-      evidence: [
-        `${LOOP_COUNT} CONNECT_ERRORs for ${e.nsp} within ${Math.round(span)} ms, to sessions from one address and user agent`,
-        'socket.io-client does not retry a refused namespace by itself: the app does',
-      ],
-    });
+    ctx.report(
+      problem(CONNECT_LOOP, {
+        title: `refused ${LOOP_COUNT} times in ${(span / 1000).toFixed(1)} s on ${e.nsp}, and the client keeps trying: ${e.message}`,
+        detail: `the namespace ${e.nsp} answers every CONNECT with "${e.message}"`,
+        sessionId: e.sessionId,
+        seqs: [...t.seqs],
+        evidence: [
+          `${LOOP_COUNT} CONNECT_ERRORs for ${e.nsp} within ${Math.round(span)} ms, to sessions from one address and user agent`,
+          'socket.io-client does not retry a refused namespace by itself: the app does',
+        ],
+      }),
+    );
   }
 }

@@ -6,7 +6,8 @@
  * connect_error "xhr poll error". WebSocket requests are not subject to CORS and are not judged.
  */
 import type { HttpEvent, ProxyEvent } from '../../events.js';
-import type { Detector, DetectorContext } from '../detector.js';
+import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
+import { problem } from '../detector.js';
 
 /** Origins and sessions already reported, remembered up to this many. */
 const MAX_REPORTED = 4096;
@@ -18,6 +19,8 @@ function header(h: Record<string, string | string[] | undefined>, name: string):
   const v = h[name] ?? h[name.toLowerCase()];
   return Array.isArray(v) ? v.join(', ') : v;
 }
+
+const CORS: ProblemKind = { kind: 'cors', severity: 'error', confidence: 'likely', fix: FIX };
 
 export class Cors implements Detector {
   readonly types = ['http'] as const;
@@ -52,18 +55,15 @@ export class Cors implements Detector {
       const oldest = this.reported.values().next();
       if (!oldest.done) this.reported.delete(oldest.value);
     }
-    ctx.report({
-      type: 'problem',
-      kind: 'cors',
-      severity: 'error',
-      title,
-      fix: FIX,
-      detail: 'a browser blocks this answer; non-browser clients (Node) are not affected',
-      ...(e.sessionId !== undefined ? { sessionId: e.sessionId } : {}),
-      seqs: [e.seq],
-      confidence: 'likely',
-      evidence,
-    });
+    ctx.report(
+      problem(CORS, {
+        title,
+        detail: 'a browser blocks this answer; non-browser clients (Node) are not affected',
+        sessionId: e.sessionId,
+        seqs: [e.seq],
+        evidence,
+      }),
+    );
   }
 
   forget(sid: string): void {

@@ -11,8 +11,8 @@
  * leftovers. Everything is bounded.
  */
 import type { AckEvent, CloseEvent, PacketEvent, ProxyEvent } from '../../events.js';
-import type { Detector, DetectorContext } from '../detector.js';
-import { quote } from '../detector.js';
+import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
+import { problem, quote } from '../detector.js';
 
 const MAX_PENDING_PER_SESSION = 256;
 const MAX_AFTER_DROP_PER_CLIENT = 256;
@@ -41,6 +41,13 @@ function signature(nsp: string, args: unknown): string {
 }
 
 const isEvent = (e: PacketEvent) => e.sio?.type === 'EVENT' || e.sio?.type === 'BINARY_EVENT';
+
+const HANDLED_TWICE: ProblemKind = {
+  kind: 'handled-twice',
+  severity: 'warning',
+  confidence: 'likely',
+  fix: 'An event that asked for an acknowledgement got none before the connection dropped, and the client sent it again after reconnecting (socket.io-client retries, or the app re-emits). The server may have handled the first one already (its ACK was lost with the connection): make the handler idempotent (an id in the payload, checked on the server), or do not resend without checking.',
+};
 
 export class HandledTwice implements Detector {
   readonly types = ['packet', 'ack', 'close'] as const;
@@ -93,21 +100,18 @@ export class HandledTwice implements Detector {
     if (fresh.length) this.afterDrop.set(clientKey, fresh);
     else this.afterDrop.delete(clientKey);
     if (!first) return;
-    ctx.report({
-      type: 'problem',
-      kind: 'handled-twice',
-      severity: 'warning',
-      title: `${quote(first.event ?? '?')} sent again after a reconnect`,
-      fix: 'An event that asked for an acknowledgement got none before the connection dropped, and the client sent it again after reconnecting (socket.io-client retries, or the app re-emits). The server may have handled the first one already (its ACK was lost with the connection): make the handler idempotent (an id in the payload, checked on the server), or do not resend without checking.',
-      detail: `first sent in session ${first.sid} (seq ${first.seq}) with no ACK before the drop; the server may have handled it already and now handles it twice`,
-      sessionId: e.sessionId,
-      seqs: [first.seq, e.seq],
-      confidence: 'likely',
-      evidence: [
-        `packet #${first.seq} in session ${first.sid} asked for an ACK and got none before the session ended`,
-        `packet #${e.seq} from the same client has the same namespace, name and args`,
-      ],
-    });
+    ctx.report(
+      problem(HANDLED_TWICE, {
+        title: `${quote(first.event ?? '?')} sent again after a reconnect`,
+        detail: `first sent in session ${first.sid} (seq ${first.seq}) with no ACK before the drop; the server may have handled it already and now handles it twice`,
+        sessionId: e.sessionId,
+        seqs: [first.seq, e.seq],
+        evidence: [
+          `packet #${first.seq} in session ${first.sid} asked for an ACK and got none before the session ended`,
+          `packet #${e.seq} from the same client has the same namespace, name and args`,
+        ],
+      }),
+    );
   }
 
   private ack(e: AckEvent): void {

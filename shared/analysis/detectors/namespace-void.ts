@@ -7,8 +7,8 @@
  * began mid-session (no CONNECT seen) is not taken for one that never connected.
  */
 import type { PacketEvent, ProxyEvent } from '../../events.js';
-import type { Detector, DetectorContext } from '../detector.js';
-import { quote } from '../detector.js';
+import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
+import { problem, quote } from '../detector.js';
 
 /** Namespaces remembered per session (an app has a handful; a hostile client could send many). */
 const MAX_NAMESPACES = 64;
@@ -29,6 +29,13 @@ const TITLE = {
 
 const FIX =
   'The client sent an event on a namespace this connection is not connected to, and the server dropped it without an error: no handler runs and an acknowledgement never comes. socket.io-client buffers emits until its socket is connected, so this comes from a packet written by hand (socket.io.engine.send), a custom client, or a namespace the server refused or disconnected. Connect first and emit from the connect handler or after socket.connected is true; listen for connect_error (a middleware\'s next(new Error(...))) and for disconnect with reason "io server disconnect", after which the client must call socket.connect() itself.';
+
+const NAMESPACE_VOID: ProblemKind = {
+  kind: 'namespace-void',
+  severity: 'warning',
+  confidence: 'certain',
+  fix: FIX,
+};
 
 export class NamespaceVoid implements Detector {
   readonly types = ['connect', 'connect_error', 'disconnect', 'packet'] as const;
@@ -79,22 +86,19 @@ export class NamespaceVoid implements Detector {
           ? 'it was disconnected'
           : 'the session never connected to it';
     const what = e.sio!.event !== undefined ? `${quote(e.sio!.event)} sent` : `${type} sent`;
-    ctx.report({
-      type: 'problem',
-      kind: 'namespace-void',
-      severity: 'warning',
-      title: `${what} on ${nsp}, ${TITLE[state ?? 'never']}: the server drops it`,
-      fix: FIX,
-      detail: `connected namespaces of this session: ${
-        [...map]
-          .filter(([, s]) => s === 'connected')
-          .map(([n]) => n)
-          .join(', ') || 'none'
-      }`,
-      sessionId: e.sessionId,
-      seqs: [e.seq],
-      confidence: 'certain',
-      evidence: [`packet #${e.seq} is a client ${type} on ${nsp}`, `${nsp}: ${why}`],
-    });
+    ctx.report(
+      problem(NAMESPACE_VOID, {
+        title: `${what} on ${nsp}, ${TITLE[state ?? 'never']}: the server drops it`,
+        detail: `connected namespaces of this session: ${
+          [...map]
+            .filter(([, s]) => s === 'connected')
+            .map(([n]) => n)
+            .join(', ') || 'none'
+        }`,
+        sessionId: e.sessionId,
+        seqs: [e.seq],
+        evidence: [`packet #${e.seq} is a client ${type} on ${nsp}`, `${nsp}: ${why}`],
+      }),
+    );
   }
 }

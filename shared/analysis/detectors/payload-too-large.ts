@@ -5,7 +5,8 @@
  * within NEAR_LIMIT of `maxPayload` (`payload-near-limit`, once per session).
  */
 import type { CloseEvent, PacketEvent, ProxyEvent } from '../../events.js';
-import type { Detector, DetectorContext } from '../detector.js';
+import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
+import { problem } from '../detector.js';
 
 /** How far back a 413/1009 close looks for the packet it refused. */
 export const OVERSIZE_LOOKBACK_MS = 5000;
@@ -28,6 +29,20 @@ interface Largest {
   size: number;
   ts: number;
 }
+
+const PAYLOAD_TOO_LARGE: ProblemKind = {
+  kind: 'payload-too-large',
+  severity: 'error',
+  confidence: 'certain',
+  fix: FIX,
+};
+
+const PAYLOAD_NEAR_LIMIT: ProblemKind = {
+  kind: 'payload-near-limit',
+  severity: 'warning',
+  confidence: 'certain',
+  fix: NEAR_FIX,
+};
 
 export class PayloadTooLarge implements Detector {
   readonly types = ['packet', 'close'] as const;
@@ -66,43 +81,37 @@ export class PayloadTooLarge implements Detector {
       if (e.size >= max * NEAR_LIMIT && !this.warned.has(e.sessionId)) this.near(e, max, ctx);
       return;
     }
-    ctx.report({
-      type: 'problem',
-      kind: 'payload-too-large',
-      severity: 'error',
-      title: `a ${e.size}-byte packet is over the target's maxPayload (${max} bytes)`,
-      fix: FIX,
-      detail:
-        'the target refuses it (HTTP 413 or WebSocket close 1009) and closes the session: raise maxHttpBufferSize or send less',
-      sessionId: e.sessionId,
-      seqs: [e.seq],
-      confidence: 'certain',
-      evidence: [
-        `packet #${e.seq} from the client is ${e.size} bytes`,
-        `the target's open packet says maxPayload ${max}`,
-      ],
-    });
+    ctx.report(
+      problem(PAYLOAD_TOO_LARGE, {
+        title: `a ${e.size}-byte packet is over the target's maxPayload (${max} bytes)`,
+        detail:
+          'the target refuses it (HTTP 413 or WebSocket close 1009) and closes the session: raise maxHttpBufferSize or send less',
+        sessionId: e.sessionId,
+        seqs: [e.seq],
+        evidence: [
+          `packet #${e.seq} from the client is ${e.size} bytes`,
+          `the target's open packet says maxPayload ${max}`,
+        ],
+      }),
+    );
   }
 
   private near(e: PacketEvent, max: number, ctx: DetectorContext): void {
     this.warned.add(e.sessionId);
     const share = Math.floor((e.size / max) * 1000) / 10;
-    ctx.report({
-      type: 'problem',
-      kind: 'payload-near-limit',
-      severity: 'warning',
-      title: `a ${e.size}-byte packet is ${share} % of the target's maxPayload (${max} bytes)`,
-      fix: NEAR_FIX,
-      detail: `${max - e.size} bytes more and the target refuses it and ends the session`,
-      sessionId: e.sessionId,
-      seqs: [e.seq],
-      confidence: 'certain',
-      evidence: [
-        `packet #${e.seq} from the client is ${e.size} bytes on the wire`,
-        `the limit, maxPayload ${max}, comes from the target's open packet in the handshake (its maxHttpBufferSize)`,
-        `near means ${NEAR_LIMIT * 100} % of it or more`,
-      ],
-    });
+    ctx.report(
+      problem(PAYLOAD_NEAR_LIMIT, {
+        title: `a ${e.size}-byte packet is ${share} % of the target's maxPayload (${max} bytes)`,
+        detail: `${max - e.size} bytes more and the target refuses it and ends the session`,
+        sessionId: e.sessionId,
+        seqs: [e.seq],
+        evidence: [
+          `packet #${e.seq} from the client is ${e.size} bytes on the wire`,
+          `the limit, maxPayload ${max}, comes from the target's open packet in the handshake (its maxHttpBufferSize)`,
+          `near means ${NEAR_LIMIT * 100} % of it or more`,
+        ],
+      }),
+    );
   }
 
   private close(e: CloseEvent, ctx: DetectorContext): void {
@@ -110,24 +119,21 @@ export class PayloadTooLarge implements Detector {
     if (!/\b(413|1009)\b|maxHttpBufferSize/.test(text)) return;
     const best = this.largest.get(e.sessionId);
     const culprit = best && e.ts - best.ts <= OVERSIZE_LOOKBACK_MS ? best : undefined;
-    ctx.report({
-      type: 'problem',
-      kind: 'payload-too-large',
-      severity: 'error',
-      title: "session closed: a payload over the target's maxHttpBufferSize",
-      fix: FIX,
-      detail: `${e.description ?? e.reason}${culprit ? `; the largest recent client packet is ${culprit.size} bytes` : ''}`,
-      sessionId: e.sessionId,
-      seqs: culprit ? [culprit.seq, e.seq] : [e.seq],
-      confidence: 'certain',
-      evidence: [
-        `the session closed: ${e.description ?? e.reason}`,
-        ...(culprit
-          ? [
-              `packet #${culprit.seq}, ${culprit.size} bytes, is the largest the client sent just before: most likely the one refused`,
-            ]
-          : []),
-      ],
-    });
+    ctx.report(
+      problem(PAYLOAD_TOO_LARGE, {
+        title: "session closed: a payload over the target's maxHttpBufferSize",
+        detail: `${e.description ?? e.reason}${culprit ? `; the largest recent client packet is ${culprit.size} bytes` : ''}`,
+        sessionId: e.sessionId,
+        seqs: culprit ? [culprit.seq, e.seq] : [e.seq],
+        evidence: [
+          `the session closed: ${e.description ?? e.reason}`,
+          ...(culprit
+            ? [
+                `packet #${culprit.seq}, ${culprit.size} bytes, is the largest the client sent just before: most likely the one refused`,
+              ]
+            : []),
+        ],
+      }),
+    );
   }
 }

@@ -8,7 +8,8 @@
  *   the client gives up with "It seems you are trying to reach a Socket.IO server in v2.x".
  */
 import type { ConnectEvent, HttpEvent, PacketEvent, ProxyEvent } from '../../events.js';
-import type { Detector, DetectorContext } from '../detector.js';
+import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
+import { problem } from '../detector.js';
 
 const FIX_OLD_CLIENT =
   'A socket.io@2 client (Engine.IO protocol 3) reached a socket.io@3 or @4 server that only speaks protocol 4: the server refuses the handshake with 400 "Unsupported protocol version", and the client sees only connect_error ("xhr poll error" / "websocket error") and retries forever. Either let the server accept old clients: new Server(httpServer, { allowEIO3: true }), or upgrade the client to socket.io-client@4 (the lasting fix; v2 clients also need the cors option\'s credentials and origin set on the server).';
@@ -18,6 +19,12 @@ const FIX_OLD_SERVER =
 
 /** An Engine.IO 3 polling payload: a length prefix, then an open packet. */
 const EIO3_OPEN = /^\d+:0\{/;
+
+const PROTOCOL_MISMATCH: ProblemKind = {
+  kind: 'protocol-mismatch',
+  severity: 'error',
+  confidence: 'certain',
+};
 
 export class ProtocolMismatch implements Detector {
   readonly types = ['http', 'packet', 'connect', 'close'] as const;
@@ -97,18 +104,16 @@ export class ProtocolMismatch implements Detector {
       if (this.reported.has(sid)) return;
       if (ctx.session(sid)) this.reported.add(sid); // bounded: forgotten with the session
     }
-    ctx.report({
-      type: 'problem',
-      kind: 'protocol-mismatch',
-      severity: 'error',
-      title: words.title,
-      fix: words.fix,
-      detail: words.detail,
-      ...(sid !== undefined ? { sessionId: sid } : {}),
-      seqs: words.seqs ?? [at.seq],
-      confidence: 'certain',
-      evidence: words.evidence,
-    });
+    ctx.report(
+      problem(PROTOCOL_MISMATCH, {
+        title: words.title,
+        fix: words.fix,
+        detail: words.detail,
+        sessionId: sid,
+        seqs: words.seqs ?? [at.seq],
+        evidence: words.evidence,
+      }),
+    );
   }
 }
 

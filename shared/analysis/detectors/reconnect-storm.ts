@@ -10,7 +10,8 @@
  * session.
  */
 import type { AttemptEvent, ProxyEvent } from '../../events.js';
-import type { Detector, DetectorContext } from '../detector.js';
+import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
+import { problem } from '../detector.js';
 
 /**
  * socket.io-client's default jitter (randomizationFactor 0.5 on reconnectionDelay 1000) spreads the
@@ -45,6 +46,13 @@ interface Wave {
   maxDelay: number;
   causes: Map<string, number>;
 }
+
+const RECONNECT_STORM: ProblemKind = {
+  kind: 'reconnect-storm',
+  severity: 'warning',
+  confidence: 'likely',
+  fix: FIX,
+};
 
 export class ReconnectStorm implements Detector {
   readonly types = ['attempt'] as const;
@@ -111,26 +119,23 @@ export class ReconnectStorm implements Detector {
     const [cause, causeCount] = [...w.causes].sort((x, y) => y[1] - x[1])[0] ?? ['', 0];
     const clients = w.clients.size >= MAX_CLIENTS ? `${MAX_CLIENTS}+` : String(w.clients.size);
     const jitter = w.maxDelay - w.minDelay;
-    ctx.report({
-      type: 'problem',
-      kind: 'reconnect-storm',
-      severity: 'warning',
-      title: `${clients} clients reconnected within ${fmtSeconds(span)}${cause ? ` after "${cause}"` : ''}: a reconnect storm`,
-      fix: FIX,
-      detail: `their delays since the drop span ${Math.round(w.minDelay)} to ${Math.round(w.maxDelay)} ms`,
-      seqs: w.seqs,
-      confidence: 'likely',
-      evidence: [
-        `${w.count} reconnect attempts of ${clients} clients between ${isoTime(w.firstTs)} and ${isoTime(w.lastTs)} (${Math.round(span)} ms)`,
-        cause
-          ? `${causeCount} of them after a drop with reason "${cause}"`
-          : `the reason of ${causeCount} of the drops is not known`,
-        jitter <= STORM_WINDOW_MS
-          ? `their delays since the drop span ${Math.round(jitter)} ms (${Math.round(w.minDelay)} to ${Math.round(w.maxDelay)} ms): the same delay for every client, no jitter`
-          : `their delays since the drop span ${Math.round(jitter)} ms (${Math.round(w.minDelay)} to ${Math.round(w.maxDelay)} ms)`,
-        `a storm is ${STORM_CLIENTS} clients or more within ${STORM_WINDOW_MS} ms`,
-      ],
-    });
+    ctx.report(
+      problem(RECONNECT_STORM, {
+        title: `${clients} clients reconnected within ${fmtSeconds(span)}${cause ? ` after "${cause}"` : ''}: a reconnect storm`,
+        detail: `their delays since the drop span ${Math.round(w.minDelay)} to ${Math.round(w.maxDelay)} ms`,
+        seqs: w.seqs,
+        evidence: [
+          `${w.count} reconnect attempts of ${clients} clients between ${isoTime(w.firstTs)} and ${isoTime(w.lastTs)} (${Math.round(span)} ms)`,
+          cause
+            ? `${causeCount} of them after a drop with reason "${cause}"`
+            : `the reason of ${causeCount} of the drops is not known`,
+          jitter <= STORM_WINDOW_MS
+            ? `their delays since the drop span ${Math.round(jitter)} ms (${Math.round(w.minDelay)} to ${Math.round(w.maxDelay)} ms): the same delay for every client, no jitter`
+            : `their delays since the drop span ${Math.round(jitter)} ms (${Math.round(w.minDelay)} to ${Math.round(w.maxDelay)} ms)`,
+          `a storm is ${STORM_CLIENTS} clients or more within ${STORM_WINDOW_MS} ms`,
+        ],
+      }),
+    );
   }
 }
 

@@ -6,8 +6,8 @@
  * packet with `sio.event` set, and a listener for the lifecycle event of that name fires.
  */
 import type { CloseEvent, ErrorEvent, PacketEvent, ProxyEvent } from '../../events.js';
-import type { Detector, DetectorContext } from '../detector.js';
-import { quote } from '../detector.js';
+import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
+import { problem, quote } from '../detector.js';
 
 export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
   'connect',
@@ -28,6 +28,13 @@ interface Refused {
   name: string;
   error: ErrorEvent;
 }
+
+const RESERVED_EVENT: ProblemKind = {
+  kind: 'reserved-event',
+  severity: 'warning',
+  confidence: 'certain',
+  fix: FIX,
+};
 
 export class ReservedEvent implements Detector {
   /** A refused packet's own event comes next in its session: a packet, or its close. */
@@ -90,18 +97,15 @@ export class ReservedEvent implements Detector {
     seqs: number[],
     words: { detail: string; evidence: string },
   ): void {
-    ctx.report({
-      type: 'problem',
-      kind: 'reserved-event',
-      severity: 'warning',
-      title: `${quote(name)} is a reserved event name`,
-      fix: FIX,
-      detail: words.detail,
-      ...(sessionId !== undefined ? { sessionId } : {}),
-      seqs,
-      confidence: 'certain',
-      evidence: [words.evidence],
-    });
+    ctx.report(
+      problem(RESERVED_EVENT, {
+        title: `${quote(name)} is a reserved event name`,
+        detail: words.detail,
+        sessionId: sessionId,
+        seqs,
+        evidence: [words.evidence],
+      }),
+    );
   }
 }
 

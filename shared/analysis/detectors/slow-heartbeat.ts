@@ -13,7 +13,8 @@
  * for a round trip already over the floor.
  */
 import type { CloseEvent, PacketEvent, ProxyEvent } from '../../events.js';
-import type { Detector, DetectorContext } from '../detector.js';
+import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
+import { problem } from '../detector.js';
 
 export const SLOW_FLOOR_MS = 1000;
 export const SLOW_FACTOR = 10;
@@ -31,6 +32,20 @@ interface Ping {
   seq: number;
   ts: number;
 }
+
+const MISSED_PONG: ProblemKind = {
+  kind: 'missed-pong',
+  severity: 'warning',
+  confidence: 'likely',
+  fix: MISSED_FIX,
+};
+
+const SLOW_HEARTBEAT: ProblemKind = {
+  kind: 'slow-heartbeat',
+  severity: 'warning',
+  confidence: 'likely',
+  fix: FIX,
+};
 
 export class SlowHeartbeat implements Detector {
   readonly types = ['packet', 'close'] as const;
@@ -76,27 +91,24 @@ export class SlowHeartbeat implements Detector {
     const answerer = pinger === 'server' ? 'the client' : 'the server';
     const waited = e.ts - ping.ts;
     const median = this.median();
-    ctx.report({
-      type: 'problem',
-      kind: 'missed-pong',
-      severity: 'warning',
-      title: `${answerer} never answered ping #${ping.seq}: the session ended with "ping timeout" ${(waited / 1000).toFixed(1)} s later`,
-      fix: MISSED_FIX,
-      detail: `${answerer}'s event loop or network stalled for longer than pingTimeout (${session.pingTimeout} ms)`,
-      sessionId: e.sessionId,
-      seqs: [ping.seq, e.seq],
-      confidence: 'likely',
-      evidence: [
-        `ping #${ping.seq} from the ${pinger} got no pong in ${Math.round(waited)} ms`,
-        `pingTimeout is ${session.pingTimeout} ms (the target's open packet)`,
-        `the session closed: ${e.description ?? reason}`,
-        ...(median !== undefined
-          ? [
-              `the median of the latest ${this.samples.length} heartbeats (every session) is ${Math.round(median)} ms`,
-            ]
-          : []),
-      ],
-    });
+    ctx.report(
+      problem(MISSED_PONG, {
+        title: `${answerer} never answered ping #${ping.seq}: the session ended with "ping timeout" ${(waited / 1000).toFixed(1)} s later`,
+        detail: `${answerer}'s event loop or network stalled for longer than pingTimeout (${session.pingTimeout} ms)`,
+        sessionId: e.sessionId,
+        seqs: [ping.seq, e.seq],
+        evidence: [
+          `ping #${ping.seq} from the ${pinger} got no pong in ${Math.round(waited)} ms`,
+          `pingTimeout is ${session.pingTimeout} ms (the target's open packet)`,
+          `the session closed: ${e.description ?? reason}`,
+          ...(median !== undefined
+            ? [
+                `the median of the latest ${this.samples.length} heartbeats (every session) is ${Math.round(median)} ms`,
+              ]
+            : []),
+        ],
+      }),
+    );
   }
 
   private median(): number | undefined {
@@ -116,20 +128,17 @@ export class SlowHeartbeat implements Detector {
     if (median === undefined || rtt < median * SLOW_FACTOR) return;
     this.reported.add(e.sessionId);
     const answerer = e.direction === 'c2s' ? 'the client' : 'the server';
-    ctx.report({
-      type: 'problem',
-      kind: 'slow-heartbeat',
-      severity: 'warning',
-      title: `a heartbeat took ${(rtt / 1000).toFixed(1)} s; the median is ${Math.round(median)} ms: ${answerer} answered late`,
-      fix: FIX,
-      detail: `${answerer}'s event loop or network stalled; much longer and the session ends with "ping timeout"`,
-      sessionId: e.sessionId,
-      seqs: [ping.seq, e.seq],
-      confidence: 'likely',
-      evidence: [
-        `ping #${ping.seq} was answered by pong #${e.seq} ${Math.round(rtt)} ms later`,
-        `the median of the latest ${this.samples.length} heartbeats (every session) is ${Math.round(median)} ms`,
-      ],
-    });
+    ctx.report(
+      problem(SLOW_HEARTBEAT, {
+        title: `a heartbeat took ${(rtt / 1000).toFixed(1)} s; the median is ${Math.round(median)} ms: ${answerer} answered late`,
+        detail: `${answerer}'s event loop or network stalled; much longer and the session ends with "ping timeout"`,
+        sessionId: e.sessionId,
+        seqs: [ping.seq, e.seq],
+        evidence: [
+          `ping #${ping.seq} was answered by pong #${e.seq} ${Math.round(rtt)} ms later`,
+          `the median of the latest ${this.samples.length} heartbeats (every session) is ${Math.round(median)} ms`,
+        ],
+      }),
+    );
   }
 }

@@ -5,7 +5,8 @@
  * different nodes (the handshake went to one, this poll or the WebSocket to another).
  */
 import type { ProxyEvent } from '../../events.js';
-import type { Detector, DetectorContext } from '../detector.js';
+import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
+import { problem } from '../detector.js';
 
 const UNKNOWN = /Session ID unknown|"code":1\b/;
 
@@ -19,6 +20,13 @@ interface Handshake {
   transport: string;
   target: string;
 }
+
+const STICKY_SESSION: ProblemKind = {
+  kind: 'sticky-session',
+  severity: 'error',
+  confidence: 'likely',
+  fix: FIX,
+};
 
 export class StickySession implements Detector {
   readonly types = ['session', 'error', 'http'] as const;
@@ -42,24 +50,21 @@ export class StickySession implements Detector {
     this.reported.add(sid);
     const hs = this.handshakes.get(sid);
     const after = hs ? `${Math.round(e.ts - hs.ts)} ms after its handshake` : 'after its handshake';
-    ctx.report({
-      type: 'problem',
-      kind: 'sticky-session',
-      severity: 'error',
-      title: 'the target answered "Session ID unknown" for a session it opened',
-      fix: FIX,
-      detail: `refused ${after}: the client gets a 400 and reconnects with a new session, again and again under load`,
-      sessionId: sid,
-      seqs: hs ? [hs.seq, e.seq] : [e.seq],
-      confidence: 'likely',
-      evidence: [
-        hs
-          ? `session ${sid} was handshook by the target (#${hs.seq}, over ${hs.transport}, at ${hs.target})`
-          : `session ${sid} was handshook by the target in this capture`,
-        `${after}, ${e.type} #${e.seq}: ${text.slice(0, 160)}`,
-        'engine.io answers "Session ID unknown" (code 1) only for a sid it does not hold: another node got this request, or this one lost the session',
-      ],
-    });
+    ctx.report(
+      problem(STICKY_SESSION, {
+        title: 'the target answered "Session ID unknown" for a session it opened',
+        detail: `refused ${after}: the client gets a 400 and reconnects with a new session, again and again under load`,
+        sessionId: sid,
+        seqs: hs ? [hs.seq, e.seq] : [e.seq],
+        evidence: [
+          hs
+            ? `session ${sid} was handshook by the target (#${hs.seq}, over ${hs.transport}, at ${hs.target})`
+            : `session ${sid} was handshook by the target in this capture`,
+          `${after}, ${e.type} #${e.seq}: ${text.slice(0, 160)}`,
+          'engine.io answers "Session ID unknown" (code 1) only for a sid it does not hold: another node got this request, or this one lost the session',
+        ],
+      }),
+    );
   }
 
   forget(sid: string): void {

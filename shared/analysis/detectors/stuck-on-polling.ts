@@ -6,7 +6,8 @@
  * probe started and never finished. A probe that failed is the `upgrade-failed` problem already.
  */
 import type { ProxyEvent } from '../../events.js';
-import type { Detector, DetectorContext } from '../detector.js';
+import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
+import { problem } from '../detector.js';
 
 const FIX =
   "The session works over HTTP long-polling only: every message waits for a poll, each costs a request, and latency and server load are higher than over WebSocket. Where the target offers no upgrade, its transports option leaves websocket out or allowUpgrades is false: new Server(httpServer, { transports: ['polling', 'websocket'] }). Where the client never probes, it was told not to (io(url, { transports: ['polling'] }) or { upgrade: false }), or a reverse proxy or balancer in front drops the WebSocket request (nginx needs proxy_http_version 1.1 and the Upgrade and Connection headers). If polling only is what you want, mute this kind.";
@@ -22,6 +23,13 @@ interface Watch {
   /** The target's open packet offered no upgrade. */
   noUpgrade: boolean;
 }
+
+const STUCK_ON_POLLING: ProblemKind = {
+  kind: 'stuck-on-polling',
+  severity: 'warning',
+  confidence: 'likely',
+  fix: FIX,
+};
 
 export class StuckOnPolling implements Detector {
   readonly types = ['session', 'upgrade', 'close'] as const;
@@ -85,17 +93,15 @@ export class StuckOnPolling implements Detector {
             'likely',
             `the open packet of session ${w.sid} offers websocket; no upgrade probe followed`,
           ] as const);
-    ctx.report({
-      type: 'problem',
-      kind: 'stuck-on-polling',
-      severity: 'warning',
-      title,
-      fix: FIX,
-      detail,
-      sessionId: w.sid,
-      seqs: w.probeSeq !== undefined ? [w.seq, w.probeSeq] : [w.seq],
-      confidence,
-      evidence: [evidence, `still on polling ${Math.round(now - w.ts)} ms after it opened`],
-    });
+    ctx.report(
+      problem(STUCK_ON_POLLING, {
+        title,
+        detail,
+        sessionId: w.sid,
+        seqs: w.probeSeq !== undefined ? [w.seq, w.probeSeq] : [w.seq],
+        confidence,
+        evidence: [evidence, `still on polling ${Math.round(now - w.ts)} ms after it opened`],
+      }),
+    );
   }
 }

@@ -21,8 +21,8 @@
  * few comparisons); the median is recomputed every MEDIAN_EVERY packets of a series.
  */
 import type { HttpEvent, PacketEvent, ProxyEvent } from '../../events.js';
-import type { Detector, DetectorContext } from '../detector.js';
-import { quote } from '../detector.js';
+import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
+import { problem, quote } from '../detector.js';
 
 /** Packets of an event before it counts as a regular series. */
 export const MIN_BEATS = 10;
@@ -75,6 +75,13 @@ interface SessionState {
   windows: Window[];
   series: Map<string, Series>;
 }
+
+const VOLATILE_DROPPED: ProblemKind = {
+  kind: 'volatile-dropped',
+  severity: 'warning',
+  confidence: 'likely',
+  fix: FIX,
+};
 
 export class VolatileDropped implements Detector {
   readonly types = ['packet', 'http'] as const;
@@ -189,22 +196,19 @@ export class VolatileDropped implements Detector {
     }
     if (s.matched < MIN_GAPS) return;
     s.reported = true;
-    ctx.report({
-      type: 'problem',
-      kind: 'volatile-dropped',
-      severity: 'warning',
-      title: `${quote(event)} every ~${Math.round(interval)} ms lost beats while polling could not be written: volatile packets dropped?`,
-      fix: FIX,
-      detail: `The server sent ${quote(event)} at a steady ~${Math.round(interval)} ms; ${s.matched} gaps of whole intervals fell exactly between a poll's answer and the next poll, with no burst after them. The volatile flag is not on the wire: this is inferred from the timing.`,
-      sessionId: sid,
-      seqs: s.seqs.slice(0, 16),
-      confidence: 'likely',
-      evidence: [
-        `${s.count} packets of ${quote(event)} from the server over polling; the median gap of the latest ${s.gaps.length} is ${Math.round(interval)} ms`,
-        ...s.evidence,
-        'buffered (non-volatile) packets would have come together in the next answer; these did not come at all',
-      ],
-    });
+    ctx.report(
+      problem(VOLATILE_DROPPED, {
+        title: `${quote(event)} every ~${Math.round(interval)} ms lost beats while polling could not be written: volatile packets dropped?`,
+        detail: `The server sent ${quote(event)} at a steady ~${Math.round(interval)} ms; ${s.matched} gaps of whole intervals fell exactly between a poll's answer and the next poll, with no burst after them. The volatile flag is not on the wire: this is inferred from the timing.`,
+        sessionId: sid,
+        seqs: s.seqs.slice(0, 16),
+        evidence: [
+          `${s.count} packets of ${quote(event)} from the server over polling; the median gap of the latest ${s.gaps.length} is ${Math.round(interval)} ms`,
+          ...s.evidence,
+          'buffered (non-volatile) packets would have come together in the next answer; these did not come at all',
+        ],
+      }),
+    );
   }
 }
 
