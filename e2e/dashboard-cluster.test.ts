@@ -39,6 +39,22 @@ const sidebarOrder = (page: Page) =>
     ),
   );
 
+/** Chromium on the dashboard, then a connected client of each proxy URL in turn (kept in `sockets`). */
+async function openWithClients(
+  dashboard: string,
+  proxies: string[],
+  sockets: Socket[],
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  const { page } = await openDashboard(browser, dashboard);
+  for (const [i, url] of proxies.entries()) {
+    const s = client(url, `c${i}`);
+    sockets.push(s);
+    await connected(s);
+  }
+  return { browser, page };
+}
+
 describe('the CLI fronting three socket.io nodes', { timeout: 90_000 }, () => {
   const nodes: Target[] = [];
   const sockets: Socket[] = [];
@@ -54,14 +70,8 @@ describe('the CLI fronting three socket.io nodes', { timeout: 90_000 }, () => {
       nodes.push(t);
     }
     cli = await startCli(nodes[0]!.url, '--target', nodes[1]!.url, '--target', nodes[2]!.url);
-    browser = await launchChromium();
-    ({ page } = await openDashboard(browser, cli.dashboard));
     // One client per node: the proxy hands new sessions to the nodes in turn.
-    for (let i = 0; i < 3; i++) {
-      const s = client(cli.proxy, `c${i}`);
-      sockets.push(s);
-      await connected(s);
-    }
+    ({ browser, page } = await openWithClients(cli.dashboard, [cli.proxy, cli.proxy, cli.proxy], sockets));
   });
 
   after(() =>
@@ -195,13 +205,11 @@ describe('sio-proxy dashboard --redis over two CLI proxies', { timeout: 90_000 }
       20_000,
       'the dashboard banner',
     );
-    browser = await launchChromium();
-    ({ page } = await openDashboard(browser, url));
-    for (const p of proxies) {
-      const s = client(p.proxy, 'one');
-      sockets.push(s);
-      await connected(s);
-    }
+    ({ browser, page } = await openWithClients(
+      url,
+      proxies.map((p) => p.proxy),
+      sockets,
+    ));
   });
 
   after(() =>

@@ -2,7 +2,7 @@
  * The sessions sidebar: clients (grouped by clientKey), their attempts, their sessions. Virtualised
  * over a flat list of rows (sidebar-rows.ts): thousands of clients keep a few dozen elements.
  */
-import { memo, useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useRef, useState, type ReactNode } from 'react';
 import { usePanel, useNow, useSlices, useUi } from '../../app/context.js';
 import { shortId } from '../../lib/format.js';
 import { nodeCounts, type NodeCount } from '../../store/nodes.js';
@@ -68,6 +68,27 @@ const ClientTop = memo(function ClientTop({ group }: { group: ClientGroup }) {
     </>
   );
 });
+
+/** A checkbox with its label, in the sidebar's head. */
+function Toggle(props: {
+  checked: boolean;
+  set: (on: boolean) => void;
+  testId?: string;
+  title?: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className="toggle" {...(props.title ? { title: props.title } : {})}>
+      <input
+        type="checkbox"
+        {...(props.testId ? { 'data-testid': props.testId } : {})}
+        checked={props.checked}
+        onChange={(e) => props.set(e.target.checked)}
+      />
+      {props.children}
+    </label>
+  );
+}
 
 interface RunProps {
   rows: readonly SidebarRow[];
@@ -183,29 +204,26 @@ export function SessionsSidebar() {
           </select>
         )}
         {nodes.length > 1 && (
-          <label className="toggle" title="sessions under a header per target node">
-            <input
-              type="checkbox"
-              data-testid="group-by-node"
-              checked={groupByNode}
-              onChange={(e) => setGroupByNode(e.target.checked)}
-            />
+          <Toggle
+            testId="group-by-node"
+            title="sessions under a header per target node"
+            checked={groupByNode}
+            set={setGroupByNode}
+          >
             by node
-          </label>
+          </Toggle>
         )}
-        <label className="toggle">
-          <input type="checkbox" checked={hideClosed} onChange={(e) => setHideClosed(e.target.checked)} />
+        <Toggle checked={hideClosed} set={setHideClosed}>
           live only
-        </label>
-        <label className="toggle" title="hide reconnects the proxy could only guess">
-          <input
-            type="checkbox"
-            data-testid="hide-guesses"
-            checked={hideGuesses}
-            onChange={(e) => setHideGuesses(e.target.checked)}
-          />
+        </Toggle>
+        <Toggle
+          testId="hide-guesses"
+          title="hide reconnects the proxy could only guess"
+          checked={hideGuesses}
+          set={setHideGuesses}
+        >
           no guesses
-        </label>
+        </Toggle>
       </div>
       {rows.length === 0 ? (
         <div className="empty">No sessions yet. Point a Socket.IO client at the proxy.</div>
