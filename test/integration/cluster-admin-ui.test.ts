@@ -9,6 +9,7 @@ import { io, type Socket } from 'socket.io-client';
 import { createProxy, type SioProxy } from '../../proxy/api.js';
 import type { RoomEvent, SessionEvent } from '../../shared/events.js';
 import { killNode, startNode, type ClusterNode } from '../support/cluster-nodes.js';
+import { validateEvent } from '../support/event-schema.js';
 import { sleep, waitFor } from '../support/harness.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
@@ -71,6 +72,8 @@ describe('admin-ui rooms across a cluster of three nodes', { timeout: 120_000 },
       assert.equal(e.sessionId, s.io.engine.id);
       assert.equal(e.node, nodeOf(s), `${e.room} of ${e.socketId} on its node`);
     }
+    for (const e of rooms())
+      assert.deepEqual(validateEvent(JSON.parse(JSON.stringify(e))), [], 'fits the schema');
     // One node's admin namespace reports the others' rooms (through the adapter): the cluster is
     // read from the first node alone, never once per node.
     const everyone = rooms().filter((e) => e.room === 'everyone' && e.action === 'join');
