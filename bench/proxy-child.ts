@@ -33,6 +33,8 @@ export interface MemorySample {
 const config = childConfig<ProxyChildConfig>();
 
 let url: string;
+/** sio only: the proxy's dashboard with its token (the panel, for `bench --scale --dashboard`). */
+let dashboard: string | undefined;
 let sessions = () => 0;
 /** The event stream's history (sio only): what stays after sessions close, by design. */
 let history = () => ({ events: 0, bytes: 0 });
@@ -48,6 +50,7 @@ if (config.kind === 'sio') {
   await proxy.listen();
   const { port } = await ui.listen(0, '127.0.0.1');
   url = proxy.url;
+  dashboard = `http://127.0.0.1:${port}/?token=${token}`;
   sessions = () => proxy.sessions.size;
   history = () => ({ events: stream.history.size, bytes: stream.history.bytes });
   observers = await spawnChild('observers', './observers-child.ts', {
@@ -101,5 +104,5 @@ serve(
       };
     },
   },
-  { url },
+  { url, ...(dashboard ? { dashboard } : {}) },
 );

@@ -7,9 +7,10 @@
  *   npm run bench -- --quick      ~30 s smoke run, prints only
  *   npm run bench -- --profile    also runs the sio-proxy child under node --cpu-prof and
  *                                 summarises where its CPU time went
- *   npm run bench -- --scale [--sessions N] [--no-write]
+ *   npm run bench -- --scale [--sessions N] [--no-write] [--dashboard]
  *                                 10,000 idle sessions (bench/scale.ts), ~4 min; writes the
- *                                 "Scale" section of docs/benchmarks.md only
+ *                                 "Scale" section of docs/benchmarks.md only; --dashboard also
+ *                                 opens sio-proxy's dashboard in Chromium with them open
  *
  * Processes (see bench/variants.ts for why): this one holds the measuring clients; the reference
  * socket.io server, each proxy and the idle clients of the memory measurement are child processes,
@@ -125,19 +126,21 @@ function runInfo(started: number, loadBefore: number[]): RunInfo {
   };
 }
 
-/** `--scale`: its own options (`--sessions N`, `--no-write`), its own section of the page. */
+/** `--scale`: its own options (`--sessions N`, `--no-write`, `--dashboard`), its own section of the page. */
 async function mainScale(argv: readonly string[]): Promise<number> {
   let requested: number | undefined;
   let write = true;
+  let dashboard = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--scale') continue;
     if (arg === '--no-write') write = false;
+    else if (arg === '--dashboard') dashboard = true;
     else if (arg === '--sessions' || arg.startsWith('--sessions=')) {
       const value = Number(arg === '--sessions' ? argv[++i] : arg.slice('--sessions='.length));
       if (!Number.isInteger(value) || value < 1) throw new Error(`--sessions wants a positive integer`);
       requested = value;
-    } else throw new Error(`unknown option ${arg} (--scale takes --sessions N and --no-write)`);
+    } else throw new Error(`unknown option ${arg} (--scale takes --sessions N, --no-write and --dashboard)`);
   }
   const cap = sessionsToOpen(requested);
   const started = performance.now();
@@ -145,7 +148,7 @@ async function mainScale(argv: readonly string[]): Promise<number> {
   log(
     `bench --scale: ${cap.sessions} sessions (${cap.reason}${cap.cap !== undefined ? `; the open-file limit ${cap.openFiles} caps a proxy at ${cap.cap}` : ''}), load average ${loadBefore[0]?.toFixed(2)}`,
   );
-  const results = await measureScale(cap.sessions, log);
+  const results = await measureScale(cap.sessions, log, { dashboard });
   if (liveChildren() > 0) throw new Error(`${liveChildren()} child processes still running after the run`);
   const section = scaleSection(results, cap, runInfo(started, loadBefore));
   console.log(`\n${section}`);

@@ -4,6 +4,7 @@
  */
 import type { RunInfo } from './report.js';
 import { DEFAULT_SESSIONS, HEARTBEATS_MS, SCALE_PATHS, type PhaseResult, type ScaleCap } from './scale.js';
+import { FIRST_ROW_BUDGET_MS, FRAME_P95_BUDGET_MS } from '../e2e/support/sessions-perf.js';
 import { VARIANTS, type VariantId } from './variants.js';
 
 export const SCALE_HEADING = '## Scale (idle sessions)';
@@ -104,9 +105,38 @@ export function scaleSection(results: readonly PhaseResult[], cap: ScaleCap, run
       'history after the phase (events, bytes)',
       each((r) => (r.history ? `${int(r.history.events)}, ${MB(r.history.bytes)}` : '-')),
     ),
+    ...dashboardRows(results, each),
     '',
   ];
   return lines.join('\n');
+}
+
+/** `--dashboard`: the live dashboard's rows, judged against the issue's targets. */
+function dashboardRows(
+  results: readonly PhaseResult[],
+  each: (f: (r: PhaseResult) => string | undefined) => Array<string | undefined>,
+): string[] {
+  if (!results.some((r) => r.dashboard)) return [];
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  const p95 = Math.round(FRAME_P95_BUDGET_MS * 10) / 10;
+  return [
+    row(
+      `dashboard opened: first session row / packet row (target < ${FIRST_ROW_BUDGET_MS} ms)`,
+      each((r) =>
+        r.dashboard
+          ? `${int(r.dashboard.firstSessionRowMs)} / ${int(r.dashboard.firstPacketRowMs)} ms: ${verdict(r.dashboard.firstSessionRowMs < FIRST_ROW_BUDGET_MS)}`
+          : '-',
+      ),
+    ),
+    row(
+      `dashboard sidebar scroll: frame median / p95 / worst (target p95 <= ${p95} ms)`,
+      each((r) =>
+        r.dashboard
+          ? `${r.dashboard.frameMedianMs} / ${r.dashboard.frameP95Ms} / ${r.dashboard.frameMaxMs} ms (idle frame ${r.dashboard.idleFrameMs} ms): ${verdict(r.dashboard.frameP95Ms <= p95)}`
+          : '-',
+      ),
+    ),
+  ];
 }
 
 /**

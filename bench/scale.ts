@@ -4,7 +4,8 @@
  * opened through the plain byte pass-through and through sio-proxy (1 dashboard observer, as
  * bench/proxy-child.ts runs it), once with socket.io's default 25 s heartbeats and once with 5 s
  * ones, and for each: handshakes/s, RSS per session, the proxy's CPU while they idle, a probe
- * client's acked round trip meanwhile, and RSS after they all closed.
+ * client's acked round trip meanwhile, and RSS after they all closed. With `--dashboard`, the proxy's
+ * dashboard is then opened in Chromium (25 s heartbeats only): its first rows and sidebar scroll.
  *
  * Processes: the target (socket.io@4, its pingInterval set per phase), one proxy at a time (alone, so
  * that its CPU and memory are its own; --expose-gc so that RSS is read after full collections), the
@@ -19,6 +20,7 @@ import { cpuMeter } from './cpu.js';
 import { sleep } from './ipc.js';
 import { ackRoundTrips } from './latency.js';
 import type { MemorySample } from './proxy-child.js';
+import { measureDashboard, type DashboardFigures } from './scale-dashboard.js';
 import { percentile } from './stats.js';
 import { startProxyChild, VARIANTS, type VariantId } from './variants.js';
 
@@ -73,6 +75,8 @@ export interface PhaseResult {
   pongs: number;
   probe: { p50: number; p99: number; samples: number };
   history?: { events: number; bytes: number };
+  /** `--dashboard`: the dashboard opened with the sessions open, after the probe. */
+  dashboard?: DashboardFigures;
 }
 
 async function openSessions(
@@ -102,6 +106,7 @@ async function runPhase(
   pingInterval: number,
   sessions: number,
   log: (line: string) => void,
+  withDashboard = false,
 ): Promise<PhaseResult> {
   const target = await spawnChild<{ url: string }>('target', './target-server.ts', {
     config: { pingInterval },
@@ -141,6 +146,13 @@ async function runPhase(
       disconnectAll([probeSocket]);
     }
     const probe = { p50: percentile(rtts, 50), p99: percentile(rtts, 99), samples: rtts.length };
+    // After the CPU and the probe: the panel is one more observer, and its replay costs the proxy.
+    const dashboardUrl = proxy.info.dashboard;
+    const dashboard = withDashboard && dashboardUrl ? await measureDashboard(dashboardUrl) : undefined;
+    if (dashboard)
+      log(
+        `  dashboard: first session row ${dashboard.firstSessionRowMs} ms, sidebar scroll p95 frame ${dashboard.frameP95Ms} ms`,
+      );
 
     const pongs = (await Promise.all(clients.map((c) => c.request<{ pongs: number }>('stats')))).reduce(
       (a, s) => a + s.pongs,
@@ -167,16 +179,27 @@ async function runPhase(
       pongs,
       probe,
       ...(spec.proxy?.kind === 'sio' ? { history: stats.history } : {}),
+      ...(dashboard ? { dashboard } : {}),
     };
   } finally {
     await Promise.allSettled([...clients.map((c) => c.stop()), proxy.stop(), target.stop()]);
   }
 }
 
-/** Every phase: each heartbeat period, each path (one proxy at a time). */
-export async function measureScale(sessions: number, log: (line: string) => void): Promise<PhaseResult[]> {
+/**
+ * Every phase: each heartbeat period, each path (one proxy at a time). `dashboard`: open sio-proxy's
+ * dashboard in the first heartbeat period's phase.
+ */
+export async function measureScale(
+  sessions: number,
+  log: (line: string) => void,
+  opts: { dashboard?: boolean } = {},
+): Promise<PhaseResult[]> {
   const out: PhaseResult[] = [];
   for (const pingInterval of HEARTBEATS_MS)
-    for (const path of SCALE_PATHS) out.push(await runPhase(path, pingInterval, sessions, log));
+    for (const path of SCALE_PATHS) {
+      const withDashboard = !!opts.dashboard && path !== 'passthrough' && pingInterval === HEARTBEATS_MS[0];
+      out.push(await runPhase(path, pingInterval, sessions, log, withDashboard));
+    }
   return out;
 }

@@ -48,10 +48,13 @@ export async function startProxyChild(
   spec: VariantSpec,
   target: string,
   nodeFlags: string[] = [],
-): Promise<ChildHandle<{ url: string }>> {
+): Promise<ChildHandle<{ url: string; dashboard?: string }>> {
   if (!spec.proxy) throw new Error(`${spec.id} has no proxy`);
   const config: ProxyChildConfig = { ...spec.proxy, target };
-  return spawnChild<{ url: string }>(`proxy ${spec.id}`, './proxy-child.ts', { config, nodeFlags });
+  return spawnChild<{ url: string; dashboard?: string }>(`proxy ${spec.id}`, './proxy-child.ts', {
+    config,
+    nodeFlags,
+  });
 }
 
 /** Starts the proxies of the given paths (all at once: they are idle until their turn). */

@@ -15,14 +15,20 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { closeAll, idleFrames, openOfflinePanel, ROOT } from './support/dashboard.js';
+import {
+  FIRST_ROW_BUDGET_MS,
+  FRAME_P95_BUDGET_MS,
+  frameFigures,
+  pct,
+  round,
+  scrollSidebar,
+  timeFirstRows,
+} from './support/sessions-perf.js';
 import { writeCapture, type CaptureStats } from './support/synthetic-capture.js';
 
 const SESSIONS = 2_000;
 /** Ten packets a session: the sessions are the load here, not the packets. */
 const PACKETS = 20_000;
-const FIRST_ROW_BUDGET_MS = 1000;
-/** "p95 frame <= 33 ms": 30 frames a second, two frames at 60 Hz (rAF times come in whole frames). */
-const FRAME_P95_BUDGET_MS = 1000 / 30;
 const CAPTURE = join(tmpdir(), `sio-proxy-sessions-perf-${process.pid}.ndjson`);
 const HEADING = '## Many sessions open (Playwright)';
 
@@ -45,17 +51,12 @@ after(() =>
   ),
 );
 
-const round = (n: number) => Math.round(n * 10) / 10;
-const pct = (a: number[], p: number) =>
-  [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor((a.length * p) / 100))] ?? NaN;
-
 test(`a capture of ${SESSIONS.toLocaleString('en-US')} sessions open: the time to the first row`, async () => {
   const t0 = Date.now();
-  await page.getByTestId('file-input').setInputFiles(CAPTURE);
-  await page.getByTestId('session-item').first().waitFor();
-  results.firstSessionRowMs = Date.now() - t0;
-  await page.getByTestId('packet-row').first().waitFor();
-  results.firstPacketRowMs = Date.now() - t0;
+  Object.assign(
+    results,
+    await timeFirstRows(page, () => page.getByTestId('file-input').setInputFiles(CAPTURE)),
+  );
   await page
     .getByTestId('packets-status')
     .getByText(`of ${PACKETS.toLocaleString('en-US')} held`)
@@ -68,32 +69,12 @@ test(`a capture of ${SESSIONS.toLocaleString('en-US')} sessions open: the time t
 });
 
 test(`the sessions sidebar scrolls ${SESSIONS.toLocaleString('en-US')} sessions at 30 frames a second or more`, async () => {
-  const r = await page.evaluate(async () => {
-    const sidebar = document.querySelector('[data-testid="sessions-sidebar"]') as HTMLElement;
-    const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
-    const items = () => sidebar.querySelectorAll('[data-testid="session-item"]').length;
-    // A steady fling of about two sessions (a fast mouse wheel) a frame, down, then back up.
-    const deltas: number[] = [];
-    let maxItems = 0;
-    for (const step of [160, -160]) {
-      let last = await frame();
-      for (let i = 0; i < 90; i++) {
-        sidebar.scrollTop += step;
-        maxItems = Math.max(maxItems, items());
-        const now = await frame();
-        deltas.push(now - last);
-        last = now;
-      }
-    }
-    return { deltas, maxItems, scrollHeight: sidebar.scrollHeight, viewHeight: sidebar.clientHeight };
-  });
+  const r = await scrollSidebar(page);
   const idleFrame = pct(await idleFrames(page), 50);
   Object.assign(results, {
     idleFrameMs: round(idleFrame),
     frames: r.deltas.length,
-    frameMedianMs: round(pct(r.deltas, 50)),
-    frameP95Ms: round(pct(r.deltas, 95)),
-    frameMaxMs: round(Math.max(...r.deltas)),
+    ...frameFigures(r.deltas),
     maxSessionItemsInDom: r.maxItems,
     listHeightPx: r.scrollHeight,
   });

@@ -303,6 +303,7 @@ export class ProxyRuntime {
     this.rooms = startRoomSources({
       bus,
       target,
+      otherNodes: targets.slice(1),
       sessionIds: () => Array.from(this.server.sessions.values(), (s) => s.sid),
       adminUi: options.adminUi === true ? '' : options.adminUi || undefined,
       adminAuth: options.adminAuth,

@@ -262,6 +262,8 @@ export interface RoomEvent extends Base {
   members?: string[];
   /** The socket's own private room (named after its socket id), which every socket is in. */
   own?: boolean;
+  /** With several target nodes (admin-ui rooms): the node of the socket's session. */
+  node?: string;
   /** Set on inferred rooms (a guess from broadcasts); admin-ui rooms are facts and carry none. */
   confidence?: Confidence;
   evidence?: string[];

@@ -12,7 +12,10 @@
  * - `socket_updated` carries no rooms (transport or `socket.data` changes) and is not used.
  *
  * Every event names the socket (`socketId`); `sessionId` is set when the proxy relays that socket
- * (see SessionIndex). Each socket's own room (named after its id) is published with `own: true`.
+ * (see SessionIndex), and `node` when the proxy fronts several nodes. In a cluster (an adapter
+ * between the nodes) one node's admin namespace reports the sockets and rooms of every node, so one
+ * connection is enough: each membership is published once; `alternates` are the other nodes' admin
+ * namespaces, tried in turn when the current one cannot be reached. Each socket's own room (named after its id) is published with `own: true`.
  * admin-ui publishes sockets and rooms only in its development mode (`mode: 'development'`, the
  * default unless NODE_ENV says otherwise); in production mode it says so once and publishes nothing.
  */
@@ -48,12 +51,16 @@ export interface AdminUiSourceOptions {
   bus: EventBus;
   /** The admin namespace's URL at the target, e.g. `http://localhost:3000/admin`. */
   url: string | URL;
+  /** The same namespace on the cluster's other nodes: where to go when `url` is unreachable. */
+  alternates?: (string | URL)[];
   /** The target's Engine.IO path (default `/socket.io/`). */
   path?: string;
   auth?: { username: string; password: string };
   /** Do not verify an https target's certificate. */
   insecure?: boolean;
   lookup: SessionLookup;
+  /** The node of a session (several targets), published as the membership's `node`. */
+  nodeOf?: (sessionId: string) => string | undefined;
   log?: Logger;
   /** Backoff between reconnection attempts (ms), doubling from min to max. */
   reconnectDelay?: { min: number; max: number };
@@ -66,6 +73,7 @@ interface Tracked {
   id: string;
   clientId?: string;
   sessionId?: string;
+  node?: string;
   rooms: Set<string>;
   /** Its rooms were published; until then (a `room_joined` before `socket_connected`) they are only kept. */
   announced: boolean;
@@ -75,7 +83,9 @@ interface Tracked {
 const FINAL = 'final';
 
 export class AdminUiSource {
-  private readonly url: URL;
+  /** `url` then the alternates; `current` is the one connected (or tried). */
+  private readonly urls: URL[];
+  private current = 0;
   /** The admin namespace: its own sockets (admin UIs, this one) are not the app's. */
   readonly namespace: string;
   private readonly log: Logger;
@@ -91,8 +101,8 @@ export class AdminUiSource {
   private state: 'idle' | 'connecting' | 'connected' | 'disconnected' | typeof FINAL = 'idle';
 
   constructor(private readonly opts: AdminUiSourceOptions) {
-    this.url = new URL(String(opts.url));
-    this.namespace = this.url.pathname.replace(/\/+$/, '') || '/';
+    this.urls = [opts.url, ...(opts.alternates ?? [])].map((u) => new URL(String(u)));
+    this.namespace = this.urls[0]!.pathname.replace(/\/+$/, '') || '/';
     this.log = opts.log ?? silentLogger;
   }
 
@@ -105,7 +115,7 @@ export class AdminUiSource {
     if (this.socket || this.stopped) return this;
     const { min, max } = this.delays();
     this.state = 'connecting';
-    const socket = io(`${this.url.origin}${this.namespace}`, {
+    const socket = io(this.where, {
       path: this.opts.path ?? '/socket.io/',
       forceNew: true,
       auth: this.opts.auth ? { username: this.opts.auth.username, password: this.opts.auth.password } : {},
@@ -145,7 +155,27 @@ export class AdminUiSource {
   }
 
   private get where(): string {
-    return `${this.url.origin}${this.namespace}`;
+    return `${this.urls[this.current]!.origin}${this.namespace}`;
+  }
+
+  /**
+   * Away from a node that went down, to the next one after the backoff. The node of a cluster that
+   * answers reports the whole cluster: its snapshot reconciles what changed meanwhile.
+   */
+  private nextNode(): boolean {
+    if (this.urls.length < 2 || this.stopped) return false;
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = undefined;
+    this.current = (this.current + 1) % this.urls.length;
+    const { min, max } = this.delays();
+    const delay = Math.min(max, min * 2 ** this.attempts++);
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.start();
+    }, delay);
+    this.retry.unref();
+    return true;
   }
 
   private onConnect(): void {
@@ -163,8 +193,11 @@ export class AdminUiSource {
       this.state = 'disconnected';
       if (!this.unreachableLogged) {
         this.unreachableLogged = true;
-        this.log.warn(`admin-ui: cannot reach ${this.where} (${err.message}); retrying`);
+        this.log.warn(
+          `admin-ui: cannot reach ${this.where} (${err.message}); ${this.urls.length > 1 ? 'trying the other nodes' : 'retrying'}`,
+        );
       }
+      this.nextNode();
       return;
     }
     // The server refused the namespace: its middleware (admin-ui's auth) or no such namespace.
@@ -194,8 +227,9 @@ export class AdminUiSource {
     if (reason === 'io client disconnect') return;
     this.log.info(`admin-ui: lost ${this.where} (${reason}); reconnecting`);
     // socket.io-client reconnects by itself after transport errors, but not when the server closed
-    // the namespace: then retry here, with the same backoff.
+    // the namespace: then retry here, with the same backoff. A node that went away: the next one.
     if (reason === 'io server disconnect') this.reconnectLater();
+    else this.nextNode();
   }
 
   private reconnectLater(): void {
@@ -316,6 +350,7 @@ export class AdminUiSource {
       socketId: t.id,
       ...(t.clientId ? { clientId: t.clientId } : {}),
     });
+    if (t.sessionId) t.node ??= this.opts.nodeOf?.(t.sessionId);
     this.opts.bus.emit({
       type: 'room',
       action,
@@ -325,6 +360,7 @@ export class AdminUiSource {
       socketId: t.id,
       ...(t.sessionId ? { sessionId: t.sessionId } : {}),
       ...(room === t.id ? { own: true } : {}),
+      ...(t.node ? { node: t.node } : {}),
     });
   }
 
@@ -347,6 +383,7 @@ const CLIENT_ID_LENGTH = 12;
 export class SessionIndex {
   private readonly bySocket = new Map<string, string>();
   private readonly byClientId = new Map<string, string>();
+  private readonly nodes = new Map<string, string>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -365,10 +402,14 @@ export class SessionIndex {
     return undefined;
   };
 
+  /** The node (target) a session went to, from its `session` event. */
+  readonly nodeOf = (sessionId: string): string | undefined => this.nodes.get(sessionId);
+
   close(): void {
     this.unsubscribe();
     this.bySocket.clear();
     this.byClientId.clear();
+    this.nodes.clear();
   }
 
   private observe(e: ProxyEvent): void {
@@ -376,6 +417,7 @@ export class SessionIndex {
       remember(this.bySocket, key(e.nsp, e.socketId), e.sessionId);
     } else if (e.type === 'session') {
       remember(this.byClientId, e.sessionId.slice(0, CLIENT_ID_LENGTH), e.sessionId);
+      remember(this.nodes, e.sessionId, e.target);
     }
   }
 }

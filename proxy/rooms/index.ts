@@ -14,6 +14,8 @@ export { InferredRooms } from './inferred-rooms.js';
 export interface RoomSourcesOptions {
   bus: EventBus;
   target: URL;
+  /** The other nodes of a cluster (several targets): admin-ui there too, and `node` on room events. */
+  otherNodes?: URL[];
   /** Engine.IO sids of the live sessions (for sessions that began before the index listened). */
   sessionIds: () => Iterable<string>;
   /** `--admin-ui`: undefined leaves admin-ui out; '' is the target's `/admin`. */
@@ -39,10 +41,15 @@ export function startRoomSources(opts: RoomSourcesOptions): RoomSources {
   if (opts.adminUi !== undefined) {
     try {
       const url = adminUiUrl(opts.adminUi, opts.target);
+      const others = opts.otherNodes ?? [];
+      // A URL of its own names one server; '' or a path is on the target, so on each of its nodes.
+      const onTarget = opts.adminUi === '' || opts.adminUi.startsWith('/');
       index = new SessionIndex(opts.bus, opts.sessionIds);
       admin = new AdminUiSource({
         bus: opts.bus,
         url,
+        ...(onTarget && others.length ? { alternates: others.map((n) => adminUiUrl(opts.adminUi!, n)) } : {}),
+        ...(others.length ? { nodeOf: index.nodeOf } : {}),
         ...(opts.path ? { path: opts.path } : {}),
         ...(opts.adminAuth ? { auth: opts.adminAuth } : {}),
         insecure: !!opts.insecure,

@@ -3,40 +3,12 @@
  * @socket.io/redis-adapter, each its own process, and clients through one proxy given all three.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { createProxy, type SioProxy } from '../../proxy/api.js';
 import type { AttemptEvent, ProxyEvent, SessionEvent } from '../../shared/events.js';
-import { startRedis, waitForOutput, type RedisServer } from '../support/redis-server.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-interface ClusterNode {
-  name: string;
-  port: number;
-  url: string;
-  child: ChildProcess;
-}
-
-async function startNode(name: string, redis: string, port = 0): Promise<ClusterNode> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/cluster-node.ts'], {
-    cwd: root,
-    env: { ...process.env, NAME: name, REDIS_URL: redis, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const m = await waitForOutput(child, /listening (\d+)/, 20_000, `cluster node ${name}`);
-  const p = Number(m[1]);
-  return { name, port: p, url: `http://127.0.0.1:${p}`, child };
-}
-
-async function kill(node: ClusterNode): Promise<void> {
-  if (node.child.exitCode !== null || node.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => node.child.once('exit', resolve));
-  node.child.kill('SIGKILL');
-  await exited;
-}
+import { killNode as kill, startNode, type ClusterNode } from '../support/cluster-nodes.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 async function until<T>(fn: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
   const end = Date.now() + timeoutMs;

@@ -89,6 +89,29 @@ describe('sio-proxy dashboard --redis: many proxies, one dashboard', { timeout: 
     return { dash, origin: `http://127.0.0.1:${address.port}` };
   };
 
+  /** `sio-proxy dashboard --redis` as a child process (killed at the end): its dashboard URL. */
+  const dashboardCli = async (key: string, url = redis.url): Promise<string> => {
+    const dash = runCli([
+      'dashboard',
+      '--redis',
+      url,
+      '--redis-key',
+      key,
+      '--ui-port',
+      '0',
+      '--ui-token',
+      TOKEN,
+    ]);
+    cleanups.push(() => {
+      if (dash.child.exitCode === null) dash.child.kill('SIGKILL');
+    });
+    return until(() => {
+      const url = /dashboard:\s+(http:\/\/\S+)/.exec(dash.stdout())?.[1];
+      if (!url && dash.child.exitCode !== null) throw new Error(`dashboard exited: ${dash.stderr()}`);
+      return url;
+    }, 'the dashboard banner');
+  };
+
   test('started after three proxies: their history, then live, in order per source, sessions named by proxy', async () => {
     const key = 'three';
     const proxies = [await proxyOn(0, key, 'p0'), await proxyOn(1, key, 'p1'), await proxyOn(2, key, 'p2')];
@@ -217,23 +240,7 @@ describe('sio-proxy dashboard --redis: many proxies, one dashboard', { timeout: 
     });
     const first = await startProxyCli();
     await echo(first.proxy, 'k first');
-    const dash = runCli([
-      'dashboard',
-      '--redis',
-      redis.url,
-      '--redis-key',
-      key,
-      '--ui-port',
-      '0',
-      '--ui-token',
-      TOKEN,
-    ]);
-    runs.push(dash);
-    const { dashboard } = await until(() => {
-      const url = /dashboard:\s+(http:\/\/\S+)/.exec(dash.stdout())?.[1];
-      if (!url && dash.child.exitCode !== null) throw new Error(`dashboard exited: ${dash.stderr()}`);
-      return url ? { dashboard: url } : undefined;
-    }, 'the dashboard banner');
+    const dashboard = await dashboardCli(key);
     const origin = new URL(dashboard).origin;
     assert.equal(new URL(dashboard).hostname, '127.0.0.1', 'loopback by default');
     const noToken = await fetch(`${origin}/api/capture`);
@@ -275,5 +282,74 @@ describe('sio-proxy dashboard --redis: many proxies, one dashboard', { timeout: 
       'the second run live',
     );
     assert.deepEqual(sourceEvents(reader.events, 'k'), ['up', 'gone', 'up']);
+  });
+  test('Redis restarted under the CLI dashboard: each proxy keeps arriving, nothing lost beyond what is counted', async () => {
+    // Its own redis-server: the restart empties it (nothing persisted), which the other tests' keys would not survive.
+    const own = await startRedis();
+    cleanups.push(() => own.stop());
+    const key = 'restart';
+    // `small` can hold 20 events while Redis is away: the rest of its outage is counted, not kept.
+    const roomy = await createProxy({
+      target: targets[0]!.url,
+      redis: { url: own.url, key, source: 'roomy' },
+    });
+    const small = await createProxy({
+      target: targets[1]!.url,
+      redis: { url: own.url, key, source: 'small', maxBuffered: 20 },
+    });
+    cleanups.push(
+      () => roomy.close(),
+      () => small.close(),
+    );
+    const origin = new URL(await dashboardCli(key, own.url)).origin;
+    const reader = await observe(origin);
+    cleanups.push(() => reader.close());
+    const proxies = { roomy, small };
+    const of = (source: string) => reader.events.filter((e) => e.source === source && e.type !== 'source');
+    const arrived = (source: keyof typeof proxies, text: string, ms?: number) =>
+      until(
+        () => (of(source).some((e) => JSON.stringify(e).includes(text)) ? true : undefined),
+        `${source}: ${text}`,
+        ms,
+      );
+
+    await Promise.all([echo(roomy.url, 'roomy before'), echo(small.url, 'small before')]);
+    await Promise.all([arrived('roomy', 'roomy before'), arrived('small', 'small before')]);
+    await own.kill();
+    for (let i = 0; i < 3; i++)
+      await Promise.all([echo(roomy.url, `roomy down ${i}`), echo(small.url, `small down ${i}`)]);
+    await own.restart();
+    // New events of each proxy reach the dashboard again (the small one's first tries after the
+    // restart may still find its queue full, and be counted).
+    await Promise.all(
+      (['roomy', 'small'] as const).map(async (source) => {
+        for (let i = 0; ; i++) {
+          await echo(proxies[source].url, `${source} after ${i}`);
+          try {
+            return await arrived(source, `${source} after ${i}`, 1000);
+          } catch (err) {
+            if (i === 15) throw err;
+          }
+        }
+      }),
+    );
+    // The dashboard read on from where it stopped: every event of each proxy, in its order, is there
+    // or counted in a `dropped` event of that proxy (named by the seq of the last it counts).
+    for (const [source, proxy] of Object.entries(proxies)) {
+      const got = of(source);
+      const seqs = got.map((e) => e.sourceSeq ?? -1);
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((a, b) => a - b),
+        `${source}: in its own order`,
+      );
+      const have = new Set(got.filter((e) => e.type !== 'dropped').map((e) => e.sourceSeq));
+      const missing = proxy.history().filter((e) => !have.has(e.seq));
+      const counted = got.reduce((n, e) => n + (e.type === 'dropped' ? e.count : 0), 0);
+      assert.equal(missing.length, counted, `${source}: ${missing.length} missing, ${counted} counted`);
+      if (source === 'roomy') assert.equal(counted, 0, 'a buffer large enough: nothing lost');
+      else assert.ok(counted > 0, 'past its buffer of 20, the outage is counted');
+      assert.notEqual(sourceEvents(reader.events, source).at(-1), 'gone', `${source} is not gone`);
+    }
   });
 });

@@ -260,6 +260,7 @@ export const EVENT_FIELDS: Record<ProxyEventType, Record<string, Field | Check>>
     socketId: opt(nonEmpty),
     members: opt(arrayOf(nonEmpty)),
     own: opt(bool),
+    node: opt(nonEmpty),
     confidence: opt(confidence),
     evidence: opt(arrayOf(nonEmpty)),
   },

@@ -57,6 +57,94 @@ test('a node filter keeps only the sessions opened on that node, and the clients
   assert.equal(sidebarRows(groups, false, new Set()).length, 3 + 4);
 });
 
+/** Clients with sessions on the given nodes (undefined: a session that names none), each open unless `closed`. */
+function onNodes(key: string, targets: (string | undefined)[], closed: number[] = []): ClientGroup {
+  return {
+    client: { clientKey: key, attempts: [] },
+    sessions: targets.map((target, i) => ({
+      sid: `${key}-${i}`,
+      target,
+      endedAt: closed.includes(i) ? 1 : undefined,
+    })),
+    live: true,
+  } as unknown as ClientGroup;
+}
+
+test('grouped by node: a header per node with its counts, then its clients with only their sessions there', () => {
+  const groups = [
+    onNodes('a', ['http://n1:1', 'http://n2:2']),
+    onNodes('b', ['http://n1:1'], [0]),
+    onNodes('c', ['http://n2:2']),
+  ];
+  const nodes = nodeCounts(groups.flatMap((g) => g.sessions));
+  const rows = sidebarRows(groups, false, new Set(), undefined, nodes);
+  assert.deepEqual(
+    rows.map((r) => r.key),
+    [
+      'n:http://n1:1',
+      'c:http://n1:1 a',
+      's:a-0',
+      'c:http://n1:1 b',
+      's:b-0',
+      'n:http://n2:2',
+      'c:http://n2:2 a',
+      's:a-1',
+      'c:http://n2:2 c',
+      's:c-0',
+    ],
+  );
+  const heads = rows.filter((r) => r.kind === 'node').map((r) => r.kind === 'node' && r.count);
+  assert.deepEqual(heads, [
+    { node: 'http://n1:1', label: 'n1:1', open: 1, seen: 2 },
+    { node: 'http://n2:2', label: 'n2:2', open: 2, seen: 2 },
+  ]);
+  // A client on two nodes is two runs, one under each header; a header is a run alone.
+  assert.deepEqual(runsOf(rows, 0, rows.length), [
+    [0, 1],
+    [1, 3],
+    [3, 5],
+    [5, 6],
+    [6, 8],
+    [8, 10],
+  ]);
+  // Keys stay unique (the virtualisation measures rows by key).
+  assert.equal(new Set(rows.map((r) => r.key)).size, rows.length);
+});
+
+test('grouped by node with a node filter, live only, and sessions that name no node', () => {
+  const groups = [
+    onNodes('a', ['http://n1:1', 'http://n2:2'], [0]),
+    onNodes('b', [undefined, 'http://n2:2']),
+  ];
+  const nodes = nodeCounts(groups.flatMap((g) => g.sessions));
+  assert.deepEqual(
+    sidebarRows(groups, false, new Set(), 'http://n2:2', nodes).map((r) => r.key),
+    ['n:http://n2:2', 'c:http://n2:2 a', 's:a-1', 'c:http://n2:2 b', 's:b-1'],
+  );
+  assert.deepEqual(
+    sidebarRows(groups, true, new Set(), undefined, nodes).map((r) => r.key),
+    ['n:http://n2:2', 'c:http://n2:2 a', 's:a-1', 'c:http://n2:2 b', 's:b-1', 'n:', 'c: b', 's:b-0'],
+  );
+  const none = sidebarRows(groups, false, new Set(), undefined, nodes).find((r) => r.key === 'n:');
+  assert.deepEqual(none?.kind === 'node' && none.count, { node: '', label: 'no node', open: 1, seen: 1 });
+  // Folding still applies per client under each header.
+  const many = [onNodes('m', ['http://n1:1', 'http://n1:1', 'http://n1:1', 'http://n1:1', 'http://n2:2'])];
+  assert.deepEqual(
+    sidebarRows(many, false, new Set(), undefined, nodeCounts(many[0]!.sessions)).map((r) => r.key),
+    [
+      'n:http://n1:1',
+      'c:http://n1:1 m',
+      'o:http://n1:1 m',
+      's:m-1',
+      's:m-2',
+      's:m-3',
+      'n:http://n2:2',
+      'c:http://n2:2 m',
+      's:m-4',
+    ],
+  );
+});
+
 test('nodeCounts: open and seen sessions per target node, in order of appearance', () => {
   const sessions = [
     { target: 'http://10.0.0.2:3000', endedAt: undefined },

@@ -172,6 +172,8 @@ export interface RoomView {
   /** Socket ids (admin-ui) or Engine.IO session ids (inferred groups). */
   members: readonly string[];
   memberKind: 'socket' | 'session';
+  /** With several target nodes: the node of each member that has one (admin-ui `node`). */
+  memberNodes?: Readonly<Record<string, string>>;
   updatedAt: number;
 }
 

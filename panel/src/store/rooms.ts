@@ -2,7 +2,8 @@
  * Rooms, from `room` events. With @socket.io/admin-ui they are facts: `join`/`leave` of one socket.
  * Inferred from broadcasts they are guesses: each `group` event carries the whole member set (the
  * proxy republishes a group with fewer members when one leaves), so it replaces what was known.
- * A room left empty is forgotten, as Socket.IO forgets it.
+ * A room left empty is forgotten, as Socket.IO forgets it. In a cluster, admin-ui memberships carry
+ * the node of their session, kept per member.
  */
 import type { RoomEvent } from '../../../shared/events.js';
 import type { RoomView } from './model.js';
@@ -16,6 +17,7 @@ export function reduceRoom(rooms: RoomsState, e: RoomEvent): void {
   const key = roomKey(e.source, e.nsp, e.room);
   const prior = rooms.get(key);
   let members: readonly string[];
+  let memberNodes = prior?.memberNodes;
   if (e.action === 'group') {
     members = e.members ?? [];
   } else {
@@ -28,6 +30,11 @@ export function reduceRoom(rooms: RoomsState, e: RoomEvent): void {
           ? current
           : [...current, member]
         : current.filter((m) => m !== member);
+    if (e.action === 'join' && e.node) memberNodes = { ...memberNodes, [member]: e.node };
+    else if (e.action === 'leave' && memberNodes?.[member] !== undefined) {
+      const { [member]: _gone, ...rest } = memberNodes;
+      memberNodes = rest;
+    }
   }
   if (members.length === 0) {
     rooms.delete(key);
@@ -41,6 +48,7 @@ export function reduceRoom(rooms: RoomsState, e: RoomEvent): void {
     own: e.own ?? prior?.own ?? false,
     members,
     memberKind: e.action === 'group' || e.socketId === undefined ? 'session' : 'socket',
+    ...(memberNodes && Object.keys(memberNodes).length ? { memberNodes } : {}),
     updatedAt: e.ts,
   });
 }

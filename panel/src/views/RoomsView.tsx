@@ -7,6 +7,7 @@
 import { useMemo, useState } from 'react';
 import { useController, usePanel, useSlices, useUi } from '../app/context.js';
 import { formatTime, shortId } from '../lib/format.js';
+import { nodeLabel } from '../store/nodes.js';
 import type { PanelModel } from '../store/reduce.js';
 import { roomList } from '../store/selectors.js';
 import { RoomGraph } from './rooms/RoomGraph.js';
@@ -106,11 +107,14 @@ export function RoomsView() {
                 </td>
                 <td>
                   {r.members.map((m) => {
+                    const node = r.memberNodes?.[m];
                     return (
                       <button
                         key={m}
                         className="chip"
-                        title={`${r.memberKind === 'session' ? 'session' : 'socket'} ${m}`}
+                        data-testid="room-member"
+                        {...(node ? { 'data-node': node } : {})}
+                        title={`${r.memberKind === 'session' ? 'session' : 'socket'} ${m}${node ? ` on node ${node}` : ''}`}
                         onClick={() => {
                           // Looked up on click: the view depends on the rooms, not on every session change.
                           const { model } = controller.panel.getState();
@@ -119,6 +123,7 @@ export function RoomsView() {
                         }}
                       >
                         {shortId(m, 8)}
+                        {node && <span className="muted"> · {nodeLabel(node)}</span>}
                       </button>
                     );
                   })}

@@ -2,19 +2,50 @@
  * The sessions sidebar: clients (grouped by clientKey), their attempts, their sessions. Virtualised
  * over a flat list of rows (sidebar-rows.ts): thousands of clients keep a few dozen elements.
  */
-import { memo, useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useRef, useState, type ReactNode } from 'react';
 import { usePanel, useNow, useSlices, useUi } from '../../app/context.js';
 import { shortId } from '../../lib/format.js';
-import { nodeCounts } from '../../store/nodes.js';
+import { nodeCounts, type NodeCount } from '../../store/nodes.js';
 import { clientGroups, clientLabel, type ClientGroup } from '../../store/selectors.js';
 import { useMeasuredWindow, type MeasuredWindow } from '../useMeasuredWindow.js';
 import { AttemptChips } from './AttemptChips.js';
 import { SessionItem } from './SessionItem.js';
-import { runsOf, sidebarRows, type SidebarRow } from './sidebar-rows.js';
+import { runsOf, sidebarRows, type ClientRow, type SidebarRow } from './sidebar-rows.js';
 import './SessionsSidebar.css';
 
 /** Heights (px) assumed for rows not rendered yet; the rendered ones are measured. */
-const ESTIMATE: Record<SidebarRow['kind'], number> = { client: 24, older: 20, session: 78 };
+const ESTIMATE: Record<SidebarRow['kind'], number> = { client: 24, older: 20, session: 78, node: 24 };
+
+/** A node's header when the sidebar is grouped by node: its sessions open and seen. */
+function NodeHead({
+  count,
+  top,
+  rowKey,
+  measure,
+}: {
+  count: NodeCount;
+  top: number;
+  rowKey: string;
+  measure: MeasuredWindow['measure'];
+}) {
+  return (
+    <li
+      className="node-head"
+      data-testid="node-group"
+      data-node={count.node}
+      data-row-key={rowKey}
+      ref={measure}
+      style={{ top }}
+      title={count.node || 'sessions that name no target node'}
+    >
+      <b className="mono">{count.label}</b>
+      <span className="grow" />
+      <span className="muted" data-testid="node-group-count">
+        {count.open} open · {count.seen} seen
+      </span>
+    </li>
+  );
+}
 
 const ClientTop = memo(function ClientTop({ group }: { group: ClientGroup }) {
   return (
@@ -38,6 +69,27 @@ const ClientTop = memo(function ClientTop({ group }: { group: ClientGroup }) {
   );
 });
 
+/** A checkbox with its label, in the sidebar's head. */
+function Toggle(props: {
+  checked: boolean;
+  set: (on: boolean) => void;
+  testId?: string;
+  title?: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className="toggle" {...(props.title ? { title: props.title } : {})}>
+      <input
+        type="checkbox"
+        {...(props.testId ? { 'data-testid': props.testId } : {})}
+        checked={props.checked}
+        onChange={(e) => props.set(e.target.checked)}
+      />
+      {props.children}
+    </label>
+  );
+}
+
 interface RunProps {
   rows: readonly SidebarRow[];
   from: number;
@@ -52,12 +104,15 @@ interface RunProps {
 
 /** Rows `from`..`to` (one client's) in that client's element, at the first row's offset. */
 function ClientRun({ rows, from, to, win, now, selected, expand, showNode }: RunProps) {
-  const group = (rows[from] as SidebarRow).group;
-  const head = rows[from]?.kind === 'client' ? (rows[from] as SidebarRow) : undefined;
-  const end = (i: number) => (rows[i + 1]?.group !== group ? ' client-end' : '');
+  const group = (rows[from] as ClientRow).group;
+  const head = rows[from]?.kind === 'client' ? (rows[from] as ClientRow) : undefined;
+  const end = (i: number) => {
+    const next = rows[i + 1];
+    return next?.kind === 'node' || next?.group !== group ? ' client-end' : '';
+  };
   const items = [];
   for (let i = head ? from + 1 : from; i < to; i++) {
-    const row = rows[i] as SidebarRow;
+    const row = rows[i] as ClientRow;
     if (row.kind === 'older')
       items.push(
         <li key={row.key} className={`older${end(i)}`} data-row-key={row.key} ref={win.measure}>
@@ -113,9 +168,11 @@ export function SessionsSidebar() {
   const nodes = useMemo(() => nodeCounts(model.sessions.values()), [model, rev]);
   const [nodeShown, setNode] = useState<string | undefined>(undefined);
   const node = nodes.some((n) => n.node === nodeShown) ? nodeShown : undefined;
+  const [groupByNode, setGroupByNode] = useState(false);
+  const grouped = groupByNode && nodes.length > 1;
   const rows = useMemo(
-    () => sidebarRows(groups, hideClosed, expanded, node),
-    [groups, hideClosed, expanded, node],
+    () => sidebarRows(groups, hideClosed, expanded, node, grouped ? nodes : undefined),
+    [groups, hideClosed, expanded, node, grouped, nodes],
   );
   const keys = useMemo(() => rows.map((r) => r.key), [rows]);
   const open = groups.reduce((n, g) => n + g.sessions.filter((s) => s.endedAt === undefined).length, 0);
@@ -146,19 +203,27 @@ export function SessionsSidebar() {
             ))}
           </select>
         )}
-        <label className="toggle">
-          <input type="checkbox" checked={hideClosed} onChange={(e) => setHideClosed(e.target.checked)} />
+        {nodes.length > 1 && (
+          <Toggle
+            testId="group-by-node"
+            title="sessions under a header per target node"
+            checked={groupByNode}
+            set={setGroupByNode}
+          >
+            by node
+          </Toggle>
+        )}
+        <Toggle checked={hideClosed} set={setHideClosed}>
           live only
-        </label>
-        <label className="toggle" title="hide reconnects the proxy could only guess">
-          <input
-            type="checkbox"
-            data-testid="hide-guesses"
-            checked={hideGuesses}
-            onChange={(e) => setHideGuesses(e.target.checked)}
-          />
+        </Toggle>
+        <Toggle
+          testId="hide-guesses"
+          title="hide reconnects the proxy could only guess"
+          checked={hideGuesses}
+          set={setHideGuesses}
+        >
           no guesses
-        </label>
+        </Toggle>
       </div>
       {rows.length === 0 ? (
         <div className="empty">No sessions yet. Point a Socket.IO client at the proxy.</div>
@@ -169,19 +234,32 @@ export function SessionsSidebar() {
           ref={list}
           style={{ height: win.top(rows.length) }}
         >
-          {runsOf(rows, win.first, win.last).map(([from, to]) => (
-            <ClientRun
-              key={rows[from]?.group.client.clientKey}
-              showNode={nodes.length > 1}
-              rows={rows}
-              from={from}
-              to={to}
-              win={win}
-              now={now}
-              selected={selected}
-              expand={expand}
-            />
-          ))}
+          {runsOf(rows, win.first, win.last).map(([from, to]) => {
+            const row = rows[from] as SidebarRow;
+            if (row.kind === 'node')
+              return (
+                <NodeHead
+                  key={row.key}
+                  rowKey={row.key}
+                  count={row.count}
+                  top={win.top(from)}
+                  measure={win.measure}
+                />
+              );
+            return (
+              <ClientRun
+                key={`${row.node ?? ''} ${row.group.client.clientKey}`}
+                showNode={nodes.length > 1}
+                rows={rows}
+                from={from}
+                to={to}
+                win={win}
+                now={now}
+                selected={selected}
+                expand={expand}
+              />
+            );
+          })}
         </ul>
       )}
     </aside>
