@@ -11,10 +11,10 @@
  *   GET/POST /api/sessions/<sid>/faults     DELETE /api/sessions/<sid>/faults/<id>
  *   GET/POST /api/faults                    DELETE /api/faults/<id>
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Intervention } from '../intervene/intervention.js';
 import { InterventionError } from '../intervene/errors.js';
-import { BodyTooLarge, readBody, sendJson } from '../stream/http-reply.js';
+import { BodyTooLarge, readBody, sendJson, sendReply, type JsonReply } from '../stream/http-reply.js';
 import { originAllowed } from '../stream/origin.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
 
@@ -34,12 +34,7 @@ export interface ControlPluginOptions {
 }
 
 /** An answer of the control API: a status and a JSON body (none for 204). */
-export interface ControlReply {
-  status: number;
-  body?: unknown;
-  /** Extra headers (405's `Allow`). */
-  headers?: Record<string, string>;
-}
+export type ControlReply = JsonReply;
 
 /**
  * The control API's routes without HTTP: the dashboard server's plugin below and the calls a
@@ -145,19 +140,10 @@ export function controlPlugin(intervention: Intervention, opts: ControlPluginOpt
         sendJson(res, 403, { error: `origin ${req.headers.origin} may not use the control API` });
         return true;
       }
-      void calls.call(req.method ?? 'GET', path, () => readJson(req)).then((r) => send(res, r));
+      void calls.call(req.method ?? 'GET', path, () => readJson(req)).then((r) => sendReply(res, r));
       return true;
     },
   };
-}
-
-function send(res: ServerResponse, r: ControlReply): void {
-  if (r.status === 204) {
-    res.writeHead(204).end();
-    return;
-  }
-  if (r.headers) for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
-  sendJson(res, r.status, r.body as object);
 }
 
 async function answer(route: Route, params: string[], body: () => Promise<unknown>): Promise<ControlReply> {

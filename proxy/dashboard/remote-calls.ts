@@ -13,7 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProxyEvent } from '../../shared/events.js';
-import { BodyTooLarge, readBody, sendJson } from '../stream/http-reply.js';
+import { BodyTooLarge, readBody, sendJson, sendReply, type JsonReply } from '../stream/http-reply.js';
 import { originAllowed } from '../stream/origin.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
 import {
@@ -60,7 +60,7 @@ export interface RemoteCalls extends UiPlugin {
   observe(event: ProxyEvent): void;
 }
 
-type Reply = { status: number; body: unknown; headers?: Record<string, string> };
+type Reply = JsonReply;
 
 export function remoteCalls(opts: RemoteCallsOptions): RemoteCalls {
   const timeoutMs = opts.timeoutMs ?? FORWARD_TIMEOUT_MS;
@@ -94,9 +94,9 @@ export function remoteCalls(opts: RemoteCallsOptions): RemoteCalls {
         return true;
       }
       void route(req, url).then(
-        (r) => send(res, r),
+        (r) => sendReply(res, r),
         (err: unknown) =>
-          send(
+          sendReply(
             res,
             err instanceof BodyTooLarge
               ? refusal(413, err.message)
@@ -257,12 +257,6 @@ function errorOf(a: SourceAnswer): string {
 
 function refusal(status: number, why: string, source?: string): Reply {
   return { status, body: { error: `sio-proxy dashboard --redis: ${why}`, ...(source ? { source } : {}) } };
-}
-
-function send(res: ServerResponse, r: Reply): void {
-  if (r.status === 204) return void res.writeHead(204).end();
-  if (r.headers) for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
-  sendJson(res, r.status, typeof r.body === 'string' ? r.body : (r.body as object));
 }
 
 /** A full payload names the event by the proxy's seq: the panel asked by the dashboard's. */

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseTextQuery } from '../../shared/match/text.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
-import { readOnly, sendJson } from './http-reply.js';
+import { readOnly, sendJson, sendReply, type JsonReply } from './http-reply.js';
 import { searchPayloads, SearchTooSlow } from './payload-search.js';
 import type { PayloadStore } from './payload-store.js';
 
@@ -20,11 +20,7 @@ import type { PayloadStore } from './payload-store.js';
 export const MAX_SEARCHES = 2;
 
 /** An answer of the search: a status and its JSON body. */
-export interface SearchReply {
-  status: number;
-  body: object;
-  headers?: Record<string, string>;
-}
+export type SearchReply = JsonReply & { body: object };
 
 export interface SearchPlugin extends UiPlugin {
   /**
@@ -72,9 +68,7 @@ export function searchPlugin(payloads: PayloadStore): SearchPlugin {
       // A panel that typed on has cancelled this request: stop searching for nobody.
       res.once('close', () => abort.abort());
       void search(url.searchParams, abort.signal).then((r) => {
-        if (abort.signal.aborted) return;
-        if (r.headers) for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
-        sendJson(res, r.status, r.body);
+        if (!abort.signal.aborted) sendReply(res, r);
       });
       return true;
     },
