@@ -151,6 +151,8 @@ export function remoteCalls(opts: RemoteCallsOptions): RemoteCalls {
         404,
         `"${safeDecode(item[2]!)}" names no proxy: on this dashboard ids are <source>:<id>, as its lists give them`,
       );
+    if (!(id.source in opts.sources()))
+      return refusal(404, `no proxy ${id.source} writes to this dashboard's stream`);
     const inner = `/api/${item[1]}/${encodeURIComponent(id.id)}`;
     return one(id.source, { method, path: inner, body: text }, (status, body) => ({
       status,

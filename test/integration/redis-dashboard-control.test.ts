@@ -163,6 +163,9 @@ describe('sio-proxy dashboard --redis: control calls across proxies', { timeout:
     const bare = await api('DELETE', '/api/rules/r2');
     assert.equal(bare.status, 404);
     assert.match(bare.body.error, /<source>:<id>/);
+    const noProxy = await api('DELETE', '/api/rules/nosuch:r1');
+    assert.equal(noProxy.status, 404, 'a proxy never seen is not waited for');
+    assert.match(noProxy.body.error, /no proxy nosuch/);
     const unknown = await api('DELETE', '/api/rules/a:r99');
     assert.equal(unknown.status, 404, "the proxy's own answer");
     assert.doesNotMatch(unknown.body.error, /dashboard --redis/);
