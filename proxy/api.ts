@@ -53,7 +53,8 @@ import { RedisControl } from './stream/redis-control.js';
 import { RedisSink } from './stream/redis-sink.js';
 import { searchPlugin } from './stream/search-plugin.js';
 import { streamPlugin } from './stream/stream-plugin.js';
-import { controlPlugin } from './control/control-plugin.js';
+import { controlCalls, controlPlugin } from './control/control-plugin.js';
+import { localCalls } from './control/local-calls.js';
 import { InterventionError } from './intervene/errors.js';
 import type { RuleSpec } from './intervene/rules.js';
 import { randomToken } from './ui/token.js';
@@ -255,7 +256,7 @@ export class ProxyRuntime {
   private readonly rooms: RoomSources;
   private readonly recorder: Recorder | undefined;
   readonly redis: RedisSink | undefined;
-  /** Control calls from a dashboard over Redis, answered through this proxy's own dashboard. */
+  /** Calls from a dashboard over Redis, answered in process (with or without a dashboard here). */
   private readonly redisControl: RedisControl | undefined;
   private readonly analysis: Analysis;
   readonly live: LiveEvents;
@@ -314,10 +315,11 @@ export class ProxyRuntime {
     // Throws (ENOENT, EACCES, ...) when the file cannot be opened: a bad path fails at start.
     this.recorder = options.record ? new Recorder(options.record, this.stream, { log }) : undefined;
     this.redis = options.redis ? new RedisSink(this.stream, { ...options.redis, log }) : undefined;
+    const search = searchPlugin(this.stream.payloads);
     if (dashboard) {
       this.ui = new UiServer(this.server, dashboard.token ?? randomToken(), { log });
       this.ui.use(streamPlugin(this.stream, { uiHost: this.dashboardAddress.host }));
-      this.ui.use(searchPlugin(this.stream.payloads));
+      this.ui.use(search);
       this.ui.use(controlPlugin(this.server.intervention, { uiHost: this.dashboardAddress.host }));
       this.ui.use(
         new HarPlugin(streamHarEvents(this.stream), {
@@ -326,18 +328,19 @@ export class ProxyRuntime {
       );
     }
     const sink = this.redis;
-    const ui = this.ui;
-    this.redisControl =
-      sink && ui
-        ? new RedisControl({
-            url: sink.url,
-            key: sink.key,
-            source: sink.source,
-            log,
-            dashboard: () =>
-              ui.listening ? { origin: new URL(ui.url()).origin, token: ui.token } : undefined,
-          })
-        : undefined;
+    this.redisControl = sink
+      ? new RedisControl({
+          url: sink.url,
+          key: sink.key,
+          source: sink.source,
+          log,
+          answer: localCalls({
+            control: controlCalls(this.server.intervention),
+            stream: this.stream,
+            search,
+          }),
+        })
+      : undefined;
     this.api = new RunningProxy(this);
   }
 

@@ -31,7 +31,16 @@ const SUITES = [
     run: runPlaywright,
     debian: [[CHROMIUM, 'chromium']],
   },
-  { name: 'e2e', dir: 'e2e', debian: [[CHROMIUM, 'chromium']], needsPanel: true },
+  {
+    name: 'e2e',
+    dir: 'e2e',
+    // redis-server: the Control tab of a dashboard over Redis (e2e/dashboard-redis-control.test.ts).
+    debian: [
+      [CHROMIUM, 'chromium'],
+      [REDIS_SERVER, 'redis-server'],
+    ],
+    needsPanel: true,
+  },
 ];
 
 function sh(cmd, args, opts = {}) {

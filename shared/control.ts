@@ -20,6 +20,8 @@ export interface Rule {
   action: RuleAction;
   hits: number;
   limit?: number;
+  /** On a dashboard over Redis: the proxy that holds it (its `id` is then `<source>:<id>`). */
+  source?: string;
 }
 
 /** A packet held by a pause rule, as `GET /api/paused` lists it. */
@@ -36,4 +38,6 @@ export interface PausedPacket {
   ruleId: string;
   /** When the pause timeout forwards it by itself. */
   expiresAt: number;
+  /** On a dashboard over Redis: the proxy that holds it (its `id` is then `<source>:<id>`). */
+  source?: string;
 }

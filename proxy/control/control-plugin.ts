@@ -11,10 +11,10 @@
  *   GET/POST /api/sessions/<sid>/faults     DELETE /api/sessions/<sid>/faults/<id>
  *   GET/POST /api/faults                    DELETE /api/faults/<id>
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Intervention } from '../intervene/intervention.js';
 import { InterventionError } from '../intervene/errors.js';
-import { BodyTooLarge, readBody, sendJson } from '../stream/http-reply.js';
+import { BodyTooLarge, readBody, sendJson, sendReply, type JsonReply } from '../stream/http-reply.js';
 import { originAllowed } from '../stream/origin.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
 
@@ -33,13 +33,51 @@ export interface ControlPluginOptions {
   uiHost?: string;
 }
 
-export function controlPlugin(intervention: Intervention, opts: ControlPluginOptions = {}): UiPlugin {
+/** An answer of the control API: a status and a JSON body (none for 204). */
+export type ControlReply = JsonReply;
+
+/**
+ * The control API's routes without HTTP: the dashboard server's plugin below and the calls a
+ * dashboard over Redis forwards (stream/redis-control.ts) both go through it, so the routes, checks
+ * and errors stay in one place. `body` is read only by the routes that take one (it may throw a
+ * BodyError).
+ */
+export interface ControlCalls {
+  /** Whether `path` is a control API route (of any method). */
+  handles(path: string): boolean;
+  call(method: string, path: string, body: () => Promise<unknown>): Promise<ControlReply>;
+}
+
+export function controlCalls(intervention: Intervention): ControlCalls {
+  const routes = controlRoutes(intervention);
+  return {
+    handles: (path) => routes.some((r) => r.path.test(path)),
+    call(method, path, body) {
+      const matching = routes.filter((r) => r.path.test(path));
+      const route = matching.find((r) => r.method === method);
+      if (!route)
+        return Promise.resolve(
+          matching.length === 0
+            ? { status: 404, body: { error: `no control API route ${path}` } }
+            : {
+                status: 405,
+                body: { error: `${method} is not allowed here` },
+                headers: { Allow: matching.map((r) => r.method).join(', ') },
+              },
+        );
+      const params = route.path.exec(path)!.slice(1).map(decodeURIComponent);
+      return answer(route, params, method === 'GET' || method === 'DELETE' ? async () => undefined : body);
+    },
+  };
+}
+
+function controlRoutes(intervention: Intervention): Route[] {
   const obj = (body: unknown): Record<string, unknown> => {
     if (body === null || typeof body !== 'object' || Array.isArray(body))
       throw new InterventionError(400, 'body: expected a JSON object');
     return body as Record<string, unknown>;
   };
-  const routes: Route[] = [
+  return [
     { method: 'GET', path: /^\/api\/rules$/, handle: () => [200, intervention.rules.list()] },
     { method: 'POST', path: /^\/api\/rules$/, handle: (_, b) => [201, intervention.addRule(obj(b))] },
     {
@@ -86,13 +124,15 @@ export function controlPlugin(intervention: Intervention, opts: ControlPluginOpt
       handle: ([id]) => (intervention.faultBook.remove(id!), [204, undefined]),
     },
   ];
+}
 
+export function controlPlugin(intervention: Intervention, opts: ControlPluginOptions = {}): UiPlugin {
+  const calls = controlCalls(intervention);
   return {
     name: 'control',
     http(req, res, url) {
       const path = url.pathname;
-      const matching = routes.filter((r) => r.path.test(path));
-      if (matching.length === 0) return false;
+      if (!calls.handles(path)) return false;
       // The stream's Origin rule (stream/origin.ts): the dashboard's own page, the DevTools tab
       // (chrome-/moz-extension://) and clients without an Origin. A page elsewhere that learned the
       // token could otherwise change traffic with a form post, which needs no CORS preflight.
@@ -100,44 +140,24 @@ export function controlPlugin(intervention: Intervention, opts: ControlPluginOpt
         sendJson(res, 403, { error: `origin ${req.headers.origin} may not use the control API` });
         return true;
       }
-      const route = matching.find((r) => r.method === req.method);
-      if (!route) {
-        res.writeHead(405, {
-          'Content-Type': 'application/json',
-          Allow: matching.map((r) => r.method).join(', '),
-        });
-        res.end(JSON.stringify({ error: `${req.method} is not allowed here` }));
-        return true;
-      }
-      const params = route.path.exec(path)!.slice(1).map(decodeURIComponent);
-      void serve(req, res, route, params);
+      void calls.call(req.method ?? 'GET', path, () => readJson(req)).then((r) => sendReply(res, r));
       return true;
     },
   };
 }
 
-async function serve(
-  req: IncomingMessage,
-  res: ServerResponse,
-  route: Route,
-  params: string[],
-): Promise<void> {
+async function answer(route: Route, params: string[], body: () => Promise<unknown>): Promise<ControlReply> {
   try {
-    const body = req.method === 'GET' || req.method === 'DELETE' ? undefined : await readJson(req);
-    const [status, answer] = await route.handle(params, body);
-    if (status === 204) {
-      res.writeHead(204).end();
-      return;
-    }
-    sendJson(res, status, answer as object);
+    const [status, answer] = await route.handle(params, await body());
+    return { status, body: answer };
   } catch (err) {
-    if (err instanceof InterventionError) return sendJson(res, err.status, { error: err.message });
-    if (err instanceof BodyError) return sendJson(res, err.status, { error: err.message });
-    sendJson(res, 500, { error: `internal error: ${(err as Error).message}` });
+    if (err instanceof InterventionError) return { status: err.status, body: { error: err.message } };
+    if (err instanceof BodyError) return { status: err.status, body: { error: err.message } };
+    return { status: 500, body: { error: `internal error: ${(err as Error).message}` } };
   }
 }
 
-class BodyError extends Error {
+export class BodyError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -154,6 +174,11 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     if (err instanceof BodyTooLarge) throw new BodyError(413, err.message);
     throw err;
   }
+  return parseJsonBody(text);
+}
+
+/** A request body's JSON; `{}` when empty. */
+export function parseJsonBody(text: string): unknown {
   if (!text.trim()) return {};
   try {
     return JSON.parse(text);

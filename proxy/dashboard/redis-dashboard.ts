@@ -19,7 +19,7 @@ import { UiServer } from '../ui/ui-server.js';
 import { Liveness } from './liveness.js';
 import { RedisReader } from './redis-reader.js';
 import { forwardCall } from './forward.js';
-import { FORWARD_TIMEOUT_MS, remoteCalls } from './remote-calls.js';
+import { remoteCalls } from './remote-calls.js';
 import { ReplayBus } from './replay-bus.js';
 import { Resequencer } from './resequencer.js';
 
@@ -35,6 +35,11 @@ export interface RedisDashboardOptions {
   history?: number;
   /** A proxy whose heartbeat has not moved for this long is gone; default 3500 ms. */
   goneAfterMs?: number;
+  /**
+   * How long a call forwarded to one proxy waits for its answer; default 10 s (lists of every proxy
+   * and the search wait at most 3 s for each).
+   */
+  forwardTimeoutMs?: number;
   /** The built panel's directory (tests); default panel/dist. */
   panelDir?: string | false;
   logger?: Logger;
@@ -72,8 +77,10 @@ export class RedisDashboard {
     });
     const host = options.host ?? '127.0.0.1';
     const calls = remoteCalls({
-      state: (source) => this.liveness?.states()[source],
-      forward: (source, call) => forwardCall(this.reader.client, this.key, source, call, FORWARD_TIMEOUT_MS),
+      sources: () => this.liveness?.states() ?? {},
+      forward: (source, call, timeoutMs) =>
+        forwardCall(this.reader.client, this.key, source, call, timeoutMs),
+      ...(options.forwardTimeoutMs !== undefined ? { timeoutMs: options.forwardTimeoutMs } : {}),
       uiHost: host,
     });
     this.bus.subscribe((e: ProxyEvent) => calls.observe(e));

@@ -7,6 +7,19 @@ export function sendJson(res: ServerResponse, status: number, body: string | obj
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
+/** A JSON answer not yet written: its status, body (none for 204) and extra headers. */
+export interface JsonReply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export function sendReply(res: ServerResponse, r: JsonReply): void {
+  if (r.status === 204) return void res.writeHead(204).end();
+  if (r.headers) for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
+  sendJson(res, r.status, typeof r.body === 'string' ? r.body : ((r.body ?? {}) as object));
+}
+
 /** Answers 405 unless the request is a GET or HEAD; returns whether it may go on. */
 export function readOnly(req: IncomingMessage, res: ServerResponse): boolean {
   if (req.method === 'GET' || req.method === 'HEAD') return true;

@@ -2,8 +2,9 @@
  * The proxy's end of control calls through Redis: a dashboard over Redis (`sio-proxy dashboard
  * --redis`) that gets a control call or a full-payload request for a session of this proxy appends
  * it to the stream `<key>:control:<source>`; this reads it (XREAD BLOCK, on a connection of its own),
- * makes the same call on this proxy's own dashboard server (so the control API's routes, checks and
- * errors stay in one place), and pushes the answer to the list the request named, which expires.
+ * answers it in process with the routes of this proxy's own dashboard (control/local-calls.ts: the
+ * same checks and errors, with or without that dashboard on), and pushes the answer to the list the
+ * request named, which expires.
  * Requests written while this proxy was away are not replayed: it reads from one second before it
  * connected, by the Redis server's clock (a dashboard may send a call as soon as it sees this proxy's
  * heartbeat, which can come before this reader's first XREAD: reading from `$` lost such calls).
@@ -37,8 +38,8 @@ export interface RedisControlOptions {
   url: string;
   key: string;
   source: string;
-  /** This proxy's dashboard (origin and token), where each call is made. */
-  dashboard: () => { origin: string; token: string } | undefined;
+  /** Answers one call (control/local-calls.ts). */
+  answer: (call: { method: string; path: string; body: string }) => Promise<ControlAnswer>;
   log?: Logger;
 }
 
@@ -109,24 +110,11 @@ export class RedisControl {
   }
 
   private async call(req: ControlRequest): Promise<ControlAnswer> {
-    const ui = this.opts.dashboard();
-    if (!ui)
-      return {
-        status: 503,
-        body: JSON.stringify({ error: `proxy ${this.opts.source} runs without a dashboard` }),
-      };
     try {
-      const res = await fetch(`${ui.origin}${req.path}`, {
-        method: req.method,
-        headers: { Authorization: `Bearer ${ui.token}`, 'Content-Type': 'application/json' },
-        ...(req.method === 'GET' || req.method === 'DELETE' || req.method === 'HEAD'
-          ? {}
-          : { body: req.body }),
-      });
-      return { status: res.status, body: await res.text() };
+      return await this.opts.answer({ method: req.method, path: req.path, body: req.body ?? '' });
     } catch (err) {
       return {
-        status: 502,
+        status: 500,
         body: JSON.stringify({ error: `proxy ${this.opts.source}: ${(err as Error).message}` }),
       };
     }

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseTextQuery } from '../../shared/match/text.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
-import { readOnly, sendJson } from './http-reply.js';
+import { readOnly, sendJson, sendReply, type JsonReply } from './http-reply.js';
 import { searchPayloads, SearchTooSlow } from './payload-search.js';
 import type { PayloadStore } from './payload-store.js';
 
@@ -19,52 +19,74 @@ import type { PayloadStore } from './payload-store.js';
  */
 export const MAX_SEARCHES = 2;
 
-export function searchPlugin(payloads: PayloadStore): UiPlugin {
+/** An answer of the search: a status and its JSON body. */
+export type SearchReply = JsonReply & { body: object };
+
+export interface SearchPlugin extends UiPlugin {
+  /**
+   * The search without HTTP (for a call a dashboard over Redis forwards): the same checks, the same
+   * limit on searches running at once.
+   */
+  search(params: URLSearchParams, signal?: AbortSignal): Promise<SearchReply>;
+}
+
+export function searchPlugin(payloads: PayloadStore): SearchPlugin {
   let running = 0;
+  const search = async (params: URLSearchParams, signal?: AbortSignal): Promise<SearchReply> => {
+    const asked = readSearchParams(params);
+    if ('error' in asked) return { status: 400, body: asked };
+    if (running >= MAX_SEARCHES)
+      return {
+        status: 429,
+        body: { error: `${MAX_SEARCHES} searches are running already: try again once one has finished` },
+        headers: { 'Retry-After': '1' },
+      };
+    running++;
+    try {
+      return { status: 200, body: await searchPayloads(payloads, asked.re, asked, signal) };
+    } catch (err) {
+      if (err instanceof SearchTooSlow) return { status: 422, body: { error: err.message } };
+      return { status: 500, body: { error: `search failed: ${(err as Error).message}` } };
+    } finally {
+      running--;
+    }
+  };
   return {
     name: 'search',
+    search,
 
     http(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
       if (url.pathname !== '/api/search') return false;
       if (!readOnly(req, res)) return true;
-      const params = url.searchParams;
-      const query = parseTextQuery(params.get('q') ?? '');
-      if (!query)
-        return reply(res, 400, {
-          error: 'q is missing: the text, or /regex/flags, to search the payloads for',
-        });
-      if ('error' in query) return reply(res, 400, { error: query.error });
-      const from = seqParam(params, 'from', 1);
-      const to = seqParam(params, 'to', Number.MAX_SAFE_INTEGER);
-      if (typeof from === 'string') return reply(res, 400, { error: from });
-      if (typeof to === 'string') return reply(res, 400, { error: to });
       // HEAD gets a GET's status and headers, as on the other routes, but no search: Node sends no
       // body to a HEAD, so the search's result would be thrown away.
-      if (req.method === 'HEAD') return reply(res, 200, {});
-
-      if (running >= MAX_SEARCHES) {
-        res.setHeader('Retry-After', '1');
-        return reply(res, 429, {
-          error: `${MAX_SEARCHES} searches are running already: try again once one has finished`,
-        });
+      if (req.method === 'HEAD') {
+        const asked = readSearchParams(url.searchParams);
+        return reply(res, 'error' in asked ? 400 : 200, 'error' in asked ? asked : {});
       }
-      running++;
       const abort = new AbortController();
       // A panel that typed on has cancelled this request: stop searching for nobody.
       res.once('close', () => abort.abort());
-      searchPayloads(payloads, query.re, { from, to }, abort.signal)
-        .finally(() => running--)
-        .then(
-          (result) => sendJson(res, 200, result),
-          (err: unknown) => {
-            if (abort.signal.aborted) return;
-            if (err instanceof SearchTooSlow) return sendJson(res, 422, { error: err.message });
-            sendJson(res, 500, { error: `search failed: ${(err as Error).message}` });
-          },
-        );
+      void search(url.searchParams, abort.signal).then((r) => {
+        if (!abort.signal.aborted) sendReply(res, r);
+      });
       return true;
     },
   };
+}
+
+/** The search's parameters (`q`, `from`, `to`), or what is wrong with them. */
+export function readSearchParams(
+  params: URLSearchParams,
+): { re: RegExp; from: number; to: number } | { error: string } {
+  const query = parseTextQuery(params.get('q') ?? '');
+  if (!query) return { error: 'q is missing: the text, or /regex/flags, to search the payloads for' };
+  if ('error' in query) return { error: query.error };
+  const from = seqParam(params, 'from', 1);
+  const to = seqParam(params, 'to', Number.MAX_SAFE_INTEGER);
+  if (typeof from === 'string') return { error: from };
+  if (typeof to === 'string') return { error: to };
+  return { re: query.re, from, to };
 }
 
 function reply(res: ServerResponse, status: number, body: object): true {

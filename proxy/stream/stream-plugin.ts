@@ -93,18 +93,27 @@ export function streamPlugin(stream: EventStream, opts: StreamPluginOptions = {}
 }
 
 function sendPayload(res: ServerResponse, stream: EventStream, raw: string): void {
+  const r = payloadReply(stream, raw);
+  sendJson(res, r.status, r.body);
+}
+
+/** `GET /api/packets/<raw>`'s answer: the full payload, or why there is none. */
+export function payloadReply(stream: EventStream, raw: string): { status: number; body: string | object } {
   const seq = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(seq)) {
-    return sendJson(res, 400, { error: `"${raw}" is not an event seq` });
+    return { status: 400, body: { error: `"${raw}" is not an event seq` } };
   }
   const found = stream.payloads.get(seq);
-  if (found.found) return sendJson(res, 200, found.json);
+  if (found.found) return { status: 200, body: found.json };
   const mb = Math.round(stream.payloads.maxBytes / (1024 * 1024));
-  sendJson(res, 404, {
-    error: found.evicted
-      ? `the full payload of event ${seq} is no longer held: evicted from the payload store (the last ${mb} MB of cut payloads)`
-      : `no full payload for event ${seq}: it was not cut (its stream JSON is complete) or does not exist yet`,
-    seq,
-    evicted: found.evicted,
-  });
+  return {
+    status: 404,
+    body: {
+      error: found.evicted
+        ? `the full payload of event ${seq} is no longer held: evicted from the payload store (the last ${mb} MB of cut payloads)`
+        : `no full payload for event ${seq}: it was not cut (its stream JSON is complete) or does not exist yet`,
+      seq,
+      evicted: found.evicted,
+    },
+  };
 }

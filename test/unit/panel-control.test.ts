@@ -17,6 +17,11 @@ import { compileFilter, EMPTY_FILTER, isDefaultFilter } from '../../panel/src/st
 import { FilteredPackets } from '../../panel/src/store/filtered-view.js';
 import { PacketStore } from '../../panel/src/store/packet-store.js';
 import { ArgsEditor } from '../../panel/src/views/control/ArgsEditor.js';
+import { Rules } from '../../panel/src/views/control/Rules.js';
+import { UnansweredSources } from '../../panel/src/views/control/Unanswered.js';
+import { ControllerContext } from '../../panel/src/app/context.js';
+import type { PanelController } from '../../panel/src/app/controller.js';
+import { createStore } from 'zustand/vanilla';
 import { EventFactory } from '../support/panel-events.js';
 
 // ------------------------------------------------------------------------------------------ args JSON
@@ -229,6 +234,59 @@ test('a failed verdict keeps the proxy message in `last` and re-reads what is he
   });
   assert.deepEqual(store.getState().held, []);
   driver.stop();
+});
+
+test('on a dashboard over Redis: each item shows its proxy, and the proxies a list lacks are named', async () => {
+  const missing = [{ source: 'ghost', error: 'no answer within 3 s' }];
+  const fetchFn = async (url: string) => {
+    const path = new URL(url).pathname;
+    const body =
+      path === '/api/rules'
+        ? [{ id: 'a:r1', source: 'a', enabled: true, match: {}, action: { kind: 'pause' }, hits: 0 }]
+        : path === '/api/paused'
+          ? [{ ...held('b:p1', 1000), ruleId: 'b:r1', source: 'b' }]
+          : [];
+    // Only the lists a proxy is missing from say so (here the rules and held packets, not the faults).
+    const headers: Record<string, string> =
+      path === '/api/faults' ? {} : { 'X-Unanswered-Sources': JSON.stringify(missing) };
+    return new Response(JSON.stringify(body), { status: 200, headers });
+  };
+  const store = createControlStore();
+  const driver = new ControlDriver(new ControlClient('http://x', 't', fetchFn), store);
+  await driver.refresh();
+  await settle();
+  assert.deepEqual(store.getState().unanswered, missing);
+  const html = renderToStaticMarkup(
+    createElement(
+      ControllerContext.Provider,
+      // zustand renders a store's initial state on the server: a store that starts where this one is.
+      { value: { controlStore: createStore(() => store.getState()) } as unknown as PanelController },
+      createElement(UnansweredSources),
+      createElement(Rules),
+    ),
+  );
+  assert.match(
+    html,
+    /data-testid="control-unanswered">Not listed below: <span>proxy <b>ghost<\/b> \(no answer within 3 s\)/,
+  );
+  const tags = [...html.matchAll(/data-testid="control-source">proxy (\w+)</g)].map((m) => m[1]);
+  assert.deepEqual(tags, ['a'], 'the rule on a');
+  // (HeldPackets ticks with useNow, which does not render on the server: its row shows the same tag.)
+  assert.deepEqual(
+    store.getState().held.map((p) => [p.id, p.source]),
+    [['b:p1', 'b']],
+  );
+  driver.stop();
+
+  // A proxy's own dashboard names none: no line.
+  const own = createControlStore();
+  const plain = new ControlDriver(
+    new ControlClient('http://x', 't', fakeFetch(() => [200, []]).fetchFn),
+    own,
+  );
+  await plain.refresh();
+  assert.deepEqual(own.getState().unanswered, []);
+  plain.stop();
 });
 
 // --------------------------------------------------------------------------------------------- marks

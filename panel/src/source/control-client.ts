@@ -67,7 +67,18 @@ export interface FaultSpec {
 export interface Fault extends FaultSpec {
   id: string;
   sessionId?: string;
+  /** On a dashboard over Redis: the proxy that holds it (its `id` is then `<source>:<id>`). */
+  source?: string;
 }
+
+/** On a dashboard over Redis: a proxy whose items a list lacks, and why (gone, no answer in time). */
+export interface Unanswered {
+  source: string;
+  error: string;
+}
+
+/** The header in which a dashboard over Redis names the proxies missing from a list. */
+const UNANSWERED_HEADER = 'X-Unanswered-Sources';
 
 export class ControlError extends Error {
   constructor(
@@ -82,6 +93,9 @@ export class ControlError extends Error {
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
 export class ControlClient {
+  /** The proxies missing from the last read of each list, by its path. */
+  private readonly missing = new Map<string, Unanswered[]>();
+
   constructor(
     private readonly origin: string,
     private readonly token: string,
@@ -136,6 +150,13 @@ export class ControlClient {
     return this.call('DELETE', `/api/faults/${enc(id)}`);
   }
 
+  /** The proxies the last reads of the lists lacked (only a dashboard over Redis names any). */
+  unanswered(): Unanswered[] {
+    const bySource = new Map<string, Unanswered>();
+    for (const list of this.missing.values()) for (const u of list) bySource.set(u.source, u);
+    return [...bySource.values()];
+  }
+
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const init: RequestInit = {
       method,
@@ -149,6 +170,7 @@ export class ControlClient {
     } catch (err) {
       throw new ControlError(0, `cannot reach the proxy: ${(err as Error).message}`);
     }
+    if (method === 'GET') this.noteMissing(path, res.headers.get(UNANSWERED_HEADER));
     const text = await res.text();
     let parsed: unknown;
     try {
@@ -161,6 +183,17 @@ export class ControlClient {
       throw new ControlError(res.status, typeof error === 'string' ? error : `HTTP ${res.status}`);
     }
     return parsed as T;
+  }
+
+  private noteMissing(path: string, header: string | null): void {
+    let list: Unanswered[] = [];
+    try {
+      list = header ? (JSON.parse(header) as Unanswered[]) : [];
+    } catch {
+      /* not ours to read: nothing named */
+    }
+    if (Array.isArray(list) && list.length) this.missing.set(path, list);
+    else this.missing.delete(path);
   }
 }
 

@@ -42,6 +42,7 @@ export class ControlDriver {
       rules: [],
       faults: {},
       targetFaults: [],
+      unanswered: [],
       recent: loadRecent(storage),
     });
     void this.refresh();
@@ -86,7 +87,7 @@ export class ControlDriver {
           const [held, rules] = await Promise.all([this.client.paused(), this.client.rules()]);
           if (this.stopped) return;
           held.sort((a, b) => a.since - b.since || idNumber(a.id) - idNumber(b.id));
-          this.store.getState().set({ held, rules });
+          this.store.getState().set({ held, rules, unanswered: this.client.unanswered() });
         } catch (err) {
           if (!this.stopped) this.fail('read the held packets', err);
         }
@@ -222,7 +223,7 @@ export class ControlDriver {
   private async refreshTargetFaults(): Promise<void> {
     try {
       const targetFaults = await this.client.targetFaults();
-      if (!this.stopped) this.store.getState().set({ targetFaults });
+      if (!this.stopped) this.store.getState().set({ targetFaults, unanswered: this.client.unanswered() });
     } catch (err) {
       if (!this.stopped) this.fail('read the target faults', err);
     }

@@ -5,7 +5,7 @@
  * only by the control driver (source/control-driver.ts), so the model's slices never wait on HTTP.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { EmitResult, Fault, HeldPacket, Rule } from '../source/control-client.js';
+import type { EmitResult, Fault, HeldPacket, Rule, Unanswered } from '../source/control-client.js';
 import type { Composition } from './recent-compositions.js';
 
 /** The answer to the last thing the person asked the proxy to do. */
@@ -43,6 +43,8 @@ export interface ControlState {
   /** Lasting faults of the sessions asked about, by sid. */
   faults: Readonly<Record<string, Fault[]>>;
   targetFaults: Fault[];
+  /** On a dashboard over Redis: proxies the lists above lack (gone, or no answer in time). */
+  unanswered: Unanswered[];
   /** The held packet the keyboard acts on (its id); defaults to the oldest. */
   selectedHeld?: string;
   /** The held packet open in the editor. */
@@ -65,6 +67,7 @@ export function createControlStore(): ControlStore {
     rules: [],
     faults: {},
     targetFaults: [],
+    unanswered: [],
     recent: [],
     set: (change) => set(change),
   }));

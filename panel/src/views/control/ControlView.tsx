@@ -7,6 +7,7 @@ import { Compose } from './Compose.js';
 import { Faults } from './Faults.js';
 import { HeldPackets } from './HeldPackets.js';
 import { Rules } from './Rules.js';
+import { UnansweredSources } from './Unanswered.js';
 import { useControl } from './use-control.js';
 import './ControlView.css';
 // The control marks shown outside this tab (sidebar, timeline): their components are rendered by
@@ -32,6 +33,7 @@ export function ControlView() {
   return (
     <div className="control-view" data-testid="control-view">
       <LastOutcome />
+      <UnansweredSources />
       <HeldPackets />
       <div className="control-grid">
         <Rules />

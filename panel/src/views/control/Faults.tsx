@@ -10,13 +10,14 @@ import { useController, useUi } from '../../app/context.js';
 import type { Fault } from '../../source/control-client.js';
 import { FAULTS, reportsLine } from './fault-catalog.js';
 import { ReasonMenu } from './ReasonMenu.js';
+import { SourceTag } from './SourceTag.js';
 import { useControl } from './use-control.js';
 
 /** A lasting fault, with its remove button. */
 function FaultBadge({ fault, testId, onRemove }: { fault: Fault; testId: string; onRemove(): unknown }) {
   return (
     <span className="badge fault-badge" data-testid={testId}>
-      {fault.kind} {fault.id}{' '}
+      {fault.kind} {fault.id} <SourceTag source={fault.source} />{' '}
       <button className="link" onClick={() => void onRemove()} title="remove">
         ✕
       </button>

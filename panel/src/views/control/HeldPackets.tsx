@@ -10,6 +10,7 @@ import { shortId } from '../../lib/format.js';
 import type { HeldPacket } from '../../source/control-client.js';
 import { selectedHeldPacket } from '../../store/control-store.js';
 import { ArgsEditor } from './ArgsEditor.js';
+import { SourceTag } from './SourceTag.js';
 import { useControl } from './use-control.js';
 
 function typing(t: EventTarget | null): boolean {
@@ -81,6 +82,7 @@ function HeldRow({
       onClick={() => setStore({ selectedHeld: p.id })}
     >
       <span className="mono">{p.id}</span>
+      <SourceTag source={p.source} />
       <span className={`dir ${p.direction}`}>{p.direction === 'c2s' ? '↑ to server' : '↓ to client'}</span>
       <span className="mono" title={p.sessionId}>
         {shortId(p.sessionId)}

@@ -9,6 +9,7 @@ import { useController } from '../../app/context.js';
 import { formatArgs, parseArgs } from '../../lib/args-json.js';
 import type { Rule, RuleAction, RuleMatch } from '../../source/control-client.js';
 import { ArgsEditor } from './ArgsEditor.js';
+import { SourceTag } from './SourceTag.js';
 import { useControl } from './use-control.js';
 
 /** A rule's match in one line: `c2s / order:create` (fields of several values as `a|b`). */
@@ -51,6 +52,7 @@ function RuleRow({ rule, onEdit }: { rule: Rule; onEdit(): void }) {
         data-testid="rule-enabled"
       />
       <span className="mono">{rule.id}</span>
+      <SourceTag source={rule.source} />
       <b>{describeAction(rule.action)}</b>
       <span className="mono rule-match">{describeMatch(rule.match)}</span>
       <span className="muted" data-testid="rule-hits">
