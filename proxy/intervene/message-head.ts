@@ -59,6 +59,8 @@ export function readMessageHead(start: MessageStart, eio: EioVersion | undefined
 
 /** The Socket.IO header after the Engine.IO type at b[0] (socket.io-parser's `decodeString`). */
 function readSioHead(b: Buffer, n: number, whole: boolean, out: PacketHead): number {
+  // `b` is a scratch buffer: bytes from `n` on belong to an earlier message, never read.
+  if (n < 2) return 0;
   let i = 1;
   const type = isDigit(b[i]) ? SIO_PACKET_TYPES[b[i]! - DIGIT_0] : undefined;
   if (type === undefined) return 0;
@@ -71,7 +73,7 @@ function readSioHead(b: Buffer, n: number, whole: boolean, out: PacketHead): num
   }
   if (i + 1 >= n && !whole) return 0; // a namespace may follow, past the head
   let nsp = '/';
-  if (b[i + 1] === SLASH) {
+  if (i + 1 < n && b[i + 1] === SLASH) {
     let j = i + 1;
     while (j < n && b[j] !== COMMA) j++;
     if (j >= n && !whole) return 0;
@@ -90,7 +92,7 @@ function readSioHead(b: Buffer, n: number, whole: boolean, out: PacketHead): num
 function eventName(b: Buffer, n: number, at: number): string | undefined {
   let j = at;
   while (j < n && isDigit(b[j])) j++;
-  if (b[j] !== BRACKET || b[j + 1] !== QUOTE) return undefined;
+  if (j + 1 >= n || b[j] !== BRACKET || b[j + 1] !== QUOTE) return undefined;
   let k = j + 2;
   while (k < n && b[k] !== QUOTE && b[k] !== BACKSLASH) k++;
   return k < n && b[k] === QUOTE ? text(b, j + 2, k) : undefined;

@@ -110,7 +110,7 @@ export class WireInterceptor implements LinkHooks {
     }
     const verdict = this.decide(direction, message, packet);
     const sio =
-      packet.type === 'message' && typeof packet.data === 'string' ? header(packet.data) : undefined;
+      packet.type === 'message' && typeof packet.data === 'string' ? sioHeader(packet.data) : undefined;
     if (sio?.attachments) {
       // Attachments follow their packet: forwarded with it, dropped with it, replaced when it was.
       const collect = this.collecting && { ...this.collecting, parts: [] };
@@ -141,7 +141,7 @@ export class WireInterceptor implements LinkHooks {
   ): Verdict | Promise<Verdict> {
     const session = this.link.owner!;
     const text = typeof packet.data === 'string' ? packet.data : undefined;
-    const info = packet.type === 'message' && text !== undefined ? header(text) : undefined;
+    const info = packet.type === 'message' && text !== undefined ? sioHeader(text) : undefined;
     if (
       info &&
       (info.packet.type === 'ACK' || info.packet.type === 'BINARY_ACK') &&
@@ -296,7 +296,7 @@ export function argsOf(sio: SioInfo): unknown[] {
 const PONG = '3';
 
 /** A Socket.IO packet's header read from its text (binary args stay placeholders), with its attachment count. */
-function header(text: string): { packet: SioInfo; attachments: number } | undefined {
+export function sioHeader(text: string): { packet: SioInfo; attachments: number } | undefined {
   const decoder = new SioDecoder(5);
   const m = /^([56])(\d+)-/.exec(text);
   // A binary packet's header, read as the plain packet it announces (its attachments come later).
