@@ -55,7 +55,7 @@ export function compilePacketPrefilter(
   return (h) => check(h) !== NO;
 }
 
-/** A value read from the head: undefined not known, null known absent; `sure` false: holds only if the packet decodes. */
+/** A value read from the head: undefined when not known, null when known to be absent. */
 type Read = (h: PacketHead) => string | null | undefined;
 
 /** A Socket.IO field of the head: not known with the header, absent without one. */
@@ -134,26 +134,18 @@ function leaf(read: Read, holds: (v: string) => boolean, sure: boolean): Check {
   };
 }
 
-function allOf(checks: Check[]): Check {
-  if (checks.length === 1) return checks[0]!;
-  return (h) => {
-    let out: Tri = YES;
-    for (const c of checks) {
-      const t = c(h);
-      if (t === NO) return NO;
-      if (t === MAYBE) out = MAYBE;
-    }
-    return out;
-  };
-}
+const allOf = (checks: Check[]) => combine(checks, NO);
+const anyOf = (checks: Check[]) => combine(checks, YES);
 
-function anyOf(checks: Check[]): Check {
+/** `all` (a no decides) or `any` (a yes decides): else maybe if one said so, else the other answer. */
+function combine(checks: Check[], decisive: Tri): Check {
   if (checks.length === 1) return checks[0]!;
+  const otherwise: Tri = decisive === NO ? YES : NO;
   return (h) => {
-    let out: Tri = NO;
+    let out: Tri = otherwise;
     for (const c of checks) {
       const t = c(h);
-      if (t === YES) return YES;
+      if (t === decisive) return t;
       if (t === MAYBE) out = MAYBE;
     }
     return out;
