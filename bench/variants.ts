@@ -27,8 +27,8 @@ export const VARIANTS: readonly VariantSpec[] = [
   { id: 'direct', label: 'direct' },
   { id: 'passthrough', label: 'pass-through', proxy: { kind: 'passthrough', observers: 0 } },
   { id: 'sio1', label: 'sio-proxy, 1 observer, 0 rules', proxy: { kind: 'sio', observers: 1 } },
-  // Issue #11's price of arming: one enabled rule terminates every WebSocket session, even when the
-  // rule never matches. (`sio1` is the "0 rules" case.)
+  // Issue #11's price of arming: one enabled rule that matches nothing the bench sends (a WebSocket
+  // stays piped, each message's head checked against it: issue #14). (`sio1` is the "0 rules" case.)
   {
     id: 'sio1rule',
     label: 'sio-proxy, 1 observer, 1 rule matching nothing',

@@ -27,14 +27,26 @@ export class FrameBoundary {
 
   /**
    * Reads `chunk` and returns the offset just past the first message boundary in it when `stopAt`
-   * is set (0 when the stream is at one already), else -1 after reading it whole. Bytes past the
-   * returned offset are left unread, for whoever takes the stream over.
+   * is set (0 when the stream is at one already), else -1 after reading it whole. With `admits`,
+   * each message that starts in `chunk` is shown to it first (its first byte at `at`, the rest of its
+   * header not necessarily in `chunk`), and the scan stops at the start of the first one it refuses:
+   * the returned offset is then that start. Bytes past the returned offset are left unread, for
+   * whoever takes the stream over.
    */
-  scan(chunk: Uint8Array, stopAt = false): number {
+  scan(chunk: Uint8Array, stopAt = false, admits?: (chunk: Uint8Array, at: number) => boolean): number {
     if (stopAt && this.atBoundary) return 0;
     const end = chunk.length;
     let i = 0;
     while (i < end) {
+      if (
+        admits !== undefined &&
+        !this.inPayload &&
+        this.headerLength === 0 &&
+        !this.fragmented &&
+        (chunk[i]! & 0x0f) < 0x08 &&
+        !admits(chunk, i)
+      )
+        return i;
       if (this.inPayload) {
         const n = Math.min(this.remaining, end - i);
         this.remaining -= n;
@@ -65,13 +77,7 @@ export class FrameBoundary {
   private frameStarts(h: Uint8Array, at: number): void {
     const fin = (h[at]! & 0x80) !== 0;
     const opcode = h[at]! & 0x0f;
-    const len7 = h[at + 1]! & 0x7f;
-    const length =
-      len7 === 126
-        ? (h[at + 2]! << 8) | h[at + 3]!
-        : len7 === 127
-          ? uint32(h, at + 2) * 0x1_0000_0000 + uint32(h, at + 6)
-          : len7;
+    const length = payloadLength(h, at);
     if (opcode < 0x08) this.fragmented = !fin; // control frames leave a fragmented message open
     if (opcode >= 0x08 || fin) this.units++;
     this.remaining = length;
@@ -80,9 +86,19 @@ export class FrameBoundary {
 }
 
 /** The length of a frame header, from its second byte (payload length and mask bit). */
-function headerSize(second: number): number {
+export function headerSize(second: number): number {
   const len7 = second & 0x7f;
   return 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + (second & 0x80 ? 4 : 0);
+}
+
+/** The payload length of the frame whose header (whole) starts at `h[at]`. */
+export function payloadLength(h: Uint8Array, at: number): number {
+  const len7 = h[at + 1]! & 0x7f;
+  return len7 === 126
+    ? (h[at + 2]! << 8) | h[at + 3]!
+    : len7 === 127
+      ? uint32(h, at + 2) * 0x1_0000_0000 + uint32(h, at + 6)
+      : len7;
 }
 
 function uint32(h: Uint8Array, at: number): number {

@@ -28,6 +28,8 @@ export interface InterceptedLink extends Link {
     | {
         /** Every later packet passes `hooks`; resolves once the wire has switched. */
         terminate(hooks: LinkHooks): Promise<void>;
+        /** WebSocket only: piped while `hooks.admits` lets each message by (websocket-wire.ts). */
+        watch?(hooks: LinkHooks): void;
         /** A packet of the proxy's own, in its WebSocket-frame form (polling: resolves with its seq once sent). */
         inject(direction: Direction, data: Buffer | string, isBinary?: boolean): unknown;
         pause(): void;

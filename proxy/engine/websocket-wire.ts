@@ -16,11 +16,16 @@
  * frames, permessage-deflate with the parameters of the 101): a hand-written copy would be a second,
  * less tested one. Terminated messages are sent whole, compressed when the original was; their
  * fragmentation is not kept.
+ *
+ * `watch()` is the middle way, for rules that may match nothing on this connection: each direction
+ * stays piped, and at the start of each message, before a byte of it goes on, the hooks' `admits`
+ * reads its first bytes and says whether it may go by; the first message it refuses switches its
+ * direction to terminated right there, so that the message and every later one pass the hooks.
  */
 import type { Duplex } from 'node:stream';
 import { extension, PerMessageDeflate, Receiver, Sender } from 'ws';
 import type { Direction, PacketEvent } from '../../shared/events.js';
-import { FrameBoundary } from './frame-boundary.js';
+import { FrameBoundary, headerSize, payloadLength } from './frame-boundary.js';
 
 export interface WsMessage {
   data: Buffer;
@@ -61,7 +66,27 @@ export interface LinkHooks {
    * one of its direction until it settles (a breakpoint, a delay): order is kept.
    */
   message(direction: Direction, message: WsMessage): Verdict | Promise<Verdict>;
+  /**
+   * A watched direction (`WebSocketWire.watch`): whether the message that starts with `start` may go
+   * through piped. False terminates the direction before it: it and every later message meet `message`.
+   */
+  admits?(direction: Direction, start: MessageStart): boolean;
 }
+
+/** The start of a message as a watched direction shows it to `admits`: valid during the call only. */
+export interface MessageStart {
+  /** The first `length` bytes of its payload, unmasked (of its first frame; at most HEAD_BYTES). */
+  readonly bytes: Buffer;
+  readonly length: number;
+  readonly isBinary: boolean;
+  /** Sent compressed (RSV1): `bytes` are deflated, unreadable. */
+  readonly compressed: boolean;
+  /** `bytes` are the whole message. */
+  readonly whole: boolean;
+}
+
+/** How much of a message's start `admits` sees: the Engine.IO and Socket.IO headers, an event name. */
+export const HEAD_BYTES = 256;
 
 const PASS: Verdict = { action: 'pass' };
 const INJECTED: PacketMark = { injected: true };
@@ -75,6 +100,19 @@ class Lane {
   private sender: InstanceType<typeof Sender> | undefined;
   private hooks: LinkHooks | undefined;
   private handover: (() => void) | undefined;
+  /** Watched: piped, each message start shown to the hooks' `admits` first. */
+  private watched = false;
+  private readonly admitAt = (chunk: Uint8Array, at: number) => this.admits(chunk, at);
+  private readonly start = {
+    bytes: Buffer.alloc(HEAD_BYTES),
+    length: 0,
+    isBinary: false,
+    compressed: false,
+    whole: false,
+  };
+  /** Watched: the start of a message whose head is not all here yet, kept until it is. */
+  private held: Buffer | undefined;
+  private needMore = false;
   /** Messages waiting on a verdict, in arrival order. */
   private readonly waiting: Array<{ message: WsMessage; verdict: Verdict | Promise<Verdict> }> = [];
   private draining = false;
@@ -138,10 +176,24 @@ class Lane {
       this.sinkClosed = true;
       from.resume();
     });
+    // A leg that ends mid-message: what was kept of the message goes on, as a pipe would have sent it
+    // (registered before the wire's own 'end', which ends the other leg).
+    from.on('end', () => {
+      const held = this.held;
+      this.held = undefined;
+      if (held && !this.sender) this.pipe(held);
+    });
   }
 
   get terminated(): boolean {
     return this.sender !== undefined;
+  }
+
+  /** Keeps this direction piped while the hooks' `admits` lets each message by (see `WebSocketWire.watch`). */
+  watch(hooks: LinkHooks): void {
+    if (this.sender || this.handover || !hooks.admits) return;
+    this.hooks = hooks;
+    this.watched = true;
   }
 
   /** Takes this direction over at its next message boundary; resolves once it has. */
@@ -168,7 +220,7 @@ class Lane {
   private chunk(chunk: Buffer): void {
     if (this.sinkClosed) return;
     if (this.sender) return void (this.failed || this.receiver.write(chunk));
-    if (this.handover === undefined) {
+    if (this.handover === undefined && !this.watched) {
       // The usual case, nothing to hand over: the bytes go on first, the bookkeeping after (the
       // copy: ws's Receiver unmasks in place, and `chunk` may still sit in the write queue).
       this.write(chunk);
@@ -176,16 +228,59 @@ class Lane {
       if (!this.failed) this.receiver.write(this.masks ? Buffer.from(chunk) : chunk);
       return;
     }
-    const cut = this.boundary.scan(chunk, true);
-    const piped = cut < 0 ? chunk : chunk.subarray(0, cut);
-    if (piped.length) {
-      this.write(piped);
-      // ws's Receiver unmasks payloads in place, and `piped` may still sit in the write queue.
-      if (!this.failed) this.receiver.write(this.masks ? Buffer.from(piped) : piped);
+    if (this.held) {
+      chunk = Buffer.concat([this.held, chunk]);
+      this.held = undefined;
     }
+    this.needMore = false;
+    const cut = this.boundary.scan(
+      chunk,
+      this.handover !== undefined,
+      this.watched ? this.admitAt : undefined,
+    );
+    const piped = cut < 0 ? chunk : chunk.subarray(0, cut);
+    if (piped.length) this.pipe(piped);
     if (cut < 0) return;
+    if (this.needMore) return void (this.held = chunk.subarray(cut));
     this.takeOver();
     if (cut < chunk.length) this.receiver.write(chunk.subarray(cut));
+  }
+
+  /** Bytes relayed as they came, and a copy for the parser. */
+  private pipe(bytes: Buffer): void {
+    this.write(bytes);
+    // ws's Receiver unmasks payloads in place, and `bytes` may still sit in the write queue.
+    if (!this.failed) this.receiver.write(this.masks ? Buffer.from(bytes) : bytes);
+  }
+
+  /**
+   * Watched: may the message whose first frame starts at `chunk[at]` go by piped? Its head is read
+   * (unmasked into `start`) and shown to the hooks; when the head is not all in `chunk`, no: the scan
+   * stops there and `needMore` keeps the start until more bytes come.
+   */
+  private admits(chunk: Uint8Array, at: number): boolean {
+    const end = chunk.length;
+    if (end - at < 2 || end - at < headerSize(chunk[at + 1]!)) return !(this.needMore = true);
+    const first = chunk[at]!;
+    const opcode = first & 0x0f;
+    // A continuation with no message open: the parser fails the stream, once terminated.
+    if (opcode !== 0x01 && opcode !== 0x02) return false;
+    const length = payloadLength(chunk, at);
+    const masked = (chunk[at + 1]! & 0x80) !== 0;
+    const payload = at + headerSize(chunk[at + 1]!);
+    const n = Math.min(length, HEAD_BYTES);
+    if (end - payload < n) return !(this.needMore = true);
+    const start = this.start;
+    start.length = n;
+    start.isBinary = opcode === 0x02;
+    start.compressed = (first & 0x40) !== 0;
+    start.whole = (first & 0x80) !== 0 && n === length;
+    if (!start.compressed) {
+      const bytes = start.bytes;
+      if (masked) for (let j = 0; j < n; j++) bytes[j] = chunk[payload + j]! ^ chunk[payload - 4 + (j & 3)]!;
+      else for (let j = 0; j < n; j++) bytes[j] = chunk[payload + j]!;
+    }
+    return this.hooks!.admits!(this.direction, start);
   }
 
   /**
@@ -200,6 +295,11 @@ class Lane {
   private takeOver(): void {
     this.piped = this.boundary.units;
     this.sender = new Sender(this.to, this.toDeflate);
+    this.watched = false;
+    // A message start kept for its head: the parser reads it from here on.
+    const held = this.held;
+    this.held = undefined;
+    if (held && !this.failed) this.receiver.write(held);
     const resolve = this.handover;
     this.handover = undefined;
     resolve?.();
@@ -314,6 +414,22 @@ export class WebSocketWire {
   /** Whether both directions are terminated (hooks see every message). */
   get terminated(): boolean {
     return this.lanes.c2s.terminated && this.lanes.s2c.terminated;
+  }
+
+  /** Whether `direction` is terminated (watched directions switch on their own, one at a time). */
+  terminatedIn(direction: Direction): boolean {
+    return this.lanes[direction].terminated;
+  }
+
+  /**
+   * Keeps both directions piped while `hooks.admits` lets each message by; the first message it
+   * refuses terminates its direction before it goes (as `terminate` would, at that boundary), for
+   * good: a compressed stream cannot go back to the pipe once the legs' contexts differ. Costs one
+   * look at each message's first bytes; `terminate` later still takes over what is left piped.
+   */
+  watch(hooks: LinkHooks): void {
+    this.lanes.c2s.watch(hooks);
+    this.lanes.s2c.watch(hooks);
   }
 
   /**

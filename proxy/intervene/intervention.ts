@@ -2,9 +2,12 @@
  * Acting on live sessions (issue #11): rules, held packets, emits and faults, behind one object that
  * the control API (proxy/control/), the library and `--rules` share. It knows the links of the open
  * sessions (WebSocket and polling); while nothing is armed they relay as they came (WebSocket piped,
- * zero copy; polling requests forwarded), and arming a rule, a fault or an emit terminates them (a
- * WebSocket at its next message boundary, polling at once) so that their packets pass through a
- * WireInterceptor. Every change it makes is an `intervention` event on the bus.
+ * zero copy; polling requests forwarded), and arming a fault or an emit terminates them (a WebSocket
+ * at its next message boundary, polling at once) so that their packets pass through a
+ * WireInterceptor. Rules alone only watch a WebSocket: it stays piped until a message starts that a
+ * rule could match, and its direction is terminated before that message (a polling session is
+ * terminated when a rule could match any packet of it). Every change it makes is an `intervention`
+ * event on the bus.
  *
  * JSONP polling sessions (EIO3 `j=`) are not terminated: emits and faults on them answer 501.
  */
@@ -18,6 +21,7 @@ import { InterventionError } from './errors.js';
 import { FaultBook, type FaultSpec, type TargetFaultSpec } from './faults.js';
 import { binaryFromJson, encodePacket } from './packet-codec.js';
 import type { PausedPacket } from '../../shared/control.js';
+import type { PacketHead } from '../../shared/match/index.js';
 import { RuleStore, type Rule, type RuleSpec } from './rules.js';
 import { argsOf, WireInterceptor, type Decision, type InterceptorHost } from './wire-interceptor.js';
 
@@ -68,6 +72,8 @@ export class Intervention implements InterceptorHost {
   readonly faultBook: FaultBook;
   private readonly links = new Set<InterceptedLink>();
   private readonly terminating = new WeakMap<InterceptedLink, Promise<void>>();
+  /** One interceptor per link: a watched WebSocket's attachments count carries over when terminated. */
+  private readonly interceptors = new WeakMap<InterceptedLink, WireInterceptor>();
   private readonly held = new Map<string, Held>();
   private readonly ownAcks = new Map<string, OwnAck>();
   private nextHeld = 1;
@@ -94,7 +100,8 @@ export class Intervention implements InterceptorHost {
     // still has for the client goes over it after the upgrade.
     const sid = link.owner?.sid;
     const polling = sid !== undefined && link.transport === 'websocket' && this.terminatedPolling(sid);
-    if (this.rules.armed || polling) void this.terminate(link);
+    if (polling) void this.terminate(link);
+    else if (this.rules.armed) this.arm(link);
   }
 
   private terminatedPolling(sid: string): boolean {
@@ -343,6 +350,10 @@ export class Intervention implements InterceptorHost {
     });
   }
 
+  couldHit(head: PacketHead): boolean {
+    return this.rules.couldHit(head);
+  }
+
   hit(packet: PacketEvent): Rule | undefined {
     const rule = this.rules.hit(packet);
     if (rule)
@@ -438,7 +449,26 @@ export class Intervention implements InterceptorHost {
   }
 
   private armAll(): void {
-    for (const link of this.links) void this.terminate(link);
+    for (const link of this.links) this.arm(link);
+  }
+
+  /**
+   * For rules: a WebSocket is watched (each direction terminated at the first message a rule could
+   * match); a polling session is terminated when a rule could match any packet of it, else its
+   * requests go on being forwarded as they come.
+   */
+  private arm(link: InterceptedLink): void {
+    const wire = link.wire;
+    if (!wire || this.terminating.has(link)) return;
+    if (wire.watch) wire.watch(this.interceptorOf(link));
+    else if (this.rules.couldHit({ transport: link.transport, sessionId: link.owner?.sid }))
+      void this.terminate(link);
+  }
+
+  private interceptorOf(link: InterceptedLink): WireInterceptor {
+    let interceptor = this.interceptors.get(link);
+    if (!interceptor) this.interceptors.set(link, (interceptor = new WireInterceptor(link, this)));
+    return interceptor;
   }
 
   private armSession(sid: string): Promise<void> {
@@ -453,7 +483,7 @@ export class Intervention implements InterceptorHost {
     let done = this.terminating.get(link);
     if (!done) {
       if (link.transport === 'polling') (link as PollingLink).wire!.afterUpgrade = this.overWebSocket(link);
-      done = wire.terminate(new WireInterceptor(link, this));
+      done = wire.terminate(this.interceptorOf(link));
       this.terminating.set(link, done);
     }
     return done;

@@ -4,7 +4,12 @@
  * panel's filter and `--filter` would; the first enabled rule that matches a packet acts on it.
  */
 import type { PacketEvent } from '../../shared/events.js';
-import { compilePacketMatch, type ClientKeyOf } from '../../shared/match/index.js';
+import {
+  compilePacketMatch,
+  compilePacketPrefilter,
+  type ClientKeyOf,
+  type PacketHead,
+} from '../../shared/match/index.js';
 import type { Rule, RuleAction } from '../../shared/control.js';
 import type { PacketMatch } from '../../shared/match/packet-match.js';
 import { InterventionError } from './errors.js';
@@ -21,6 +26,8 @@ export interface RuleSpec {
 interface Compiled {
   rule: Rule;
   test: (e: PacketEvent) => boolean;
+  /** False only when no packet with a given head can match (see shared/match/packet-prefilter.ts). */
+  could: (head: PacketHead) => boolean;
 }
 
 export class RuleStore {
@@ -47,7 +54,7 @@ export class RuleStore {
       hits: 0,
     };
     if (spec.limit !== undefined) rule.limit = limit(spec.limit);
-    const compiled = { rule, test: this.compile(spec.match ?? {}) };
+    const compiled = { rule, ...this.compile(spec.match ?? {}) };
     rule.match = (spec.match ?? {}) as PacketMatch;
     this.rules.push(compiled);
     return { ...rule };
@@ -55,7 +62,7 @@ export class RuleStore {
 
   update(id: string, patch: RuleSpec): Rule {
     const c = this.find(id);
-    const test = patch.match !== undefined ? this.compile(patch.match) : c.test;
+    const { test, could } = patch.match !== undefined ? this.compile(patch.match) : c;
     const next: Rule = { ...c.rule };
     if (patch.action !== undefined) next.action = action(patch.action);
     if (patch.enabled !== undefined) next.enabled = bool(patch.enabled, 'enabled');
@@ -66,6 +73,7 @@ export class RuleStore {
     if (patch.match !== undefined) next.match = patch.match as PacketMatch;
     c.rule = next;
     c.test = test;
+    c.could = could;
     return { ...next };
   }
 
@@ -85,18 +93,29 @@ export class RuleStore {
     return undefined;
   }
 
+  /**
+   * Whether an enabled rule could match a packet of which only `head` is known: while none could, a
+   * WebSocket message goes through piped (proxy/engine/websocket-wire.ts `watch`).
+   */
+  couldHit(head: PacketHead): boolean {
+    for (const c of this.rules) if (c.rule.enabled && c.could(head)) return true;
+    return false;
+  }
+
   private find(id: string): Compiled {
     const c = this.rules.find((r) => r.rule.id === id);
     if (!c) throw new InterventionError(404, `no rule ${id}`);
     return c;
   }
 
-  private compile(match: unknown): (e: PacketEvent) => boolean {
+  private compile(match: unknown): Pick<Compiled, 'test' | 'could'> {
     if (match === null || typeof match !== 'object' || Array.isArray(match))
       throw new InterventionError(400, 'match: expected an object');
+    const opts = { clientKeyOf: this.clientKeyOf, path: 'match' };
     try {
-      const m = compilePacketMatch(match as PacketMatch, { clientKeyOf: this.clientKeyOf, path: 'match' });
-      return (e) => m.test(e);
+      const m = compilePacketMatch(match as PacketMatch, opts);
+      // Compiled once valid: the prefilter reads the same spec, for heads.
+      return { test: (e) => m.test(e), could: compilePacketPrefilter(match as PacketMatch, opts) };
     } catch (err) {
       throw new InterventionError(400, (err as Error).message);
     }

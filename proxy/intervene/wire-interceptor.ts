@@ -10,17 +10,23 @@ import type { Direction, PacketEvent, SioInfo } from '../../shared/events.js';
 import { SioDecoder } from '../../shared/protocol/socketio.js';
 import { sioInfoOf } from '../../shared/protocol/message-decoder.js';
 import type { InterceptedLink } from '../engine/link.js';
-import type { LinkHooks, Verdict, WsMessage } from '../engine/websocket-wire.js';
+import type { PacketHead } from '../../shared/match/index.js';
+import type { LinkHooks, MessageStart, Verdict, WsMessage } from '../engine/websocket-wire.js';
+import { readMessageHead } from './message-head.js';
 import { binaryFromJson, encodePacket } from './packet-codec.js';
 import type { Rule } from './rules.js';
 
 const PASS: Verdict = { action: 'pass' };
 const DROP: Verdict = { action: 'drop' };
+/** The fate of the attachments of a packet that went by piped. */
+const PIPED: Promise<Verdict> = Promise.resolve(PASS);
 
 /** What the interceptor asks of the intervention core (intervention.ts). */
 export interface InterceptorHost {
   /** The first enabled rule that matches, counted as a hit. */
   hit(packet: PacketEvent): Rule | undefined;
+  /** Whether an enabled rule could match a packet of which only `head` is known. */
+  couldHit(head: PacketHead): boolean;
   /** A breakpoint: resolves when someone (or the pause timeout) decides. */
   hold(link: InterceptedLink, packet: PacketEvent, rule: Rule): Promise<Decision>;
   /** For an ACK answering the proxy's own emit: the function that settles it; else undefined. */
@@ -52,11 +58,34 @@ export class WireInterceptor implements LinkHooks {
   };
   /** An ACK of the proxy's own emit whose binary attachments are still to come. */
   private collecting: { settle: (args: unknown[]) => void; args: unknown } | undefined;
+  /** The head `admits` fills in, one per interceptor (it runs once per message start). */
+  private readonly head: PacketHead = { transport: 'websocket' };
 
   constructor(
     private readonly link: InterceptedLink,
     private readonly host: InterceptorHost,
   ) {}
+
+  /**
+   * A watched WebSocket (websocket-wire.ts `watch`): the message that starts with `start` goes by
+   * piped unless a rule could match it. The attachments of a packet that went by follow it; when
+   * the direction is terminated before they are all through, `message` passes the rest.
+   */
+  admits(direction: Direction, start: MessageStart): boolean {
+    const pending = this.attachments[direction];
+    if (pending.left > 0 && start.isBinary) {
+      pending.left--;
+      return true;
+    }
+    const session = this.link.owner;
+    const head = this.head;
+    head.direction = direction;
+    head.sessionId = session?.sid;
+    const attachments = readMessageHead(start, session?.eio, head);
+    if (this.host.couldHit(head)) return false;
+    if (attachments > 0) this.attachments[direction] = { left: attachments, fate: PIPED };
+    return true;
+  }
 
   message(direction: Direction, message: WsMessage): Verdict | Promise<Verdict> {
     const session = this.link.owner;
@@ -81,7 +110,7 @@ export class WireInterceptor implements LinkHooks {
     }
     const verdict = this.decide(direction, message, packet);
     const sio =
-      packet.type === 'message' && typeof packet.data === 'string' ? header(packet.data) : undefined;
+      packet.type === 'message' && typeof packet.data === 'string' ? sioHeader(packet.data) : undefined;
     if (sio?.attachments) {
       // Attachments follow their packet: forwarded with it, dropped with it, replaced when it was.
       const collect = this.collecting && { ...this.collecting, parts: [] };
@@ -112,7 +141,7 @@ export class WireInterceptor implements LinkHooks {
   ): Verdict | Promise<Verdict> {
     const session = this.link.owner!;
     const text = typeof packet.data === 'string' ? packet.data : undefined;
-    const info = packet.type === 'message' && text !== undefined ? header(text) : undefined;
+    const info = packet.type === 'message' && text !== undefined ? sioHeader(text) : undefined;
     if (
       info &&
       (info.packet.type === 'ACK' || info.packet.type === 'BINARY_ACK') &&
@@ -267,7 +296,7 @@ export function argsOf(sio: SioInfo): unknown[] {
 const PONG = '3';
 
 /** A Socket.IO packet's header read from its text (binary args stay placeholders), with its attachment count. */
-function header(text: string): { packet: SioInfo; attachments: number } | undefined {
+export function sioHeader(text: string): { packet: SioInfo; attachments: number } | undefined {
   const decoder = new SioDecoder(5);
   const m = /^([56])(\d+)-/.exec(text);
   // A binary packet's header, read as the plain packet it announces (its attachments come later).

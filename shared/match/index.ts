@@ -15,6 +15,7 @@ export {
   type PacketType,
   type PacketView,
 } from './packet-match.js';
+export { compilePacketPrefilter, type PacketHead, type SioHead } from './packet-prefilter.js';
 export { compileEventFilter, EVENT_TYPES, type EventFilter } from './event-filter.js';
 export { EventSubject, type ClientKeyOf, type EventMatchOptions } from './event-subject.js';
 export { FilterError, parseFilterExpr } from './filter-syntax.js';

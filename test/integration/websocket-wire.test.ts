@@ -6,13 +6,11 @@
  * server and client receive.
  */
 import assert from 'node:assert/strict';
-import http, { type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { io, type Socket as ClientSocket } from 'socket.io-client';
-import { WebSocketWire, type LinkHooks, type LinkObserver } from '../../proxy/engine/websocket-wire.js';
+import type { LinkHooks } from '../../proxy/engine/websocket-wire.js';
 import { once, startTarget, type Target } from '../support/harness.js';
+import { quietObserver, startMitm as startMitm0, type Mitm } from '../support/websocket-mitm.js';
 
 let target: Target;
 const received: unknown[][] = [];
@@ -30,63 +28,9 @@ before(async () => {
 
 after(() => target.close());
 
-interface Mitm {
-  url: string;
-  extensions: Promise<string | undefined>;
-  link: Promise<WebSocketWire>;
-  close(): Promise<void>;
-}
-
-const quiet: LinkObserver = { message() {}, close() {}, error() {} };
-
-/**
- * A WebSocket-only MITM: the client's upgrade goes to the target as it came, its 101 comes back as
- * it was; the link is terminated at once unless `hooks` is undefined (piped).
- */
-async function startMitm(hooks: LinkHooks | undefined, observer = quiet): Promise<Mitm> {
-  const server = http.createServer((_req, res) => res.writeHead(404).end());
-  const sockets = new Set<Duplex>();
-  let resolveLink!: (l: WebSocketWire) => void;
-  let resolveExt!: (e: string | undefined) => void;
-  const link = new Promise<WebSocketWire>((r) => (resolveLink = r));
-  const extensions = new Promise<string | undefined>((r) => (resolveExt = r));
-  server.on('upgrade', (req: IncomingMessage, client: Duplex, clientHead: Buffer) => {
-    sockets.add(client);
-    const upstream = http.request({
-      host: '127.0.0.1',
-      port: target.port,
-      path: req.url,
-      method: 'GET',
-      headers: req.headers,
-    });
-    upstream.on('upgrade', (res: IncomingMessage, targetSocket: Duplex, targetHead: Buffer) => {
-      sockets.add(targetSocket);
-      const lines = [`HTTP/1.1 ${res.statusCode} ${res.statusMessage}`];
-      for (let i = 0; i < res.rawHeaders.length; i += 2)
-        lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
-      client.write(lines.join('\r\n') + '\r\n\r\n');
-      const ext = res.headers['sec-websocket-extensions'];
-      resolveExt(ext);
-      const link = new WebSocketWire(client, targetSocket, ext, observer, {
-        client: clientHead,
-        target: targetHead,
-      });
-      if (hooks) void link.terminate(hooks);
-      resolveLink(link);
-    });
-    upstream.end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    extensions,
-    link,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
+/** The wire, terminated at once unless `hooks` is undefined (piped). */
+function startMitm(hooks: LinkHooks | undefined, observer = quietObserver): Promise<Mitm> {
+  return startMitm0(target.port, (wire) => void (hooks && wire.terminate(hooks)), observer);
 }
 
 function connect(url: string): ClientSocket {
@@ -232,7 +176,7 @@ test('piped, then terminated mid-connection with compression on: a drop after th
   received.length = 0;
   const seen: string[] = [];
   const mitm = await startMitm(undefined, {
-    ...quiet,
+    ...quietObserver,
     message: (direction, data) => seen.push(`${direction} ${data.toString().slice(0, 12)}`),
   });
   const client = connect(mitm.url);
