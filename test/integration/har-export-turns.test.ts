@@ -9,8 +9,11 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { HarPlugin } from '../../proxy/stream/har-plugin.js';
+import { EventBus } from '../../proxy/events/bus.js';
+import { EventStream } from '../../proxy/stream/event-stream.js';
+import { HAR_EVENTS_PER_TURN, HarPlugin, streamHarEvents } from '../../proxy/stream/har-plugin.js';
 import type { ProxyEvent } from '../../shared/events.js';
+import { HarBuilder } from '../../shared/har.js';
 
 test('a HAR export of one 20 000-message WebSocket session is written 64 KB a turn, never all at once', async () => {
   const data = `42["fill","${'x'.repeat(1100)}"]`;
@@ -55,5 +58,52 @@ test('a HAR export of one 20 000-message WebSocket session is written 64 KB a tu
     assert.ok(mostInOneTurn <= 128 * 1024, `${mostInOneTurn} characters of HAR written in one turn`);
   } finally {
     server.close();
+  }
+});
+
+test('the HAR of 20 000 held events is built a slice a turn, not in one synchronous call', async () => {
+  const bus = new EventBus();
+  const stream = new EventStream(bus);
+  const data = `42["fill","${'x'.repeat(100)}"]`;
+  for (let i = 0; i < 20_000; i++)
+    bus.emit({
+      type: 'packet',
+      sessionId: 'fill',
+      direction: 'c2s',
+      transport: 'websocket',
+      engine: 'message',
+      size: data.length,
+      data,
+    });
+  // Events made into entries per turn of the loop (a turn ends when an immediate set in it runs).
+  let thisTurn = 0;
+  let mostInOneTurn = 0;
+  let total = 0;
+  let turn: NodeJS.Immediate | undefined;
+  const add = Object.getOwnPropertyDescriptor(HarBuilder.prototype, 'add')!.value as HarBuilder['add'];
+  HarBuilder.prototype.add = function (this: HarBuilder, e: ProxyEvent) {
+    total++;
+    mostInOneTurn = Math.max(mostInOneTurn, ++thisTurn);
+    turn ??= setImmediate(() => {
+      thisTurn = 0;
+      turn = undefined;
+    });
+    add.call(this, e);
+  };
+  const plugin = new HarPlugin(streamHarEvents(stream));
+  const server = createServer((req, res) => plugin.http(req, res, new URL(req.url ?? '/', 'http://x')));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/api/har`);
+    assert.equal(res.status, 200);
+    const har = (await res.json()) as { log: { entries: Array<{ _webSocketMessages: unknown[] }> } };
+    assert.equal(har.log.entries[0]?._webSocketMessages.length, 20_000);
+    assert.equal(total, 20_000);
+    assert.ok(mostInOneTurn <= HAR_EVENTS_PER_TURN, `${mostInOneTurn} events made into HAR in one turn`);
+  } finally {
+    HarBuilder.prototype.add = add;
+    server.close();
+    stream.close();
   }
 });
