@@ -86,6 +86,8 @@ async function settledMemory(): Promise<MemorySample> {
 serve(
   {
     memory: () => settledMemory(),
+    /** RSS now, as it is (no GC first): read during the load, what the process holds under it. */
+    rss: () => process.memoryUsage.rss(),
     /** User + system CPU time of this process so far, in µs. */
     cpu: () => {
       const u = process.cpuUsage();

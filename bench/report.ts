@@ -71,6 +71,7 @@ const ms = (n: number) => `${n.toFixed(n < 10 ? 3 : 1)} ms`;
 const perS = (n: number) => `${Math.round(n).toLocaleString('en-US')}/s`;
 const mbs = (n: number) => `${n.toFixed(1)} MB/s`;
 const kb = (n: number) => `${(n / 1000).toFixed(1)} KB`;
+const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 const us = (n: number) => `${n.toFixed(2)} µs`;
 const msPerMb = (n: number) => `${n.toFixed(1)} ms/MB`;
 
@@ -107,6 +108,15 @@ function metrics(r: Results): Metric[] {
       });
     }
   }
+  if (tp) {
+    out.push({
+      name: 'proxy RSS under load',
+      value: (v) => (tp[v] && v !== 'direct' ? median(tp[v].rss) : undefined),
+      spread: (v) => (tp[v] && v !== 'direct' ? spread(tp[v].rss) : undefined),
+      format: mb,
+      target: { kind: 'max-ratio', limit: 1.5 },
+    });
+  }
   const bin = r.binary;
   if (bin) {
     out.push({
@@ -124,6 +134,14 @@ function metrics(r: Results): Metric[] {
       value: (v) => mem[v]?.rssPerSession,
       format: kb,
       target: { kind: 'max-extra', limit: RSS_EXTRA_LIMIT, unit: 'KB' },
+    });
+    // The same clients as the memory measurement, so the count is its: 1,000 in a full run.
+    const sessions = Object.values(mem).find((m) => m)?.sessions ?? 0;
+    out.push({
+      name: `handshakes/s (${sessions.toLocaleString('en-US')} clients)`,
+      value: (v) => (mem[v] ? mem[v].sessions / (mem[v].connectMs / 1000) : undefined),
+      format: perS,
+      target: { kind: 'min-ratio', limit: 0.9 },
     });
   }
   const proxyOnly = (v: VariantId, values: number[] | undefined) =>
@@ -356,10 +374,10 @@ The dashboard's own figures (200,000 packets in Chromium): [benchmarks-dashboard
 - **Paths.** Pass-through is http-proxy with \`ws: true\` and nothing else. sio-proxy is \`ProxyServer\` from proxy/ with the event stream and its WebSocket server (\`bench/proxy-child.ts\`), and 1 or 5 observers connected to (with 1 observer also once with a rule armed that matches nothing: WebSocket sessions stay piped and each message's first bytes are checked against the rule, the price of arming, issues #11 and #14) \`/api/events\` that parse every message (\`bench/observers-child.ts\`, a separate process).
 - **Fairness under noise.** All proxies run for the whole run but only one path carries traffic at a time; ${rounds(cfg.rounds)}, so drifting background load spreads over all paths.
 - **Latency.** One client per path and transport, \`emitWithAck('echo')\` one at a time: ${cfg.latency.websocketSamples} samples over WebSocket and ${cfg.latency.pollingSamples} over polling, after ${cfg.latency.warmup} warm-up round trips; p50/p99 of the pooled samples. Polling clients are engine.io-client's Node XHR, which opens a TCP connection per request (as http-proxy does towards the target).
-- **Messages/s.** ${cfg.throughput.clients} WebSocket clients per path; small JSON events, fire-and-forget except one in ${MARK_EVERY}, which is acked so that a sender keeps at most ${MARK_EVERY * MAX_MARKS} messages in flight (without that, a sender that outpaces the path fills megabytes of loopback socket buffers, which then drain into the next measurement). Client -> server: all clients emit as fast as that allows and the server counts arrivals in a ${cfg.throughput.windowMs} ms window on its own clock, after ${cfg.throughput.warmMs} ms of warm-up. Server -> client: the server emits to the path's clients the same way and the clients count arrivals.
+- **Messages/s.** ${cfg.throughput.clients} WebSocket clients per path; small JSON events, fire-and-forget except one in ${MARK_EVERY}, which is acked so that a sender keeps at most ${MARK_EVERY * MAX_MARKS} messages in flight (without that, a sender that outpaces the path fills megabytes of loopback socket buffers, which then drain into the next measurement). Client -> server: all clients emit as fast as that allows and the server counts arrivals in a ${cfg.throughput.windowMs} ms window on its own clock, after ${cfg.throughput.warmMs} ms of warm-up. Server -> client: the server emits to the path's clients the same way and the clients count arrivals. RSS under load: the proxy process's RSS (as it is, no GC first) read at the end of each window while the load is still on, the larger of a round's two, median over the rounds (MB = 10^6 bytes).
 - **Binary.** ${cfg.binary.clients} WebSocket clients per path each echo a ${cfg.binary.bytes / 1024} KiB Buffer with \`emitWithAck\` in a loop (${cfg.binary.clients} echoes in flight), for ${cfg.binary.windowMs} ms after ${cfg.binary.warmMs} ms of warm-up; MB/s is echoed payload (10^6 bytes) per second, and the wire carries twice that.
 - **Proxy CPU.** During each latency block and each messages/s and binary window, the proxy process's own CPU time (\`process.cpuUsage()\`, user + system) divided by the round trips, messages or MB that crossed it. It does not depend on how the cores were shared, so it is the steadiest view of what a relay costs on a busy machine; shown, not judged.
-- **Memory.** For each proxy, a fresh process started with \`--expose-gc\`: ${cfg.memory.warmupClients} clients connect and leave (warm-up), RSS is read after forced GCs (until it stops moving), ${cfg.memory.clients} WebSocket clients connect from a separate process and stay idle, and RSS is read again the same way; the difference divided by the number of clients is the cost of one session. KB = 1000 bytes.
+- **Memory.** For each proxy, a fresh process started with \`--expose-gc\`: ${cfg.memory.warmupClients} clients connect and leave (warm-up), RSS is read after forced GCs (until it stops moving), ${cfg.memory.clients} WebSocket clients connect from a separate process and stay idle, and RSS is read again the same way; the difference divided by the number of clients is the cost of one session. KB = 1000 bytes. Handshakes/s: those ${cfg.memory.clients} clients divided by the time they took to connect (${cfg.memory.concurrency} handshakes in flight at a time); one measurement per proxy, not rounds.
 - **Running it.** \`npm run bench\` (about 3-4 minutes, rewrites this page), \`npm run bench -- --quick\` (about 30 s, prints only), \`npm run bench -- --profile\` (runs the sio-proxy child under \`node --cpu-prof\` and prints its top self-time functions; profiled numbers are skewed).
 `;
 }

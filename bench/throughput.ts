@@ -28,12 +28,19 @@ export interface ThroughputResult {
   /** The proxy's CPU time per message in the window, in µs, one value per round (NaN for direct). */
   c2sCpu: number[];
   s2cCpu: number[];
+  /** The proxy's RSS at the end of the round's windows, under load, the larger of the two (NaN for direct). */
+  rss: number[];
 }
 
 interface WindowResult {
   rate: number;
   cpuPerMessage: number;
+  /** The proxy's RSS read at the end of the window, while the load is still on. */
+  rss: number;
 }
+
+/** The proxy's RSS now (NaN for direct: no proxy). */
+const rssOf = async (proxy: ChildHandle<unknown> | undefined) => (proxy ? proxy.request<number>('rss') : NaN);
 
 /** Emits `c2s` from one client until `isRunning()` turns false. */
 function c2sPump(socket: Socket, isRunning: () => boolean): void {
@@ -74,7 +81,7 @@ async function c2sWindow(
     const { count, ms } = await target.request<{ count: number; ms: number }>('countC2s', {
       ms: cfg.throughput.windowMs,
     });
-    return { rate: (count / ms) * 1000, cpuPerMessage: (await cpu()) / count };
+    return { rate: (count / ms) * 1000, cpuPerMessage: (await cpu()) / count, rss: await rssOf(proxy) };
   } finally {
     running = false;
     await settle(() => target.request<number>('c2sTotal'));
@@ -98,7 +105,7 @@ async function s2cWindow(
     await sleep(cfg.throughput.windowMs);
     const b = received();
     const rate = ((b - a) / (performance.now() - t0)) * 1000;
-    return { rate, cpuPerMessage: (await cpu()) / (b - a) };
+    return { rate, cpuPerMessage: (await cpu()) / (b - a), rss: await rssOf(proxy) };
   } finally {
     await target.request('stopS2c');
     await settle(received);
@@ -128,7 +135,7 @@ export async function measureThroughput(
         ack?.();
       };
       for (const s of sockets) s.on('s2c', (_payload: unknown, ack?: () => void) => count(ack));
-      out[v.id] = { c2s: [], s2c: [], c2sCpu: [], s2cCpu: [] };
+      out[v.id] = { c2s: [], s2c: [], c2sCpu: [], s2cCpu: [], rss: [] };
     }
     for (let round = 0; round < cfg.rounds; round++) {
       for (const v of orderForRound(variants, round)) {
@@ -139,6 +146,7 @@ export async function measureThroughput(
         out[v.id].c2sCpu.push(c2s.cpuPerMessage);
         out[v.id].s2c.push(s2c.rate);
         out[v.id].s2cCpu.push(s2c.cpuPerMessage);
+        out[v.id].rss.push(Math.max(c2s.rss, s2c.rss));
         for (const s of sockets) if (!s.connected) throw new Error(`a ${v.id} client lost its connection`);
       }
       log(

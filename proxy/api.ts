@@ -106,6 +106,13 @@ export interface ProxyOptions {
   paths?: string[];
   /** Events kept for `history()`, late observers and captures; default 100000. */
   history?: number;
+  /**
+   * Under overload, keep 1 packet event in N in the event stream (history, dashboards, captures,
+   * recordings) and count the rest exactly, with a `sampling` event saying so, rather than take CPU
+   * from the relay (docs/event-stream.md). Default false: a test reading `history()` wants every
+   * packet; the CLI turns it on.
+   */
+  sampleUnderLoad?: boolean;
   /** Accept an https target's self-signed (unverified) certificate. */
   insecure?: boolean;
   /**
@@ -295,7 +302,11 @@ export class ProxyRuntime {
       }
     });
     // Subscribed before the proxy listens, so that the history and the recording miss nothing.
-    this.stream = new EventStream(bus, { history: options.history ?? DEFAULT_HISTORY, log });
+    this.stream = new EventStream(bus, {
+      history: options.history ?? DEFAULT_HISTORY,
+      log,
+      ...(options.sampleUnderLoad ? { sampling: { emit: (e) => void bus.emit(e) } } : {}),
+    });
     // Problem detectors (shared/analysis): their `problem` events go on the bus, so the stream, the
     // history, recordings, HAR export, --log and the library all carry them.
     this.analysis = startAnalysis(bus, options.analysis);

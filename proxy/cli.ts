@@ -65,6 +65,7 @@ async function main(argv: string[]): Promise<void> {
       host: opts.host,
       paths: opts.paths,
       history: opts.history,
+      sampleUnderLoad: true,
       insecure: opts.insecure,
       analysis: { ackTimeoutMs: opts.ackTimeout },
       ...(opts.adminUi !== undefined ? { adminUi: opts.adminUi || true } : {}),

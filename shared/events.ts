@@ -358,6 +358,38 @@ export interface DroppedEvent extends Base {
   reason: string;
 }
 
+/**
+ * The event stream samples packet events under overload (proxy/stream/packet-sampler.ts): from seq
+ * `since` on, 1 `packet` event in `every` is in the stream (history, observers, captures, HAR,
+ * recordings), the others were relayed and counted but are not in the record. Other events, and
+ * packets the proxy injected or edited, are always kept. Sent when sampling starts (`on`), when its
+ * rate changes (`on`, another `every`) and when it ends (`off`, `every` 1), on the bus like any event.
+ */
+export interface SamplingEvent extends Base {
+  type: 'sampling';
+  state: 'on' | 'off';
+  every: number;
+  /** The first seq sampling applied to (the same in every notice of one sampling period). */
+  since: number;
+  /** The last seq the counts cover (`since - 1` when none yet). */
+  until: number;
+  /** Packet events counted from `since` to `until`, kept or not, and how many of them were left out. */
+  counted: number;
+  leftOut: number;
+  /** Exact counts from `since` to `until`, per session, direction and event name. */
+  counts: SamplingCount[];
+  /** One readable line: why. */
+  reason: string;
+}
+
+export interface SamplingCount {
+  sessionId: string;
+  direction: Direction;
+  /** The Socket.IO event name, or the Engine.IO packet type (`ping`, `message`, ...). */
+  name: string;
+  count: number;
+}
+
 export interface ErrorEvent extends Base {
   type: 'error';
   sessionId?: string;
@@ -397,7 +429,8 @@ export type ProxyEvent =
   | ProblemEvent
   | InterventionEvent
   | DroppedEvent
-  | SourceEvent;
+  | SourceEvent
+  | SamplingEvent;
 export type ProxyEventType = ProxyEvent['type'];
 
 /** An event before the bus stamps it with `seq` and `ts`. */

@@ -42,6 +42,6 @@ export type {
   HarTimings,
   HarWebSocketMessage,
 } from './har/types.js';
-export { eventsToHar, type EventsToHarOptions } from './har/export.js';
+export { bySeq, eventsToHar, HarBuilder, type EventsToHarOptions } from './har/export.js';
 export { harToEvents } from './har/import.js';
 export { base64ToBytes, bytesToBase64 } from './har/util.js';

@@ -369,6 +369,12 @@ function body(e: ProxyEvent, opts: PrettyOptions, paint: Paint): string {
       );
     case 'dropped':
       return paint('red', `dropped ${e.count}`) + ` ${clean(e.reason)}`;
+    case 'sampling':
+      return (
+        paint('yellow', e.state === 'on' ? `sampling 1 in ${e.every}` : 'sampling ended') +
+        ` since seq ${e.since}, ${e.counted} packets counted, ${e.leftOut} left out` +
+        paint('dim', ` ${clean(e.reason)}`)
+      );
     case 'source':
       return (
         paint(e.state === 'gone' ? 'red' : 'green', `proxy ${clean(e.source)} ${e.state}`) +

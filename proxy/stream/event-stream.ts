@@ -15,6 +15,7 @@ export type EventSourceBus = Pick<EventBus, 'subscribe'>;
 import { createLogger, type Logger } from '../log.js';
 import type { EventBatch } from './batch.js';
 import { EventHistory, type Held } from './history.js';
+import { PacketSampler, type SamplingOptions } from './packet-sampler.js';
 import { DEFAULT_STORE_BYTES, PayloadStore } from './payload-store.js';
 import { DEFAULT_LIMIT, serializeEvent, type Serialized } from './serialize.js';
 
@@ -40,6 +41,11 @@ export interface EventStreamOptions {
    * reads events their proxies already cut, and keeps them as they are (`JSON.stringify`).
    */
   serialize?: (event: ProxyEvent, limit: number) => Serialized;
+  /**
+   * Sample packet events under overload, counting them exactly (packet-sampler.ts); `emit` publishes
+   * the `sampling` notices. Off when absent (a dashboard over Redis keeps what its proxies kept).
+   */
+  sampling?: SamplingOptions;
 }
 
 export const DEFAULT_HISTORY = 100_000;
@@ -70,6 +76,7 @@ export class EventStream {
   private readonly unsubscribe: () => void;
   private readonly log: Logger;
   private readonly serializer: (event: ProxyEvent, limit: number) => Serialized;
+  readonly sampler: PacketSampler | undefined;
 
   constructor(bus: EventSourceBus, opts: EventStreamOptions = {}) {
     this.log = opts.log ?? createLogger();
@@ -80,7 +87,10 @@ export class EventStream {
     this.flushMs = opts.flushMs ?? DEFAULT_FLUSH_MS;
     this.batchEvents = Math.max(1, opts.batchEvents ?? DEFAULT_BATCH_EVENTS);
     this.batchChars = opts.batchChars ?? DEFAULT_BATCH_CHARS;
+    const sampler = (this.sampler = opts.sampling && new PacketSampler(opts.sampling));
     this.unsubscribe = bus.subscribe((event) => {
+      if (sampler && !sampler.admit(event)) return; // counted by the sampler, left out of the record
+      const started = sampler ? sampler.start() : -1;
       const { json, full } = this.serialize(event);
       if (full !== undefined) this.payloads.put(event.seq, full);
       this.history.push(json, event.seq, isHeartbeat(event));
@@ -91,6 +101,7 @@ export class EventStream {
         this.timer = setTimeout(() => this.flush(), this.flushMs);
         this.timer.unref();
       }
+      if (started >= 0) sampler!.done(started, event.seq);
     });
   }
 

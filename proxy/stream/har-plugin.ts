@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProxyEvent } from '../../shared/events.js';
-import { eventsToHar } from '../../shared/har.js';
+import { bySeq, HarBuilder } from '../../shared/har.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
 import type { EventStream } from './event-stream.js';
 import { sendJson } from './http-reply.js';
@@ -32,6 +32,11 @@ export const HAR_MAX_BYTES = 32 * 1024 * 1024;
 export type HarEvents = ProxyEvent[] | { events: ProxyEvent[]; omitted: number };
 /** Characters of HAR written per turn of the loop. */
 const SLICE_CHARS = 64 * 1024;
+/**
+ * Events made into HAR entries per turn of the loop: a few µs each, so a turn holds the relay for a
+ * few ms at most, where 29 000 events in one call held it for 66-138 ms.
+ */
+export const HAR_EVENTS_PER_TURN = 500;
 
 export class HarPlugin implements UiPlugin {
   readonly name = 'har';
@@ -61,10 +66,14 @@ export class HarPlugin implements UiPlugin {
     void (async () => {
       try {
         const read = await this.events();
-        let events = Array.isArray(read) ? read : read.events;
+        const events = Array.isArray(read) ? read : read.events;
         const omitted = Array.isArray(read) ? 0 : read.omitted;
-        if (session) events = events.filter((e) => 'sessionId' in e && e.sessionId === session);
-        const har = eventsToHar(events, { ...(this.opts.version ? { version: this.opts.version } : {}) });
+        const builder = new HarBuilder({ ...(this.opts.version ? { version: this.opts.version } : {}) });
+        await eachInTurns(bySeq(events), HAR_EVENTS_PER_TURN, (e) => {
+          if (!session || ('sessionId' in e && e.sessionId === session)) builder.add(e);
+        });
+        if (gone) return;
+        const har = builder.har();
         if (omitted > 0) {
           const note = `sio-proxy: the ${omitted} oldest events held were left out (a HAR export covers the newest ${HAR_MAX_BYTES / 2 ** 20} MB of events); GET /api/capture has them all`;
           har.log.comment = har.log.comment ? `${note}. ${har.log.comment}` : note;
@@ -105,8 +114,18 @@ export function streamHarEvents(
 ): () => Promise<HarEvents> {
   return async () => {
     const { events, omitted } = await stream.readEvents(HAR_MAX_BYTES);
-    return { events: fullEvents(events, stream.payloads), omitted };
+    const full: ProxyEvent[] = [];
+    await eachInTurns(events, HAR_EVENTS_PER_TURN, (e) => full.push(fullEvent(e, stream.payloads)));
+    return { events: full, omitted };
   };
+}
+
+/** Calls `each` on every item in order, `perTurn` of them a turn of the loop. */
+async function eachInTurns<T>(items: readonly T[], perTurn: number, each: (item: T) => void): Promise<void> {
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && i % perTurn === 0) await nextTurn();
+    each(items[i]!);
+  }
 }
 
 /** Where cut payloads are kept (proxy/stream/payload-store.ts), by the event's seq. */
@@ -120,20 +139,23 @@ export interface FullPayloads {
  * payload was evicted keeps its cut values and `truncated`, which the export reports in a comment.
  */
 export function fullEvents(events: ProxyEvent[], payloads: FullPayloads): ProxyEvent[] {
-  return events.map((e) => {
-    if (!('truncated' in e) || !e.truncated) return e;
-    const found = payloads.get(e.seq);
-    if (!found.found) return e;
-    let full: Record<string, unknown>;
-    try {
-      full = JSON.parse(found.json) as Record<string, unknown>;
-    } catch {
-      return e;
-    }
-    const { seq: _seq, type: _type, sessionId: _sid, args, ...fields } = full;
-    const { truncated: _cut, ...whole } = { ...e, ...fields } as ProxyEvent & { truncated?: boolean };
-    const out = whole as ProxyEvent;
-    if (out.type === 'packet' && out.sio && args !== undefined) out.sio = { ...out.sio, args };
-    return out;
-  });
+  return events.map((e) => fullEvent(e, payloads));
+}
+
+/** One event of `fullEvents`. */
+export function fullEvent(e: ProxyEvent, payloads: FullPayloads): ProxyEvent {
+  if (!('truncated' in e) || !e.truncated) return e;
+  const found = payloads.get(e.seq);
+  if (!found.found) return e;
+  let full: Record<string, unknown>;
+  try {
+    full = JSON.parse(found.json) as Record<string, unknown>;
+  } catch {
+    return e;
+  }
+  const { seq: _seq, type: _type, sessionId: _sid, args, ...fields } = full;
+  const { truncated: _cut, ...whole } = { ...e, ...fields } as ProxyEvent & { truncated?: boolean };
+  const out = whole as ProxyEvent;
+  if (out.type === 'packet' && out.sio && args !== undefined) out.sio = { ...out.sio, args };
+  return out;
 }

@@ -55,111 +55,140 @@ interface PendingEntry {
 
 /** The HAR of what `events` saw. Events may be live or read back from JSON (the event history). */
 export function eventsToHar(events: readonly ProxyEvent[], opts: EventsToHarOptions = {}): Har {
-  const ext = opts.extensions ?? true;
-  const sorted = [...events].sort((a, b) => a.seq - b.seq);
-  const sessions = new Map<string, SessionEvent>();
+  const builder = new HarBuilder(opts);
+  for (const e of bySeq(events)) builder.add(e);
+  return builder.har();
+}
+
+/** The events in seq order, as HarBuilder takes them (a copy: the caller's array is left as it is). */
+export function bySeq(events: readonly ProxyEvent[]): ProxyEvent[] {
+  return [...events].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * eventsToHar an event at a time, so that a caller holding many (the proxy's GET /api/har: 29 000
+ * events took 66-138 ms as one call) can give the loop a turn between slices. Events must come in seq
+ * order (`bySeq`); `har()` then sorts the entries by start time and writes the log.
+ */
+export class HarBuilder {
+  private readonly ext: boolean;
+  private readonly sessions = new Map<string, SessionEvent>();
   /** Sessions whose `session` event an entry carries already. */
-  const sessionWritten = new Set<string>();
-  const currentWs = new Map<string, WsConnection>();
+  private readonly sessionWritten = new Set<string>();
+  private readonly currentWs = new Map<string, WsConnection>();
   /** Polling packets not yet matched to the exchange that carried them, by session and direction. */
-  const pollPackets = new Map<string, PacketEvent[]>();
-  const entries: PendingEntry[] = [];
-  const problems: string[] = [];
+  private readonly pollPackets = new Map<string, PacketEvent[]>();
+  private readonly entries: PendingEntry[] = [];
+  private readonly problems: string[] = [];
 
-  const attachSession = (entry: HarEntry, sid: string | undefined) => {
-    if (!sid || sessionWritten.has(sid)) return;
-    const session = sessions.get(sid);
-    if (!session) return;
-    sessionWritten.add(sid);
-    if (ext) {
-      const { type: _t, seq: _s, ...rest } = session;
-      entry._sioProxy = { ...entry._sioProxy, session: rest };
-    }
-  };
+  constructor(private readonly opts: EventsToHarOptions = {}) {
+    this.ext = opts.extensions ?? true;
+  }
 
-  for (const e of sorted) {
+  add(e: ProxyEvent): void {
     switch (e.type) {
       case 'session':
-        sessions.set(e.sessionId, e);
+        this.sessions.set(e.sessionId, e);
         break;
-      case 'http': {
-        const session = e.sessionId ? sessions.get(e.sessionId) : undefined;
-        if (isWebSocketRequest(e)) {
-          const entry = webSocketEntry(e, session, opts);
-          if (ext) entry._sioProxy = { seq: e.seq, ...(e.sessionId ? { sessionId: e.sessionId } : {}) };
-          attachSession(entry, e.sessionId);
-          if (e.status === 101 && e.sessionId) currentWs.set(e.sessionId, { entry, sessionId: e.sessionId });
-          entries.push({ entry, startedAt: e.startedAt, order: e.seq });
-        } else {
-          const key = e.sessionId ? `${e.sessionId} ${e.method === 'POST' ? 'c2s' : 's2c'}` : undefined;
-          const claimed = key ? (pollPackets.get(key) ?? []) : [];
-          if (key) pollPackets.delete(key);
-          const entry = pollingEntry(e, session, opts);
-          if (ext) {
-            entry._sioProxy = {
-              seq: e.seq,
-              ...(e.sessionId ? { sessionId: e.sessionId } : {}),
-              ...(claimed[0]
-                ? e.method === 'POST'
-                  ? { requestPacketsAt: claimed[0].ts }
-                  : { responsePacketsAt: claimed[0].ts }
-                : {}),
-            };
-          }
-          if (claimed.some((p) => p.truncated)) addComment(entry, TRUNCATED_COMMENT);
-          attachSession(entry, e.sessionId);
-          entries.push({ entry, startedAt: e.startedAt, order: e.seq });
-        }
+      case 'http':
+        this.http(e);
         break;
-      }
-      case 'packet': {
-        if (e.transport === 'polling') {
-          const key = `${e.sessionId} ${e.direction}`;
-          const list = pollPackets.get(key);
-          if (list) list.push(e);
-          else pollPackets.set(key, [e]);
-          break;
-        }
-        let conn = currentWs.get(e.sessionId);
-        if (!conn) {
-          // The handshake request is not among the events (cut from the history): say so.
-          const entry = syntheticWebSocketEntry(e, sessions.get(e.sessionId), opts);
-          if (ext) entry._sioProxy = { sessionId: e.sessionId };
-          attachSession(entry, e.sessionId);
-          conn = { entry, sessionId: e.sessionId };
-          currentWs.set(e.sessionId, conn);
-          entries.push({ entry, startedAt: e.ts, order: e.seq });
-        }
-        const eio = sessions.get(e.sessionId)?.eio ?? eioOfUrl(conn.entry.request.url) ?? 4;
-        const frame = frameOf(e, eio);
-        conn.entry._webSocketMessages?.push({
-          type: e.direction === 'c2s' ? 'send' : 'receive',
-          time: e.ts / 1000,
-          opcode: frame.opcode,
-          data: frame.data,
-        });
-        if (e.truncated) addComment(conn.entry, TRUNCATED_COMMENT);
+      case 'packet':
+        this.packet(e);
         break;
-      }
       case 'problem':
-        if (problems.length < MAX_PROBLEM_LINES) problems.push(problemLine(e));
+        if (this.problems.length < MAX_PROBLEM_LINES) this.problems.push(problemLine(e));
         break;
       default:
         break;
     }
   }
 
-  entries.sort((a, b) => a.startedAt - b.startedAt || a.order - b.order);
-  return {
-    log: {
-      version: '1.2',
-      creator: { name: 'sio-proxy', version: opts.version ?? '' },
-      entries: entries.map((p) => p.entry),
-      comment: problems.length
-        ? `${EXPORT_COMMENT}\n\nProblems found:\n${problems.join('\n')}`
-        : EXPORT_COMMENT,
-    },
-  };
+  har(): Har {
+    const { entries, problems, opts } = this;
+    entries.sort((a, b) => a.startedAt - b.startedAt || a.order - b.order);
+    return {
+      log: {
+        version: '1.2',
+        creator: { name: 'sio-proxy', version: opts.version ?? '' },
+        entries: entries.map((p) => p.entry),
+        comment: problems.length
+          ? `${EXPORT_COMMENT}\n\nProblems found:\n${problems.join('\n')}`
+          : EXPORT_COMMENT,
+      },
+    };
+  }
+
+  private attachSession(entry: HarEntry, sid: string | undefined): void {
+    if (!sid || this.sessionWritten.has(sid)) return;
+    const session = this.sessions.get(sid);
+    if (!session) return;
+    this.sessionWritten.add(sid);
+    if (this.ext) {
+      const { type: _t, seq: _s, ...rest } = session;
+      entry._sioProxy = { ...entry._sioProxy, session: rest };
+    }
+  }
+
+  private http(e: HttpEvent): void {
+    const { opts, ext } = this;
+    const session = e.sessionId ? this.sessions.get(e.sessionId) : undefined;
+    if (isWebSocketRequest(e)) {
+      const entry = webSocketEntry(e, session, opts);
+      if (ext) entry._sioProxy = { seq: e.seq, ...(e.sessionId ? { sessionId: e.sessionId } : {}) };
+      this.attachSession(entry, e.sessionId);
+      if (e.status === 101 && e.sessionId) this.currentWs.set(e.sessionId, { entry, sessionId: e.sessionId });
+      this.entries.push({ entry, startedAt: e.startedAt, order: e.seq });
+      return;
+    }
+    const key = e.sessionId ? `${e.sessionId} ${e.method === 'POST' ? 'c2s' : 's2c'}` : undefined;
+    const claimed = key ? (this.pollPackets.get(key) ?? []) : [];
+    if (key) this.pollPackets.delete(key);
+    const entry = pollingEntry(e, session, opts);
+    if (ext) {
+      entry._sioProxy = {
+        seq: e.seq,
+        ...(e.sessionId ? { sessionId: e.sessionId } : {}),
+        ...(claimed[0]
+          ? e.method === 'POST'
+            ? { requestPacketsAt: claimed[0].ts }
+            : { responsePacketsAt: claimed[0].ts }
+          : {}),
+      };
+    }
+    if (claimed.some((p) => p.truncated)) addComment(entry, TRUNCATED_COMMENT);
+    this.attachSession(entry, e.sessionId);
+    this.entries.push({ entry, startedAt: e.startedAt, order: e.seq });
+  }
+
+  private packet(e: PacketEvent): void {
+    if (e.transport === 'polling') {
+      const key = `${e.sessionId} ${e.direction}`;
+      const list = this.pollPackets.get(key);
+      if (list) list.push(e);
+      else this.pollPackets.set(key, [e]);
+      return;
+    }
+    let conn = this.currentWs.get(e.sessionId);
+    if (!conn) {
+      // The handshake request is not among the events (cut from the history): say so.
+      const entry = syntheticWebSocketEntry(e, this.sessions.get(e.sessionId), this.opts);
+      if (this.ext) entry._sioProxy = { sessionId: e.sessionId };
+      this.attachSession(entry, e.sessionId);
+      conn = { entry, sessionId: e.sessionId };
+      this.currentWs.set(e.sessionId, conn);
+      this.entries.push({ entry, startedAt: e.ts, order: e.seq });
+    }
+    const eio = this.sessions.get(e.sessionId)?.eio ?? eioOfUrl(conn.entry.request.url) ?? 4;
+    const frame = frameOf(e, eio);
+    conn.entry._webSocketMessages?.push({
+      type: e.direction === 'c2s' ? 'send' : 'receive',
+      time: e.ts / 1000,
+      opcode: frame.opcode,
+      data: frame.data,
+    });
+    if (e.truncated) addComment(conn.entry, TRUNCATED_COMMENT);
+  }
 }
 
 /** `- reserved-event: "disconnect" is a reserved event name (session abc, events 9 8)` */

@@ -320,6 +320,18 @@ export const EVENT_FIELDS: Record<ProxyEventType, Record<string, Field | Check>>
     detail: nonEmpty,
   },
   dropped: { ...base, type: literal('dropped'), count: positiveInt, reason: nonEmpty },
+  sampling: {
+    ...base,
+    type: literal('sampling'),
+    state: oneOf('on', 'off'),
+    every: positiveInt,
+    since: positiveInt,
+    until: int,
+    counted: int,
+    leftOut: int,
+    counts: arrayOf(object({ sessionId: nonEmpty, direction, name: str, count: positiveInt })),
+    reason: nonEmpty,
+  },
   source: {
     ...base,
     type: literal('source'),

@@ -10,7 +10,7 @@
  * events already applied (seq and time not beyond ours) are skipped. An event with a seq we have
  * passed but a later time means a new proxy process (seqs start at 1 again): the model starts over.
  */
-import type { ProxyEvent } from '../../../shared/events.js';
+import type { ProxyEvent, SamplingEvent } from '../../../shared/events.js';
 import { linkAck } from './acks.js';
 import { DEFAULT_PACKET_LIMITS, PacketStore, type PacketLimits } from './packet-store.js';
 import { ProblemLog } from './problem-log.js';
@@ -32,6 +32,8 @@ export interface PanelModel extends SessionsState {
   stats: StatsState;
   /** What `dropped` events said: events this panel never got. */
   dropped: { events: number; notices: number; lastTs?: number };
+  /** The proxy's last `sampling` notice: packet events left out of the stream under overload. */
+  sampling?: SamplingEvent;
   /** Namespaces and event names seen, for the filter's suggestions. */
   names: { namespaces: Set<string>; events: Set<string> };
   cursor: { lastSeq: number; lastTs: number; applied: number; skipped: number };
@@ -118,6 +120,9 @@ function applyOne(model: PanelModel, e: ProxyEvent): number {
       break;
     case 'problem':
       model.problems.add(e);
+      break;
+    case 'sampling':
+      model.sampling = e;
       break;
     case 'dropped':
       model.dropped = {

@@ -1,9 +1,11 @@
 /**
  * Says, above everything, when what is shown is not the whole story: the live stream is down and
- * reconnecting, events were dropped, the panel resumed by itself, the proxy restarted.
+ * reconnecting, events were dropped, the proxy samples packets under load, the panel resumed by
+ * itself, the proxy restarted.
  */
 import { useController, usePanel, useNow } from '../app/context.js';
 import { formatCount } from '../lib/format.js';
+import { samplingMessage } from './sampling-message.js';
 import './Banner.css';
 
 export function Banner() {
@@ -11,6 +13,7 @@ export function Banner() {
   const status = usePanel((s) => s.status);
   const source = usePanel((s) => s.source);
   const dropped = usePanel((s) => s.model.dropped.events);
+  const sampling = usePanel((s) => s.model.sampling);
   const autoResumed = usePanel((s) => s.autoResumed);
   const restarts = usePanel((s) => s.restarts);
   const now = useNow(1000);
@@ -35,6 +38,7 @@ export function Banner() {
       ...(capture ? { action: <a href={capture}>download the capture</a> } : {}),
     });
   }
+  if (sampling) messages.push(samplingMessage(sampling));
   if (autoResumed)
     messages.push({ tone: 'info', text: 'Resumed by itself: too many events were waiting while paused.' });
   if (restarts > 0)
