@@ -1,12 +1,14 @@
 /**
  * The visualizations in the DevTools extension's panel (the same panel, fed by the in-page capture
- * of the inspected tab): the Timeline draws the page's session and lists it in its table, the
- * Sequence links the page's acked emit to its ACK. Screenshots under test-results/screenshots/.
+ * of the inspected tab): the Timeline draws the page's session and lists it in its table, in the
+ * light and the dark palette; the Sequence links the page's acked emit to its ACK. Screenshots, light
+ * and dark, under test-results/screenshots/.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Target } from '../test/support/harness.js';
 import { answerEchoAndBytes, startAppTarget } from './support/app-target.js';
+import { canvasPixel } from './support/canvas.js';
 import { screenshot } from './support/dashboard.js';
 import { launchWithExtension, type ExtensionBrowser } from './support/extension.js';
 
@@ -68,6 +70,30 @@ test('the Timeline and the Sequence of the inspected page’s session', { timeou
   await panel.getByTestId('timeline-table-toggle').click();
   await panel.getByTestId('timeline-canvas').waitFor();
   await screenshot(panel, 'extension-timeline');
+  // Dark: the canvas repaints in the dark palette (its background, low in the empty plot, is dark).
+  const box = (await panel.getByTestId('timeline-canvas').boundingBox())!;
+  const background = () =>
+    canvasPixel(panel, 'timeline-canvas', box.x + box.width - 20, box.y + box.height - 20);
+  assert.ok(
+    (await background()).every((c) => c > 200),
+    'light background',
+  );
+  await panel.emulateMedia({ colorScheme: 'dark' });
+  try {
+    await panel.waitForFunction(() => window.matchMedia('(prefers-color-scheme: dark)').matches);
+    let dark = await background();
+    for (let i = 0; i < 20 && !dark.every((c) => c < 80); i++) {
+      await panel.waitForTimeout(100); // the repaint on the scheme's change
+      dark = await background();
+    }
+    assert.ok(
+      dark.every((c) => c < 80),
+      `dark background: ${JSON.stringify(dark)}`,
+    );
+    await screenshot(panel, 'extension-timeline-dark');
+  } finally {
+    await panel.emulateMedia({ colorScheme: 'light' });
+  }
 
   await panel.getByTestId('open-sequence').click();
   const view = panel.locator(`[data-testid="sequence-view"][data-sid="${sid}"]`);
@@ -77,6 +103,13 @@ test('the Timeline and the Sequence of the inspected page’s session', { timeou
   assert.ok(ackSeq, 'the EVENT is linked to its ACK');
   await view.locator(`[data-testid="seq-ack-link"][data-ack="${ackSeq}"]`).waitFor();
   await screenshot(panel, 'extension-sequence');
+  await panel.emulateMedia({ colorScheme: 'dark' });
+  try {
+    await view.locator(`[data-testid="seq-ack-link"][data-ack="${ackSeq}"]`).waitFor();
+    await screenshot(panel, 'extension-sequence-dark');
+  } finally {
+    await panel.emulateMedia({ colorScheme: 'light' });
+  }
   await panel.close();
   await page.close();
 });

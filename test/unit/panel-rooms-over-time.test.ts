@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import type { ProxyEvent, UnstampedEvent } from '../../shared/events.js';
 import { createPanelStore } from '../../panel/src/store/panel-store.js';
 import { MAX_ROOM_CHANGES, RoomHistory } from '../../panel/src/store/room-history.js';
-import { isMember, roomMatrices } from '../../panel/src/views/rooms/room-matrix.js';
+import { freshEdges, isMember, roomMatrices, stayEdgeKey } from '../../panel/src/views/rooms/room-matrix.js';
 import { EventFactory, T0 } from '../support/panel-events.js';
 
 function room(f: EventFactory, e: Record<string, unknown>, advance = 10): ProxyEvent {
@@ -113,4 +113,34 @@ test('a matrix per namespace: rooms as rows, members as columns, intervals in th
     ['A', 'blue'],
     'own rooms on demand, guesses hidden',
   );
+});
+
+test('the stays’ edges drawn by changes after a seq, over the newest second: what moves when it appears', () => {
+  const f = new EventFactory();
+  const events = [
+    room(f, { action: 'join', room: 'blue', socketId: 'A' }),
+    room(f, { action: 'join', room: 'blue', socketId: 'B' }, 2000),
+    room(f, { action: 'leave', room: 'blue', socketId: 'A' }, 100),
+    room(f, { action: 'join', room: 'red', socketId: 'A' }, 100),
+  ];
+  const h = history(events);
+  const opened = events[0]!.seq;
+  const fresh = freshEdges(h.changes, opened);
+  const [, b, leave, red] = h.changes;
+  assert.deepEqual(
+    fresh,
+    new Set([
+      stayEdgeKey(b!.key, 'B', 'join', b!.ts),
+      stayEdgeKey(leave!.key, 'A', 'leave', leave!.ts),
+      stayEdgeKey(red!.key, 'A', 'join', red!.ts),
+    ]),
+  );
+  // The edges are those the matrix draws: A's stay in blue ends at the leave's instant.
+  const blue = roomMatrices(h.changes, { withOwn: false, hideGuesses: false })[0]!.rows.find(
+    (r) => r.room === 'blue',
+  )!;
+  assert.equal(blue.cells.get('A')![0]!.to, leave!.ts);
+  assert.equal(blue.cells.get('B')![0]!.from, b!.ts);
+  assert.equal(freshEdges(h.changes, events[3]!.seq).size, 0, 'nothing after the newest seq');
+  assert.equal(freshEdges(h.changes, opened, 150).size, 2, 'B’s join, 200 ms before the newest, is over');
 });

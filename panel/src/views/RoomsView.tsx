@@ -5,7 +5,7 @@
  * bipartite graph (rooms/RoomGraph.tsx).
  */
 import { useMemo, useState } from 'react';
-import { useController, useSlices, useUi } from '../app/context.js';
+import { useController, usePanel, useSlices, useUi } from '../app/context.js';
 import { formatTime, shortId } from '../lib/format.js';
 import type { PanelModel } from '../store/reduce.js';
 import { roomList } from '../store/selectors.js';
@@ -28,6 +28,7 @@ export function RoomsView() {
   const setShowOwn = useUi((s) => s.setShowOwnRooms);
   const selectSession = useUi((s) => s.selectSession);
   const rooms = useMemo(() => roomList(model, showOwn), [model, rev, showOwn]);
+  const live = usePanel((s) => s.source.kind === 'live' || s.source.kind === 'devtools');
   const [mode, setMode] = useState<'now' | 'over time' | 'graph'>('now');
   const overTime = mode === 'over time';
   return (
@@ -62,6 +63,7 @@ export function RoomsView() {
       ) : mode === 'graph' ? (
         <RoomGraph
           rooms={rooms}
+          live={live}
           onMember={(m, nsp) => {
             const { model } = controller.panel.getState();
             const sid = m.kind === 'session' ? m.member : sessionOfSocket(model, m.member);

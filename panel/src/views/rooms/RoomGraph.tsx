@@ -3,6 +3,7 @@
  * an edge per membership, inferred ones dashed. A click on a member selects its session. The rooms
  * table ("now") lists the same, and each graph's aria-label says it in words.
  */
+import { useRef } from 'react';
 import { shortId } from '../../lib/format.js';
 import type { RoomView } from '../../store/model.js';
 import { GRAPH_LIMITS, GRAPH_ROW, graphSummary, roomGraphs, type GraphMember } from './bipartite.js';
@@ -12,14 +13,36 @@ const WIDTH = 520;
 const ROOM_X = 170;
 const MEMBER_X = 350;
 
+/**
+ * Which edges appeared while the graph was open (live): those fade in (RoomGraph.css, without
+ * prefers-reduced-motion). An edge that goes and comes back is new again; what the first render
+ * (or a file) shows is not.
+ */
+function useNewEdges(keys: readonly string[], live: boolean): ReadonlySet<string> {
+  const state = useRef<{ seen: Map<string, boolean>; opened: boolean }>({ seen: new Map(), opened: false });
+  const { seen, opened } = state.current;
+  const now = new Set(keys);
+  for (const k of seen.keys()) if (!now.has(k)) seen.delete(k);
+  for (const k of keys) if (!seen.has(k)) seen.set(k, opened && live);
+  state.current.opened = true;
+  return new Set(keys.filter((k) => seen.get(k)));
+}
+
 export function RoomGraph({
   rooms,
+  live,
   onMember,
 }: {
   rooms: readonly RoomView[];
+  /** A live source: edges that appear move. */
+  live: boolean;
   onMember: (m: GraphMember, nsp: string) => void;
 }) {
   const { graphs, tooBig } = roomGraphs(rooms);
+  const fresh = useNewEdges(
+    graphs.flatMap((g) => g.edges.map((e) => `${e.room}|${e.member}`)),
+    live,
+  );
   return (
     <div className="room-graph" data-testid="room-graph">
       {graphs.map((g) => (
@@ -35,7 +58,7 @@ export function RoomGraph({
             {g.edges.map((e) => (
               <line
                 key={`${e.room}|${e.member}`}
-                className={`rg-edge${e.guess ? ' guess' : ''}`}
+                className={`rg-edge${e.guess ? ' guess' : ''}${fresh.has(`${e.room}|${e.member}`) ? ' rg-new' : ''}`}
                 data-testid="room-graph-edge"
                 data-room={g.rooms.find((r) => r.id === e.room)?.label}
                 data-member={g.members.find((m) => m.id === e.member)?.member}

@@ -4,11 +4,13 @@
  * a guess from broadcasts). Its title says when it joined and left. The rooms table (the other
  * mode of the tab) lists the same rooms as text.
  */
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { useController, useNow, usePanel, useSlices, useUi } from '../../app/context.js';
 import { formatTime, shortId } from '../../lib/format.js';
 import {
+  freshEdges,
   isMember,
+  stayEdgeKey,
   roomMatrices,
   type Interval,
   type MatrixRow,
@@ -27,7 +29,34 @@ function intervalText(list: readonly Interval[]): string {
     .join('\n');
 }
 
-function Cell({ row, member, from, to }: { row: MatrixRow; member: Member; from: number; to: number }) {
+/**
+ * A stay whose join arrived live grows from its start; one whose leave did fades to its resting
+ * colour (RoomsOverTime.css, only without prefers-reduced-motion): CSS animations, no script per frame.
+ */
+function stayClass(
+  row: MatrixRow,
+  member: string,
+  i: Interval,
+  fresh: ReadonlySet<string>,
+): string | undefined {
+  if (i.to !== undefined && fresh.has(stayEdgeKey(row.key, member, 'leave', i.to))) return 'rt-left';
+  if (fresh.has(stayEdgeKey(row.key, member, 'join', i.from))) return 'rt-joined';
+  return undefined;
+}
+
+function Cell({
+  row,
+  member,
+  from,
+  to,
+  fresh,
+}: {
+  row: MatrixRow;
+  member: Member;
+  from: number;
+  to: number;
+  fresh: ReadonlySet<string>;
+}) {
   const list = row.cells.get(member.id);
   if (!list) return <td className="rt-cell empty" />;
   const span = Math.max(to - from, 1);
@@ -48,6 +77,7 @@ function Cell({ row, member, from, to }: { row: MatrixRow; member: Member; from:
         {list.map((i, k) => (
           <rect
             key={k}
+            className={stayClass(row, member.id, i, fresh)}
             x={x(i.from)}
             y={1}
             width={Math.max(2, x(i.to ?? to) - x(i.from))}
@@ -61,7 +91,7 @@ function Cell({ row, member, from, to }: { row: MatrixRow; member: Member; from:
   );
 }
 
-function Matrix({ m, now }: { m: RoomMatrix; now: number }) {
+function Matrix({ m, now, fresh }: { m: RoomMatrix; now: number; fresh: ReadonlySet<string> }) {
   const controller = useController();
   const selectSession = useUi((s) => s.selectSession);
   const to = Math.max(m.to, now);
@@ -108,7 +138,7 @@ function Matrix({ m, now }: { m: RoomMatrix; now: number }) {
                 {row.source === 'inferred' && <span className="badge">guess</span>}
               </th>
               {members.map((mem) => (
-                <Cell key={mem.id} row={row} member={mem} from={m.from} to={to} />
+                <Cell key={mem.id} row={row} member={mem} from={m.from} to={to} fresh={fresh} />
               ))}
             </tr>
           ))}
@@ -131,6 +161,12 @@ export function RoomsOverTime() {
     () => roomMatrices(model.roomHistory.changes, { withOwn, hideGuesses }),
     [model, rev, withOwn, hideGuesses],
   );
+  // What was known when the view opened rests; what arrives live (not from a file) moves.
+  const opened = useRef(model.cursor.lastSeq);
+  const fresh = useMemo(
+    () => (live ? freshEdges(model.roomHistory.changes, opened.current) : new Set<string>()),
+    [model, rev, live],
+  );
   if (matrices.length === 0) return <div className="empty">No room changes seen yet.</div>;
   return (
     <div className="rooms-over-time" data-testid="rooms-over-time">
@@ -140,7 +176,7 @@ export function RoomsOverTime() {
         {model.roomHistory.dropped > 0 && ` The oldest ${model.roomHistory.dropped} changes were dropped.`}
       </p>
       {matrices.map((m) => (
-        <Matrix key={m.nsp} m={m} now={now} />
+        <Matrix key={m.nsp} m={m} now={now} fresh={fresh} />
       ))}
     </div>
   );

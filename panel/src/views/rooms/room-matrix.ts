@@ -85,3 +85,23 @@ export function isMember(row: MatrixRow, member: string): boolean {
   const list = row.cells.get(member);
   return list !== undefined && list.length > 0 && list[list.length - 1]?.to === undefined;
 }
+
+/** The edge of a stay a change drew: its room (key), member, and which end (join: from, leave: to). */
+export const stayEdgeKey = (key: string, member: string, action: 'join' | 'leave', ts: number): string =>
+  `${key}\u0000${member}\u0000${action}\u0000${ts}`;
+
+/**
+ * The stays' edges that changes after `since` (a seq) drew, over the newest `windowMs` of changes:
+ * what arrived while the view was open, to move when it appears (older motions are over). Walks
+ * back from the newest change only that far.
+ */
+export function freshEdges(changes: readonly RoomChange[], since: number, windowMs = 1000): Set<string> {
+  const fresh = new Set<string>();
+  const newest = changes[changes.length - 1]?.ts ?? 0;
+  for (let i = changes.length - 1; i >= 0; i--) {
+    const c = changes[i] as RoomChange;
+    if (c.seq <= since || c.ts < newest - windowMs) break;
+    fresh.add(stayEdgeKey(c.key, c.member, c.action, c.ts));
+  }
+  return fresh;
+}

@@ -21,6 +21,7 @@ import {
   readPalette,
 } from './draw.js';
 import { extentOf, laneOf } from './lanes.js';
+import { MarkMotions } from './mark-motion.js';
 import { markAt, packetNear, sessionMarks, type LaneMark } from './marks.js';
 import { PacketTimes } from './packet-times.js';
 import { SelectedSession } from './SelectedSession.js';
@@ -77,6 +78,7 @@ export function TimelineView() {
     [model, marksRev, hideGuesses, showOwnRooms],
   );
   const times = useMemo(() => new PacketTimes(), []);
+  const motions = useMemo(() => new MarkMotions(), []);
 
   const canvas = useRef<HTMLCanvasElement>(null);
   const overview = useRef<HTMLCanvasElement>(null);
@@ -107,6 +109,8 @@ export function TimelineView() {
     if (st.following) view.current = followLive(view.current, st.extent.from, st.now, width - LABEL_WIDTH);
     times.update(controller.panel.getState().model.packets);
     const palette = readPalette(c);
+    const t = performance.now();
+    motions.frame(t);
     c.style.width = `${width}px`;
     c.style.height = `${height}px`;
     drawTimeline(prepare(c, width, height), {
@@ -121,6 +125,7 @@ export function TimelineView() {
       selected: st.selected,
       palette,
       marks: st.marks,
+      motion: (sid, m) => motions.motion(sid, m, t),
     });
     const ow = o.clientWidth;
     drawOverview(
@@ -138,12 +143,27 @@ export function TimelineView() {
     c.dataset.start = String(view.current.start);
     c.dataset.msPerPx = String(view.current.msPerPx);
     c.dataset.scrollTop = String(sc.scrollTop);
-  }, [controller, times]);
+    // Frames follow one another only while a mark moves; at rest the view paints on changes only.
+    const moving = motions.moving(t);
+    c.dataset.moving = String(moving);
+    c.dataset.frames = String(Number(c.dataset.frames ?? 0) + 1);
+    if (moving > 0) frame.current = requestAnimationFrame(paint);
+  }, [controller, times, motions]);
 
   const schedule = useCallback(() => {
     if (!frame.current) frame.current = requestAnimationFrame(paint);
   }, [paint]);
 
+  // Room marks that arrived live move (before this render's paint is scheduled, below).
+  useEffect(() => {
+    const { model: m, source } = controller.panel.getState();
+    const reduced = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    motions.update(
+      marks,
+      m.cursor.lastSeq,
+      (source.kind === 'live' || source.kind === 'devtools') && !reduced,
+    );
+  }, [controller, motions, marks]);
   // `table`: the canvas and its scroller are new elements when the table closes.
   useEffect(schedule, [
     schedule,

@@ -8,6 +8,7 @@
 import { formatDuration } from '../../lib/format.js';
 import type { Gap, Lane, SessionBar } from './lanes.js';
 import { isRoomMark, type LaneMark } from './marks.js';
+import type { MarkMotion } from './mark-motion.js';
 import { density, type PacketTimes } from './packet-times.js';
 import { brushOf, fit, tOf, visibleLanes, xOf, type Viewport } from './viewport.js';
 
@@ -78,6 +79,8 @@ export interface Scene {
   palette: Palette;
   /** Room joins and leaves, interventions and problems, by session (marks.ts). */
   marks?: ReadonlyMap<string, readonly LaneMark[]>;
+  /** A room mark that arrived live, while it moves (mark-motion.ts); at rest: undefined. */
+  motion?: (sid: string, m: LaneMark) => MarkMotion | undefined;
 }
 
 /** Sizes the canvas's backing store to its CSS size at the device's pixel ratio; returns the context. */
@@ -315,7 +318,7 @@ function drawBar(
     ctx.lineWidth = 1;
   }
   const marks = s.marks?.get(bar.sid);
-  if (marks) drawMarks(ctx, s, marks, y, plotWidth);
+  if (marks) drawMarks(ctx, s, bar.sid, marks, y, plotWidth);
   if (bar.close) {
     ctx.fillStyle = bar.close.by === 'client' ? p.closeClient : p.closeServer;
     ctx.fillRect(x1 - 1, y + 2, 3, LANE_HEIGHT - 4);
@@ -335,6 +338,7 @@ function drawBar(
 function drawMarks(
   ctx: CanvasRenderingContext2D,
   s: Scene,
+  sid: string,
   marks: readonly LaneMark[],
   y: number,
   plotWidth: number,
@@ -351,17 +355,9 @@ function drawMarks(
     const x = Math.round(LABEL_WIDTH + xOf(s.v, m.ts)) + 0.5;
     ctx.beginPath();
     if (isRoomMark(m)) {
-      // Join: pointing down into the bar; leave: pointing up out of it.
-      const tip = m.kind === 'join' ? above + 1 : above - 5;
-      const base = m.kind === 'join' ? above - 5 : above + 1;
-      ctx.moveTo(x - 4, base);
-      ctx.lineTo(x + 4, base);
-      ctx.lineTo(x, tip);
-      ctx.closePath();
-      // A hairline across the bar at the instant, so the change reads as the bar's own.
-      ctx.fillStyle = p.room;
-      ctx.fillRect(x - 0.5, above, 1, BAR_HEIGHT + 1);
-      markPaint(ctx, p.room, m.guess);
+      const motion = s.motion?.(sid, m);
+      if (motion) drawRoomMotion(ctx, p.room, m, x, above, motion);
+      else drawRoomMark(ctx, p.room, m, x, above);
     } else if (m.kind === 'intervention') {
       ctx.moveTo(x, below - 3);
       ctx.lineTo(x + 3, below);
@@ -374,6 +370,59 @@ function drawMarks(
       markPaint(ctx, m.severity === 'error' ? p.failed : p.warn, m.guess);
     }
   }
+}
+
+/** A join (pointing down into the bar) or a leave (pointing up out of it), `scale`d about its middle. */
+function drawRoomMark(
+  ctx: CanvasRenderingContext2D,
+  colour: string,
+  m: LaneMark,
+  x: number,
+  above: number,
+  scale = 1,
+): void {
+  const tip = m.kind === 'join' ? above + 1 : above - 5;
+  const base = m.kind === 'join' ? above - 5 : above + 1;
+  const mid = above - 2;
+  const at = (v: number) => mid + (v - mid) * scale;
+  ctx.beginPath();
+  ctx.moveTo(x - 4 * scale, at(base));
+  ctx.lineTo(x + 4 * scale, at(base));
+  ctx.lineTo(x, at(tip));
+  ctx.closePath();
+  // A hairline across the bar at the instant, so the change reads as the bar's own.
+  ctx.fillStyle = colour;
+  ctx.fillRect(x - 0.5, above, 1, BAR_HEIGHT + 1);
+  markPaint(ctx, colour, m.guess);
+}
+
+/** A room mark in motion: the join's ring around it, the leave's ghost rising off the bar. */
+function drawRoomMotion(
+  ctx: CanvasRenderingContext2D,
+  colour: string,
+  m: LaneMark,
+  x: number,
+  above: number,
+  motion: MarkMotion,
+): void {
+  ctx.save();
+  if (motion.ring) {
+    ctx.globalAlpha = motion.ring.alpha;
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    // Around the instant on the bar, so the lane holds it whole.
+    ctx.arc(x, above + BAR_HEIGHT / 2, motion.ring.radius, 0, Math.PI * 2);
+    ctx.stroke();
+    ctx.lineWidth = 1;
+  }
+  if (motion.ghost) {
+    ctx.globalAlpha = motion.ghost.alpha;
+    drawRoomMark(ctx, colour, m, x, above - motion.ghost.lift);
+  }
+  ctx.globalAlpha = motion.alpha;
+  drawRoomMark(ctx, colour, m, x, above, motion.scale);
+  ctx.restore();
 }
 
 /** Fills a mark's path, or strokes it dashed-hollow when it is a guess. */
