@@ -2,9 +2,9 @@
  * The four views of a capture file, as a user opens one: a real socket.io@4 app (admin-ui
  * instrumented, acks after a known delay) behind the real CLI, the proxy's capture (`/api/capture`,
  * NDJSON) and its HAR (`/api/har`) saved, each opened in the built panel with its file input. The
- * Timeline draws the client's session with its upgrade (and, from the capture, its room join), the
- * Sequence links each acked emit's EVENT to its ACK, Stats has the acks in the latency histogram,
- * Rooms (from the capture: HAR has no room events) the room over time.
+ * Timeline draws the client's session with its upgrade and its admin-ui room join, the Sequence links
+ * each acked emit's EVENT to its ACK, Stats has the acks in the latency histogram, Rooms the room over
+ * time (from the HAR too: the proxy's room events travel in its `log._sioProxyRooms`).
  */
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
@@ -143,37 +143,48 @@ async function stats(page: Page): Promise<void> {
   assert.ok(p50 >= DELAY - 10 && p50 < 2000, `p50 ${p50} ms for a ${DELAY} ms delay`);
 }
 
+/** The Timeline's marks include alice's admin-ui join of "blue". */
+function joinMarked(marks: string[]): void {
+  assert.ok(
+    marks.some((m) => /joined room "blue" — admin-ui$/.test(m)),
+    `the join on the session: ${JSON.stringify(marks)}`,
+  );
+}
+
+/** Rooms over time: alice's stay in "blue", from admin-ui, to the file's end, not animated. */
+async function roomsOverTime(page: Page): Promise<void> {
+  await page.getByTestId('tab-rooms').click();
+  await page.getByTestId('rooms-over-time-toggle').click();
+  const cell = page.locator(
+    `[data-testid="rooms-over-time-row"][data-room="blue"] [data-testid="room-cell"][data-member="${alice.id}"]`,
+  );
+  await cell.waitFor();
+  assert.equal(await cell.getAttribute('data-source'), 'admin-ui');
+  assert.equal(await cell.getAttribute('data-member-now'), 'true', 'still in the room at the file’s end');
+  assert.equal(
+    await cell.locator('rect').evaluate((r) => getComputedStyle(r).animationName),
+    'none',
+    'a file’s stays do not move',
+  );
+}
+
 test('a proxy capture (NDJSON) opened in the panel: Timeline, Sequence, Stats and Rooms', async () => {
   await withFile('capture.ndjson', captureText, async (page) => {
-    const marks = await timeline(page);
-    assert.ok(
-      marks.some((m) => /joined room "blue" — admin-ui$/.test(m)),
-      `the join on the session: ${JSON.stringify(marks)}`,
-    );
+    joinMarked(await timeline(page));
     await sequence(page);
     await stats(page);
-    await page.getByTestId('tab-rooms').click();
-    await page.getByTestId('rooms-over-time-toggle').click();
-    const cell = page.locator(
-      `[data-testid="rooms-over-time-row"][data-room="blue"] [data-testid="room-cell"][data-member="${alice.id}"]`,
-    );
-    await cell.waitFor();
-    assert.equal(await cell.getAttribute('data-source'), 'admin-ui');
-    assert.equal(await cell.getAttribute('data-member-now'), 'true', 'still in the room at the file’s end');
-    assert.equal(
-      await cell.locator('rect').evaluate((r) => getComputedStyle(r).animationName),
-      'none',
-      'a file’s stays do not move',
-    );
+    await roomsOverTime(page);
     await screenshot(page, 'light-file-rooms-over-time');
   });
 });
 
-test('a HAR exported by the proxy opened in the panel: Timeline, Sequence and Stats', async () => {
+test('a HAR exported by the proxy opened in the panel: Timeline, Sequence, Stats and Rooms', async () => {
   await withFile('export.har', harText, async (page) => {
-    await timeline(page);
+    joinMarked(await timeline(page));
     await sequence(page);
     await stats(page);
     await screenshot(page, 'light-file-har-stats');
+    await roomsOverTime(page);
+    await screenshot(page, 'light-file-har-rooms-over-time');
   });
 });

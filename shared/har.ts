@@ -21,7 +21,10 @@
  * Our own extension, `_sioProxy` on an entry (ignored by other HAR readers), keeps what plain HAR has
  * no room for, so that export then import gives back the same sessions and the same packet order: the
  * `session` event of the session the entry opened, and the exact times at which the packets of each
- * polling body were observed (`startedDateTime` has millisecond resolution only).
+ * polling body were observed (`startedDateTime` has millisecond resolution only). And
+ * `_sioProxyRooms` on the log: the proxy's `room` events (admin-ui joins and leaves, inferred groups),
+ * which no entry owns and plain HAR cannot say; import puts them back among the other events by time,
+ * so a HAR shows the same rooms as the capture it was exported with.
  *
  * The code lives in ./har/: `types.ts` (the HAR interfaces), `export.ts`, `import.ts` (an adapter over
  * the protocol core) and `util.ts` (small helpers). This module is the public API.
@@ -38,6 +41,7 @@ export type {
   HarPostData,
   HarRequest,
   HarResponse,
+  HarRoom,
   HarSioProxyExtension,
   HarTimings,
   HarWebSocketMessage,

@@ -1,11 +1,11 @@
 /**
  * HAR export (`eventsToHar`): one entry per `http` event of the client leg (each polling exchange, each
  * WebSocket handshake), WebSocket frames rebuilt from the session's `packet` events, and the
- * `problem` events listed in `log.comment`. See ../har.ts.
+ * `problem` events listed in `log.comment`, the `room` events in `log._sioProxyRooms`. See ../har.ts.
  */
 import { ENGINE_PACKET_TYPES, type EioVersion } from '../engineio.js';
-import type { HttpEvent, PacketEvent, ProblemEvent, ProxyEvent, SessionEvent } from '../events.js';
-import type { Har, HarContent, HarEntry, HarRequest, HarResponse } from './types.js';
+import type { HttpEvent, PacketEvent, ProblemEvent, ProxyEvent, RoomEvent, SessionEvent } from '../events.js';
+import type { Har, HarContent, HarEntry, HarRequest, HarResponse, HarRoom } from './types.js';
 import {
   base64ToBytes,
   bodyBytes,
@@ -80,6 +80,12 @@ export class HarBuilder {
   private readonly pollPackets = new Map<string, PacketEvent[]>();
   private readonly entries: PendingEntry[] = [];
   private readonly problems: string[] = [];
+  /**
+   * At log level, not on entries: a room belongs to no HTTP exchange (admin-ui's joins come over the
+   * proxy's own connection to the target, an inferred group spans several sessions), and an entry
+   * written before the room event came would have to be found again.
+   */
+  private readonly rooms: HarRoom[] = [];
 
   constructor(private readonly opts: EventsToHarOptions = {}) {
     this.ext = opts.extensions ?? true;
@@ -99,13 +105,16 @@ export class HarBuilder {
       case 'problem':
         if (this.problems.length < MAX_PROBLEM_LINES) this.problems.push(problemLine(e));
         break;
+      case 'room':
+        if (this.ext) this.rooms.push(harRoom(e));
+        break;
       default:
         break;
     }
   }
 
   har(): Har {
-    const { entries, problems, opts } = this;
+    const { entries, problems, rooms, opts } = this;
     entries.sort((a, b) => a.startedAt - b.startedAt || a.order - b.order);
     return {
       log: {
@@ -115,6 +124,7 @@ export class HarBuilder {
         comment: problems.length
           ? `${EXPORT_COMMENT}\n\nProblems found:\n${problems.join('\n')}`
           : EXPORT_COMMENT,
+        ...(rooms.length ? { _sioProxyRooms: rooms } : {}),
       },
     };
   }
@@ -189,6 +199,11 @@ export class HarBuilder {
     });
     if (e.truncated) addComment(conn.entry, TRUNCATED_COMMENT);
   }
+}
+
+function harRoom(e: RoomEvent): HarRoom {
+  const { type: _t, seq: _s, importedFrom: _i, ...room } = e;
+  return room;
 }
 
 /** `- reserved-event: "disconnect" is a reserved event name (session abc, events 9 8)` */

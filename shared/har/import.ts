@@ -8,6 +8,7 @@ import type {
   Direction,
   HttpEvent,
   ProxyEvent,
+  RoomEvent,
   SessionEvent,
   TransportName,
   UnstampedEvent,
@@ -25,7 +26,7 @@ import {
   type ObserverView,
   parseOpen,
 } from '../protocol/index.js';
-import type { Har, HarContent, HarEntry, HarWebSocketMessage } from './types.js';
+import type { Har, HarContent, HarEntry, HarRoom, HarWebSocketMessage } from './types.js';
 import { entryStart, fromNameValues, isBinaryMime } from './util.js';
 
 /** A HAR holds the client leg; an upgrade completes on both legs (the proxy reports both). */
@@ -60,8 +61,9 @@ type Unstamped<E> = E extends ProxyEvent ? Omit<E, 'seq' | 'ts'> : never;
 /**
  * The events a HAR file describes: its Engine.IO entries (URL with `EIO=`) as `session`, `http`,
  * `packet` and `upgrade` events and what the packets mean at the Socket.IO level (`connect`,
- * `connect_error`, `disconnect`, `ack`; `close` where a close packet shows the end), in time order,
- * `seq` from 1, each with `importedFrom: 'har'`. Other entries (pages, scripts) are ignored. A session
+ * `connect_error`, `disconnect`, `ack`; `close` where a close packet shows the end), and the `room`
+ * events of our own export (`log._sioProxyRooms`), in time order, `seq` from 1, each with
+ * `importedFrom: 'har'`. Other entries (pages, scripts) are ignored. A session
  * appears when its open packet does; a capture that starts mid-session gives packets without a
  * `session` event, since the open values cannot be known.
  */
@@ -101,7 +103,16 @@ export function harToEvents(har: Har): ProxyEvent[] {
     return s;
   };
 
+  const rooms = harRooms(har);
+  let nextRoom = 0;
+  // A room event after what happened at the same instant: the proxy reports a room once it saw the
+  // packets that show it.
+  const roomsUntil = (ts: number) => {
+    for (let r = rooms.list[nextRoom]; r && r.ts < ts; r = rooms.list[++nextRoom]) push(r.ts, r);
+  };
+
   for (const item of items) {
+    roomsUntil(item.ts);
     if (item.kind === 'error') {
       push(item.ts, {
         type: 'error',
@@ -130,7 +141,54 @@ export function harToEvents(har: Har): ProxyEvent[] {
     }
     state.core.packet(item.ts, direction, transport, packet);
   }
+  roomsUntil(Infinity);
+  if (rooms.unread > 0)
+    push(out.at(-1)?.ts ?? 0, {
+      type: 'error',
+      message: `${rooms.unread} item(s) of the HAR's _sioProxyRooms could not be read as room events`,
+    });
   return out;
+}
+
+/** `log._sioProxyRooms` as room events in time order, and how many of its items were not room events. */
+function harRooms(har: Har): { list: Omit<RoomEvent, 'seq'>[]; unread: number } {
+  const saved: unknown = har?.log?._sioProxyRooms;
+  if (!Array.isArray(saved)) return { list: [], unread: 0 };
+  const list: Omit<RoomEvent, 'seq'>[] = [];
+  for (const item of saved as unknown[]) {
+    if (!isHarRoom(item)) continue;
+    const { seq: _s, importedFrom: _i, ...room } = item as HarRoom & { seq?: number };
+    list.push({ type: 'room', ...room });
+  }
+  // Stable: rooms of one instant keep the proxy's order.
+  list.sort((a, b) => a.ts - b.ts);
+  return { list, unread: saved.length - list.length };
+}
+
+const ROOM_ACTIONS: readonly unknown[] = ['join', 'leave', 'group'] satisfies RoomEvent['action'][];
+const ROOM_SOURCES: readonly unknown[] = ['admin-ui', 'inferred'] satisfies RoomEvent['source'][];
+
+/** What the panel reads of a room event has the types it expects (the file is anyone's JSON). */
+function isHarRoom(v: unknown): v is HarRoom {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  const optional = (key: string, ok: (x: unknown) => boolean) => r[key] === undefined || ok(r[key]);
+  const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
+  const string = (x: unknown) => typeof x === 'string';
+  return (
+    typeof r.ts === 'number' &&
+    Number.isFinite(r.ts) &&
+    ROOM_ACTIONS.includes(r.action) &&
+    ROOM_SOURCES.includes(r.source) &&
+    string(r.nsp) &&
+    string(r.room) &&
+    optional('sessionId', string) &&
+    optional('socketId', string) &&
+    optional('members', strings) &&
+    optional('evidence', strings) &&
+    optional('own', (x) => typeof x === 'boolean') &&
+    optional('confidence', (x) => x === 'certain' || x === 'likely' || x === 'guess')
+  );
 }
 
 /** The session event: ours when the entry carries it, else built from the handshake entry. */

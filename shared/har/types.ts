@@ -2,7 +2,7 @@
  * HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) plus Chrome's WebSocket extension
  * (`_resourceType`, `_webSocketMessages`) and sio-proxy's own `_sioProxy` entry extension.
  */
-import type { SessionEvent } from '../events.js';
+import type { RoomEvent, SessionEvent } from '../events.js';
 
 export interface HarNameValue {
   name: string;
@@ -137,7 +137,15 @@ export interface HarLog {
   pages?: HarPage[];
   entries: HarEntry[];
   comment?: string;
+  /** sio-proxy's `room` events (see HarRoom), in seq order; absent when there were none. */
+  _sioProxyRooms?: HarRoom[];
 }
+
+/**
+ * A `room` event of the proxy (admin-ui or inferred, docs/event-stream.md) as `_sioProxyRooms`
+ * holds it: without `type` (all are rooms) and `seq` (the import numbers events afresh).
+ */
+export type HarRoom = Omit<RoomEvent, 'type' | 'seq'>;
 
 export interface Har {
   log: HarLog;

@@ -12,6 +12,7 @@ import type {
   HttpEvent,
   PacketEvent,
   ProxyEvent,
+  RoomEvent,
   SessionEvent,
   UnstampedEvent,
   UpgradeEvent,
@@ -915,6 +916,134 @@ describe('harToEvents of EIO3 polling', () => {
         ['message', 'EVENT', ['é', 1], Buffer.byteLength('42["é",1]')],
         ['ping', undefined, undefined, 1],
       ]),
+    );
+  });
+});
+
+/** build() with the proxy's room events among its events: admin-ui facts and an inferred guess. */
+function buildWithRooms(): ProxyEvent[] {
+  const room = (ms: number, e: Omit<RoomEvent, 'type' | 'seq' | 'ts'>): ProxyEvent =>
+    ({ type: 'room', seq: 0, ts: T0 + ms, ...e }) as ProxyEvent;
+  const rooms = [
+    // The socket's own room and its join, at the instant its CONNECT answer was seen: after it.
+    room(20.5, {
+      action: 'join',
+      source: 'admin-ui',
+      nsp: '/',
+      room: 'sock1',
+      socketId: 'sock1',
+      sessionId: SID,
+      own: true,
+    }),
+    room(20.5, {
+      action: 'join',
+      source: 'admin-ui',
+      nsp: '/',
+      room: 'blue',
+      socketId: 'sock1',
+      sessionId: SID,
+    }),
+    room(45, {
+      action: 'group',
+      source: 'inferred',
+      nsp: '/',
+      room: '<inferred #1: chat>',
+      members: [SID, SID3],
+      confidence: 'guess',
+      evidence: ['2 sessions got the same "chat" EVENT text within 1 ms'],
+    }),
+    room(55, {
+      action: 'leave',
+      source: 'admin-ui',
+      nsp: '/',
+      room: 'blue',
+      socketId: 'sock1',
+      sessionId: SID,
+    }),
+  ];
+  // Stamped as the bus stamps them: seq in the order they happened (a room after its instant's packet).
+  const all = [...build(), ...rooms].map((e, i) => ({ e, i }));
+  all.sort((a, b) => a.e.ts - b.e.ts || a.i - b.i);
+  return all.map(({ e }, i) => ({ ...e, seq: i + 1 }));
+}
+
+const rooms = (events: ProxyEvent[]) => events.filter((e): e is RoomEvent => e.type === 'room');
+
+describe('room events through a HAR (log._sioProxyRooms)', () => {
+  const events = buildWithRooms();
+  const har = JSON.parse(JSON.stringify(eventsToHar(events))) as Har;
+  const imported = harToEvents(har);
+
+  test('exported at log level, in seq order, each as the proxy reported it but its type and seq', () => {
+    assert.deepEqual(
+      har.log._sioProxyRooms,
+      rooms(events).map(({ type: _t, seq: _s, ...rest }) => rest),
+    );
+    assert.ok(
+      har.log.entries.every((e) => !JSON.stringify(e).includes('"blue"')),
+      'on no entry',
+    );
+  });
+
+  test('imported: the same room events, source, confidence and evidence included', () => {
+    assert.deepEqual(rooms(imported).map(withoutStamp), rooms(events).map(withoutStamp));
+    assert.deepEqual(
+      rooms(imported).map((r) => r.ts),
+      rooms(events).map((r) => r.ts),
+    );
+    assert.ok(rooms(imported).every((r) => r.importedFrom === 'har'));
+  });
+
+  test('in time order among the other events, as the proxy emitted them', () => {
+    // Packets and rooms, in order: each room lands between the packets it came between live.
+    const order = (list: ProxyEvent[]) =>
+      list.flatMap((e) =>
+        e.type === 'room' ? [`room ${e.action} ${e.room}`] : e.type === 'packet' ? [`packet ${e.data}`] : [],
+      );
+    assert.deepEqual(order(imported), order(events));
+    assert.ok(imported.every((e, i) => e.seq === i + 1));
+    assert.ok(imported.every((e, i) => i === 0 || e.ts >= imported[i - 1]!.ts));
+  });
+
+  test('no other event changes: the import equals that of the export without rooms', () => {
+    const without = harToEvents(JSON.parse(JSON.stringify(eventsToHar(build()))) as Har);
+    const rest = (list: ProxyEvent[]) =>
+      list.filter((e) => e.type !== 'room').map(({ seq: _s, ...e }) => e as unknown);
+    const unlinked = (list: unknown[]) =>
+      list.map((e) => {
+        const { eventSeq: _e, ackSeq: _a, ...rest } = e as { eventSeq?: number; ackSeq?: number };
+        return plain(rest);
+      });
+    assert.deepEqual(unlinked(rest(imported)), unlinked(rest(without)));
+  });
+
+  test('without the extension, no rooms', () => {
+    assert.equal(eventsToHar(events, { extensions: false }).log._sioProxyRooms, undefined);
+    assert.equal(eventsToHar(build()).log._sioProxyRooms, undefined, 'none when there were none');
+  });
+
+  test('a Chrome HAR has none and imports as before: no room, no error', () => {
+    const chrome = harToEvents(chromeHar());
+    assert.deepEqual(rooms(chrome), []);
+    assert.deepEqual(
+      chrome.filter((e) => e.type === 'error'),
+      [],
+    );
+  });
+
+  test('items that are not room events are left out, and counted in an error event', () => {
+    const edited = JSON.parse(JSON.stringify(har)) as Har & { log: { _sioProxyRooms: unknown[] } };
+    edited.log._sioProxyRooms.push(
+      { ts: T0 + 56, action: 'join', source: 'admin-ui', nsp: '/' },
+      { ts: T0 + 57, action: 'group', source: 'inferred', nsp: '/', room: 'r', members: 'AB' },
+      'join',
+    );
+    const out = harToEvents(edited);
+    assert.deepEqual(rooms(out).map(withoutStamp), rooms(events).map(withoutStamp));
+    const errors = out.filter((e) => e.type === 'error');
+    assert.deepEqual(
+      errors.map((e) => e.message),
+      ["3 item(s) of the HAR's _sioProxyRooms could not be read as room events"],
     );
   });
 });
