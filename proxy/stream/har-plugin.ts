@@ -69,8 +69,9 @@ export class HarPlugin implements UiPlugin {
         const events = Array.isArray(read) ? read : read.events;
         const omitted = Array.isArray(read) ? 0 : read.omitted;
         const builder = new HarBuilder({ ...(this.opts.version ? { version: this.opts.version } : {}) });
+        const ofSession = session ? sessionFilter(session) : undefined;
         await eachInTurns(bySeq(events), HAR_EVENTS_PER_TURN, (e) => {
-          if (!session || ('sessionId' in e && e.sessionId === session)) builder.add(e);
+          if (!ofSession || ofSession(e)) builder.add(e);
         });
         if (gone) return;
         const har = builder.har();
@@ -158,4 +159,20 @@ export function fullEvent(e: ProxyEvent, payloads: FullPayloads): ProxyEvent {
   const out = whole as ProxyEvent;
   if (out.type === 'packet' && out.sio && args !== undefined) out.sio = { ...out.sio, args };
   return out;
+}
+
+/**
+ * The events of one session's HAR: those that name it, and the inferred room groups it was a member
+ * of. A group names no session (it is about several), and its later updates may no longer list this
+ * one (that is how it left), so every update of a group it was once in is kept.
+ */
+export function sessionFilter(session: string): (e: ProxyEvent) => boolean {
+  const groups = new Set<string>();
+  return (e) => {
+    if ('sessionId' in e && e.sessionId === session) return true;
+    if (e.type !== 'room' || e.action !== 'group') return false;
+    const key = `${e.nsp}\u0000${e.room}`;
+    if (e.members?.includes(session)) groups.add(key);
+    return groups.has(key);
+  };
 }
