@@ -42,6 +42,8 @@ export class SioDecoder {
   private decoder!: Decoder;
   private decoded: SioPacket | undefined;
   private attachmentSizes: number[] = [];
+  /** A binary packet's attachments are still to come: a text message now is an error. */
+  reconstructing = false;
 
   constructor(readonly protocol: 4 | 5) {
     this.reset();
@@ -57,6 +59,7 @@ export class SioDecoder {
       this.reset();
       return { kind: 'invalid', reason: (err as Error).message };
     }
+    this.reconstructing = !this.decoded;
     if (!this.decoded) return { kind: 'pending' };
     return { kind: 'packet', packet: this.decoded };
   }
@@ -66,6 +69,7 @@ export class SioDecoder {
     this.decoder?.destroy();
     this.decoder = new Decoder();
     this.attachmentSizes = [];
+    this.reconstructing = false;
     this.decoder.on('decoded', (p: { type: number; nsp: string; id?: number; data?: unknown }) => {
       this.decoded = toSioPacket(p, this.attachmentSizes);
       this.attachmentSizes = [];
