@@ -18,6 +18,16 @@ export const SIO_PACKET_TYPES = [
 ] as const;
 export type SioPacketType = (typeof SIO_PACKET_TYPES)[number];
 
+/** Event names socket.io reserves: socket.emit refuses them, socket.io-parser rejects such an EVENT. */
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
+  'connect',
+  'connect_error',
+  'disconnect',
+  'disconnecting',
+  'newListener',
+  'removeListener',
+]);
+
 export interface SioPacket {
   type: SioPacketType;
   nsp: string;

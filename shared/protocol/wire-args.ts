@@ -11,16 +11,7 @@
  */
 import type { SioInfo } from '../events.js';
 import { isCanonicalJson } from './canonical-json.js';
-
-/** socket.io-parser's reserved event names: an EVENT that names one is rejected by the peer. */
-const RESERVED_EVENTS = new Set([
-  'connect',
-  'connect_error',
-  'disconnect',
-  'disconnecting',
-  'newListener',
-  'removeListener',
-]);
+import { RESERVED_EVENTS } from './socketio.js';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
