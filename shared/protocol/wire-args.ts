@@ -18,55 +18,62 @@ const COMMA = 0x2c;
 const SLASH = 0x2f;
 const OPEN_ARRAY = 0x5b;
 
-/**
- * Where an info read here keeps its args: the wire text, and the value once somebody read it (or
- * set another). A non-enumerable property, so that the info stays a plain object for every reader
- * (a spread, JSON.stringify, structured clone and deepEqual see `type`, `nsp`, `id`, `event`,
- * `args` and nothing else), and a copy of it carries no text that could disagree with its args.
- */
-const ARGS = Symbol('sio-proxy.wireArgs');
-
-interface ArgsSlot {
-  /** The args' wire text while it is what `args` holds. */
-  json: string | undefined;
-  value?: unknown;
+/** A class whose constructor returns the object it is given: a subclass then stamps that object. */
+class Stamped {
+  constructor(target: object) {
+    return target;
+  }
 }
 
-type WireInfo = SioInfo & { [ARGS]: string | ArgsSlot };
-
 /**
- * `args` as an own, enumerable accessor: read, it parses the text once; set, it holds the new value
- * (and the text no longer speaks for it). Both descriptors are shared, so defining them allocates
- * nothing per packet; `SLOT.value` is set just for the call.
+ * Gives a plain SioInfo object its args as wire text: private fields stamped on it (the class is
+ * never instantiated as such: its constructor returns the info), and `args` as an own, enumerable
+ * accessor that parses the text on first read and keeps the value, or holds a value set.
+ *
+ * Why this shape: the info stays a plain object for every reader (a spread, JSON.stringify,
+ * structured clone and deepEqual see `type`, `nsp`, `id`, `event`, `args` and nothing else), a
+ * copy carries no text that could disagree with its args (private fields are not copied), and
+ * stamping costs one property store where a hidden property cost a second `defineProperty`, the
+ * larger part of this reading (docs/performance.md, "Args as wire text").
  */
-const LAZY_ARGS: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: WireInfo): unknown {
-    const slot = this[ARGS];
-    if (typeof slot !== 'string') return slot.value;
-    const value: unknown = JSON.parse(slot);
-    this[ARGS] = { json: slot, value };
-    return value;
-  },
-  set(this: WireInfo, value: unknown) {
-    this[ARGS] = { json: undefined, value };
-  },
-};
-const SLOT: PropertyDescriptor = { value: undefined, writable: true, enumerable: false, configurable: true };
+class WireArgs extends Stamped {
+  /** The args' wire text while it is what `args` holds. */
+  #json: string | undefined;
+  #value: unknown;
 
-function wireInfo(info: SioInfo, json: string): SioInfo {
-  SLOT.value = json;
-  Object.defineProperty(info, ARGS, SLOT);
-  SLOT.value = undefined;
-  Object.defineProperty(info, 'args', LAZY_ARGS);
-  return info;
+  /** Shared by every info, so that defining it allocates nothing per packet. */
+  static readonly #ARGS: PropertyDescriptor = {
+    enumerable: true,
+    configurable: true,
+    get(this: WireArgs): unknown {
+      if (this.#value === undefined && this.#json !== undefined) this.#value = JSON.parse(this.#json);
+      return this.#value;
+    },
+    set(this: WireArgs, value: unknown) {
+      this.#json = undefined;
+      this.#value = value;
+    },
+  };
+
+  private constructor(info: SioInfo, json: string) {
+    super(info);
+    this.#json = json;
+    Object.defineProperty(this, 'args', WireArgs.#ARGS);
+  }
+
+  static stamp(info: SioInfo, json: string): SioInfo {
+    new WireArgs(info, json);
+    return info;
+  }
+
+  static jsonOf(info: SioInfo): string | undefined {
+    return #json in info ? (info as WireArgs).#json : undefined;
+  }
 }
 
 /** The args' wire text, when `info` was read here and its args are still those: canonical JSON. */
 export function argsJsonOf(info: SioInfo): string | undefined {
-  const slot = (info as Partial<WireInfo>)[ARGS];
-  return slot === undefined || typeof slot === 'string' ? slot : slot.json;
+  return WireArgs.jsonOf(info);
 }
 
 /**
@@ -101,7 +108,7 @@ export function readWireEvent(message: string): SioInfo | undefined {
     if (event === undefined) return undefined;
     info = id === undefined ? { type: 'EVENT', nsp, event } : { type: 'EVENT', nsp, id, event };
   }
-  return wireInfo(info, message.slice(i));
+  return WireArgs.stamp(info, message.slice(i));
 }
 
 /**
