@@ -11,6 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ErrorEvent, HttpEvent, PacketEvent, ProxyEvent } from '../../shared/events.js';
 import { searchesArgs } from '../../shared/match/text.js';
+import { argsJsonOf } from '../../shared/protocol/wire-args.js';
 import { rawBytesOf } from '../events/raw-bytes.js';
 import { withBinaryAsJson } from './binary-json.js';
 import { jsonPrefix } from './json-prefix.js';
@@ -86,7 +87,13 @@ function serializePacket(event: PacketEvent, limit: number): Serialized {
     if (sio.id !== undefined) json += `,"id":${num(sio.id)}`;
     if (sio.event !== undefined) json += `,"event":${JSON.stringify(sio.event)}`;
     if (sio.attachments !== undefined) json += `,"attachments":${JSON.stringify(sio.attachments)}`;
-    if (sio.args !== undefined) {
+    // Args still as the wire text (canonical JSON, see shared/protocol/wire-args.ts) are that text.
+    const wire = argsJsonOf(sio);
+    if (wire !== undefined) {
+      const cutArgs = wire.length > limit;
+      truncated ||= cutArgs;
+      json += `,"args":${cutArgs ? JSON.stringify(cut(wire, limit)) : wire}`;
+    } else if (sio.args !== undefined) {
       const preview = argsPreview(sio.args, !!sio.attachments, limit, event.size > BIG_PACKET);
       truncated ||= preview.cut;
       json += `,"args":${preview.json}`;
@@ -95,7 +102,8 @@ function serializePacket(event: PacketEvent, limit: number): Serialized {
   }
   if (!truncated) return { json: `${json}}` };
   const attachmentBytes = sio?.attachments?.reduce((n, a) => n + a, 0) ?? 0;
-  const argsJson = () => JSON.stringify(sio?.attachments ? withBinaryAsJson(sio.args) : sio?.args);
+  const argsJson = () =>
+    (sio && argsJsonOf(sio)) ?? JSON.stringify(sio?.attachments ? withBinaryAsJson(sio.args) : sio?.args);
   return {
     json: `${json},"truncated":true}`,
     full: {

@@ -7,6 +7,7 @@
  */
 import type { Direction, SioInfo } from '../events.js';
 import { SioDecoder, type SioDecodeResult, type SioPacket } from './socketio.js';
+import { readWireEvent } from './wire-args.js';
 
 export type MessageReading =
   | { kind: 'sio'; info: SioInfo }
@@ -26,7 +27,14 @@ export class MessageDecoder {
 
   read(direction: Direction, data: string | Uint8Array | undefined): MessageReading {
     if (this.mode === 'raw' || data === undefined) return { kind: 'raw' };
-    const result = this.decoders[direction].add(data);
+    const decoder = this.decoders[direction];
+    // The common case, an EVENT or ACK with canonical JSON args, without parsing the args (see
+    // wire-args.ts); a session's first message, a binary packet's parts and anything else as before.
+    if (this.mode === 'socket.io' && typeof data === 'string' && !decoder.reconstructing) {
+      const info = readWireEvent(data);
+      if (info) return { kind: 'sio', info };
+    }
+    const result = decoder.add(data);
     if (result.kind === 'invalid') {
       if (this.mode === 'socket.io') return { kind: 'invalid', reason: result.reason };
       this.mode = 'raw';

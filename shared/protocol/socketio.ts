@@ -18,6 +18,16 @@ export const SIO_PACKET_TYPES = [
 ] as const;
 export type SioPacketType = (typeof SIO_PACKET_TYPES)[number];
 
+/** Event names socket.io reserves: socket.emit refuses them, socket.io-parser rejects such an EVENT. */
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
+  'connect',
+  'connect_error',
+  'disconnect',
+  'disconnecting',
+  'newListener',
+  'removeListener',
+]);
+
 export interface SioPacket {
   type: SioPacketType;
   nsp: string;
@@ -42,6 +52,8 @@ export class SioDecoder {
   private decoder!: Decoder;
   private decoded: SioPacket | undefined;
   private attachmentSizes: number[] = [];
+  /** A binary packet's attachments are still to come: a text message now is an error. */
+  reconstructing = false;
 
   constructor(readonly protocol: 4 | 5) {
     this.reset();
@@ -57,6 +69,7 @@ export class SioDecoder {
       this.reset();
       return { kind: 'invalid', reason: (err as Error).message };
     }
+    this.reconstructing = !this.decoded;
     if (!this.decoded) return { kind: 'pending' };
     return { kind: 'packet', packet: this.decoded };
   }
@@ -66,6 +79,7 @@ export class SioDecoder {
     this.decoder?.destroy();
     this.decoder = new Decoder();
     this.attachmentSizes = [];
+    this.reconstructing = false;
     this.decoder.on('decoded', (p: { type: number; nsp: string; id?: number; data?: unknown }) => {
       this.decoded = toSioPacket(p, this.attachmentSizes);
       this.attachmentSizes = [];

@@ -6,11 +6,11 @@
  * not idempotent runs twice.
  *
  * Cheap on the relay's path: only client EVENTs with an ack id are remembered (a map entry holding a
- * reference to the args), per session until their ACK; the args are serialised only when a session
+ * reference to their reading, whose args stay unparsed), per session until their ACK; the args are serialised only when a session
  * drops with some unanswered, and a later packet is compared only while its client has such
  * leftovers. Everything is bounded.
  */
-import type { AckEvent, CloseEvent, PacketEvent, ProxyEvent } from '../../events.js';
+import type { AckEvent, CloseEvent, PacketEvent, ProxyEvent, SioInfo } from '../../events.js';
 import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
 import { problem, quote } from '../detector.js';
 
@@ -26,13 +26,14 @@ interface Sent {
   sid: string;
   nsp: string;
   event: string | undefined;
-  args: unknown;
+  /** The packet's reading: its args are read (parsed, when they are still wire text) only at a drop. */
+  sio: SioInfo;
 }
 
 /** An EVENT's key until its ACK: the id alone in the main namespace (no string built per packet). */
 const ackKey = (nsp: string, id: number): number | string => (nsp === '/' ? id : `${nsp}#${id}`);
 
-interface Dropped extends Omit<Sent, 'args'> {
+interface Dropped extends Omit<Sent, 'sio'> {
   signature: string;
 }
 
@@ -81,7 +82,7 @@ export class HandledTwice implements Detector {
       sid: e.sessionId,
       nsp: sio.nsp,
       event: sio.event,
-      args: sio.args,
+      sio,
     });
     if (map.size > MAX_PENDING_PER_SESSION) {
       const oldest = map.keys().next();
@@ -124,10 +125,10 @@ export class HandledTwice implements Detector {
     const map = this.pending.get(e.sessionId);
     const session = ctx.session(e.sessionId);
     if (!map?.size || !session) return;
-    const left: Dropped[] = [...map.values()].map(({ args, ...s }) => ({
+    const left: Dropped[] = [...map.values()].map(({ sio, ...s }) => ({
       ...s,
       ts: e.ts,
-      signature: signature(s.nsp, args),
+      signature: signature(s.nsp, sio.args),
     }));
     const key = session.clientKey;
     const list = [...(this.afterDrop.get(key) ?? []), ...left].slice(-MAX_AFTER_DROP_PER_CLIENT);

@@ -8,15 +8,7 @@
 import type { CloseEvent, ErrorEvent, PacketEvent, ProxyEvent } from '../../events.js';
 import type { Detector, DetectorContext, ProblemKind } from '../detector.js';
 import { problem, quote } from '../detector.js';
-
-export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
-  'connect',
-  'connect_error',
-  'disconnect',
-  'disconnecting',
-  'newListener',
-  'removeListener',
-]);
+import { RESERVED_EVENTS } from '../../protocol/socketio.js';
 
 /** The event name of an encoded EVENT or BINARY_EVENT: type, attachments, namespace, ack id, `["name"`. */
 const ENCODED_EVENT_NAME = /^[25](?:\d+-)?(?:\/[^,]*,)?\d*\[\s*"((?:[^"\\]|\\.)*)"/;
