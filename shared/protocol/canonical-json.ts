@@ -203,20 +203,19 @@ function isDigit(c: number): boolean {
   return c >= ZERO && c <= NINE;
 }
 
+/** A copy of `a` twice as long (the rest zero). */
+function doubled<T extends Uint8Array | Int32Array>(a: T): T {
+  const b = new (a.constructor as new (length: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 function grow(): void {
-  const k = new Uint8Array(kinds.length * 2);
-  k.set(kinds);
-  kinds = k;
-  const f = new Int32Array(keysFrom.length * 2);
-  f.set(keysFrom);
-  keysFrom = f;
+  kinds = doubled(kinds);
+  keysFrom = doubled(keysFrom);
 }
 
 function growKeys(): void {
-  const s = new Int32Array(keyStart.length * 2);
-  s.set(keyStart);
-  keyStart = s;
-  const e = new Int32Array(keyEnd.length * 2);
-  e.set(keyEnd);
-  keyEnd = e;
+  keyStart = doubled(keyStart);
+  keyEnd = doubled(keyEnd);
 }
