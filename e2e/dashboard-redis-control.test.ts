@@ -3,7 +3,8 @@
  * createProxy with `redis`, no dashboard of their own) in front of two socket.io@4 apps, one
  * dashboard over a real redis-server, the panel in Chromium. A pause rule added in the tab reaches
  * both proxies; each held packet is listed with its proxy, and forwarding one from the tab releases
- * it on that proxy alone; a rule removed in the tab goes from its own proxy only.
+ * it on that proxy alone; a rule removed in the tab goes from its own proxy only. A rule or target
+ * fault for one proxy, picked in the tab, lands on that proxy only.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -107,4 +108,39 @@ test('rules and held packets of both proxies, each with its proxy, acted on from
   assert.equal(await page.getByTestId('control-unanswered').count(), 0, 'every proxy answered');
   await held.getByTestId('held-forward').click();
   await eventually(async () => orders[0]!.length === 1, 5000, "p0's app gets its order");
+});
+
+test('a rule or target fault for one proxy, picked in the tab, lands on that proxy only', async () => {
+  // Before: p1 keeps the pause rule of the test above, p0 has none.
+  const before = proxies.map((p) => p.rules.list().length);
+  const picker = page.getByTestId('rule-proxy');
+  assert.deepEqual(await picker.locator('option').allTextContents(), ['all proxies', 'proxy p0', 'proxy p1']);
+  assert.equal(await picker.inputValue(), '', '"all proxies" by default');
+  await picker.selectOption('p0');
+  await page.getByTestId('rule-event').fill('picked');
+  await page.getByTestId('rule-action').selectOption('drop');
+  await page.getByTestId('rule-add').click();
+  await eventually(
+    async () => proxies[0]!.rules.list().some((r) => r.action.kind === 'drop'),
+    5000,
+    "p0's drop rule",
+  );
+  assert.deepEqual(
+    proxies[0]!.rules.list().map((r) => [r.match.event, r.action.kind]),
+    [['picked', 'drop']],
+    'armed on p0',
+  );
+  assert.equal(proxies[1]!.rules.list().length, before[1], 'nothing new on p1');
+  assert.ok(!proxies[1]!.rules.list().some((r) => r.action.kind === 'drop'));
+  const dropRows = page.getByTestId('rule-row').filter({ hasText: 'picked' });
+  await eventually(async () => (await dropRows.count()) === 1, 5000, 'one row for the new rule');
+  assert.equal(await dropRows.getByTestId('control-source').textContent(), 'proxy p0');
+
+  await page.getByTestId('target-proxy').selectOption('p1');
+  await page.getByTestId('target-block-upgrade').click();
+  const badges = page.getByTestId('target-fault');
+  await eventually(async () => (await badges.count()) >= 1, 5000, 'a target fault listed');
+  // Every proxy was asked for its faults: the merged list has p1's alone.
+  assert.deepEqual(await badges.getByTestId('control-source').allTextContents(), ['proxy p1']);
+  assert.equal(await page.getByTestId('control-unanswered').count(), 0, 'every proxy answered');
 });

@@ -15,6 +15,7 @@ import { ControlDriver } from '../../panel/src/source/control-driver.js';
 import { createControlStore } from '../../panel/src/store/control-store.js';
 import { compileFilter, EMPTY_FILTER, isDefaultFilter } from '../../panel/src/store/filter.js';
 import { FilteredPackets } from '../../panel/src/store/filtered-view.js';
+import { createPanelStore } from '../../panel/src/store/panel-store.js';
 import { PacketStore } from '../../panel/src/store/packet-store.js';
 import { ArgsEditor } from '../../panel/src/views/control/ArgsEditor.js';
 import { Rules } from '../../panel/src/views/control/Rules.js';
@@ -260,7 +261,13 @@ test('on a dashboard over Redis: each item shows its proxy, and the proxies a li
     createElement(
       ControllerContext.Provider,
       // zustand renders a store's initial state on the server: a store that starts where this one is.
-      { value: { controlStore: createStore(() => store.getState()) } as unknown as PanelController },
+      // (The rule editor's proxy picker reads the model's proxies: none here, so it shows no picker.)
+      {
+        value: {
+          controlStore: createStore(() => store.getState()),
+          panel: createPanelStore(),
+        } as unknown as PanelController,
+      },
       createElement(UnansweredSources),
       createElement(Rules),
     ),

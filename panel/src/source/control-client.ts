@@ -105,8 +105,9 @@ export class ControlClient {
   rules(): Promise<Rule[]> {
     return this.call('GET', '/api/rules');
   }
-  addRule(spec: RuleSpec): Promise<Rule> {
-    return this.call('POST', '/api/rules', spec);
+  /** `source`: on a dashboard over Redis, the one proxy to arm it on (else every live one). */
+  addRule(spec: RuleSpec, source?: string): Promise<Rule> {
+    return this.call('POST', onSource('/api/rules', source), spec);
   }
   /** Changes a rule in place (its id and hits stay); `limit: null` removes its limit. */
   updateRule(id: string, patch: RulePatch): Promise<Rule> {
@@ -143,8 +144,9 @@ export class ControlClient {
   targetFaults(): Promise<Fault[]> {
     return this.call('GET', '/api/faults');
   }
-  addTargetFault(spec: FaultSpec): Promise<{ id: string }> {
-    return this.call('POST', '/api/faults', spec);
+  /** `source`: on a dashboard over Redis, the one proxy to start it on (else every live one). */
+  addTargetFault(spec: FaultSpec, source?: string): Promise<{ id: string }> {
+    return this.call('POST', onSource('/api/faults', source), spec);
   }
   removeTargetFault(id: string): Promise<void> {
     return this.call('DELETE', `/api/faults/${enc(id)}`);
@@ -198,3 +200,8 @@ export class ControlClient {
 }
 
 const enc = encodeURIComponent;
+
+/** A create route for one proxy of a dashboard over Redis (`?source=`), or for all of them. */
+function onSource(path: string, source: string | undefined): string {
+  return source ? `${path}?source=${enc(source)}` : path;
+}

@@ -115,10 +115,11 @@ export class ControlDriver {
     return ok;
   }
 
-  addRule(spec: RuleSpec): Promise<boolean> {
+  /** `source`: on a dashboard over Redis, the one proxy to arm it on (else every live one). */
+  addRule(spec: RuleSpec, source?: string): Promise<boolean> {
     return this.act(
-      `add a ${spec.action.kind} rule`,
-      () => this.client.addRule(spec),
+      `add a ${spec.action.kind} rule${onProxy(source)}`,
+      () => this.client.addRule(spec, source),
       () => this.refresh(),
     );
   }
@@ -187,10 +188,11 @@ export class ControlDriver {
     );
   }
 
-  addTargetFault(spec: FaultSpec): Promise<boolean> {
+  /** `source`: on a dashboard over Redis, the one proxy to start it on (else every live one). */
+  addTargetFault(spec: FaultSpec, source?: string): Promise<boolean> {
     return this.act(
-      `target ${spec.kind}`,
-      () => this.client.addTargetFault(spec),
+      `target ${spec.kind}${onProxy(source)}`,
+      () => this.client.addTargetFault(spec, source),
       () => this.refreshTargetFaults(),
     );
   }
@@ -252,6 +254,10 @@ export class ControlDriver {
 function errorOf(err: unknown): { error: string; status?: number } {
   if (err instanceof ControlError) return { error: err.message, status: err.status };
   return { error: (err as Error).message ?? String(err) };
+}
+
+function onProxy(source: string | undefined): string {
+  return source ? ` on proxy ${source}` : '';
 }
 
 function idNumber(id: string): number {

@@ -7,8 +7,9 @@
  */
 import { useEffect, useState } from 'react';
 import { useController, useUi } from '../../app/context.js';
-import type { Fault } from '../../source/control-client.js';
+import type { Fault, FaultSpec } from '../../source/control-client.js';
 import { FAULTS, reportsLine } from './fault-catalog.js';
+import { ProxyPicker } from './ProxyPicker.js';
 import { ReasonMenu } from './ReasonMenu.js';
 import { SourceTag } from './SourceTag.js';
 import { useControl } from './use-control.js';
@@ -29,13 +30,15 @@ function TargetDown() {
   const driver = useController().control;
   const faults = useControl((s) => s.targetFaults);
   const [seconds, setSeconds] = useState('10');
+  /** The proxy whose target it is ('' for every live proxy's). */
+  const [source, setSource] = useState('');
+  const add = (spec: FaultSpec) => void driver?.addTargetFault(spec, source || undefined);
   return (
     <div className="form-row" data-testid="target-faults">
+      <ProxyPicker value={source} onChange={setSource} testId="target-proxy" />
       <button
         className="btn"
-        onClick={() =>
-          void driver?.addTargetFault({ kind: 'target-down', ms: (Number(seconds) || 10) * 1000 })
-        }
+        onClick={() => add({ kind: 'target-down', ms: (Number(seconds) || 10) * 1000 })}
         data-testid="target-down"
       >
         Take the target down
@@ -50,7 +53,7 @@ function TargetDown() {
       s<span className="muted">new handshakes fail with 502, open WebSockets are cut; clients retry</span>
       <button
         className="btn"
-        onClick={() => void driver?.addTargetFault({ kind: 'block-upgrade' })}
+        onClick={() => add({ kind: 'block-upgrade' })}
         title="until removed: every session stays on polling, as behind a proxy that does not pass WebSocket"
         data-testid="target-block-upgrade"
       >

@@ -9,6 +9,7 @@ import { useController } from '../../app/context.js';
 import { formatArgs, parseArgs } from '../../lib/args-json.js';
 import type { Rule, RuleAction, RuleMatch } from '../../source/control-client.js';
 import { ArgsEditor } from './ArgsEditor.js';
+import { ProxyPicker } from './ProxyPicker.js';
 import { SourceTag } from './SourceTag.js';
 import { useControl } from './use-control.js';
 
@@ -88,6 +89,8 @@ function RuleEditor({ editing, onDone }: { editing?: Rule; onDone(): void }) {
   const [ms, setMs] = useState(a?.kind === 'delay' ? String(a.ms) : '1000');
   const [rewriteEvent, setRewriteEvent] = useState(a?.kind === 'rewrite' ? (a.event ?? '') : '');
   const [argsText, setArgsText] = useState(a?.kind === 'rewrite' && a.args ? formatArgs(a.args) : '');
+  /** A new rule's proxy ('' for every live one); an armed rule stays on its own. */
+  const [source, setSource] = useState('');
   const args = parseArgs(argsText);
   const field = (name: string, placeholder: string) => (
     <input
@@ -114,7 +117,10 @@ function RuleEditor({ editing, onDone }: { editing?: Rule; onDone(): void }) {
     const max = limit.trim() ? Number(limit) : undefined;
     const ok = editing
       ? await driver.updateRule(editing.id, { match, action, limit: max ?? null })
-      : await driver.addRule({ match, action, ...(max !== undefined ? { limit: max } : {}) });
+      : await driver.addRule(
+          { match, action, ...(max !== undefined ? { limit: max } : {}) },
+          source || undefined,
+        );
     if (ok) onDone();
   };
   return (
@@ -162,6 +168,7 @@ function RuleEditor({ editing, onDone }: { editing?: Rule; onDone(): void }) {
           <ArgsEditor text={argsText} onText={setArgsText} rows={2} testId="rule-args" />
         </>
       )}
+      {!editing && <ProxyPicker value={source} onChange={setSource} testId="rule-proxy" />}
       <button
         className="btn"
         onClick={() => void submit()}
