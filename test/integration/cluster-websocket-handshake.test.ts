@@ -9,11 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import { createProxy, type SioProxy } from '../../proxy/api.js';
 import type { SessionEvent } from '../../shared/events.js';
-import { killNode, startNode, type ClusterNode } from '../support/cluster-nodes.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { killNode, startCluster, type Cluster, type ClusterNode } from '../support/cluster-nodes.js';
 
 describe('WebSocket-only handshakes when a node has just died', { timeout: 120_000 }, () => {
-  let redis: RedisServer;
+  let cluster: Cluster | undefined;
   let nodes: ClusterNode[] = [];
   let proxy: SioProxy;
   const sockets: Socket[] = [];
@@ -36,16 +35,15 @@ describe('WebSocket-only handshakes when a node has just died', { timeout: 120_0
     proxy.history().find((e): e is SessionEvent => e.type === 'session' && e.sessionId === s.io.engine?.id);
 
   before(async () => {
-    redis = await startRedis();
-    nodes = await Promise.all(['a', 'b', 'c'].map((n) => startNode(n, redis.url)));
+    cluster = await startCluster(['a', 'b', 'c']);
+    nodes = cluster.nodes;
     proxy = await createProxy({ targets: nodes.map((n) => n.url) });
   });
 
   after(async () => {
     for (const s of sockets) s.close();
     await proxy?.close();
-    await Promise.all(nodes.map(killNode));
-    await redis?.stop();
+    await cluster?.stop();
   });
 
   test('every client connects on its first try, none on the dead node', async () => {
