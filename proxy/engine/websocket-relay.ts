@@ -50,31 +50,56 @@ export class WebSocketRelay {
     if (intervention?.targetDown) return this.targetFailed(req, socket, TARGET_DOWN, existing, exchange);
     if (intervention?.upgradeBlocked(info.sid)) return this.blocked(socket, existing, exchange);
 
-    // A session's WebSocket goes to its node; one that starts on WebSocket to the next in turn (not
-    // retried elsewhere when the node is gone: http-proxy ends the client's socket on the error, so
-    // the client gets a 502 and its retry finds the next node).
-    const node =
+    // A session's WebSocket goes to its node; one that starts on WebSocket to the next in turn, and
+    // on to the next when that node refuses the connection (each node tried once).
+    const tried = new Set<TargetNode>();
+    let node =
       info.sid === undefined
         ? (this.ctx.targets.next() ?? this.ctx.targets.first)
         : nodeOf(this.ctx, existing);
+    // The target answered (a refusal relayed, or the 101): from then on nothing can be retried.
+    let answered = false;
     let upgraded = false;
-    this.upgrades.expect(req, (proxyReq) => {
-      proxyReq.once('response', (res) => this.refused(req, res, existing, exchange));
-      proxyReq.once('upgrade', (res: IncomingMessage, upstream: Socket) => {
-        upgraded = true;
-        this.track(upstream);
-        // Taps go on once http-proxy has set up its pipe ('open'): a 'data' listener added before
-        // would put the socket in flowing mode and take the target's first frame from the pipe.
-        const link = new WebSocketLink(this.ctx, req, info, existing, exchange, res, node);
-        this.pipes.expect(upstream, () => link.attach(socket, upstream));
+    const send = (first: boolean) => {
+      tried.add(node);
+      this.upgrades.expect(req, (proxyReq) => {
+        proxyReq.once('response', (res) => {
+          answered = true;
+          this.refused(req, res, existing, exchange);
+        });
+        proxyReq.once('upgrade', (res: IncomingMessage, upstream: Socket) => {
+          answered = upgraded = true;
+          this.track(upstream);
+          // Taps go on once http-proxy has set up its pipe ('open'): a 'data' listener added before
+          // would put the socket in flowing mode and take the target's first frame from the pipe.
+          const link = new WebSocketLink(this.ctx, req, info, existing, exchange, res, node);
+          this.pipes.expect(upstream, () => link.attach(socket, upstream));
+        });
       });
-    });
-    this.ctx.httpProxy.ws(req, socket, head, { target: node.upstream, xfwd: true }, (err) => {
-      // After the upgrade an error is the pipe's: WebSocketLink reports how the connection ended.
-      if (upgraded) return;
-      if (nodeUnreachable(err)) this.ctx.targets.failed(node, describeTargetError(err));
-      this.targetFailed(req, socket, err, existing, exchange, node);
-    });
+      // A retry neither unshifts `head` again (the first try put it back in the socket) nor appends
+      // X-Forwarded-* again (the first try wrote them into req.headers).
+      const options = first ? { target: node.upstream, xfwd: true } : { target: node.upstream };
+      this.ctx.httpProxy.ws(req, socket, first ? head : EMPTY, options, (err) => {
+        // After the upgrade an error is the pipe's: WebSocketLink reports how the connection ended.
+        if (upgraded) return;
+        if (nodeUnreachable(err)) {
+          this.ctx.targets.failed(node, describeTargetError(err));
+          // Only a handshake may move: a session's upgrade belongs to the node holding its sid.
+          const other = info.sid === undefined && !answered ? this.ctx.targets.next(tried) : undefined;
+          if (other) {
+            const refused = node;
+            node = other;
+            return retryOnSameSocket(
+              socket,
+              () => send(false),
+              () => this.targetFailed(req, socket, err, existing, exchange, refused),
+            );
+          }
+        }
+        this.targetFailed(req, socket, err, existing, exchange, node);
+      });
+    };
+    send(true);
   }
 
   close(): void {
@@ -130,4 +155,30 @@ export class WebSocketRelay {
     // connection would; http-proxy ends the socket right after.
     writeRawResponse(socket, '502 Bad Gateway', `sio-proxy: target ${node.origin} ${why}`, 'text/plain');
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Sends a refused upgrade again on the same client socket, which http-proxy ends right after
+ * calling back with the error (ws-incoming.js, onOutgoingError: `clb(err); socket.end()`).
+ *
+ * Why this way: a connect check before each upgrade would cost every WebSocket handshake a round
+ * trip, and sending the upgrade ourselves would duplicate what http-proxy does (headers, TLS,
+ * the 101 and the pipe). Here only the one end() call of the failed attempt is absorbed, and the
+ * retry waits a tick, until http-proxy is done with that attempt: if a later http-proxy closes the
+ * socket some other way (destroy), the socket is seen closed and the refusal is told as before;
+ * if it stops ending it, the guard is simply never used. Nothing was written to the client yet (a
+ * connection refused comes before any answer), so the client sees one upgrade and one answer.
+ */
+function retryOnSameSocket(socket: Duplex, retry: () => void, giveUp: () => void): void {
+  const end = socket.end;
+  socket.end = function (this: Duplex) {
+    return this;
+  } as Duplex['end'];
+  process.nextTick(() => {
+    socket.end = end;
+    if (socket.destroyed || !socket.writable) return giveUp();
+    retry();
+  });
 }

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { waitForOutput } from './redis-server.js';
+import { startRedis, waitForOutput, type RedisServer } from './redis-server.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -44,4 +44,25 @@ export async function killNode(node: ClusterNode): Promise<void> {
   const exited = new Promise((resolve) => node.child.once('exit', resolve));
   node.child.kill('SIGKILL');
   await exited;
+}
+
+export interface Cluster {
+  redis: RedisServer;
+  nodes: ClusterNode[];
+  /** Kills the nodes still running (including any put back in `nodes`), then stops Redis. */
+  stop(): Promise<void>;
+}
+
+/** A redis-server and one node per name on it, started together. */
+export async function startCluster(names: readonly string[]): Promise<Cluster> {
+  const redis = await startRedis();
+  const nodes = await Promise.all(names.map((n) => startNode(n, redis.url)));
+  return {
+    redis,
+    nodes,
+    async stop() {
+      await Promise.all(nodes.map(killNode));
+      await redis.stop();
+    },
+  };
 }
