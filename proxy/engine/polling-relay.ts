@@ -86,7 +86,9 @@ export class PollingRelay {
         res,
         {
           target: node.upstream,
-          xfwd: true,
+          // The first try wrote the X-Forwarded-* headers into req: a retry adding them again
+          // would tell the target the client came through two proxies.
+          xfwd: tried.size === 1,
           selfHandleResponse: true,
           // A retry cannot pipe the request again: it was read to its end by the first try.
           ...(tried.size > 1 ? { buffer: Readable.from([]) } : {}),
