@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { HarPlugin, streamHarEvents } from '../../proxy/stream/har-plugin.js';
@@ -199,25 +200,40 @@ describe('a crowd of dashboards over a full history', () => {
       const busy: number[] = [];
       const rssBefore = process.memoryUsage().rss;
       let peakRss = rssBefore;
-      const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+      /** Each crowd's RSS when it came and at its peak. */
+      const crowdRss: Array<{ start: number; peak: number }> = [];
+      const sampler = setInterval(() => {
+        const rss = process.memoryUsage().rss;
+        peakRss = Math.max(peakRss, rss);
+        const crowd = crowdRss.at(-1);
+        if (crowd) crowd.peak = Math.max(crowd.peak, rss);
+      }, 20);
+      // How long this process's event loop (proxy, target and client alike) was held during the
+      // crowds: tells a turn that ran long from a turn that waited for a core.
+      const loopDelay = monitorEventLoopDelay({ resolution: 1 });
       const storms: Array<Awaited<ReturnType<typeof runStorm>>> = [];
       const heldBytes: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         idle.push(...(await roundTripsFor(client, IDLE_WINDOW_MS)));
         env.stream.flush();
-        // The acks of earlier windows displace fill events: what each capture must hold is what the
-        // history held when its crowd came.
-        heldBytes.push(env.stream.history.bytes);
+        // The acks (small events) displace fill events, during the crowd too: what each capture must
+        // hold is the least the history held while it ran, before or after its crowd.
+        const heldBefore = env.stream.history.bytes;
+        crowdRss.push({ start: process.memoryUsage().rss, peak: 0 });
         const storm = runStorm(env, 20, env.stream.history.size);
         let storming = true;
         void storm.finally(() => (storming = false));
+        loopDelay.enable();
         while (storming) busy.push(...(await roundTrips(client, 1)));
+        loopDelay.disable();
         storms.push(await storm);
+        env.stream.flush();
+        heldBytes.push(Math.min(heldBefore, env.stream.history.bytes));
       }
       idle.push(...(await roundTripsFor(client, IDLE_WINDOW_MS)));
       clearInterval(sampler);
       const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)]!;
-      const report = `idle p99 ${p99(idle).toFixed(2)} ms over ${idle.length} acks, during ${p99(busy).toFixed(2)} ms (max ${Math.max(...busy).toFixed(0)} ms) over ${busy.length} acks; RSS +${Math.round((peakRss - rssBefore) / 2 ** 20)} MB`;
+      const report = `idle p99 ${p99(idle).toFixed(2)} ms over ${idle.length} acks, during ${p99(busy).toFixed(2)} ms (max ${Math.max(...busy).toFixed(0)} ms) over ${busy.length} acks; event loop delay during the crowds p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms; RSS +${Math.round((peakRss - rssBefore) / 2 ** 20)} MB (each crowd: ${crowdRss.map((c) => `+${Math.round((c.peak - c.start) / 2 ** 20)} MB`).join(', ')})`;
       console.log(report);
       for (const [i, got] of storms.entries()) {
         assert.deepEqual(
@@ -237,10 +253,13 @@ describe('a crowd of dashboards over a full history', () => {
       // The freeze this guards against was seconds.
       assert.ok(Math.max(...busy) < 1000, report);
       // The held batches are shared, not copied per reader: what the crowd costs on top is its queues.
-      assert.ok(peakRss - rssBefore < 256 * 2 ** 20, report);
+      // Judged per crowd, from its own start: what one run's crowds leave behind for the collector
+      // (the heap is not given back between windows) is not what a crowd costs.
+      for (const crowd of crowdRss) assert.ok(crowd.peak - crowd.start < 256 * 2 ** 20, report);
       // Issue #14's target: a healthy client's ack p99 during the crowd within 2x of its idle value.
-      // Not met yet on the shared 2-core machine (2.4-2.8x at load average 15-18, docs/performance.md,
-      // "The crowd"): checked and reported on every run, as a todo until it is.
+      // Not met on this 2-core machine (2.4-2.8x at load average 15-18; on a quiet one idle p99 is
+      // 0.4-0.8 ms and the crowd's 7-14 ms, this process's event loop held 8-16 ms at p99:
+      // docs/performance.md, "The crowd"): checked and reported on every run, as a todo until it is.
       await t.test(
         'ack p99 during the crowd within 2x of idle',
         { todo: 'issue #14 target not met yet' },
