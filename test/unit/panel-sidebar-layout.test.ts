@@ -71,18 +71,7 @@ test('a batch of heartbeats for 10,000 sessions derives no sidebar rows, and the
   assert.match(html, /↓ 1 · 1 B/);
 
   // A close changes what the sidebar places and counts: derived again, once.
-  store.getState().ingest([
-    f.ev({
-      type: 'close',
-      sessionId: 'S0',
-      leg: 'server',
-      first: 'server',
-      reason: 'transport close',
-      clientReason: 'transport close',
-      serverReason: 'transport close',
-      confidence: 'certain',
-    }),
-  ]);
+  store.getState().ingest([f.transportClose('S0')]);
   const closed = sessionsLayout(model);
   assert.equal(layoutDerivations(), derived + 1);
   assert.equal(closed.open, N - 1);
