@@ -1,5 +1,6 @@
 /** Builders of proxy events for the panel's store tests: seqs and times increase by themselves. */
 import type {
+  CloseEvent,
   PacketEvent,
   ProblemEvent,
   ProxyEvent,
@@ -78,6 +79,21 @@ export class EventFactory {
       data,
       sio: { type: 'ACK', nsp, id, args },
     } as UnstampedEvent) as PacketEvent;
+  }
+
+  /** The server leg closing `sid` with "transport close", reasons known for certain. */
+  transportClose(sid: string, extra: Partial<CloseEvent> = {}): ProxyEvent {
+    return this.ev({
+      type: 'close',
+      sessionId: sid,
+      leg: 'server',
+      first: 'server',
+      reason: 'transport close',
+      clientReason: 'transport close',
+      serverReason: 'transport close',
+      confidence: 'certain',
+      ...extra,
+    } as UnstampedEvent);
   }
 
   heartbeat(sid: string, engine: 'ping' | 'pong', direction: 'c2s' | 's2c'): PacketEvent {

@@ -29,17 +29,7 @@ function cluster(): ProxyEvent[] {
     f.session('S1', 'a', { target: 'http://10.0.0.1:3000' }),
     f.session('S2', 'b', { target: 'http://10.0.0.2:3000' }),
     f.session('S3', 'c', { target: 'http://10.0.0.1:3000' }),
-    f.ev({
-      type: 'close',
-      sessionId: 'S3',
-      leg: 'server',
-      first: 'server',
-      reason: 'transport close',
-      clientReason: 'transport close',
-      serverReason: 'transport close',
-      confidence: 'certain',
-      evidence: ['a test'],
-    }),
+    f.transportClose('S3', { evidence: ['a test'] }),
   ];
 }
 

@@ -28,10 +28,23 @@ export interface SessionsState {
   clients: Map<string, ClientView>;
   /** On a dashboard over Redis: each proxy seen, up or gone (`source` events). */
   sources: Map<string, 'up' | 'gone'>;
+  /**
+   * The layout's revision: moves when a session or client comes or goes, changes client, ends, or a
+   * client's attempts change; not when a packet only bumps a session's counters (heartbeats). Views
+   * that place sessions (the sidebar's rows, counts per node) derive on it, not on every packet.
+   */
+  layout: number;
+}
+
+/** One clock for every state's layout, so a state never shows a revision it had before a reset. */
+let layoutClock = 0;
+
+function relayout(state: SessionsState): void {
+  state.layout = ++layoutClock;
 }
 
 export function createSessionsState(): SessionsState {
-  return { sessions: new Map(), clients: new Map(), sources: new Map() };
+  return { sessions: new Map(), clients: new Map(), sources: new Map(), layout: ++layoutClock };
 }
 
 /** Returns whether `e` concerns sessions or clients (the sessions slice changed). */
@@ -93,6 +106,7 @@ function emptySession(sid: string, clientKey: string, ts: number): SessionView {
 }
 
 function touchClient(state: SessionsState, clientKey: string, ts: number, sid?: string): void {
+  relayout(state);
   const c = state.clients.get(clientKey);
   if (!c) {
     state.clients.set(clientKey, {
@@ -198,6 +212,7 @@ function onUpgrade(state: SessionsState, e: UpgradeEvent): void {
 }
 
 function onClose(state: SessionsState, e: CloseEvent): void {
+  if (!state.sessions.get(e.sessionId)?.close) relayout(state);
   update(state, e.sessionId, e.ts, (s) => ({
     ...(s.close
       ? {}
@@ -324,6 +339,7 @@ function onDisconnect(state: SessionsState, e: DisconnectEvent): void {
 function leaveClient(state: SessionsState, clientKey: string, sid: string): void {
   const c = state.clients.get(clientKey);
   if (!c) return;
+  relayout(state);
   const rest = c.sessionIds.filter((id) => id !== sid);
   if (rest.length === 0 && c.attempts.length === 0) state.clients.delete(clientKey);
   else state.clients.set(clientKey, { ...c, sessionIds: rest });

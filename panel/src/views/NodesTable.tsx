@@ -1,12 +1,10 @@
 /** Sessions per target node, for a proxy in front of a cluster (shown with two nodes or more). */
-import { useMemo } from 'react';
 import { useSlices } from '../app/context.js';
 import { formatCount } from '../lib/format.js';
-import { nodeCounts } from '../store/nodes.js';
+import { sessionsLayout } from '../store/sessions-layout.js';
 
 export function NodesTable() {
-  const { model, rev } = useSlices('sessions');
-  const nodes = useMemo(() => nodeCounts(model.sessions.values()), [model, rev]);
+  const { nodes } = sessionsLayout(useSlices('sessions').model);
   if (nodes.length < 2) return null;
   return (
     <table className="nodes-table" data-testid="nodes-table">

@@ -5,12 +5,14 @@
 import { memo, useMemo, useRef, useState, type ReactNode } from 'react';
 import { usePanel, useNow, useSlices, useUi } from '../../app/context.js';
 import { shortId } from '../../lib/format.js';
-import { nodeCounts, type NodeCount } from '../../store/nodes.js';
-import { clientGroups, clientLabel, type ClientGroup } from '../../store/selectors.js';
+import type { NodeCount } from '../../store/nodes.js';
+import type { SessionView } from '../../store/model.js';
+import { sessionsLayout } from '../../store/sessions-layout.js';
+import { clientLabel, type ClientGroup } from '../../store/selectors.js';
 import { useMeasuredWindow, type MeasuredWindow } from '../useMeasuredWindow.js';
 import { AttemptChips } from './AttemptChips.js';
 import { SessionItem } from './SessionItem.js';
-import { runsOf, sidebarRows, type ClientRow, type SidebarRow } from './sidebar-rows.js';
+import { runsOf, shownSession, sidebarRows, type ClientRow, type SidebarRow } from './sidebar-rows.js';
 import './SessionsSidebar.css';
 
 /** Heights (px) assumed for rows not rendered yet; the rendered ones are measured. */
@@ -92,6 +94,8 @@ function Toggle(props: {
 
 interface RunProps {
   rows: readonly SidebarRow[];
+  /** The sessions as they are now: rows place a session, its item shows the current one. */
+  sessions: ReadonlyMap<string, SessionView>;
   from: number;
   to: number;
   win: MeasuredWindow;
@@ -103,7 +107,7 @@ interface RunProps {
 }
 
 /** Rows `from`..`to` (one client's) in that client's element, at the first row's offset. */
-function ClientRun({ rows, from, to, win, now, selected, expand, showNode }: RunProps) {
+function ClientRun({ rows, sessions, from, to, win, now, selected, expand, showNode }: RunProps) {
   const group = (rows[from] as ClientRow).group;
   const head = rows[from]?.kind === 'client' ? (rows[from] as ClientRow) : undefined;
   const end = (i: number) => {
@@ -125,7 +129,7 @@ function ClientRun({ rows, from, to, win, now, selected, expand, showNode }: Run
       items.push(
         <SessionItem
           key={row.key}
-          s={row.session}
+          s={shownSession(row, sessions)}
           now={now}
           selected={row.session.sid === selected}
           rowKey={row.key}
@@ -153,7 +157,10 @@ function ClientRun({ rows, from, to, win, now, selected, expand, showNode }: Run
 }
 
 export function SessionsSidebar() {
-  const { model, rev } = useSlices('sessions');
+  // Every batch that touches sessions re-renders the sidebar, which then costs the rows shown: the
+  // layout (and the rows) are derived again only when it moved, and SessionItem skips the sessions
+  // that did not change.
+  const { model } = useSlices('sessions');
   const wallClock = useNow(1000);
   // A live session of a capture file lasts until the capture's last event, not until now.
   const live = usePanel((s) => s.source.kind === 'live');
@@ -164,8 +171,7 @@ export function SessionsSidebar() {
   const hideGuesses = useUi((s) => s.hideGuesses);
   const setHideGuesses = useUi((s) => s.setHideGuesses);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const groups = useMemo(() => clientGroups(model), [model, rev]);
-  const nodes = useMemo(() => nodeCounts(model.sessions.values()), [model, rev]);
+  const { groups, nodes, open } = sessionsLayout(model);
   const [nodeShown, setNode] = useState<string | undefined>(undefined);
   const node = nodes.some((n) => n.node === nodeShown) ? nodeShown : undefined;
   const [groupByNode, setGroupByNode] = useState(false);
@@ -175,7 +181,6 @@ export function SessionsSidebar() {
     [groups, hideClosed, expanded, node, grouped, nodes],
   );
   const keys = useMemo(() => rows.map((r) => r.key), [rows]);
-  const open = groups.reduce((n, g) => n + g.sessions.filter((s) => s.endedAt === undefined).length, 0);
   const scroller = useRef<HTMLElement>(null);
   const list = useRef<HTMLUListElement>(null);
   const win = useMeasuredWindow(scroller, list, keys, (i) => ESTIMATE[(rows[i] as SidebarRow).kind]);
@@ -251,6 +256,7 @@ export function SessionsSidebar() {
                 key={`${row.node ?? ''} ${row.group.client.clientKey}`}
                 showNode={nodes.length > 1}
                 rows={rows}
+                sessions={model.sessions}
                 from={from}
                 to={to}
                 win={win}

@@ -15,6 +15,7 @@ export const RECENT = 3;
 export type ClientRow =
   | { kind: 'client'; key: string; group: ClientGroup; node?: string }
   | { kind: 'older'; key: string; group: ClientGroup; count: number; node?: string }
+  /** `session` as of the layout the rows were derived from: it places the row; show the current one by sid. */
   | { kind: 'session'; key: string; group: ClientGroup; session: SessionView; node?: string };
 
 /** A node's header when grouped by node (`count.node` '' for the sessions that name no node). */
@@ -98,6 +99,14 @@ function clientRows(
     const session = sessions[i] as SessionView;
     rows.push({ kind: 'session', key: `s:${session.sid}`, group, session, ...at });
   }
+}
+
+/** What a session row shows: its session as it is now (rows are derived per layout, not per packet). */
+export function shownSession(
+  row: Extract<SidebarRow, { kind: 'session' }>,
+  sessions: ReadonlyMap<string, SessionView>,
+): SessionView {
+  return sessions.get(row.session.sid) ?? row.session;
 }
 
 /**
