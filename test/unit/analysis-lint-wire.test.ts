@@ -24,18 +24,6 @@ function analyse(events: readonly ProxyEvent[], now?: number, detectors: Detecto
 
 const ws = { transport: 'websocket' as const };
 
-const close = (f: EventFactory, sid: string, extra: Record<string, unknown> = {}) =>
-  f.ev({
-    type: 'close',
-    sessionId: sid,
-    leg: 'server',
-    first: 'server',
-    reason: 'transport close',
-    clientReason: 'transport close',
-    serverReason: 'transport close',
-    ...extra,
-  } as UnstampedEvent);
-
 const packet = (f: EventFactory, sid: string, fields: Partial<PacketEvent>, advance = 1) =>
   f.ev(
     {
@@ -111,7 +99,7 @@ describe('missed-pong', () => {
     ];
     const ping = beat(f, 'S', 'ping', 's2c', 25_000);
     f.ts += 20_000;
-    const end = close(f, 'S', {
+    const end = f.transportClose('S', {
       first: 'server',
       serverReason: 'ping timeout',
       description: 'the client did not answer the heartbeat in time',
@@ -139,7 +127,7 @@ describe('missed-pong', () => {
     const ping = beat(f, 'S', 'ping', 'c2s');
     const events = [f.session('S', 'k', { eio: 3, open, ...ws }), ping];
     f.ts += 5199;
-    const end = close(f, 'S', { first: 'client', clientReason: 'ping timeout' });
+    const end = f.transportClose('S', { first: 'client', clientReason: 'ping timeout' });
     const found = analyse([...events, end]);
     assert.deepEqual(
       found.map((p) => p.title),
@@ -150,10 +138,10 @@ describe('missed-pong', () => {
   test('not when the last ping was answered, nor for another reason with a ping in flight', () => {
     const f = new EventFactory();
     const answered = [f.session('A', 'k', ws), beat(f, 'A', 'ping', 's2c'), beat(f, 'A', 'pong', 'c2s')];
-    const a = analyse([...answered, close(f, 'A', { serverReason: 'ping timeout' })]);
+    const a = analyse([...answered, f.transportClose('A', { serverReason: 'ping timeout' })]);
     assert.deepEqual(a, []);
     const g = new EventFactory();
-    const b = analyse([g.session('B', 'k', ws), beat(g, 'B', 'ping', 's2c'), close(g, 'B')]);
+    const b = analyse([g.session('B', 'k', ws), beat(g, 'B', 'ping', 's2c'), g.transportClose('B')]);
     assert.deepEqual(b, []);
   });
 });
@@ -205,7 +193,7 @@ describe('attachments-missing', () => {
   test('a BINARY_ACK from the server left incomplete by the close, on a namespace', () => {
     const f = new EventFactory();
     const head = header(f, 'S', '61-/admin,4[{"_placeholder":true,"num":0}]', 's2c');
-    const end = close(f, 'S');
+    const end = f.transportClose('S');
     const found = analyse([f.session('S', 'k', ws), head, end]);
     assert.deepEqual(
       found.map((p) => [p.title, p.detail, p.seqs]),
@@ -229,7 +217,7 @@ describe('attachments-missing', () => {
       attachment(f, 'S', 3),
       done(f, 'S', 3),
       f.emit('S', 'c2s', 'next', []),
-      close(f, 'S'),
+      f.transportClose('S'),
     ];
     assert.deepEqual(analyse(events), []);
   });
@@ -347,7 +335,7 @@ describe('per-session state', () => {
       f.emit(sid, 'c2s', 'save', ['x'.repeat(960)], { id: 1 }),
       packet(f, sid, { data: '51-["upload",{"_placeholder":true,"num":0}]' }),
       packet(f, sid, { data: '61-2[{"_placeholder":true,"num":0}]', direction: 's2c' }),
-      close(f, sid, { serverReason: 'ping timeout' }),
+      f.transportClose(sid, { serverReason: 'ping timeout' }),
     ];
     const found = analyse(events, undefined, detectors);
     assert.ok(
