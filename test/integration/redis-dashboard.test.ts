@@ -174,7 +174,12 @@ describe('sio-proxy dashboard --redis: many proxies, one dashboard', { timeout: 
     const { origin } = await dashboardOn(key);
     const reader = await observe(origin);
     cleanups.push(() => reader.close());
-    await until(() => (sourceEvents(reader.events, 'b').length ? true : undefined), 'b seen');
+    // Both seen up before a stops: a stop read before a's first heartbeat is 'gone' from the start.
+    await until(
+      () =>
+        sourceEvents(reader.events, 'a').length && sourceEvents(reader.events, 'b').length ? true : undefined,
+      'a and b seen',
+    );
     await a.close(); // a clean stop says `stopped`
     await until(() => (sourceEvents(reader.events, 'a').at(-1) === 'gone' ? true : undefined), 'a gone');
     const again = await proxyOn(0, key, 'a');
