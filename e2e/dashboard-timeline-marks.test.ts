@@ -93,6 +93,27 @@ async function titleAt(p: { x: number; y: number }): Promise<string> {
   return (await page.getByTestId('timeline-scroller').getAttribute('title')) ?? '';
 }
 
+/**
+ * Hovers the mark at instant t until its hover text reads `re`, and returns
+ * where it is. The canvas may still be repainting after a fit or a new row,
+ * so the point is measured again on each try, as a user's second look would.
+ */
+async function hoverMark(t: number, dy: number, re: RegExp): Promise<{ x: number; y: number }> {
+  let last = '';
+  const found = await eventually(
+    async () => {
+      const p = await pointAt(t, dy);
+      await page.mouse.move(p.x - 30, p.y - 30);
+      last = await titleAt(p);
+      return re.test(last) && p;
+    },
+    3000,
+    `a mark whose hover text reads ${re}`,
+  ).catch(() => undefined);
+  assert.ok(found, `hover text ${JSON.stringify(last)} does not match ${re}`);
+  return found;
+}
+
 test('a room joined and left is two marks on the bar at those instants, named in the hover text', async () => {
   const sid = alice.io.engine.id;
   await alice.timeout(3000).emitWithAck('join', 'blue');
@@ -115,10 +136,8 @@ test('a room joined and left is two marks on the bar at those instants, named in
 
   await page.getByTestId('timeline-fit').click();
   // Above the bar (rooms' band): the hover names the room, at each instant.
-  const j = await pointAt(join.ts, 3);
-  assert.match(await titleAt(j), /^joined room "blue" — admin-ui \(click: open\)$/);
-  const l = await pointAt(leave.ts, 3);
-  assert.match(await titleAt(l), /^left room "blue" — admin-ui/);
+  const j = await hoverMark(join.ts, 3, /^joined room "blue" — admin-ui \(click: open\)$/);
+  const l = await hoverMark(leave.ts, 3, /^left room "blue" — admin-ui/);
   await page.mouse.move(j.x, j.y + 60); // off the canvas' marks before reading pixels
   // The mark is drawn in the rooms colour (green) there, and not halfway between the two.
   const green = ([r, g, b]: number[]) => g! > r! + 40 && g! > b! + 20;
@@ -180,8 +199,7 @@ test('an injected emit is a mark that opens its packet; a refused namespace a pr
 
   await page.getByTestId('timeline-fit').click();
   // Below the bar: the proxy's and the analysis' marks.
-  const ip = await pointAt(injected.ts, 21);
-  assert.match(await titleAt(ip), /^proxy injected: s2c EVENT "news"/);
+  const ip = await hoverMark(injected.ts, 21, /^proxy injected: s2c EVENT "news"/);
   await page.mouse.click(ip.x, ip.y);
   const row = page.locator('[data-testid="packet-row"][aria-selected="true"]');
   await row.waitFor();
@@ -191,8 +209,7 @@ test('an injected emit is a mark that opens its packet; a refused namespace a pr
 
   await page.getByTestId('tab-timeline').click();
   await page.getByTestId('timeline-fit').click();
-  const pp = await pointAt(problem.ts, 21);
-  assert.match(await titleAt(pp), /^warning: namespace \/nowhere refused the client/);
+  const pp = await hoverMark(problem.ts, 21, /^warning: namespace \/nowhere refused the client/);
   await page.mouse.click(pp.x, pp.y);
   await page.locator('[data-testid="problem-kind"][data-kind="connect_error"]').waitFor();
 });
