@@ -19,6 +19,7 @@ import {
   FIRST_ROW_BUDGET_MS,
   FRAME_P95_BUDGET_MS,
   frameFigures,
+  frameWithinBudget,
   pct,
   round,
   scrollSidebar,
@@ -120,7 +121,7 @@ async function upsertSection(path: string): Promise<void> {
     `| first session row | ${r.firstSessionRowMs} ms | < ${FIRST_ROW_BUDGET_MS} ms: ${verdict(Number(r.firstSessionRowMs) < FIRST_ROW_BUDGET_MS)} |`,
     `| first packet row | ${r.firstPacketRowMs} ms | |`,
     `| all ${PACKETS.toLocaleString('en-US')} packets held | ${r.allHeldMs} ms | |`,
-    `| sidebar scroll: frame median / p95 / worst (idle frame ${r.idleFrameMs} ms) | ${r.frameMedianMs} / ${r.frameP95Ms} / ${r.frameMaxMs} ms | p95 <= ${round(FRAME_P95_BUDGET_MS)} ms (30 frames a second): ${verdict(Number(r.frameP95Ms) <= round(FRAME_P95_BUDGET_MS))} |`,
+    `| sidebar scroll: frame median / p95 / worst (idle frame ${r.idleFrameMs} ms) | ${r.frameMedianMs} / ${r.frameP95Ms} / ${r.frameMaxMs} ms | p95 <= ${round(FRAME_P95_BUDGET_MS)} ms (30 frames a second): ${verdict(frameWithinBudget(Number(r.frameP95Ms)))} |`,
     `| session rows in the DOM at most | ${r.maxSessionItemsInDom} | |`,
     '',
   ].join('\n');

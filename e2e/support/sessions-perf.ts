@@ -10,6 +10,15 @@ export const FIRST_ROW_BUDGET_MS = 1000;
 /** "p95 frame <= 33 ms": 30 frames a second, two frames at 60 Hz (rAF times come in whole frames). */
 export const FRAME_P95_BUDGET_MS = 1000 / 30;
 
+/**
+ * Whether a p95 frame (ms, as measured) is within FRAME_P95_BUDGET_MS. Frames are whole vsync
+ * intervals read from rAF timestamps, which jitter by a tenth of a millisecond: two frames at 60 Hz
+ * read 33.3 or 33.4 ms, and both are 30 frames a second.
+ */
+export function frameWithinBudget(p95Ms: number): boolean {
+  return p95Ms <= FRAME_P95_BUDGET_MS + 0.2;
+}
+
 export const round = (n: number) => Math.round(n * 10) / 10;
 export const pct = (a: number[], p: number) =>
   [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor((a.length * p) / 100))] ?? NaN;

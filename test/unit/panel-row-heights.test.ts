@@ -55,3 +55,35 @@ test('a row reported after it left the list is not kept', () => {
   assert.deepEqual(rows.resized([{ key: 'gone', height: 99 }], 0), { changed: false, above: 0 });
   assert.equal(rows.size, 0);
 });
+
+test('a resized row is looked for among the rows rendered; one outside them is not counted', () => {
+  const rows = new RowHeights();
+  const keys = ['a', 'b', 'c', 'd', 'e'];
+  rows.layout(keys, TEN);
+  // Rendered: rows 1 to 3 (b, c, d). `a` is reported from an element on its way out.
+  const moved = rows.resized(
+    [
+      { key: 'a', height: 50 },
+      { key: 'c', height: 30 },
+    ],
+    0,
+    1,
+    4,
+  );
+  assert.deepEqual(moved, { changed: true, above: 0 });
+  assert.deepEqual([...rows.layout(keys, TEN)], [0, 10, 20, 50, 60, 70]);
+  assert.equal(rows.size, 1);
+});
+
+test('offsets after a measured row follow it, and a new array is returned only when they moved', () => {
+  const rows = new RowHeights();
+  const keys = Array.from({ length: 1000 }, (_, i) => `k${i}`);
+  const first = rows.layout(keys, TEN);
+  assert.equal(rows.layout(keys, TEN), first, 'nothing measured: the same offsets');
+  rows.resized([{ key: 'k990', height: 25 }], 0, 980, 1000);
+  const next = rows.layout(keys, TEN);
+  assert.notEqual(next, first);
+  assert.equal(next[990], 9900);
+  assert.equal(next[991], 9925);
+  assert.equal(next[1000], 10015);
+});

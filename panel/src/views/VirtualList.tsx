@@ -6,6 +6,7 @@
  */
 import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
+import { usePaced } from './use-paced.js';
 import './VirtualList.css';
 
 /**
@@ -36,6 +37,11 @@ export interface VirtualListProps {
   scrollToIndex?: number;
   /** Changes whenever the rows' content may have changed (a revision). */
   rev?: number;
+  /**
+   * Changes when the rows are replaced rather than added to (a new filter): a following list then
+   * shows them at once instead of at the tail's pace.
+   */
+  rowsKey?: unknown;
   className?: string;
   onKeyDown?: (e: React.KeyboardEvent<HTMLDivElement>) => void;
   testId?: string;
@@ -44,20 +50,26 @@ export interface VirtualListProps {
 }
 
 export function VirtualList(props: VirtualListProps) {
-  const { rowCount, rowHeight, headerHeight = 0 } = props;
+  const { rowHeight, headerHeight = 0 } = props;
   const ref = useRef<HTMLDivElement>(null);
   const blockPx = BLOCK_ROWS * rowHeight;
   /** The block at the top of the view: the only scroll state that renders. */
   const [anchor, setAnchor] = useState(0);
   const [height, setHeight] = useState(400);
   const atBottom = useRef(true);
+  /** Where following last put the scroller (Infinity before it did). */
+  const pinnedTop = useRef(Infinity);
   const rowHeightRef = useRef(rowHeight);
   rowHeightRef.current = rowHeight;
 
   /** Reads the scroll position; returns the anchor to render. */
   const read = (el: HTMLElement): number => {
     const h = rowHeightRef.current;
-    atBottom.current = el.scrollTop + el.clientHeight >= el.scrollHeight - h / 2;
+    // At the end, or still where following put it: rows added since then (a batch landing before
+    // the scroll event) do not mean the user scrolled up.
+    atBottom.current =
+      el.scrollTop + el.clientHeight >= el.scrollHeight - h / 2 || el.scrollTop >= pinnedTop.current - h / 2;
+    if (!atBottom.current) pinnedTop.current = Infinity;
     return Math.floor(el.scrollTop / (BLOCK_ROWS * h));
   };
   const sync = (el: HTMLElement) => setAnchor(read(el));
@@ -81,14 +93,29 @@ export function VirtualList(props: VirtualListProps) {
     };
   }, []);
 
-  // New rows: stay at the bottom if the user was there.
+  // Following the newest rows, the window is the list's end, derived here rather than read back
+  // from the scroller: new rows then render at the bottom in the same pass, and moving the scroller
+  // there lays the page out once (reading scrollHeight and rendering again on the scroll event cost
+  // a forced layout and a second render on every batch).
+  const following = props.follow && atBottom.current;
+  // The tail moves at a reader's pace under a flood; a list not following, or shorter (a filter, a
+  // clear), shows at once.
+  const rowsKey = useRef(props.rowsKey);
+  const replaced = rowsKey.current !== props.rowsKey;
+  rowsKey.current = props.rowsKey;
+  const rowCount = usePaced(
+    props.rowCount,
+    undefined,
+    (shown, next) => replaced || !following || next < shown,
+  );
+  const bottom = rowCount * rowHeight + headerHeight;
   useLayoutEffect(() => {
     const el = ref.current;
-    if (el && props.follow && atBottom.current) {
-      el.scrollTop = el.scrollHeight;
-      sync(el);
-    }
-  }, [rowCount, props.rev, props.follow, height]);
+    // Past the end: the browser clamps it to the end.
+    if (!el || !following) return;
+    el.scrollTop = bottom;
+    pinnedTop.current = el.scrollTop;
+  }, [bottom, props.rev, following, height]);
 
   useLayoutEffect(() => {
     const el = ref.current;
@@ -105,8 +132,10 @@ export function VirtualList(props: VirtualListProps) {
   const overscan = Math.max(MIN_OVERSCAN, viewRows);
   // A shorter list (a filter) clamps the scroll before its scroll event arrives.
   const lastAnchor = Math.max(0, Math.floor((rowCount * rowHeight + headerHeight - height) / blockPx));
-  const top = Math.min(anchor, lastAnchor) * BLOCK_ROWS;
-  const first = Math.max(0, Math.floor((top - overscan) / BLOCK_ROWS) * BLOCK_ROWS);
+  const top = (following ? lastAnchor : Math.min(anchor, lastAnchor)) * BLOCK_ROWS;
+  // Following, nothing above the view is rendered: each move of the tail mounts only what shows (a
+  // scroll up from the end renders the rows above it in its own scroll event).
+  const first = Math.max(0, Math.floor((top - (following ? 0 : overscan)) / BLOCK_ROWS) * BLOCK_ROWS);
   const last = Math.min(
     rowCount,
     Math.ceil((top + BLOCK_ROWS + viewRows + overscan) / BLOCK_ROWS) * BLOCK_ROWS,
@@ -132,7 +161,7 @@ export function VirtualList(props: VirtualListProps) {
       data-testid={props.testId}
       role={props.role ?? 'grid'}
       aria-label={props.label}
-      aria-rowcount={rowCount}
+      aria-rowcount={props.rowCount}
     >
       {props.header}
       <div className="vlist-body" style={{ height: rowCount * rowHeight }}>

@@ -4,7 +4,7 @@
  * while they are in the list (RowHeights).
  * Returns the rows to render (those in view plus a screenful each way) and where each one starts.
  */
-import { useCallback, useLayoutEffect, useMemo, useState, type RefObject } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { RowHeights } from './row-heights.js';
 import { watchScrollBox } from './watch-scroll-box.js';
 
@@ -38,6 +38,8 @@ export function useMeasuredWindow(
   const [heights] = useState(() => new RowHeights());
   const [version, setVersion] = useState(0);
   const [view, setView] = useState({ top: 0, height: 600 });
+  /** The rows rendered: where the resize callback looks for the rows it measured. */
+  const rendered = useRef({ first: 0, last: 0 });
 
   const offsets = useMemo(() => heights.layout(keys, estimate), [keys, version]);
 
@@ -65,6 +67,8 @@ export function useMeasuredWindow(
                 height: entry.borderBoxSize[0]?.blockSize ?? (entry.target as HTMLElement).offsetHeight,
               })),
               viewTop,
+              rendered.current.first,
+              rendered.current.last,
             );
             // A row above the view that turns out taller or shorter would move what the user reads.
             if (el && above) el.scrollTop += above;
@@ -86,6 +90,7 @@ export function useMeasuredWindow(
   const margin = view.height;
   const first = keys.length ? rowAt(offsets, view.top - margin) : 0;
   const last = keys.length ? Math.min(keys.length, rowAt(offsets, view.top + view.height + margin) + 1) : 0;
+  rendered.current = { first, last };
   const top = (i: number) => offsets[Math.max(0, Math.min(i, keys.length))] ?? 0;
   return { first, last, top, measure };
 }

@@ -123,7 +123,7 @@ const HEADER = (
 
 export function PacketTable({ follow }: { follow: boolean }) {
   const controller = useController();
-  const { list, rev } = useFiltered();
+  const { list, rev, compiled } = useFiltered();
   const selectedSeq = useUi((s) => s.selectedSeq);
   const select = useUi((s) => s.selectPacket);
 
@@ -154,6 +154,7 @@ export function PacketTable({ follow }: { follow: boolean }) {
       headerHeight={ROW_HEIGHT}
       header={HEADER}
       rev={rev}
+      rowsKey={compiled}
       follow={follow && !hasSelection}
       {...(hasSelection ? { scrollToIndex: selectedIndex } : {})}
       onKeyDown={onKeyDown}

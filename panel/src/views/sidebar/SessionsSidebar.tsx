@@ -9,6 +9,7 @@ import type { NodeCount } from '../../store/nodes.js';
 import type { SessionView } from '../../store/model.js';
 import { sessionsLayout } from '../../store/sessions-layout.js';
 import { clientLabel, type ClientGroup } from '../../store/selectors.js';
+import { usePaced } from '../use-paced.js';
 import { useMeasuredWindow, type MeasuredWindow } from '../useMeasuredWindow.js';
 import { AttemptChips } from './AttemptChips.js';
 import { SessionItem } from './SessionItem.js';
@@ -171,7 +172,14 @@ export function SessionsSidebar() {
   const hideGuesses = useUi((s) => s.hideGuesses);
   const setHideGuesses = useUi((s) => s.setHideGuesses);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const { groups, nodes, open } = sessionsLayout(model);
+  // Sessions that come by the hundred (heartbeats of sessions whose start left the history, each
+  // adding its session) move the rows at a reader's pace; each item shows its session as it is now.
+  // A clear or a new source (fewer clients) shows at once.
+  const { groups, nodes, open } = usePaced(
+    sessionsLayout(model),
+    undefined,
+    (shown, next) => next.groups.length < shown.groups.length,
+  );
   const [nodeShown, setNode] = useState<string | undefined>(undefined);
   const node = nodes.some((n) => n.node === nodeShown) ? nodeShown : undefined;
   const [groupByNode, setGroupByNode] = useState(false);
