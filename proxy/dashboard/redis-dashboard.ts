@@ -18,7 +18,7 @@ import { randomToken } from '../ui/token.js';
 import { UiServer } from '../ui/ui-server.js';
 import { Liveness } from './liveness.js';
 import { RedisReader } from './redis-reader.js';
-import { forwardCall } from './forward.js';
+import { forwardCall, WaitConnections } from './forward.js';
 import { remoteCalls } from './remote-calls.js';
 import { ReplayBus } from './replay-bus.js';
 import { Resequencer } from './resequencer.js';
@@ -51,6 +51,8 @@ export class RedisDashboard {
   readonly ui: UiServer;
   private readonly bus: ReplayBus;
   private readonly reader: RedisReader;
+  /** Connections the forwarded calls wait for their answers on. */
+  private readonly waits: WaitConnections;
   private readonly resequencer: Resequencer;
   private liveness: Liveness | undefined;
   private readonly options: RedisDashboardOptions;
@@ -67,6 +69,7 @@ export class RedisDashboard {
       serialize: (event) => ({ json: JSON.stringify(event) }),
     });
     this.resequencer = new Resequencer(this.bus);
+    this.waits = new WaitConnections(() => this.reader.client);
     this.reader = new RedisReader({
       url: options.redis.url,
       key: this.key,
@@ -79,7 +82,7 @@ export class RedisDashboard {
     const calls = remoteCalls({
       sources: () => this.liveness?.states() ?? {},
       forward: (source, call, timeoutMs) =>
-        forwardCall(this.reader.client, this.key, source, call, timeoutMs),
+        forwardCall(this.reader.client, this.waits, this.key, source, call, timeoutMs),
       ...(options.forwardTimeoutMs !== undefined ? { timeoutMs: options.forwardTimeoutMs } : {}),
       uiHost: host,
     });
@@ -137,6 +140,7 @@ export class RedisDashboard {
   async close(): Promise<void> {
     this.liveness?.close();
     await this.ui.close();
+    this.waits.close();
     await this.reader.close();
     this.stream.close();
   }

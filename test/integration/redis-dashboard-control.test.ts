@@ -266,6 +266,27 @@ describe('sio-proxy dashboard --redis: control calls across proxies', { timeout:
     assert.equal((await api('GET', '/api/search')).status, 400, 'q is required');
   });
 
+  test('forwarded calls wait on kept connections: 20 lists of both proxies open a few, not one a call', async () => {
+    const admin = createClient({ url: redis.url });
+    await admin.connect();
+    const received = async () =>
+      Number(/total_connections_received:(\d+)/.exec(await admin.info('stats'))?.[1] ?? NaN);
+    try {
+      await api('GET', '/api/rules'); // the first calls open what the next ones reuse
+      const before = await received();
+      for (let i = 0; i < 20; i++) {
+        const listed = await api('GET', '/api/rules');
+        assert.equal(listed.status, 200);
+        assert.equal(listed.unanswered, null, 'every proxy answered');
+      }
+      const opened = (await received()) - before;
+      // 40 forwarded calls (20 lists x 2 proxies); one connection each before the pool.
+      assert.ok(opened <= 2, `${opened} connections opened for 40 forwarded calls`);
+    } finally {
+      await admin.quit();
+    }
+  });
+
   test('a proxy that is up but never answers: named in lists, 504 within the limit; gone: 503 at once', async () => {
     const writer = createClient({ url: redis.url });
     await writer.connect();
