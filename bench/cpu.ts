@@ -5,9 +5,17 @@
  */
 import type { ChildHandle } from './children.js';
 
-/** Starts a CPU meter on `proxy`; the returned function gives the CPU µs spent since. */
-export async function cpuMeter(proxy: ChildHandle<unknown> | undefined): Promise<() => Promise<number>> {
+/**
+ * Starts a CPU meter on `proxy`; the returned function gives the CPU µs spent since. `of`:
+ * `'observersCpu'` meters the process of the proxy's observers (bench/observers-child.ts) instead.
+ */
+export async function cpuMeter(
+  proxy: ChildHandle<unknown> | undefined,
+  of: 'cpu' | 'observersCpu' = 'cpu',
+): Promise<() => Promise<number>> {
   if (!proxy) return async () => NaN;
-  const start = await proxy.request<number>('cpu');
-  return async () => (await proxy.request<number>('cpu')) - start;
+  // NaN crosses the IPC channel as null (JSON): a process without observers.
+  const read = async () => (await proxy.request<number | null>(of)) ?? NaN;
+  const start = await read();
+  return async () => (await read()) - start;
 }

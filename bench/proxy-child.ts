@@ -93,6 +93,8 @@ serve(
       const u = process.cpuUsage();
       return u.user + u.system;
     },
+    /** The observers' process's CPU time so far, in µs (NaN without observers). */
+    observersCpu: async () => (observers ? observers.request<number>('cpu') : NaN),
     stats: async () => {
       const seen = observers
         ? await observers.request<{ events: number[]; dropped: number[] }>('stats')

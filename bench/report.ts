@@ -166,6 +166,18 @@ function metrics(r: Results): Metric[] {
         format: us,
       });
     }
+    for (const dir of ['c2s', 's2c'] as const) {
+      const key = dir === 'c2s' ? 'c2sObserversCpu' : 's2cObserversCpu';
+      out.push({
+        name: `observers' CPU per message (their process), ${dir === 'c2s' ? 'client -> server' : 'server -> client'}`,
+        value: (v) => {
+          const m = proxyOnly(v, tp[v]?.[key]);
+          return m === undefined || Number.isNaN(m) ? undefined : m;
+        },
+        spread: (v) => (tp[v]?.[key]?.some((x) => !Number.isNaN(x)) ? spread(tp[v]![key]) : undefined),
+        format: us,
+      });
+    }
   }
   if (bin) {
     out.push({

@@ -28,6 +28,14 @@ export interface ThroughputResult {
   /** The proxy's CPU time per message in the window, in µs, one value per round (NaN for direct). */
   c2sCpu: number[];
   s2cCpu: number[];
+  /**
+   * The observers' CPU time per message (their own process, parsing every event as a panel does),
+   * in µs, one value per round (NaN without observers). On a 2-core machine it is taken from the
+   * cores the proxy, the target and the clients share, which is why five observers lower the rates
+   * more than the proxy's own CPU per message says.
+   */
+  c2sObserversCpu: number[];
+  s2cObserversCpu: number[];
   /** The proxy's RSS at the end of the round's windows, under load, the larger of the two (NaN for direct). */
   rss: number[];
 }
@@ -35,6 +43,7 @@ export interface ThroughputResult {
 interface WindowResult {
   rate: number;
   cpuPerMessage: number;
+  observersCpuPerMessage: number;
   /** The proxy's RSS read at the end of the window, while the load is still on. */
   rss: number;
 }
@@ -78,10 +87,16 @@ async function c2sWindow(
   try {
     await sleep(cfg.throughput.warmMs);
     const cpu = await cpuMeter(proxy);
+    const observersCpu = await cpuMeter(proxy, 'observersCpu');
     const { count, ms } = await target.request<{ count: number; ms: number }>('countC2s', {
       ms: cfg.throughput.windowMs,
     });
-    return { rate: (count / ms) * 1000, cpuPerMessage: (await cpu()) / count, rss: await rssOf(proxy) };
+    return {
+      rate: (count / ms) * 1000,
+      cpuPerMessage: (await cpu()) / count,
+      observersCpuPerMessage: (await observersCpu()) / count,
+      rss: await rssOf(proxy),
+    };
   } finally {
     running = false;
     await settle(() => target.request<number>('c2sTotal'));
@@ -100,12 +115,18 @@ async function s2cWindow(
   try {
     await sleep(cfg.throughput.warmMs);
     const cpu = await cpuMeter(proxy);
+    const observersCpu = await cpuMeter(proxy, 'observersCpu');
     const a = received();
     const t0 = performance.now();
     await sleep(cfg.throughput.windowMs);
     const b = received();
     const rate = ((b - a) / (performance.now() - t0)) * 1000;
-    return { rate, cpuPerMessage: (await cpu()) / (b - a), rss: await rssOf(proxy) };
+    return {
+      rate,
+      cpuPerMessage: (await cpu()) / (b - a),
+      observersCpuPerMessage: (await observersCpu()) / (b - a),
+      rss: await rssOf(proxy),
+    };
   } finally {
     await target.request('stopS2c');
     await settle(received);
@@ -135,7 +156,15 @@ export async function measureThroughput(
         ack?.();
       };
       for (const s of sockets) s.on('s2c', (_payload: unknown, ack?: () => void) => count(ack));
-      out[v.id] = { c2s: [], s2c: [], c2sCpu: [], s2cCpu: [], rss: [] };
+      out[v.id] = {
+        c2s: [],
+        s2c: [],
+        c2sCpu: [],
+        s2cCpu: [],
+        c2sObserversCpu: [],
+        s2cObserversCpu: [],
+        rss: [],
+      };
     }
     for (let round = 0; round < cfg.rounds; round++) {
       for (const v of orderForRound(variants, round)) {
@@ -146,6 +175,8 @@ export async function measureThroughput(
         out[v.id].c2sCpu.push(c2s.cpuPerMessage);
         out[v.id].s2c.push(s2c.rate);
         out[v.id].s2cCpu.push(s2c.cpuPerMessage);
+        out[v.id].c2sObserversCpu.push(c2s.observersCpuPerMessage);
+        out[v.id].s2cObserversCpu.push(s2c.observersCpuPerMessage);
         out[v.id].rss.push(Math.max(c2s.rss, s2c.rss));
         for (const s of sockets) if (!s.connected) throw new Error(`a ${v.id} client lost its connection`);
       }
