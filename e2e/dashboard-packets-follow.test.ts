@@ -62,6 +62,20 @@ test('the table follows the newest packet', async () => {
   await eventually(async () => (await rowsInView()).includes('one 0'), 5000, 'the row of "one" in view');
 });
 
+test('a short burst, then quiet: its last packet shows, every time', async () => {
+  // The tail's pace holds the burst's later packets back (less than 250 ms after the first); the
+  // pace's timer must land them although nothing else changes afterwards.
+  for (let round = 0; round < 8; round++) {
+    await sleep(300);
+    await socket.timeout(10_000).emitWithAck('flood', `burst${round}`, 3, 40);
+    await eventually(
+      async () => (await rowsInView()).includes(`burst${round} 2`),
+      2000,
+      `the last packet of burst ${round} in view`,
+    );
+  }
+});
+
 test('under a flood the tail moves a few times a second, and ends on the last packet', async () => {
   // Each change of the newest row in view, per animation frame, while 1,000 events come in 2 s.
   await page.getByTestId('packet-table').evaluate(() => {

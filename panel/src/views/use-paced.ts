@@ -17,20 +17,33 @@ export const PACE_MS = 250;
 export function usePaced<T>(value: T, ms = PACE_MS, urgent?: (shown: T, next: T) => boolean): T {
   // Derived during render rather than in an effect, which would render every batch twice. The ref
   // is written in render, but always to the same result for the same inputs and time.
-  const held = useRef({ value, at: -Infinity });
-  const [, wake] = useReducer((n: number) => n + 1, 0);
+  const held = useRef({ value, at: -Infinity, due: false });
+  const [woken, wake] = useReducer((n: number) => n + 1, 0);
   const h = held.current;
   if (!Object.is(value, h.value)) {
     const now = performance.now();
-    if (urgent?.(h.value, value)) h.value = value;
-    else if (now - h.at >= ms) held.current = { value, at: now };
+    if (urgent?.(h.value, value)) {
+      h.value = value;
+      h.due = false;
+    }
+    // `due`: the timer for the pace fired. Its delay is rounded to whole milliseconds, so it may run
+    // a fraction of one before `ms` has passed by performance.now(); the value must land then
+    // anyway, or a list that stops changing would stay behind until its next change.
+    else if (h.due || now - h.at >= ms) held.current = { value, at: now, due: false };
   }
   const shown = held.current.value;
   const behind = !Object.is(shown, value);
   useEffect(() => {
     if (!behind) return;
-    const t = setTimeout(wake, Math.max(0, held.current.at + ms - performance.now()));
+    const t = setTimeout(
+      () => {
+        held.current.due = true;
+        wake();
+      },
+      Math.max(0, Math.ceil(held.current.at + ms - performance.now())),
+    );
     return () => clearTimeout(t);
-  }, [behind, shown, ms]);
+    // `woken`: a wake that did not land the value (it changed meanwhile, urgently) sets a new timer.
+  }, [behind, shown, ms, woken]);
   return shown;
 }
