@@ -18,7 +18,7 @@ import { randomToken } from '../ui/token.js';
 import { UiServer } from '../ui/ui-server.js';
 import { Liveness } from './liveness.js';
 import { RedisReader } from './redis-reader.js';
-import { forwardCall, WaitConnections } from './forward.js';
+import { forwardCall, waitPool, type WaitPool } from './forward.js';
 import { remoteCalls } from './remote-calls.js';
 import { ReplayBus } from './replay-bus.js';
 import { Resequencer } from './resequencer.js';
@@ -52,7 +52,7 @@ export class RedisDashboard {
   private readonly bus: ReplayBus;
   private readonly reader: RedisReader;
   /** Connections the forwarded calls wait for their answers on. */
-  private readonly waits: WaitConnections;
+  private readonly waits: WaitPool;
   private readonly resequencer: Resequencer;
   private liveness: Liveness | undefined;
   private readonly options: RedisDashboardOptions;
@@ -69,7 +69,7 @@ export class RedisDashboard {
       serialize: (event) => ({ json: JSON.stringify(event) }),
     });
     this.resequencer = new Resequencer(this.bus);
-    this.waits = new WaitConnections(() => this.reader.client);
+    this.waits = waitPool(options.redis.url);
     this.reader = new RedisReader({
       url: options.redis.url,
       key: this.key,
@@ -111,6 +111,7 @@ export class RedisDashboard {
   /** Connects to Redis and reads the history; live reading goes on until `close()`. */
   async connect(): Promise<void> {
     await this.reader.start();
+    await this.waits.connect();
     this.liveness = new Liveness({
       key: this.key,
       read: (key) => this.reader.client.hGetAll(key) as Promise<Record<string, string>>,
@@ -140,7 +141,7 @@ export class RedisDashboard {
   async close(): Promise<void> {
     this.liveness?.close();
     await this.ui.close();
-    this.waits.close();
+    this.waits.destroy();
     await this.reader.close();
     this.stream.close();
   }
