@@ -7,7 +7,9 @@
  */
 import { startAnalysis } from '../proxy/observe/analysis.js';
 import { ProxyServer } from '../proxy/proxy-server.js';
+import { createLogger } from '../proxy/log.js';
 import { EventStream } from '../proxy/stream/event-stream.js';
+import { ReaderThread } from '../proxy/stream/reader-thread.js';
 import { streamPlugin } from '../proxy/stream/stream-plugin.js';
 import { UiServer } from '../proxy/ui/ui-server.js';
 import { spawnChild, type ChildHandle } from './children.js';
@@ -20,6 +22,8 @@ export interface ProxyChildConfig {
   observers: number;
   /** Rules armed that match nothing the bench sends (issue #11's "1 rule matching nothing"). */
   rules?: number;
+  /** Serve the observers from the reader thread (proxy/stream/reader-thread.ts). */
+  readerThread?: boolean;
 }
 
 export interface MemorySample {
@@ -46,7 +50,13 @@ if (config.kind === 'sio') {
   for (let i = 0; i < (config.rules ?? 0); i++)
     proxy.intervention.addRule({ match: { event: `never-sent-${i}` }, action: { kind: 'drop' } });
   const token = 'bench';
-  const ui = new UiServer(proxy, token).use(streamPlugin(stream, { uiHost: '127.0.0.1' }));
+  const readerThread = config.readerThread ?? process.env.SIO_BENCH_READER_THREAD === '1';
+  const front = readerThread
+    ? new ReaderThread(stream, { token, uiHost: '127.0.0.1', log: createLogger() })
+    : undefined;
+  const ui = new UiServer(proxy, token, front ? { front } : {}).use(
+    streamPlugin(stream, { uiHost: '127.0.0.1' }),
+  );
   await proxy.listen();
   const { port } = await ui.listen(0, '127.0.0.1');
   url = proxy.url;

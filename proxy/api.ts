@@ -51,6 +51,7 @@ import { HarPlugin, streamHarEvents } from './stream/har-plugin.js';
 import { Recorder } from './stream/recorder.js';
 import { RedisControl } from './stream/redis-control.js';
 import { RedisSink } from './stream/redis-sink.js';
+import { ReaderThread } from './stream/reader-thread.js';
 import { searchPlugin } from './stream/search-plugin.js';
 import { streamPlugin } from './stream/stream-plugin.js';
 import { controlCalls, controlPlugin } from './control/control-plugin.js';
@@ -87,6 +88,12 @@ export interface DashboardOptions {
   host?: string;
   /** Default: a random token. Every `/api/*` route and the panel need it. */
   token?: string;
+  /**
+   * Default true: the event stream's observers are served from a thread of their own, at the lowest
+   * CPU priority, which listens on the dashboard's address and forwards every other request to the
+   * dashboard server (docs/performance.md, "The reader thread"). `false`: all on the proxy's thread.
+   */
+  readerThread?: boolean;
 }
 
 /** `createProxy`'s options: the CLI's flags as an object. */
@@ -328,8 +335,12 @@ export class ProxyRuntime {
     this.redis = options.redis ? new RedisSink(this.stream, { ...options.redis, log }) : undefined;
     const search = searchPlugin(this.stream.payloads);
     if (dashboard) {
-      this.ui = new UiServer(this.server, dashboard.token ?? randomToken(), { log });
-      this.ui.use(streamPlugin(this.stream, { uiHost: this.dashboardAddress.host }));
+      const token = dashboard.token ?? randomToken();
+      const uiHost = this.dashboardAddress.host;
+      const front =
+        dashboard.readerThread === false ? undefined : new ReaderThread(this.stream, { token, uiHost, log });
+      this.ui = new UiServer(this.server, token, { log, ...(front ? { front } : {}) });
+      this.ui.use(streamPlugin(this.stream, { uiHost }));
       this.ui.use(search);
       this.ui.use(controlPlugin(this.server.intervention, { uiHost: this.dashboardAddress.host }));
       this.ui.use(

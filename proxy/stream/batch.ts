@@ -7,6 +7,11 @@
  * joined and encoded the same events again for its own messages. Profiles of the messages/s test
  * put that at about a third of the proxy's CPU. A batch's bytes live outside the JS heap, and the
  * per-event strings die young.
+ *
+ * Why shared memory: the observers may be served from a thread of their own (reader-thread.ts),
+ * which gets the held batches themselves, not copies: a batch's bytes and its events' lengths sit in
+ * one SharedArrayBuffer, which a postMessage shares rather than copies (allocating one costs what
+ * `Buffer.from` of the same text does).
  */
 export class EventBatch {
   /** The message: a JSON array of the events, UTF-8. */
@@ -14,13 +19,42 @@ export class EventBatch {
   readonly count: number;
   readonly lastSeq: number;
   /** Each event's JSON length in UTF-16 units, to split the decoded text again (late readers only). */
-  private readonly lengths: number[];
+  private readonly lengths: Uint32Array;
 
-  constructor(jsons: readonly string[], lastSeq: number) {
-    this.bytes = utf8(`[${jsons.join(',')}]`);
+  constructor(jsons: readonly string[], lastSeq: number);
+  constructor(shared: SharedBatch);
+  constructor(jsonsOrShared: readonly string[] | SharedBatch, lastSeq = 0) {
+    if (!Array.isArray(jsonsOrShared)) {
+      const shared = jsonsOrShared as SharedBatch;
+      this.count = shared.count;
+      this.lastSeq = shared.lastSeq;
+      this.bytes = Buffer.from(shared.buffer, 0, shared.byteLength);
+      this.lengths = new Uint32Array(shared.buffer, lengthsAt(shared.byteLength), shared.count);
+      return;
+    }
+    const jsons = jsonsOrShared as readonly string[];
+    const text = `[${jsons.join(',')}]`;
+    // V8 encodes UTF-8 a character at a time (about a quarter of a batch's cost in profiles), while
+    // counting the bytes is cheaper, and when there are as many bytes as characters the text is
+    // ASCII, whose Latin-1 encoding is the same bytes, copied.
+    const byteLength = Buffer.byteLength(text, 'utf8');
+    const buffer = new SharedArrayBuffer(lengthsAt(byteLength) + 4 * jsons.length);
+    this.bytes = Buffer.from(buffer, 0, byteLength);
+    this.bytes.write(text, 0, byteLength === text.length ? 'latin1' : 'utf8');
+    this.lengths = new Uint32Array(buffer, lengthsAt(byteLength), jsons.length);
+    for (let i = 0; i < jsons.length; i++) this.lengths[i] = jsons[i]!.length;
     this.count = jsons.length;
     this.lastSeq = lastSeq;
-    this.lengths = jsons.map((j) => j.length);
+  }
+
+  /** What another thread needs to read this batch, its memory shared (see above). */
+  get shared(): SharedBatch {
+    return {
+      buffer: this.bytes.buffer as SharedArrayBuffer,
+      byteLength: this.bytes.length,
+      count: this.count,
+      lastSeq: this.lastSeq,
+    };
   }
 
   /** The message for its events from the `skip`-th on: its own bytes when that is all of them. */
@@ -42,13 +76,15 @@ export class EventBatch {
   }
 }
 
-/**
- * `Buffer.from(text, 'utf8')`, faster for ASCII: V8 encodes UTF-8 a character at a time (about a
- * quarter of a batch's cost in profiles), while counting the bytes is cheaper, and when there are as
- * many bytes as characters the text is ASCII, whose Latin-1 encoding is the same bytes, copied.
- */
-function utf8(text: string): Buffer {
-  return Buffer.byteLength(text, 'utf8') === text.length
-    ? Buffer.from(text, 'latin1')
-    : Buffer.from(text, 'utf8');
+/** A batch as posted to another thread: its SharedArrayBuffer holds the bytes, then the lengths. */
+export interface SharedBatch {
+  buffer: SharedArrayBuffer;
+  byteLength: number;
+  count: number;
+  lastSeq: number;
+}
+
+/** The lengths start on the first 4-byte boundary after the bytes (a Uint32Array's alignment). */
+function lengthsAt(byteLength: number): number {
+  return (byteLength + 3) & ~3;
 }

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import { localEnd } from '../ui/local-end.js';
 
 const EXTENSION_SCHEMES = new Set(['chrome-extension:', 'moz-extension:']);
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
@@ -28,7 +29,7 @@ export function originAllowed(req: IncomingMessage, uiHost?: string): boolean {
   if (EXTENSION_SCHEMES.has(url.protocol)) return true;
   if (url.protocol !== 'http:') return false;
   const port = Number(url.port || 80);
-  if (port !== req.socket.localPort) return false;
+  if (port !== localEnd(req).port) return false;
   return ownHosts(req, uiHost).has(normalize(url.hostname));
 }
 
@@ -51,7 +52,7 @@ export function isExtensionOrigin(origin: string | undefined): boolean {
 function ownHosts(req: IncomingMessage, uiHost: string | undefined): Set<string> {
   const hosts = new Set<string>();
   if (uiHost) hosts.add(normalize(uiHost));
-  const local = req.socket.localAddress;
+  const local = localEnd(req).address;
   if (local) hosts.add(normalize(local));
   if ([...hosts].some(isLoopback)) for (const name of LOOPBACK_NAMES) hosts.add(name);
   return hosts;

@@ -58,7 +58,7 @@ export class WsObserver {
 
   constructor(
     private readonly ws: WebSocket,
-    stream: EventStream,
+    stream: Pick<EventStream, 'subscribeWithHistory'>,
     private readonly limits: ObserverLimits = DEFAULT_LIMITS,
     /** Shared by every reader of the history (turn-budget.ts). */
     private readonly budget = new TurnBudget(REPLAY_BYTES_PER_TURN),

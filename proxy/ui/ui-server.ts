@@ -20,6 +20,8 @@ import { refuseEngineRequest, refuseEngineUpgrade } from './misdirected-client.j
 import { packageVersion } from '../package-version.js';
 import { readOnly } from '../stream/http-reply.js';
 import { createLogger, type Logger } from '../log.js';
+import { acceptFrontHeader } from './local-end.js';
+import { randomToken } from './token.js';
 
 /**
  * What the dashboard shows: a proxy (ProxyServer fits as it is), or a dashboard over Redis, which
@@ -41,6 +43,18 @@ export interface UiServerOptions {
   version?: string;
   /** Where a route that throws is reported; default stderr. */
   log?: Logger;
+  /**
+   * What listens on the dashboard's address in front of this server (the event stream's reader
+   * thread, proxy/stream/reader-thread.ts); this server then listens on loopback, for it only.
+   */
+  front?: UiFront;
+}
+
+/** A front door: listens on the dashboard's address and forwards what it does not serve to `internal`. */
+export interface UiFront {
+  /** `secret` goes with every forwarded request (local-end.ts), so that this server can tell it from a stranger's. */
+  listen(port: number, host: string, internal: AddressInfo, secret: string): Promise<AddressInfo>;
+  close(): Promise<void>;
 }
 
 export class UiServer {
@@ -49,6 +63,10 @@ export class UiServer {
   private readonly panel: PanelFiles;
   private readonly version: string;
   private readonly log: Logger;
+  private readonly front: UiFront | undefined;
+  private readonly frontSecret = randomToken();
+  /** Where the dashboard listens: this server's address, or its front door's. */
+  private address: AddressInfo | undefined;
 
   constructor(
     private readonly proxy: UiSubject,
@@ -58,6 +76,7 @@ export class UiServer {
     this.panel = new PanelFiles(opts.panelDir === false ? undefined : (opts.panelDir ?? defaultPanelDir()));
     this.version = opts.version ?? packageVersion();
     this.log = opts.log ?? createLogger();
+    this.front = opts.front;
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
   }
 
@@ -67,28 +86,38 @@ export class UiServer {
   }
 
   async listen(port: number, host: string): Promise<AddressInfo> {
+    const front = this.front;
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(port, host, () => {
+      this.server.listen(front ? 0 : port, front ? '127.0.0.1' : host, () => {
         this.server.off('error', reject);
         resolve();
       });
     });
-    return this.server.address() as AddressInfo;
+    const own = this.server.address() as AddressInfo;
+    try {
+      this.address = front ? await front.listen(port, host, own, this.frontSecret) : own;
+    } catch (err) {
+      this.server.close();
+      throw err;
+    }
+    return this.address;
   }
 
   get listening(): boolean {
-    return this.server.listening;
+    return this.server.listening && this.address !== undefined;
   }
 
   url(): string {
-    const a = this.server.address() as AddressInfo;
+    const a = this.address!;
     const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
     return `http://${host}:${a.port}/?token=${encodeURIComponent(this.token)}`;
   }
 
   async close(): Promise<void> {
     for (const p of this.plugins) await p.close?.();
+    await this.front?.close();
+    this.address = undefined;
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -107,6 +136,7 @@ export class UiServer {
   }
 
   private routeOrThrow(req: IncomingMessage, res: ServerResponse): void {
+    if (this.front) acceptFrontHeader(req, this.frontSecret);
     // Before anything parses it again: `GET //[` would throw in every `new URL` below.
     const url = requestUrl(req);
     if (!url) {
@@ -137,6 +167,7 @@ export class UiServer {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.front) acceptFrontHeader(req, this.frontSecret);
     const url = requestUrl(req);
     if (!url)
       return writeRawResponse(socket, '400 Bad Request', 'the request target is not a valid URL path');

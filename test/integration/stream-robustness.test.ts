@@ -173,179 +173,182 @@ describe('dashboard server: bad requests get clear 4xx answers', () => {
   });
 });
 
-describe('event stream: many, leaving and stalled observers', () => {
-  let env: StreamEnv;
-  const LIMITS = {
-    maxQueue: 200,
-    maxQueueChars: 256 * 1024,
-    maxBuffered: 64 * 1024,
-    resumeBuffered: 16 * 1024,
-  };
-  before(async () => {
-    env = await startStreamEnv({ plugin: { limits: { ...LIMITS, chunkChars: 4096 } } });
-    serveEcho(env.target.io);
-  });
-  after(() => env.close());
+for (const readerThread of [false, true])
+  describe(`event stream: many, leaving and stalled observers${readerThread ? ' (served by the reader thread)' : ''}`, () => {
+    let env: StreamEnv;
+    const LIMITS = {
+      maxQueue: 200,
+      maxQueueChars: 256 * 1024,
+      maxBuffered: 64 * 1024,
+      resumeBuffered: 16 * 1024,
+    };
+    before(async () => {
+      env = await startStreamEnv({ plugin: { limits: { ...LIMITS, chunkChars: 4096 } }, readerThread });
+      serveEcho(env.target.io);
+    });
+    after(() => env.close());
 
-  const batchSinks = () => (env.stream as unknown as { batchSinks: Set<unknown> }).batchSinks.size;
+    const batchSinks = () => (env.stream as unknown as { batchSinks: Set<unknown> }).batchSinks.size;
 
-  test('an observer that leaves in the middle of the history costs nothing', async () => {
-    const client = env.client({ transports: ['websocket'] });
-    await connected(client);
-    for (let i = 0; i < 300; i++) await client.timeout(2000).emitWithAck('echo', `${i} ${'h'.repeat(200)}`);
-    await sleep(50);
-    const held = env.stream.history.size;
-    assert.ok(held > 600, `a history of many chunks (${held} events)`);
-    for (let i = 0; i < 5; i++) {
-      const ws = new WebSocket(env.url('/api/events', TOKEN, 'ws'));
-      await new Promise<void>((resolve) => ws.once('message', () => resolve()));
-      if (i % 2) ws.terminate();
-      else ws.close();
-    }
-    await waitFor(
-      () => env.plugin.observers().length === 0 && batchSinks() === 0,
-      3000,
-      'the observers gone',
-    );
-    // The next observer gets the whole history and live events.
-    const observer = await env.observe();
-    await waitFor(() => observer.events.length >= held, 3000, 'the whole history');
-    assert.equal(await client.timeout(2000).emitWithAck('echo', 'after'), 'after');
-    await waitFor(() => observer.events.length === env.proxy.events.length, 3000, 'live events');
-    assert.deepEqual(
-      observer.events.map((e) => e.seq),
-      env.proxy.events.map((e) => e.seq),
-    );
-    observer.close();
-    client.close();
-  });
-
-  test('20 observers at once each get every event, in order', async () => {
-    const client = env.client({ transports: ['websocket'] });
-    await connected(client);
-    const traffic = (async () => {
-      for (let i = 0; i < 50; i++) await client.timeout(2000).emitWithAck('echo', i);
-    })();
-    const observers: Observer[] = await Promise.all(Array.from({ length: 20 }, () => env.observe()));
-    await traffic;
-    await waitFor(
-      () => observers.every((o) => o.events.length === env.proxy.events.length),
-      5000,
-      'every observer complete',
-    );
-    const seqs = env.proxy.events.map((e) => e.seq);
-    for (const o of observers) {
-      assert.ok(o.framingOk);
-      assert.deepEqual(
-        o.events.map((e) => e.seq),
-        seqs,
+    test('an observer that leaves in the middle of the history costs nothing', async () => {
+      const client = env.client({ transports: ['websocket'] });
+      await connected(client);
+      for (let i = 0; i < 300; i++) await client.timeout(2000).emitWithAck('echo', `${i} ${'h'.repeat(200)}`);
+      await sleep(50);
+      const held = env.stream.history.size;
+      assert.ok(held > 600, `a history of many chunks (${held} events)`);
+      for (let i = 0; i < 5; i++) {
+        const ws = new WebSocket(env.url('/api/events', TOKEN, 'ws'));
+        await new Promise<void>((resolve) => ws.once('message', () => resolve()));
+        if (i % 2) ws.terminate();
+        else ws.close();
+      }
+      await waitFor(
+        async () => (await env.backlogs()).length === 0 && batchSinks() === 0,
+        3000,
+        'the observers gone',
       );
-    }
-    for (const o of observers) o.close();
-    client.close();
-  });
+      // The next observer gets the whole history and live events.
+      const observer = await env.observe();
+      await waitFor(() => observer.events.length >= held, 3000, 'the whole history');
+      assert.equal(await client.timeout(2000).emitWithAck('echo', 'after'), 'after');
+      await waitFor(() => observer.events.length === env.proxy.events.length, 3000, 'live events');
+      assert.deepEqual(
+        observer.events.map((e) => e.seq),
+        env.proxy.events.map((e) => e.seq),
+      );
+      observer.close();
+      client.close();
+    });
 
-  test('an observer that never reads: bounded backlog, dropped markers, and the relay stays fast', async () => {
-    const stalled = await env.observe();
-    await waitFor(() => stalled.events.length >= env.proxy.events.length, 3000, 'its history');
-    const tcp = (stalled.ws as unknown as { _socket: net.Socket })._socket;
-    tcp.pause();
-    const flood = env.client({ transports: ['websocket'] });
-    const probe = env.client({ transports: ['websocket'] });
-    await Promise.all([connected(flood), connected(probe)]);
-
-    let flooding = true;
-    let maxEvents = 0;
-    let maxChars = 0;
-    const watch = setInterval(() => {
-      for (const b of env.plugin.observers()) {
-        maxEvents = Math.max(maxEvents, b.events);
-        maxChars = Math.max(maxChars, b.chars);
+    test('20 observers at once each get every event, in order', async () => {
+      const client = env.client({ transports: ['websocket'] });
+      await connected(client);
+      const traffic = (async () => {
+        for (let i = 0; i < 50; i++) await client.timeout(2000).emitWithAck('echo', i);
+      })();
+      const observers: Observer[] = await Promise.all(Array.from({ length: 20 }, () => env.observe()));
+      await traffic;
+      await waitFor(
+        () => observers.every((o) => o.events.length === env.proxy.events.length),
+        5000,
+        'every observer complete',
+      );
+      const seqs = env.proxy.events.map((e) => e.seq);
+      for (const o of observers) {
+        assert.ok(o.framingOk);
+        assert.deepEqual(
+          o.events.map((e) => e.seq),
+          seqs,
+        );
       }
-    }, 2);
-    const payload = 'f'.repeat(2048);
-    const floodDone = (async () => {
-      for (let round = 0; round < 40; round++)
-        await Promise.all(Array.from({ length: 50 }, () => flood.timeout(5000).emitWithAck('echo', payload)));
-      flooding = false;
-    })();
-    const rtts: number[] = [];
-    while (flooding) {
-      const t0 = performance.now();
-      await probe.timeout(2000).emitWithAck('echo', 'ping');
-      rtts.push(performance.now() - t0);
-      await sleep(5);
-    }
-    await floodDone;
-    clearInterval(watch);
+      for (const o of observers) o.close();
+      client.close();
+    });
 
-    // 2000 echoes of 2 KB: about 8000 events and 10 MB of JSON that the stalled observer could not take.
-    const backlog = env.plugin.observers().find((b) => b.dropped > 0);
-    assert.ok(backlog, 'the stalled observer is dropping');
-    const oneBatch = 500; // a batch may take the queue past its bound once (DEFAULT_BATCH_EVENTS)
-    assert.ok(maxEvents <= LIMITS.maxQueue + oneBatch, `queue bounded in events: ${maxEvents}`);
-    assert.ok(maxChars <= LIMITS.maxQueueChars + 64 * 1024, `queue bounded in characters: ${maxChars}`);
-    rtts.sort((a, b) => a - b);
-    const median = rtts[Math.floor(rtts.length / 2)]!;
-    assert.ok(rtts.length >= 5, `probes made: ${rtts.length}`);
-    assert.ok(median < 100, `echo median ${median.toFixed(1)} ms while an observer lags`);
+    test('an observer that never reads: bounded backlog, dropped markers, and the relay stays fast', async () => {
+      const stalled = await env.observe();
+      await waitFor(() => stalled.events.length >= env.proxy.events.length, 3000, 'its history');
+      const tcp = (stalled.ws as unknown as { _socket: net.Socket })._socket;
+      tcp.pause();
+      const flood = env.client({ transports: ['websocket'] });
+      const probe = env.client({ transports: ['websocket'] });
+      await Promise.all([connected(flood), connected(probe)]);
 
-    tcp.resume();
-    await waitFor(
-      () => stalled.events.length > 0 && stalled.events.at(-1)!.seq === env.proxy.events.at(-1)!.seq,
-      5000,
-      'the stalled observer caught up',
-    );
-    const markers = stalled.events.filter((e): e is DroppedEvent => e.type === 'dropped');
-    assert.ok(markers.length > 0, 'dropped markers');
-    // Every seq is there once, or stood for by a marker: seq - count + 1 .. seq.
-    const seen = new Set<number>();
-    for (const e of stalled.events) {
-      const from = e.type === 'dropped' ? e.seq - e.count + 1 : e.seq;
-      for (let s = from; s <= e.seq; s++) {
-        assert.ok(!seen.has(s), `seq ${s} once`);
-        seen.add(s);
+      let flooding = true;
+      let maxEvents = 0;
+      let maxChars = 0;
+      const watch = setInterval(async () => {
+        for (const b of await env.backlogs()) {
+          maxEvents = Math.max(maxEvents, b.events);
+          maxChars = Math.max(maxChars, b.chars);
+        }
+      }, 2);
+      const payload = 'f'.repeat(2048);
+      const floodDone = (async () => {
+        for (let round = 0; round < 40; round++)
+          await Promise.all(
+            Array.from({ length: 50 }, () => flood.timeout(5000).emitWithAck('echo', payload)),
+          );
+        flooding = false;
+      })();
+      const rtts: number[] = [];
+      while (flooding) {
+        const t0 = performance.now();
+        await probe.timeout(2000).emitWithAck('echo', 'ping');
+        rtts.push(performance.now() - t0);
+        await sleep(5);
       }
-    }
-    for (const e of env.proxy.events) assert.ok(seen.has(e.seq), `seq ${e.seq} accounted for`);
-    flood.close();
-    probe.close();
-    stalled.close();
-  });
+      await floodDone;
+      clearInterval(watch);
 
-  test('what an observer sends is ignored; over 64 KB closes it', async () => {
-    const observer = await env.observe();
-    observer.ws.send('hello?');
-    observer.ws.send(JSON.stringify({ type: 'subscribe' }));
-    const client = env.client({ transports: ['websocket'] });
-    await connected(client);
-    await waitFor(() => observer.events.length === env.proxy.events.length, 3000, 'live events still');
-    const closed = new Promise<number>((resolve) => observer.ws.once('close', (code) => resolve(code)));
-    observer.ws.send('x'.repeat(65 * 1024));
-    assert.equal(await closed, 1009, 'message too big');
-    assert.equal(await client.timeout(2000).emitWithAck('echo', 'still'), 'still');
-    client.close();
-  });
+      // 2000 echoes of 2 KB: about 8000 events and 10 MB of JSON that the stalled observer could not take.
+      const backlog = (await env.backlogs()).find((b) => b.dropped > 0);
+      assert.ok(backlog, 'the stalled observer is dropping');
+      const oneBatch = 500; // a batch may take the queue past its bound once (DEFAULT_BATCH_EVENTS)
+      assert.ok(maxEvents <= LIMITS.maxQueue + oneBatch, `queue bounded in events: ${maxEvents}`);
+      assert.ok(maxChars <= LIMITS.maxQueueChars + 64 * 1024, `queue bounded in characters: ${maxChars}`);
+      rtts.sort((a, b) => a - b);
+      const median = rtts[Math.floor(rtts.length / 2)]!;
+      assert.ok(rtts.length >= 5, `probes made: ${rtts.length}`);
+      assert.ok(median < 100, `echo median ${median.toFixed(1)} ms while an observer lags`);
 
-  test('the documented observer limits are the defaults', () => {
-    assert.deepEqual(
-      {
-        maxQueue: DEFAULT_LIMITS.maxQueue,
-        maxQueueChars: DEFAULT_LIMITS.maxQueueChars,
-        maxBuffered: DEFAULT_LIMITS.maxBuffered,
-        resumeBuffered: DEFAULT_LIMITS.resumeBuffered,
-        chunkChars: DEFAULT_LIMITS.chunkChars,
-      },
-      {
-        maxQueue: 20_000,
-        maxQueueChars: 16 * 1024 * 1024,
-        maxBuffered: 4 * 1024 * 1024,
-        resumeBuffered: 1024 * 1024,
-        chunkChars: 64 * 1024,
-      },
-    );
+      tcp.resume();
+      await waitFor(
+        () => stalled.events.length > 0 && stalled.events.at(-1)!.seq === env.proxy.events.at(-1)!.seq,
+        5000,
+        'the stalled observer caught up',
+      );
+      const markers = stalled.events.filter((e): e is DroppedEvent => e.type === 'dropped');
+      assert.ok(markers.length > 0, 'dropped markers');
+      // Every seq is there once, or stood for by a marker: seq - count + 1 .. seq.
+      const seen = new Set<number>();
+      for (const e of stalled.events) {
+        const from = e.type === 'dropped' ? e.seq - e.count + 1 : e.seq;
+        for (let s = from; s <= e.seq; s++) {
+          assert.ok(!seen.has(s), `seq ${s} once`);
+          seen.add(s);
+        }
+      }
+      for (const e of env.proxy.events) assert.ok(seen.has(e.seq), `seq ${e.seq} accounted for`);
+      flood.close();
+      probe.close();
+      stalled.close();
+    });
+
+    test('what an observer sends is ignored; over 64 KB closes it', async () => {
+      const observer = await env.observe();
+      observer.ws.send('hello?');
+      observer.ws.send(JSON.stringify({ type: 'subscribe' }));
+      const client = env.client({ transports: ['websocket'] });
+      await connected(client);
+      await waitFor(() => observer.events.length === env.proxy.events.length, 3000, 'live events still');
+      const closed = new Promise<number>((resolve) => observer.ws.once('close', (code) => resolve(code)));
+      observer.ws.send('x'.repeat(65 * 1024));
+      assert.equal(await closed, 1009, 'message too big');
+      assert.equal(await client.timeout(2000).emitWithAck('echo', 'still'), 'still');
+      client.close();
+    });
+
+    test('the documented observer limits are the defaults', () => {
+      assert.deepEqual(
+        {
+          maxQueue: DEFAULT_LIMITS.maxQueue,
+          maxQueueChars: DEFAULT_LIMITS.maxQueueChars,
+          maxBuffered: DEFAULT_LIMITS.maxBuffered,
+          resumeBuffered: DEFAULT_LIMITS.resumeBuffered,
+          chunkChars: DEFAULT_LIMITS.chunkChars,
+        },
+        {
+          maxQueue: 20_000,
+          maxQueueChars: 16 * 1024 * 1024,
+          maxBuffered: 4 * 1024 * 1024,
+          resumeBuffered: 1024 * 1024,
+          chunkChars: 64 * 1024,
+        },
+      );
+    });
   });
-});
 
 describe('CLI: --history and --record', () => {
   let target: Target;

@@ -78,13 +78,13 @@ export function once<T = unknown>(
 
 /** Polls `check` until it is truthy, or fails after `ms`. */
 export async function waitFor<T>(
-  check: () => T | undefined | false,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
   ms = 5000,
   what = 'condition',
 ): Promise<T> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    const v = check();
+    const v = await check();
     if (v) return v;
     await new Promise((r) => setTimeout(r, 10));
   }

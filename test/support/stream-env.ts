@@ -14,6 +14,9 @@ import {
   type StreamPluginOptions,
 } from '../../proxy/stream/stream-plugin.js';
 import { UiServer } from '../../proxy/ui/ui-server.js';
+import { createLogger } from '../../proxy/log.js';
+import type { Backlog } from '../../proxy/stream/reader-messages.js';
+import { ReaderThread } from '../../proxy/stream/reader-thread.js';
 import type { ProxyEvent } from '../../shared/events.js';
 import { startProxy, startTarget, waitFor, type Proxy, type Target } from './harness.js';
 
@@ -25,6 +28,8 @@ export interface StreamEnv {
   stream: EventStream;
   ui: UiServer;
   plugin: StreamPlugin;
+  /** Each observer's backlog, wherever the observers are served (this thread or the reader thread). */
+  backlogs(): Promise<Backlog[]>;
   /** `http://127.0.0.1:<ui port>`, the dashboard's own origin. */
   origin: string;
   /** A dashboard URL with `?token=` (or the given token, or none when `token` is null). */
@@ -51,13 +56,19 @@ export async function startStreamEnv(
     target?: Partial<ServerOptions>;
     stream?: EventStreamOptions;
     plugin?: StreamPluginOptions;
+    /** Serve `/api/events` from the reader thread (proxy/stream/reader-thread.ts), as the CLI does. */
+    readerThread?: boolean;
   } = {},
 ): Promise<StreamEnv> {
   const target = await startTarget(opts.target);
   const proxy = await startProxy(target.url);
   const stream = new EventStream(proxy.proxy.bus, opts.stream);
   const plugin = streamPlugin(stream, opts.plugin);
-  const ui = new UiServer(proxy.proxy, TOKEN).use(plugin);
+  const readerThread = opts.readerThread ?? process.env.SIO_TEST_READER_THREAD === '1';
+  const front = readerThread
+    ? new ReaderThread(stream, { token: TOKEN, log: createLogger(), ...opts.plugin })
+    : undefined;
+  const ui = new UiServer(proxy.proxy, TOKEN, front ? { front } : {}).use(plugin);
   const address: AddressInfo = await ui.listen(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${address.port}`;
   const clients: Socket[] = [];
@@ -69,6 +80,7 @@ export async function startStreamEnv(
     stream,
     ui,
     plugin,
+    backlogs: async () => (front ? front.backlogs() : plugin.observers()),
     origin,
     url(path, token = TOKEN, scheme = 'http') {
       const u = new URL(path, origin);

@@ -1,0 +1,216 @@
+/**
+ * The reader thread (reader-thread.ts says why): the dashboard's front door. It serves the event
+ * stream's WebSocket observers itself, from the batches the main thread shares with it, and forwards
+ * every other request (the panel, the control API, captures, HAR, searches) to the dashboard server
+ * on the main thread, over loopback, vouching for where each one arrived (local-end.ts).
+ *
+ * An observer's history comes in parts, each posted on a turn of the main thread's own; the first
+ * part is posted in the same step as the snapshot it belongs to, so every live batch that arrives
+ * before it is in the snapshot already, and every one after it is newer: those wait behind the
+ * history, in order. No gap, no overlap, as with an observer on the main thread.
+ */
+import http, { type IncomingMessage } from 'node:http';
+import net from 'node:net';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import type { Duplex } from 'node:stream';
+import { parentPort, workerData } from 'node:worker_threads';
+import WebSocket, { WebSocketServer } from 'ws';
+import { writeRawResponse } from '../engine/errors.js';
+import { FRONT_HEADER } from '../ui/local-end.js';
+import { hasToken } from '../ui/token.js';
+import { EventBatch } from './batch.js';
+import type { BatchSink } from './event-stream.js';
+import type { Held } from './history.js';
+import { originAllowed } from './origin.js';
+import type { ReaderConfig, ToMain, ToReader } from './reader-messages.js';
+import { REPLAY_BYTES_PER_TURN, TurnBudget } from './turn-budget.js';
+import { WsObserver } from './ws-observer.js';
+
+const config = workerData as ReaderConfig;
+lowestPriority();
+const main = parentPort!;
+const post = (message: ToMain) => main.postMessage(message);
+
+/** An observer whose history is still arriving; `later`: batches after its snapshot, once it began. */
+interface Waiting {
+  ws: WebSocket;
+  history: Held[];
+  later: EventBatch[] | undefined;
+}
+
+const waiting = new Map<number, Waiting>();
+const live = new Set<BatchSink>();
+const observers = new Set<WsObserver>();
+const budget = new TurnBudget(REPLAY_BYTES_PER_TURN);
+let nextId = 1;
+
+// Observers only read; a small maxPayload stops anyone from making us buffer what they send.
+const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
+const agent = new http.Agent({ keepAlive: true });
+const vouch = (req: IncomingMessage) => `${config.secret} ${req.socket.localPort} ${req.socket.localAddress}`;
+
+/**
+ * A request to the dashboard server, as it came: the target verbatim (`//[` included: it is the
+ * dashboard server that answers such a target, and a URL library in between would rewrite it), the
+ * headers and the body, plus the front door's header.
+ */
+function forward(req: IncomingMessage, res: http.ServerResponse): void {
+  const upstream = http.request({
+    host: config.internal.host,
+    port: config.internal.port,
+    method: req.method,
+    path: req.url,
+    headers: { ...endToEnd(req.headers), [FRONT_HEADER]: vouch(req) },
+    agent,
+  });
+  upstream.on('response', (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));
+    answer.pipe(res);
+  });
+  upstream.on('error', (err) => {
+    post({ t: 'warn', message: `dashboard front door: ${req.method} ${req.url}: ${err.message}` });
+    if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' });
+    res.end('sio-proxy: the dashboard server did not answer\n');
+  });
+  res.on('close', () => upstream.destroy());
+  req.pipe(upstream);
+}
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection: each side's Node sets its own. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
+
+function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers))
+    if (!HOP_BY_HOP.has(name) && value !== undefined) out[name] = value;
+  return out;
+}
+
+/** A WebSocket handshake for another route: its head written to the dashboard server as it came, then bytes both ways. */
+function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const upstream = net.connect(config.internal.port, config.internal.host);
+  const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i]!.toLowerCase() !== FRONT_HEADER)
+      lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+  }
+  lines.push(`${FRONT_HEADER}: ${vouch(req)}`, '', '');
+  upstream.write(lines.join('\r\n'));
+  upstream.write(head);
+  socket.pipe(upstream).pipe(socket);
+  const end = () => {
+    socket.destroy();
+    upstream.destroy();
+  };
+  upstream.on('error', end);
+  socket.on('error', end);
+  upstream.on('close', end);
+  socket.on('close', end);
+}
+
+const server = http.createServer(forward);
+server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  if (pathOf(req) !== '/api/events') return forwardUpgrade(req, socket, head);
+  // The same checks, in the same order and words, as on the main thread (ui-server.ts, stream-plugin.ts).
+  if (!hasToken(req, config.token))
+    return writeRawResponse(socket, '401 Unauthorized', 'missing or wrong token');
+  if (!originAllowed(req, config.uiHost)) {
+    return writeRawResponse(
+      socket,
+      '403 Forbidden',
+      `sio-proxy: origin ${req.headers.origin} may not open the event stream\n`,
+      'text/plain',
+    );
+  }
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    const id = nextId++;
+    waiting.set(id, { ws, history: [], later: undefined });
+    ws.on('error', () => ws.terminate()); // a broken frame from an observer ends its socket only
+    ws.once('close', () => {
+      waiting.delete(id);
+      post({ t: 'unsubscribe', id });
+    });
+    post({ t: 'subscribe', id });
+  });
+});
+
+main.on('message', (message: ToReader) => {
+  if (message.t === 'batch') {
+    const batch = new EventBatch(message.batch);
+    for (const w of waiting.values()) w.later?.push(batch);
+    for (const sink of live) sink(batch);
+  } else if (message.t === 'history') {
+    const w = waiting.get(message.id);
+    if (!w) return; // gone meanwhile
+    w.later ??= [];
+    for (const { batch, skip } of message.held) w.history.push({ batch: new EventBatch(batch), skip });
+    if (message.done) start(message.id, w);
+  } else if (message.t === 'backlogs') {
+    post({ t: 'backlogs', id: message.id, backlogs: [...observers].map((o) => o.backlog) });
+  } else void close();
+});
+
+/** The observer's history is all here: it replays it, then the batches that came meanwhile, then live ones. */
+function start(id: number, w: Waiting): void {
+  waiting.delete(id);
+  let sink: BatchSink | undefined;
+  const observer = new WsObserver(
+    w.ws,
+    {
+      subscribeWithHistory(s) {
+        live.add((sink = s));
+        return { history: w.history, unsubscribe: () => live.delete(s) };
+      },
+    },
+    config.limits,
+    budget,
+  );
+  observers.add(observer);
+  w.ws.once('close', () => observers.delete(observer));
+  for (const batch of w.later!) sink!(batch);
+}
+
+/**
+ * The observers get the CPU the relay leaves: on 2 busy cores, a reader thread at the relay's own
+ * priority replayed the history to a crowd of dashboards as fast as a core allowed and doubled the
+ * healthy client's ack p99 (docs/performance.md, "The reader thread"). Linux takes a thread's id for
+ * setpriority(2); elsewhere (no /proc/thread-self) the thread keeps the process's priority.
+ */
+function lowestPriority(): void {
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 19);
+  } catch {
+    // not Linux: nothing to do
+  }
+}
+
+function pathOf(req: IncomingMessage): string | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://x').pathname;
+  } catch {
+    return undefined; // the dashboard server says 400
+  }
+}
+
+/** Ends the observers (1001, as the main thread's stream plugin does) and the server, then the thread. */
+async function close(): Promise<void> {
+  for (const observer of observers) observer.close();
+  const sockets = [...wss.clients];
+  for (const ws of sockets) ws.close(1001, 'sio-proxy is shutting down');
+  await Promise.race([
+    Promise.all(sockets.map((ws) => new Promise((resolve) => ws.once('close', resolve)))),
+    new Promise((resolve) => setTimeout(resolve, 500).unref()),
+  ]);
+  for (const ws of sockets) ws.terminate();
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+}
+
+server.once('error', (err: NodeJS.ErrnoException) => {
+  post({ t: 'failed', message: err.message, ...(err.code ? { code: err.code } : {}) });
+});
+server.listen(config.port, config.host, () => {
+  const a = server.address() as { port: number; address: string; family: string };
+  post({ t: 'listening', port: a.port, address: a.address, family: a.family });
+});
