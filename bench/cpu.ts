@@ -6,8 +6,9 @@
 import type { ChildHandle } from './children.js';
 
 /**
- * Starts a CPU meter on `proxy`; the returned function gives the CPU µs spent since. `of`:
- * `'observersCpu'` meters the process of the proxy's observers (bench/observers-child.ts) instead.
+ * Starts a CPU meter on `proxy` (or on any child that answers `cpu`, such as the target server);
+ * the returned function gives the CPU µs spent since. `of`: `'observersCpu'` meters the process of
+ * the proxy's observers (bench/observers-child.ts) instead.
  */
 export async function cpuMeter(
   proxy: ChildHandle<unknown> | undefined,
@@ -18,4 +19,13 @@ export async function cpuMeter(
   const read = async () => (await proxy.request<number | null>(of)) ?? NaN;
   const start = await read();
   return async () => (await read()) - start;
+}
+
+/** The same meter on this process (the orchestrator, where the measuring clients run), in µs. */
+export function ownCpuMeter(): () => number {
+  const start = process.cpuUsage();
+  return () => {
+    const d = process.cpuUsage(start);
+    return d.user + d.system;
+  };
 }

@@ -75,6 +75,14 @@ const kb = (n: number) => `${(n / 1000).toFixed(1)} KB`;
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 const us = (n: number) => `${n.toFixed(2)} µs`;
 const msPerMb = (n: number) => `${n.toFixed(1)} ms/MB`;
+const pct = (n: number) => `${n.toFixed(0)}%`;
+const direction = (dir: 'c2s' | 's2c') => (dir === 'c2s' ? 'client -> server' : 'server -> client');
+const withoutNaN = (values: readonly number[]) => values.filter((n) => !Number.isNaN(n));
+
+/** The machine's busy share (in %) over a path's messages/s windows, both ways, every round. */
+function machineBusy(t: ThroughputResult | undefined): number[] {
+  return t ? withoutNaN([...t.c2sMachineBusy, ...t.s2cMachineBusy]).map((n) => n * 100) : [];
+}
 
 function metrics(r: Results): Metric[] {
   const out: Metric[] = [];
@@ -178,6 +186,29 @@ function metrics(r: Results): Metric[] {
         format: us,
       });
     }
+    // Clients + target + proxy + observers: on a machine busy throughout the windows (next row),
+    // what sets the rates' ratios between paths.
+    for (const dir of ['c2s', 's2c'] as const) {
+      const key = dir === 'c2s' ? 'c2sAllCpu' : 's2cAllCpu';
+      out.push({
+        name: `all processes' CPU per message, ${direction(dir)}`,
+        value: (v) => (tp[v] ? median(tp[v][key]) : undefined),
+        spread: (v) => (tp[v] ? spread(tp[v][key]) : undefined),
+        format: us,
+      });
+    }
+    out.push({
+      name: 'machine busy during messages/s windows',
+      value: (v) => {
+        const busy = machineBusy(tp[v]);
+        return busy.length ? median(busy) : undefined;
+      },
+      spread: (v) => {
+        const busy = machineBusy(tp[v]);
+        return busy.length ? spread(busy) : undefined;
+      },
+      format: pct,
+    });
   }
   if (bin) {
     out.push({
@@ -188,6 +219,37 @@ function metrics(r: Results): Metric[] {
     });
   }
   return out;
+}
+
+/**
+ * "machine busy 98%; all processes' CPU per message, client -> server 24.10 µs (clients 10.00,
+ * target 5.00, proxy 7.00, observers 2.10; 1.93 of the 1.96 busy cores at its rate), server ->
+ * client ...": how a path's CPU per message splits over the processes, and how many cores that adds
+ * up to at the rate measured, beside how many the machine had busy (medians over the rounds). When
+ * the two agree, the bench's processes were what kept the machine busy; when they do not, other
+ * work shared the cores.
+ */
+function cpuSplit(t: ThroughputResult): string {
+  const busy = machineBusy(t);
+  const ways = (['c2s', 's2c'] as const).map((dir) => {
+    const parts = (
+      [
+        ['clients', t[`${dir}ClientsCpu`]],
+        ['target', t[`${dir}TargetCpu`]],
+        ['proxy', t[`${dir}Cpu`]],
+        ['observers', t[`${dir}ObserversCpu`]],
+      ] as const
+    )
+      .map(([name, values]) => [name, withoutNaN(values)] as const)
+      .filter(([, values]) => values.length > 0)
+      .map(([name, values]) => `${name} ${median(values).toFixed(2)}`);
+    const all = t[`${dir}AllCpu`];
+    const cores = median(t[dir].map((rate, i) => (rate * (all[i] ?? NaN)) / 1e6));
+    const busyCores = withoutNaN(t[`${dir}MachineBusy`]).map((n) => n * t.machineCores);
+    const of = busyCores.length ? ` of the ${median(busyCores).toFixed(2)} busy` : '';
+    return `${direction(dir)} ${us(median(all))} (${parts.join(', ')}; ${cores.toFixed(2)}${of} cores at its rate)`;
+  });
+  return `machine busy ${busy.length ? pct(median(busy)) : 'unknown'}; all processes' CPU per message, ${ways.join(', ')}`;
 }
 
 function describeTarget(t: Target | undefined): string {
@@ -306,6 +368,10 @@ export function buildReport(r: Results, previous?: PreviousRun): Report {
       );
   }
   for (const v of VARIANTS) {
+    const t = r.throughput?.[v.id];
+    if (t) notes.push(`${v.id}: messages/s windows: ${cpuSplit(t)}`);
+  }
+  for (const v of VARIANTS) {
     const mem = r.memory?.[v.id];
     if (mem)
       notes.push(
@@ -390,7 +456,8 @@ The dashboard's own figures (200,000 packets in Chromium): [benchmarks-dashboard
 - **Latency.** One client per path and transport, \`emitWithAck('echo')\` one at a time: ${cfg.latency.websocketSamples} samples over WebSocket and ${cfg.latency.pollingSamples} over polling, after ${cfg.latency.warmup} warm-up round trips; p50/p99 of the pooled samples. Polling clients are engine.io-client's Node XHR, which opens a TCP connection per request (as http-proxy does towards the target).
 - **Messages/s.** ${cfg.throughput.clients} WebSocket clients per path; small JSON events, fire-and-forget except one in ${MARK_EVERY}, which is acked so that a sender keeps at most ${MARK_EVERY * MAX_MARKS} messages in flight (without that, a sender that outpaces the path fills megabytes of loopback socket buffers, which then drain into the next measurement). Client -> server: all clients emit as fast as that allows and the server counts arrivals in a ${cfg.throughput.windowMs} ms window on its own clock, after ${cfg.throughput.warmMs} ms of warm-up. Server -> client: the server emits to the path's clients the same way and the clients count arrivals. RSS under load: the proxy process's RSS (as it is, no GC first) read at the end of each window while the load is still on, the larger of a round's two, median over the rounds (MB = 10^6 bytes).
 - **Binary.** ${cfg.binary.clients} WebSocket clients per path each echo a ${cfg.binary.bytes / 1024} KiB Buffer with \`emitWithAck\` in a loop (${cfg.binary.clients} echoes in flight), for ${cfg.binary.windowMs} ms after ${cfg.binary.warmMs} ms of warm-up; MB/s is echoed payload (10^6 bytes) per second, and the wire carries twice that.
-- **Proxy CPU.** During each latency block and each messages/s and binary window, the proxy process's own CPU time (\`process.cpuUsage()\`, user + system) divided by the round trips, messages or MB that crossed it. It does not depend on how the cores were shared, so it is the steadiest view of what a relay costs on a busy machine; shown, not judged.
+- **Proxy CPU.** During each latency block and each messages/s and binary window, the proxy process's own CPU time (\`process.cpuUsage()\`, user + system) divided by the round trips, messages or MB that crossed it (for messages/s: its CPU per second while it was metered, which takes a few IPC round trips longer than the window, divided by the window's messages per second). It does not depend on how the cores were shared, so it is the steadiest view of what a relay costs on a busy machine; shown, not judged.
+- **CPU of all processes.** Over each messages/s window, the CPU time of every process the messages cross: the clients (the orchestrator's own \`process.cpuUsage()\`), the reference server, the proxy and its observers' process, per message as for the proxy above; and how busy the machine's cores were over the same window (all cores, from \`/proc/stat\`: everything but idle and iowait). With the machine busy throughout, the rates of two paths are in the inverse ratio of their CPU per message across all processes; the notes under the targets give each path's split, and how many cores it adds up to at its rate beside how many the machine had busy (fewer: other work shared the cores). Shown, not judged.
 - **Memory.** For each proxy, a fresh process started with \`--expose-gc\`: ${cfg.memory.warmupClients} clients connect and leave (warm-up), RSS is read after forced GCs (until it stops moving), ${cfg.memory.clients} WebSocket clients connect from a separate process and stay idle, and RSS is read again the same way; the difference divided by the number of clients is the cost of one session. KB = 1000 bytes. Handshakes/s: those ${cfg.memory.clients} clients divided by the time they took to connect (${cfg.memory.concurrency} handshakes in flight at a time); one measurement per proxy, not rounds.
 - **Running it.** \`npm run bench\` (about 3-4 minutes, rewrites this page), \`npm run bench -- --quick\` (about 30 s, prints only), \`npm run bench -- --profile\` (runs the sio-proxy child under \`node --cpu-prof\` and prints its top self-time functions; profiled numbers are skewed).
 `;

@@ -73,6 +73,11 @@ serve(
       return true;
     },
     stats: () => ({ clients: io.engine.clientsCount, rss: process.memoryUsage().rss }),
+    /** User + system CPU time of this process so far, in µs. */
+    cpu: () => {
+      const u = process.cpuUsage();
+      return u.user + u.system;
+    },
   },
   { url: `http://127.0.0.1:${port}` },
 );

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import type { BenchConfig } from '../../bench/config.js';
 import { parseArgs } from '../../bench/config.js';
 import type { LatencyResult } from '../../bench/latency.js';
+import type { ThroughputResult } from '../../bench/throughput.js';
 import { describeChange, parseFigure, readPrevious } from '../../bench/previous.js';
 import { buildReport, markdown, type Results, type RunInfo } from '../../bench/report.js';
 import type { VariantId } from '../../bench/variants.js';
@@ -25,6 +26,44 @@ function results(sioP50: number): Results {
     sio5: latency(0.27, 2.2),
   } satisfies Record<VariantId, LatencyResult>;
   return { latency: { websocket: ws, polling: ws } };
+}
+
+/** One path's messages/s, three rounds; `proxy` NaN for direct, `observers` NaN without. */
+function throughput(rate: number, proxy: number, observers: number): ThroughputResult {
+  const rounds = (n: number) => [n, n, n];
+  const all = 10 + 5 + (Number.isNaN(proxy) ? 0 : proxy) + (Number.isNaN(observers) ? 0 : observers);
+  const way = { cpu: rounds(proxy), observers: rounds(observers), all: rounds(all) };
+  return {
+    c2s: rounds(rate),
+    s2c: rounds(rate),
+    c2sCpu: way.cpu,
+    s2cCpu: way.cpu,
+    c2sObserversCpu: way.observers,
+    s2cObserversCpu: way.observers,
+    c2sTargetCpu: rounds(5),
+    s2cTargetCpu: rounds(5),
+    c2sClientsCpu: rounds(10),
+    s2cClientsCpu: rounds(10),
+    c2sAllCpu: way.all,
+    s2cAllCpu: way.all,
+    c2sMachineBusy: [0.97, 0.99, 0.98],
+    s2cMachineBusy: rounds(0.98),
+    machineCores: 2,
+    rss: rounds(50e6),
+  };
+}
+
+function withThroughput(sioP50: number): Results {
+  return {
+    ...results(sioP50),
+    throughput: {
+      direct: throughput(100_000, NaN, NaN),
+      passthrough: throughput(80_000, 3, NaN),
+      sio1: throughput(60_000, 6, 2),
+      sio1rule: throughput(60_000, 6, 2),
+      sio5: throughput(40_000, 7, 9),
+    },
+  };
 }
 
 const run: RunInfo = {
@@ -89,4 +128,56 @@ test('a path or a figure missing on one side is shown as such', () => {
   assert.equal(describeChange(undefined, f), '— → 1.0 ms');
   assert.equal(describeChange(f, undefined), '1.0 ms → —');
   assert.equal(describeChange({ ...f, value: 0, text: '0.0' }, f), '0.0 → 1.0 ms, n/a');
+});
+
+test("the CPU of all processes and the machine's busy share: rows shown, not judged, new beside an older page", () => {
+  // The previous page had no messages/s rows at all: every figure of them is new.
+  const previous = readPrevious(markdown(buildReport(results(0.252)), run, cfg))!;
+  const report = buildReport(withThroughput(0.252), previous);
+  const row = (table: string, name: string) => table.split('\n').find((l) => l.startsWith(`| ${name} `))!;
+  assert.match(
+    row(report.absolute, "all processes' CPU per message, client -> server"),
+    /\| 15\.00 µs +\| 18\.00 µs/,
+  );
+  assert.match(
+    row(report.absolute, "all processes' CPU per message, server -> client"),
+    /\| 23\.00 µs +\| 23\.00 µs/,
+  );
+  assert.match(row(report.absolute, 'machine busy during messages/s windows'), /\| 98% ±1% +\|/);
+  for (const name of [
+    "all processes' CPU per message, client -> server",
+    "all processes' CPU per message, server -> client",
+    'machine busy during messages/s windows',
+  ]) {
+    assert.match(row(report.targets, name), /\| not judged +\|/);
+    assert.doesNotMatch(row(report.targets, name), /PASS|FAIL/);
+    assert.ok(!report.verdicts.some((v) => v.metric === name));
+  }
+  assert.match(
+    row(report.comparison!, "all processes' CPU per message, client -> server"),
+    /\| — → 15\.00 µs +\| — → 18\.00 µs/,
+  );
+  assert.match(row(report.comparison!, 'machine busy during messages/s windows'), /\| — → 98 % +\|/);
+  // Read back from the page it writes, the next run compares with them.
+  const again = buildReport(withThroughput(0.252), readPrevious(markdown(report, run, cfg, previous)));
+  assert.match(
+    row(again.comparison!, "all processes' CPU per message, server -> client"),
+    /23\.00 → 23\.00 µs, \+0% \(noise\)/,
+  );
+  // The notes give each path's split over the processes, and the cores it adds up to.
+  assert.ok(
+    report.notes.includes(
+      "sio5: messages/s windows: machine busy 98%; all processes' CPU per message, " +
+        'client -> server 31.00 µs (clients 10.00, target 5.00, proxy 7.00, observers 9.00; 1.24 of the 1.96 busy cores at its rate), ' +
+        'server -> client 31.00 µs (clients 10.00, target 5.00, proxy 7.00, observers 9.00; 1.24 of the 1.96 busy cores at its rate)',
+    ),
+    report.notes.join('\n'),
+  );
+  assert.ok(
+    report.notes.some(
+      (n) =>
+        n.startsWith('direct: messages/s windows: machine busy 98%; ') &&
+        n.includes('(clients 10.00, target 5.00; 1.50 of the 1.96 busy cores'),
+    ),
+  );
 });
