@@ -9,7 +9,7 @@ import { startAnalysis } from '../proxy/observe/analysis.js';
 import { ProxyServer } from '../proxy/proxy-server.js';
 import { createLogger } from '../proxy/log.js';
 import { EventStream } from '../proxy/stream/event-stream.js';
-import { ReaderThread } from '../proxy/stream/reader-thread.js';
+import { ReaderThread, useReaderThread } from '../proxy/stream/reader-thread.js';
 import { streamPlugin } from '../proxy/stream/stream-plugin.js';
 import { UiServer } from '../proxy/ui/ui-server.js';
 import { spawnChild, type ChildHandle } from './children.js';
@@ -22,7 +22,10 @@ export interface ProxyChildConfig {
   observers: number;
   /** Rules armed that match nothing the bench sends (issue #11's "1 rule matching nothing"). */
   rules?: number;
-  /** Serve the observers from the reader thread (proxy/stream/reader-thread.ts). */
+  /**
+   * Serve the observers from the reader thread (proxy/stream/reader-thread.ts); default as the CLI
+   * decides (`auto`), or `SIO_BENCH_READER_THREAD=1` / `=0` for an A/B.
+   */
   readerThread?: boolean;
 }
 
@@ -50,8 +53,8 @@ if (config.kind === 'sio') {
   for (let i = 0; i < (config.rules ?? 0); i++)
     proxy.intervention.addRule({ match: { event: `never-sent-${i}` }, action: { kind: 'drop' } });
   const token = 'bench';
-  const readerThread = config.readerThread ?? process.env.SIO_BENCH_READER_THREAD === '1';
-  const front = readerThread
+  const forced = process.env.SIO_BENCH_READER_THREAD;
+  const front = useReaderThread(config.readerThread ?? (forced ? forced === '1' : 'auto'))
     ? new ReaderThread(stream, { token, uiHost: '127.0.0.1', log: createLogger() })
     : undefined;
   const ui = new UiServer(proxy, token, front ? { front } : {}).use(

@@ -48,6 +48,8 @@ export interface CliOptions extends DashboardFlagValues {
   pauseTimeoutMs: number;
   /** How long an EVENT waits for its ACK before it is an `ack-timeout` problem (ms). */
   ackTimeout: number;
+  /** `--reader-thread on|off|auto`: where the dashboard's observers are served from. */
+  readerThread: boolean | 'auto';
   help: boolean;
   version: boolean;
 }
@@ -129,6 +131,14 @@ const FLAGS = {
     arg: 'MS',
     help: [`an ACK later than this is a problem (default ${DEFAULT_ACK_TIMEOUT_MS}, socket.timeout(5000))`],
   },
+  'reader-thread': {
+    type: 'string',
+    arg: 'on|off|auto',
+    help: [
+      "serve the dashboard's event stream from a thread of its own (default auto: on",
+      'with 4 cores or more)',
+    ],
+  },
   help: COMMON_FLAGS.help,
   version: { type: 'boolean', short: 'v' },
 } as const satisfies Record<string, FlagSpec>;
@@ -178,6 +188,7 @@ export function parseCli(argv: string[]): CliOptions {
     rules: values.rules === undefined ? undefined : readRules(values.rules),
     pauseTimeoutMs: parseCount(values['pause-timeout'], DEFAULT_PAUSE_TIMEOUT_MS, '--pause-timeout'),
     ackTimeout: parseCount(values['ack-timeout'], DEFAULT_ACK_TIMEOUT_MS, '--ack-timeout'),
+    readerThread: parseReaderThread(values['reader-thread']),
     help: !!values.help,
     version: !!values.version,
   };
@@ -222,6 +233,12 @@ function withOptionalValues(argv: string[]): string[] {
 function parseLogMode(raw: string | undefined): 'pretty' | 'json' | undefined {
   if (raw === undefined || raw === 'pretty' || raw === 'json') return raw;
   throw new UsageError(`--log "${raw}" must be pretty or json`);
+}
+
+function parseReaderThread(raw: string | undefined): boolean | 'auto' {
+  if (raw === undefined || raw === 'auto') return 'auto';
+  if (raw === 'on' || raw === 'off') return raw === 'on';
+  throw new UsageError(`--reader-thread "${raw}" must be on, off or auto`);
 }
 
 function parseAuth(raw: string | undefined): { username: string; password: string } | undefined {

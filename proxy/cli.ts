@@ -80,7 +80,12 @@ async function main(argv: string[]): Promise<void> {
             },
           }
         : {}),
-      dashboard: { port: opts.uiPort, host: opts.uiHost, token: opts.uiToken ?? randomToken() },
+      dashboard: {
+        port: opts.uiPort,
+        host: opts.uiHost,
+        token: opts.uiToken ?? randomToken(),
+        readerThread: opts.readerThread,
+      },
       logger: log,
       ...(opts.rules ? { rules: opts.rules } : {}),
       pauseTimeoutMs: opts.pauseTimeoutMs,

@@ -12,6 +12,7 @@
  * where each subscriber's snapshot is taken and posted a part per turn.
  */
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
 import type { UiFront } from '../ui/ui-server.js';
@@ -20,6 +21,14 @@ import type { EventStream } from './event-stream.js';
 import type { Held } from './history.js';
 import type { Backlog, ReaderConfig, ToMain, ToReader } from './reader-messages.js';
 import { DEFAULT_LIMITS, type ObserverLimits } from './ws-observer.js';
+
+/** Cores from which `'auto'` serves the observers from the reader thread: one spare at least. */
+export const READER_THREAD_MIN_CORES = 4;
+
+/** Whether `'auto'` (or a yes or no) means a reader thread on this machine. */
+export function useReaderThread(choice: boolean | 'auto' = 'auto'): boolean {
+  return choice === 'auto' ? availableParallelism() >= READER_THREAD_MIN_CORES : choice;
+}
 
 /** Held batches posted per turn while a history goes over (each one a SharedArrayBuffer shared). */
 const HISTORY_PART = 256;

@@ -228,11 +228,13 @@ test('target-down for 1.5 s: the client drops, fails its attempts, and comes bac
 
 test('block-upgrade on a polling session keeps it on polling', async () => {
   const socket = io(proxy.url, { transports: ['polling', 'websocket'] });
+  // Listened for from the start: the Socket.IO connect may come before the fault is armed.
+  const connect = once(socket, 'connect');
   try {
     const session = (await proxy.waitFor({ type: 'session' })) as Extract<ProxyEvent, { type: 'session' }>;
     const blocked = await api('POST', `/api/sessions/${session.sessionId}/faults`, { kind: 'block-upgrade' });
     assert.equal(blocked.status, 201);
-    await once(socket, 'connect');
+    await connect;
     await proxy.waitFor({ type: 'upgrade', stage: 'failure' }, { since: 0 });
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(socket.io.engine.transport.name, 'polling');

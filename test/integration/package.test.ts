@@ -3,6 +3,7 @@
  * a round trip through the installed proxy. Slow (it installs from the registry), so it runs once.
  */
 import assert from 'node:assert/strict';
+import WebSocket from 'ws';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -61,17 +62,31 @@ test('the demo app is not a runtime dependency: without socket.io, no --target s
   assert.match(started.stderr ?? '', /needs the socket\.io package.*--target/s);
 });
 
-test('the installed proxy relays a round trip', async () => {
+test('the installed proxy relays a round trip, and its reader thread streams it', async () => {
   const bin = join(dir, 'node_modules/.bin/sio-proxy');
-  const run = runCli(cliArgs(target.url, '--quiet'), [bin]);
+  // The reader thread's worker file is loaded from the installed package (dist/), not the sources.
+  const run = runCli(cliArgs(target.url, '--quiet', '--reader-thread', 'on'), [bin]);
   try {
-    const { proxy } = await banner(run);
+    const { proxy, dashboard } = await banner(run);
     const client = io(proxy);
     try {
       assert.equal(await client.timeout(5000).emitWithAck('echo', 'packed'), 'packed');
     } finally {
       client.close();
     }
+    const events = new URL(dashboard);
+    events.protocol = 'ws:';
+    events.pathname = '/api/events';
+    const ws = new WebSocket(events);
+    const echoed = await new Promise<boolean>((resolve, reject) => {
+      ws.on('message', (data) => {
+        const batch = JSON.parse(String(data)) as Array<{ sio?: { event?: string } }>;
+        if (batch.some((e) => e.sio?.event === 'echo')) resolve(true);
+      });
+      ws.once('error', reject);
+    });
+    ws.terminate();
+    assert.ok(echoed, 'the echo is in the event stream');
   } finally {
     run.child.kill('SIGTERM');
     assert.equal(await run.exited, 0);

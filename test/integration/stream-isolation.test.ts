@@ -175,7 +175,8 @@ describe('a crowd of dashboards over a full history', () => {
   const IDLE_WINDOW_MS = 2000;
   let env: StreamEnv;
   before(async () => {
-    env = await startStreamEnv();
+    // As the CLI serves them: the observers from the reader thread, captures and HAR from this one.
+    env = await startStreamEnv({ readerThread: process.env.SIO_TEST_READER_THREAD !== '0' });
     env.ui.use(new HarPlugin(streamHarEvents(env.stream)));
     serveEcho(env.target.io);
   });

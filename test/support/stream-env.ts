@@ -64,8 +64,7 @@ export async function startStreamEnv(
   const proxy = await startProxy(target.url);
   const stream = new EventStream(proxy.proxy.bus, opts.stream);
   const plugin = streamPlugin(stream, opts.plugin);
-  const readerThread = opts.readerThread ?? process.env.SIO_TEST_READER_THREAD === '1';
-  const front = readerThread
+  const front = opts.readerThread
     ? new ReaderThread(stream, { token: TOKEN, log: createLogger(), ...opts.plugin })
     : undefined;
   const ui = new UiServer(proxy.proxy, TOKEN, front ? { front } : {}).use(plugin);
