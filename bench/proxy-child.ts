@@ -9,7 +9,7 @@ import { startAnalysis } from '../proxy/observe/analysis.js';
 import { ProxyServer } from '../proxy/proxy-server.js';
 import { createLogger } from '../proxy/log.js';
 import { EventStream } from '../proxy/stream/event-stream.js';
-import { ReaderThread, useReaderThread } from '../proxy/stream/reader-thread.js';
+import { ReaderThread } from '../proxy/stream/reader-thread.js';
 import { streamPlugin } from '../proxy/stream/stream-plugin.js';
 import { UiServer } from '../proxy/ui/ui-server.js';
 import { spawnChild, type ChildHandle } from './children.js';
@@ -23,8 +23,8 @@ export interface ProxyChildConfig {
   /** Rules armed that match nothing the bench sends (issue #11's "1 rule matching nothing"). */
   rules?: number;
   /**
-   * Serve the observers from the reader thread (proxy/stream/reader-thread.ts); default as the CLI
-   * decides (`auto`), or `SIO_BENCH_READER_THREAD=1` / `=0` for an A/B.
+   * Serve the event stream's readers from the reader thread (proxy/stream/reader-thread.ts), as the
+   * CLI does; default true (`SIO_BENCH_READER_THREAD=0`: on the proxy's thread, for an A/B).
    */
   readerThread?: boolean;
 }
@@ -54,9 +54,10 @@ if (config.kind === 'sio') {
     proxy.intervention.addRule({ match: { event: `never-sent-${i}` }, action: { kind: 'drop' } });
   const token = 'bench';
   const forced = process.env.SIO_BENCH_READER_THREAD;
-  const front = useReaderThread(config.readerThread ?? (forced ? forced === '1' : 'auto'))
-    ? new ReaderThread(stream, { token, uiHost: '127.0.0.1', log: createLogger() })
-    : undefined;
+  const front =
+    (config.readerThread ?? forced !== '0')
+      ? new ReaderThread(stream, { token, uiHost: '127.0.0.1', log: createLogger() })
+      : undefined;
   const ui = new UiServer(proxy, token, front ? { front } : {}).use(
     streamPlugin(stream, { uiHost: '127.0.0.1' }),
   );

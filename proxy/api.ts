@@ -51,7 +51,7 @@ import { HarPlugin, streamHarEvents } from './stream/har-plugin.js';
 import { Recorder } from './stream/recorder.js';
 import { RedisControl } from './stream/redis-control.js';
 import { RedisSink } from './stream/redis-sink.js';
-import { ReaderThread, useReaderThread } from './stream/reader-thread.js';
+import { ReaderThread } from './stream/reader-thread.js';
 import { searchPlugin } from './stream/search-plugin.js';
 import { streamPlugin } from './stream/stream-plugin.js';
 import { controlCalls, controlPlugin } from './control/control-plugin.js';
@@ -89,13 +89,12 @@ export interface DashboardOptions {
   /** Default: a random token. Every `/api/*` route and the panel need it. */
   token?: string;
   /**
-   * Where the event stream's observers are served from. `true`: a thread of their own, at a low CPU
-   * priority, which listens on the dashboard's address and forwards every other request to the
-   * dashboard server; `false`: the proxy's own thread. Default `'auto'`: the thread when the machine
-   * has 4 cores or more, where it keeps the observers' work off the relay's core; on fewer it only
-   * competes with the relay for them (docs/performance.md, "The reader thread").
+   * Default true: the event stream's readers (observers, captures, HAR exports) are served from a
+   * thread of their own, at a lower CPU priority, which listens on the dashboard's address and
+   * forwards every other request to the dashboard server (docs/performance.md, "The reader
+   * thread"). `false`: all on the proxy's own thread.
    */
-  readerThread?: boolean | 'auto';
+  readerThread?: boolean;
 }
 
 /** `createProxy`'s options: the CLI's flags as an object. */
@@ -339,9 +338,8 @@ export class ProxyRuntime {
     if (dashboard) {
       const token = dashboard.token ?? randomToken();
       const uiHost = this.dashboardAddress.host;
-      const front = useReaderThread(dashboard.readerThread)
-        ? new ReaderThread(this.stream, { token, uiHost, log })
-        : undefined;
+      const front =
+        dashboard.readerThread !== false ? new ReaderThread(this.stream, { token, uiHost, log }) : undefined;
       this.ui = new UiServer(this.server, token, { log, ...(front ? { front } : {}) });
       this.ui.use(streamPlugin(this.stream, { uiHost }));
       this.ui.use(search);

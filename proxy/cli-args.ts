@@ -48,8 +48,8 @@ export interface CliOptions extends DashboardFlagValues {
   pauseTimeoutMs: number;
   /** How long an EVENT waits for its ACK before it is an `ack-timeout` problem (ms). */
   ackTimeout: number;
-  /** `--reader-thread on|off|auto`: where the dashboard's observers are served from. */
-  readerThread: boolean | 'auto';
+  /** `--reader-thread on|off`: whether the event stream's readers have a thread of their own. */
+  readerThread: boolean;
   help: boolean;
   version: boolean;
 }
@@ -133,11 +133,8 @@ const FLAGS = {
   },
   'reader-thread': {
     type: 'string',
-    arg: 'on|off|auto',
-    help: [
-      "serve the dashboard's event stream from a thread of its own (default auto: on",
-      'with 4 cores or more)',
-    ],
+    arg: 'on|off',
+    help: ["serve the event stream's readers from a thread of their own (default on)"],
   },
   help: COMMON_FLAGS.help,
   version: { type: 'boolean', short: 'v' },
@@ -235,10 +232,9 @@ function parseLogMode(raw: string | undefined): 'pretty' | 'json' | undefined {
   throw new UsageError(`--log "${raw}" must be pretty or json`);
 }
 
-function parseReaderThread(raw: string | undefined): boolean | 'auto' {
-  if (raw === undefined || raw === 'auto') return 'auto';
-  if (raw === 'on' || raw === 'off') return raw === 'on';
-  throw new UsageError(`--reader-thread "${raw}" must be on, off or auto`);
+function parseReaderThread(raw: string | undefined): boolean {
+  if (raw === undefined || raw === 'on' || raw === 'off') return raw !== 'off';
+  throw new UsageError(`--reader-thread "${raw}" must be on or off`);
 }
 
 function parseAuth(raw: string | undefined): { username: string; password: string } | undefined {

@@ -148,24 +148,7 @@ export class EventStream {
    * export) does not hold the relay's thread; `omitted`: the older events held but left out.
    */
   async readEvents(maxBytes = Number.POSITIVE_INFINITY): Promise<{ events: ProxyEvent[]; omitted: number }> {
-    const held = this.snapshot();
-    let first = held.length;
-    let bytes = 0;
-    while (first > 0 && bytes + held[first - 1]!.batch.bytes.length <= maxBytes)
-      bytes += held[--first]!.batch.bytes.length;
-    let omitted = 0;
-    for (let i = 0; i < first; i++) omitted += held[i]!.batch.count - held[i]!.skip;
-    const events: ProxyEvent[] = [];
-    bytes = 0;
-    for (let i = first; i < held.length; i++) {
-      const { batch, skip } = held[i]!;
-      for (const json of batch.json(skip)) events.push(JSON.parse(json) as ProxyEvent);
-      bytes += batch.bytes.length;
-      if (bytes < 256 * 1024) continue;
-      bytes = 0;
-      await nextTurn();
-    }
-    return { events, omitted };
+    return readHeld(this.snapshot(), maxBytes);
   }
 
   /** Seals the open batch now and hands it to the batch sinks. */
@@ -192,6 +175,33 @@ export class EventStream {
     this.sinks.clear();
     this.batchSinks.clear();
   }
+}
+
+/**
+ * The newest events of `held` that fit in `maxBytes` of their JSON (whole batches), parsed a batch at
+ * a time with a turn of the loop after each ~256 KB; `omitted`: the older events left out.
+ */
+export async function readHeld(
+  held: Held[],
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<{ events: ProxyEvent[]; omitted: number }> {
+  let first = held.length;
+  let bytes = 0;
+  while (first > 0 && bytes + held[first - 1]!.batch.bytes.length <= maxBytes)
+    bytes += held[--first]!.batch.bytes.length;
+  let omitted = 0;
+  for (let i = 0; i < first; i++) omitted += held[i]!.batch.count - held[i]!.skip;
+  const events: ProxyEvent[] = [];
+  bytes = 0;
+  for (let i = first; i < held.length; i++) {
+    const { batch, skip } = held[i]!;
+    for (const json of batch.json(skip)) events.push(JSON.parse(json) as ProxyEvent);
+    bytes += batch.bytes.length;
+    if (bytes < 256 * 1024) continue;
+    bytes = 0;
+    await nextTurn();
+  }
+  return { events, omitted };
 }
 
 /** A ping or a pong: kept by the history within a smaller budget of their own. */

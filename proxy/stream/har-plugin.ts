@@ -113,10 +113,31 @@ const safe = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
 export function streamHarEvents(
   stream: Pick<EventStream, 'readEvents' | 'payloads'>,
 ): () => Promise<HarEvents> {
+  return harEvents(
+    (maxBytes) => stream.readEvents(maxBytes),
+    () => stream.payloads,
+  );
+}
+
+/**
+ * Events for export read by `read` (the newest HAR_MAX_BYTES of them), with the cut payloads put
+ * back, HAR_EVENTS_PER_TURN a turn; `payloads` is asked for the store of each run's cut seqs (the
+ * reader thread asks the main thread, which holds the store).
+ */
+export function harEvents(
+  read: (maxBytes: number) => Promise<{ events: ProxyEvent[]; omitted: number }>,
+  payloads: (seqs: number[]) => FullPayloads | Promise<FullPayloads>,
+): () => Promise<HarEvents> {
   return async () => {
-    const { events, omitted } = await stream.readEvents(HAR_MAX_BYTES);
+    const { events, omitted } = await read(HAR_MAX_BYTES);
     const full: ProxyEvent[] = [];
-    await eachInTurns(events, HAR_EVENTS_PER_TURN, (e) => full.push(fullEvent(e, stream.payloads)));
+    for (let i = 0; i < events.length; i += HAR_EVENTS_PER_TURN) {
+      if (i > 0) await nextTurn();
+      const run = events.slice(i, i + HAR_EVENTS_PER_TURN);
+      const cut = run.filter((e) => 'truncated' in e && e.truncated).map((e) => e.seq);
+      const store = await payloads(cut);
+      for (const e of run) full.push(fullEvent(e, store));
+    }
     return { events: full, omitted };
   };
 }

@@ -16,13 +16,17 @@ export interface ReaderConfig {
   token: string;
   uiHost: string | undefined;
   limits: ObserverLimits;
+  /** sio-proxy's version, for the HAR's `log.creator`. */
+  version: string;
 }
 
 export type ToReader =
   /** A batch sealed after the subscribers' snapshots (sent only while there are subscribers). */
   | { t: 'batch'; batch: SharedBatch }
-  /** Part of subscriber `id`'s history; `done` on the last part. */
+  /** Part of the history a subscriber or a snapshot `id` asked for; `done` on the last part. */
   | { t: 'history'; id: number; held: Array<{ batch: SharedBatch; skip: number }>; done: boolean }
+  /** The full payloads of the seqs asked for (`payloads`) that the store still holds. */
+  | { t: 'payloads'; id: number; found: Array<[number, string]> }
   /** What waits for each observer now (answered with `backlogs`). */
   | { t: 'backlogs'; id: number }
   | { t: 'close' };
@@ -34,5 +38,9 @@ export type ToMain =
   | { t: 'subscribe'; id: number }
   /** ... and has gone (said once per subscribe). */
   | { t: 'unsubscribe'; id: number }
+  /** The history held now, without what follows (a capture, a HAR export). */
+  | { t: 'snapshot'; id: number }
+  /** The full payloads of these cut events, from the payload store. */
+  | { t: 'payloads'; id: number; seqs: number[] }
   | { t: 'backlogs'; id: number; backlogs: Backlog[] }
   | { t: 'warn'; message: string };

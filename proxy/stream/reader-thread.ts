@@ -1,34 +1,27 @@
 /**
- * The event stream's WebSocket observers, served from a thread of their own (reader-worker.ts), so
- * that what they cost (sending every batch to every observer, replaying the history to each one that
- * connects) is never a turn of the relay's event loop. Issue #14 measured a crowd of 20 dashboards
- * opening over a full history holding the relay's loop for 8-16 ms at p99 though their writes were
+ * The readers of the event stream (WebSocket observers, capture downloads, HAR exports), served from
+ * a thread of their own (reader-worker.ts), so that what they cost (sending every batch to every
+ * observer, replaying the history to each one that connects, writing out 100 000 events) is never a
+ * turn of the relay's event loop. Issue #14 measured a crowd of 20 dashboards, a capture and a HAR
+ * export over a full history holding the relay's loop for 8-16 ms at p99 though their writes were
  * budgeted; the main thread now posts each sealed batch once, whatever the number of observers.
  *
  * Sockets cannot move between threads, so the reader thread is the dashboard's front door: it listens
- * on the dashboard's address, serves `/api/events` itself and forwards everything else to the
+ * on the dashboard's address, serves those routes itself and forwards everything else to the
  * dashboard server, which then listens on loopback only (ui-server.ts, `front`). The batches are not
  * copied: their bytes sit in shared memory (batch.ts), and the history stays on the main thread,
- * where each subscriber's snapshot is taken and posted a part per turn.
+ * where each reader's snapshot is taken and posted a part per turn; so does the payload store, which
+ * a HAR export asks for the cut payloads of a run of events at a time.
  */
 import type { AddressInfo } from 'node:net';
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
+import { packageVersion } from '../package-version.js';
 import type { UiFront } from '../ui/ui-server.js';
-import type { EventBatch } from './batch.js';
 import type { EventStream } from './event-stream.js';
 import type { Held } from './history.js';
 import type { Backlog, ReaderConfig, ToMain, ToReader } from './reader-messages.js';
 import { DEFAULT_LIMITS, type ObserverLimits } from './ws-observer.js';
-
-/** Cores from which `'auto'` serves the observers from the reader thread: one spare at least. */
-export const READER_THREAD_MIN_CORES = 4;
-
-/** Whether `'auto'` (or a yes or no) means a reader thread on this machine. */
-export function useReaderThread(choice: boolean | 'auto' = 'auto'): boolean {
-  return choice === 'auto' ? availableParallelism() >= READER_THREAD_MIN_CORES : choice;
-}
 
 /** Held batches posted per turn while a history goes over (each one a SharedArrayBuffer shared). */
 const HISTORY_PART = 256;
@@ -44,6 +37,8 @@ export class ReaderThread implements UiFront {
   private worker: Worker | undefined;
   /** Subscribers the thread has now; the stream's batches are posted only while there are some. */
   private subscribers = new Set<number>();
+  /** Subscribers and snapshots whose history is still being posted. */
+  private posting = new Set<number>();
   private detach: (() => void) | undefined;
   private closing = false;
   private asked = 0;
@@ -63,6 +58,7 @@ export class ReaderThread implements UiFront {
       token: this.opts.token,
       uiHost: this.opts.uiHost,
       limits: { ...DEFAULT_LIMITS, ...this.opts.limits },
+      version: packageVersion(),
     };
     const worker = (this.worker = startWorker(config));
     worker.on('error', (err) =>
@@ -106,6 +102,8 @@ export class ReaderThread implements UiFront {
   private onMessage(message: ToMain): void {
     if (message.t === 'subscribe') this.subscribe(message.id);
     else if (message.t === 'unsubscribe') this.unsubscribe(message.id);
+    else if (message.t === 'snapshot') this.postHistory(message.id, this.stream.snapshot());
+    else if (message.t === 'payloads') this.postPayloads(message.id, message.seqs);
     else if (message.t === 'warn') this.opts.log.warn(message.message);
     else if (message.t === 'backlogs') {
       this.answers.get(message.id)?.(message.backlogs);
@@ -125,20 +123,32 @@ export class ReaderThread implements UiFront {
       this.detach = subscribed.unsubscribe;
     }
     this.subscribers.add(id);
-    this.postHistory(id, held, 0);
+    this.postHistory(id, held);
   }
 
-  private postHistory(id: number, held: Held[], from: number): void {
-    if (!this.subscribers.has(id)) return;
+  /** The first part now (in the step of the snapshot), the rest a part a turn. */
+  private postHistory(id: number, held: Held[], from = 0): void {
+    if (from === 0) this.posting.add(id);
+    if (!this.posting.has(id)) return;
     const to = Math.min(held.length, from + HISTORY_PART);
-    const part = held
-      .slice(from, to)
-      .map(({ batch, skip }) => ({ batch: (batch as EventBatch).shared, skip }));
+    const part = held.slice(from, to).map(({ batch, skip }) => ({ batch: batch.shared, skip }));
     this.post({ t: 'history', id, held: part, done: to === held.length });
     if (to < held.length) setImmediate(() => this.postHistory(id, held, to));
+    else this.posting.delete(id);
+  }
+
+  /** Building a full payload's JSON costs what its size does: a HAR export asks for a run at a time. */
+  private postPayloads(id: number, seqs: number[]): void {
+    const found: Array<[number, string]> = [];
+    for (const seq of seqs) {
+      const payload = this.stream.payloads.get(seq);
+      if (payload.found) found.push([seq, payload.json]);
+    }
+    this.post({ t: 'payloads', id, found });
   }
 
   private unsubscribe(id: number): void {
+    this.posting.delete(id);
     this.subscribers.delete(id);
     if (this.subscribers.size > 0) return;
     this.detach?.();

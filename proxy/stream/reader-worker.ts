@@ -1,8 +1,10 @@
 /**
- * The reader thread (reader-thread.ts says why): the dashboard's front door. It serves the event
- * stream's WebSocket observers itself, from the batches the main thread shares with it, and forwards
- * every other request (the panel, the control API, captures, HAR, searches) to the dashboard server
- * on the main thread, over loopback, vouching for where each one arrived (local-end.ts).
+ * The reader thread (reader-thread.ts says why): the dashboard's front door. It serves what reads the
+ * history itself, from the batches the main thread shares with it: the event stream's WebSocket
+ * observers, `GET /api/capture` and `GET /api/har` (whose cut payloads it asks the main thread for);
+ * every other request (the panel, the control API, searches, full payloads) it forwards to the
+ * dashboard server on the main thread, over loopback, vouching for where each one arrived
+ * (local-end.ts).
  *
  * An observer's history comes in parts, each posted on a turn of the main thread's own; the first
  * part is posted in the same step as the snapshot it belongs to, so every live batch that arrives
@@ -18,7 +20,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket, { WebSocketServer } from 'ws';
 import { writeRawResponse } from '../engine/errors.js';
 import { FRONT_HEADER } from '../ui/local-end.js';
-import { hasToken } from '../ui/token.js';
+import { hasToken, sendUnauthorized } from '../ui/token.js';
+import { sendCapture } from './capture.js';
+import { readHeld } from './event-stream.js';
+import { harEvents, HarPlugin, type FullPayloads } from './har-plugin.js';
+import { readOnly } from './http-reply.js';
 import { EventBatch } from './batch.js';
 import type { BatchSink } from './event-stream.js';
 import type { Held } from './history.js';
@@ -109,7 +115,56 @@ function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): voi
   socket.on('close', end);
 }
 
-const server = http.createServer(forward);
+/**
+ * What reads the whole history (captures, HAR exports) is served here too, from snapshots the main
+ * thread posts as it does an observer's history; the rest goes to the dashboard server.
+ */
+const har = new HarPlugin(
+  harEvents((maxBytes) => snapshot().then((held) => readHeld(held, maxBytes)), fullPayloads),
+  { version: config.version },
+);
+
+function serve(req: IncomingMessage, res: http.ServerResponse): void {
+  const path = pathOf(req);
+  if (path !== '/api/capture' && path !== '/api/har') return forward(req, res);
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (!hasToken(req, config.token)) return sendUnauthorized(res, url);
+  if (path === '/api/har') return void har.http(req, res, url);
+  if (readOnly(req, res)) void snapshot().then((held) => sendCapture(res, held, budget));
+}
+
+const snapshots = new Map<number, { held: Held[]; resolve: (held: Held[]) => void }>();
+const payloadAnswers = new Map<number, (found: Array<[number, string]>) => void>();
+
+/** The history held now, as the main thread's snapshot of it. */
+function snapshot(): Promise<Held[]> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    snapshots.set(id, { held: [], resolve });
+    post({ t: 'snapshot', id });
+  });
+}
+
+/** The full payloads of `seqs` that the main thread's payload store still holds. */
+async function fullPayloads(seqs: number[]): Promise<FullPayloads> {
+  const id = nextId++;
+  const found =
+    seqs.length === 0
+      ? []
+      : await new Promise<Array<[number, string]>>((resolve) => {
+          payloadAnswers.set(id, resolve);
+          post({ t: 'payloads', id, seqs });
+        });
+  const bySeq = new Map(found);
+  return {
+    get: (seq) => {
+      const json = bySeq.get(seq);
+      return json === undefined ? { found: false, evicted: true } : { found: true, json };
+    },
+  };
+}
+
+const server = http.createServer(serve);
 server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
   if (pathOf(req) !== '/api/events') return forwardUpgrade(req, socket, head);
   // The same checks, in the same order and words, as on the main thread (ui-server.ts, stream-plugin.ts).
@@ -141,11 +196,22 @@ main.on('message', (message: ToReader) => {
     for (const w of waiting.values()) w.later?.push(batch);
     for (const sink of live) sink(batch);
   } else if (message.t === 'history') {
+    const held = message.held.map(({ batch, skip }) => ({ batch: new EventBatch(batch), skip }));
+    const asked = snapshots.get(message.id);
+    if (asked) {
+      asked.held.push(...held);
+      if (message.done) asked.resolve(asked.held);
+      if (message.done) snapshots.delete(message.id);
+      return;
+    }
     const w = waiting.get(message.id);
     if (!w) return; // gone meanwhile
     w.later ??= [];
-    for (const { batch, skip } of message.held) w.history.push({ batch: new EventBatch(batch), skip });
+    w.history.push(...held);
     if (message.done) start(message.id, w);
+  } else if (message.t === 'payloads') {
+    payloadAnswers.get(message.id)?.(message.found);
+    payloadAnswers.delete(message.id);
   } else if (message.t === 'backlogs') {
     post({ t: 'backlogs', id: message.id, backlogs: [...observers].map((o) => o.backlog) });
   } else void close();

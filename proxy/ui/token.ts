@@ -1,6 +1,6 @@
 /** The dashboard token: random by default, compared in constant time. */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const randomToken = (): string => randomBytes(18).toString('base64url');
 
@@ -14,4 +14,15 @@ export function hasToken(req: IncomingMessage, token: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The answer to a request without the token: JSON on the `/api/` routes (the control API's `{ "error" }`). */
+export function sendUnauthorized(res: ServerResponse, url: URL): void {
+  const why = 'sio-proxy: missing or wrong token (open the URL the proxy printed)';
+  const json = url.pathname.startsWith('/api/');
+  res.writeHead(401, {
+    'Content-Type': json ? 'application/json' : 'text/plain',
+    'WWW-Authenticate': 'Bearer',
+  });
+  res.end(json ? JSON.stringify({ error: why }) : `${why}\n`);
 }

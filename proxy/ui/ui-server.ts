@@ -9,7 +9,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Session } from '../engine/session.js';
-import { hasToken } from './token.js';
+import { hasToken, sendUnauthorized } from './token.js';
 import type { UiPlugin } from './ui-plugin.js';
 import { writeRawResponse } from '../engine/errors.js';
 import type { Duplex } from 'node:stream';
@@ -147,16 +147,7 @@ export class UiServer {
     if (this.panel.serveAsset(req, res)) return;
     if (serveHello(req, res, this.version)) return;
     if (refuseEngineRequest(url, res, this.proxy.url)) return;
-    if (!hasToken(req, this.token)) {
-      const why = 'sio-proxy: missing or wrong token (open the URL the proxy printed)';
-      // The JSON routes answer in JSON, `{ "error" }` as the control API's contract has it.
-      const json = url.pathname.startsWith('/api/');
-      res.writeHead(401, {
-        'Content-Type': json ? 'application/json' : 'text/plain',
-        'WWW-Authenticate': 'Bearer',
-      });
-      return void res.end(json ? JSON.stringify({ error: why }) : `${why}\n`);
-    }
+    if (!hasToken(req, this.token)) return sendUnauthorized(res, url);
     for (const p of this.plugins) if (p.http?.(req, res, url)) return;
     const path = url.pathname;
     if (path === '/api/sessions') return void (readOnly(req, res) && this.sessions(req, res));

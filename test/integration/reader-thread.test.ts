@@ -79,6 +79,17 @@ describe('the reader thread serves the event stream', () => {
     assert.equal(capture.status, 200);
     const lines = (await capture.text()).trim().split('\n');
     assert.equal(lines.length, env.stream.history.size, 'the capture has every held event');
+    // A HAR export, served on the reader thread with the cut payloads asked for on the main one.
+    const big = 'b'.repeat(10_000);
+    const client = env.client({ transports: ['websocket'] });
+    await connected(client);
+    assert.equal(await client.timeout(2000).emitWithAck('echo', big), big);
+    const har = await fetch(env.url('/api/har'));
+    assert.equal(har.status, 200);
+    const text = await har.text();
+    assert.ok(text.includes(big), 'the 10 KB message is whole in the HAR (cut to 4 KB in the stream)');
+    assert.equal((await fetch(env.url('/api/har', null))).status, 401);
+    assert.equal((await fetch(env.url('/api/capture'), { method: 'POST' })).status, 405);
     // A WebSocket to a route that has none: the dashboard server's 404, through the door.
     assert.equal(await upgradeStatus(env.url('/api/nope', TOKEN, 'ws')), 404);
     // A target no URL parser takes (`//[`): the dashboard server's 400, the target passed as it came.
