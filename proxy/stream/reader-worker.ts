@@ -130,7 +130,12 @@ function serve(req: IncomingMessage, res: http.ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://x');
   if (!hasToken(req, config.token)) return sendUnauthorized(res, url);
   if (path === '/api/har') return void har.http(req, res, url);
-  if (readOnly(req, res)) void snapshot().then((held) => sendCapture(res, held, budget));
+  if (!readOnly(req, res)) return;
+  // The snapshot comes a turn of the main thread later: a client gone by then gets none (and
+  // takes no place among the captures allowed at once: sendCapture counts until its 'close').
+  let gone = false;
+  res.once('close', () => (gone = true));
+  void snapshot().then((held) => gone || sendCapture(res, held, budget));
 }
 
 const snapshots = new Map<number, { held: Held[]; resolve: (held: Held[]) => void }>();

@@ -79,6 +79,11 @@ describe('the reader thread serves the event stream', () => {
     assert.equal(capture.status, 200);
     const lines = (await capture.text()).trim().split('\n');
     assert.equal(lines.length, env.stream.history.size, 'the capture has every held event');
+    // Captures whose clients leave before the history comes over take no place among the two allowed.
+    for (let i = 0; i < 3; i++) await abandonedGet(env.url('/api/capture'));
+    const again = await fetch(env.url('/api/capture'));
+    assert.equal(again.status, 200, 'a capture after three abandoned ones');
+    await again.arrayBuffer();
     // A HAR export, served on the reader thread with the cut payloads asked for on the main one.
     const big = 'b'.repeat(10_000);
     const client = env.client({ transports: ['websocket'] });
@@ -131,6 +136,20 @@ async function readInChild(url: string, count: number, last: string): Promise<vo
   child.stdout.on('data', (d) => (out += d));
   const code = await new Promise((resolve) => child.once('exit', resolve));
   assert.equal(out.trim(), 'done', `the readers ended (${code})`);
+}
+
+/** A GET whose client hangs up as soon as it is sent. */
+async function abandonedGet(href: string): Promise<void> {
+  const { connect } = await import('node:net');
+  const url = new URL(href);
+  await new Promise<void>((resolve) => {
+    const socket = connect(Number(url.port), url.hostname, () => {
+      socket.write(`GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+      socket.destroy();
+      resolve();
+    });
+  });
+  await new Promise((r) => setTimeout(r, 50));
 }
 
 /** A GET with exactly `target` on the request line (fetch would normalise it). */
