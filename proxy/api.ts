@@ -344,7 +344,7 @@ export class ProxyRuntime {
       this.ui = new UiServer(this.server, token, { log, ...(front ? { front } : {}) });
       this.ui.use(streamPlugin(this.stream, { uiHost }));
       this.ui.use(search);
-      this.ui.use(controlPlugin(this.server.intervention, { uiHost: this.dashboardAddress.host }));
+      this.ui.use(controlPlugin(this.server.intervention, { uiHost }));
       this.ui.use(
         new HarPlugin(streamHarEvents(this.stream), {
           version: packageVersion(),

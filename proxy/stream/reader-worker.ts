@@ -17,7 +17,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
-import WebSocket, { WebSocketServer } from 'ws';
+import type WebSocket from 'ws';
 import { writeRawResponse } from '../engine/errors.js';
 import { FRONT_HEADER } from '../ui/local-end.js';
 import { hasToken, sendUnauthorized } from '../ui/token.js';
@@ -28,7 +28,7 @@ import { readOnly } from './http-reply.js';
 import { EventBatch } from './batch.js';
 import type { BatchSink } from './event-stream.js';
 import type { Held } from './history.js';
-import { originAllowed } from './origin.js';
+import { closeObservers, observerSocketServer, refusedOrigin } from './observer-sockets.js';
 import type { ReaderConfig, ToMain, ToReader } from './reader-messages.js';
 import { REPLAY_BYTES_PER_TURN, TurnBudget } from './turn-budget.js';
 import { WsObserver } from './ws-observer.js';
@@ -51,8 +51,7 @@ const observers = new Set<WsObserver>();
 const budget = new TurnBudget(REPLAY_BYTES_PER_TURN);
 let nextId = 1;
 
-// Observers only read; a small maxPayload stops anyone from making us buffer what they send.
-const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
+const wss = observerSocketServer();
 const agent = new http.Agent({ keepAlive: true });
 const vouch = (req: IncomingMessage) => `${config.secret} ${req.socket.localPort} ${req.socket.localAddress}`;
 
@@ -175,14 +174,7 @@ server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
   // The same checks, in the same order and words, as on the main thread (ui-server.ts, stream-plugin.ts).
   if (!hasToken(req, config.token))
     return writeRawResponse(socket, '401 Unauthorized', 'missing or wrong token');
-  if (!originAllowed(req, config.uiHost)) {
-    return writeRawResponse(
-      socket,
-      '403 Forbidden',
-      `sio-proxy: origin ${req.headers.origin} may not open the event stream\n`,
-      'text/plain',
-    );
-  }
+  if (refusedOrigin(req, socket, config.uiHost)) return;
   wss.handleUpgrade(req, socket, head, (ws) => {
     const id = nextId++;
     waiting.set(id, { ws, history: [], later: undefined });
@@ -267,14 +259,7 @@ function pathOf(req: IncomingMessage): string | undefined {
 
 /** Ends the observers (1001, as the main thread's stream plugin does) and the server, then the thread. */
 async function close(): Promise<void> {
-  for (const observer of observers) observer.close();
-  const sockets = [...wss.clients];
-  for (const ws of sockets) ws.close(1001, 'sio-proxy is shutting down');
-  await Promise.race([
-    Promise.all(sockets.map((ws) => new Promise((resolve) => ws.once('close', resolve)))),
-    new Promise((resolve) => setTimeout(resolve, 500).unref()),
-  ]);
-  for (const ws of sockets) ws.terminate();
+  await closeObservers(observers, wss);
   server.closeAllConnections();
   server.close(() => process.exit(0));
 }

@@ -7,13 +7,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
-import { writeRawResponse } from '../engine/errors.js';
 import type { UiPlugin } from '../ui/ui-plugin.js';
 import { sendCapture } from './capture.js';
 import type { EventStream } from './event-stream.js';
 import { readOnly, sendJson } from './http-reply.js';
-import { originAllowed } from './origin.js';
+import { closeObservers, observerSocketServer, refusedOrigin } from './observer-sockets.js';
 import { REPLAY_BYTES_PER_TURN, TurnBudget } from './turn-budget.js';
 import { DEFAULT_LIMITS, WsObserver, type ObserverLimits } from './ws-observer.js';
 
@@ -30,8 +28,7 @@ export interface StreamPlugin extends UiPlugin {
 
 export function streamPlugin(stream: EventStream, opts: StreamPluginOptions = {}): StreamPlugin {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  // Observers only read; a small maxPayload stops anyone from making us buffer what they send.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
+  const wss = observerSocketServer();
   const observers = new Set<WsObserver>();
   // One for the observers' replays and the capture downloads together.
   const budget = new TurnBudget(REPLAY_BYTES_PER_TURN);
@@ -41,15 +38,7 @@ export function streamPlugin(stream: EventStream, opts: StreamPluginOptions = {}
 
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
       if (url.pathname !== '/api/events') return false;
-      if (!originAllowed(req, opts.uiHost)) {
-        writeRawResponse(
-          socket,
-          '403 Forbidden',
-          `sio-proxy: origin ${req.headers.origin} may not open the event stream\n`,
-          'text/plain',
-        );
-        return true;
-      }
+      if (refusedOrigin(req, socket, opts.uiHost)) return true;
       wss.handleUpgrade(req, socket, head, (ws) => {
         const observer = new WsObserver(ws, stream, limits, budget);
         observers.add(observer);
@@ -77,18 +66,7 @@ export function streamPlugin(stream: EventStream, opts: StreamPluginOptions = {}
       return true;
     },
 
-    async close(): Promise<void> {
-      for (const observer of observers) observer.close();
-      const sockets = [...wss.clients];
-      for (const ws of sockets) ws.close(1001, 'sio-proxy is shutting down');
-      // A reader that does not answer the close frame (paused, gone) must not hold the shutdown up.
-      await Promise.race([
-        Promise.all(sockets.map((ws) => new Promise((resolve) => ws.once('close', resolve)))),
-        new Promise((resolve) => setTimeout(resolve, 500).unref()),
-      ]);
-      for (const ws of sockets) ws.terminate();
-      wss.close();
-    },
+    close: () => closeObservers(observers, wss),
   };
 }
 

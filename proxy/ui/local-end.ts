@@ -17,10 +17,6 @@ export function localEnd(req: IncomingMessage): LocalEnd {
   return forwarded.get(req) ?? { address: req.socket.localAddress, port: req.socket.localPort };
 }
 
-function setLocalEnd(req: IncomingMessage, end: LocalEnd): void {
-  forwarded.set(req, end);
-}
-
 /**
  * The header a front door adds to what it forwards: `<secret> <port> <address>`. The secret is made
  * per run by the dashboard server and known to its front door only, so no client can claim an end.
@@ -33,5 +29,5 @@ export function acceptFrontHeader(req: IncomingMessage, secret: string): void {
   if (value === undefined) return;
   delete req.headers[FRONT_HEADER];
   const [given, port, address] = String(value).split(' ');
-  if (given === secret) setLocalEnd(req, { port: Number(port), address });
+  if (given === secret) forwarded.set(req, { port: Number(port), address });
 }

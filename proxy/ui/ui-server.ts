@@ -9,7 +9,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Session } from '../engine/session.js';
-import { hasToken, sendUnauthorized } from './token.js';
+import { hasToken, randomToken, sendUnauthorized } from './token.js';
 import type { UiPlugin } from './ui-plugin.js';
 import { writeRawResponse } from '../engine/errors.js';
 import type { Duplex } from 'node:stream';
@@ -21,7 +21,6 @@ import { packageVersion } from '../package-version.js';
 import { readOnly } from '../stream/http-reply.js';
 import { createLogger, type Logger } from '../log.js';
 import { acceptFrontHeader } from './local-end.js';
-import { randomToken } from './token.js';
 
 /**
  * What the dashboard shows: a proxy (ProxyServer fits as it is), or a dashboard over Redis, which
