@@ -67,9 +67,10 @@ if (config.kind === 'sio') {
   dashboard = `http://127.0.0.1:${port}/?token=${token}`;
   sessions = () => proxy.sessions.size;
   history = () => ({ events: stream.history.size, bytes: stream.history.bytes });
-  observers = await spawnChild('observers', './observers-child.ts', {
-    config: { url: `ws://127.0.0.1:${port}/api/events?token=${token}`, count: config.observers },
-  });
+  if (config.observers > 0)
+    observers = await spawnChild('observers', './observers-child.ts', {
+      config: { url: `ws://127.0.0.1:${port}/api/events?token=${token}`, count: config.observers },
+    });
 } else {
   url = (await startPassThrough(config.target)).url;
 }

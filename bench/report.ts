@@ -58,9 +58,10 @@ export interface Verdict {
   pass: boolean;
 }
 
-const SIO: VariantId[] = ['sio1', 'sio1rule', 'sio5'];
+const SIO: VariantId[] = ['sio0', 'sio1', 'sio1rule', 'sio5'];
 /** Column heads of the sio-proxy paths in the targets table. */
 const SHORT: Partial<Record<VariantId, string>> = {
+  sio0: '0 obs',
   sio1: '1 obs',
   sio1rule: '1 obs + 1 rule',
   sio5: '5 obs',
@@ -357,7 +358,7 @@ export function buildReport(r: Results, previous?: PreviousRun): Report {
   const notes: string[] = [];
   for (const id of SIO) {
     const counts = r.observed?.[id];
-    if (counts)
+    if (counts?.length)
       notes.push(
         `${id}: each observer counted ${counts.map((c) => c.toLocaleString('en-US')).join(' / ')} events`,
       );

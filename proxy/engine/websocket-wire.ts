@@ -22,6 +22,7 @@
  * reads its first bytes and says whether it may go by; the first message it refuses switches its
  * direction to terminated right there, so that the message and every later one pass the hooks.
  */
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extension, PerMessageDeflate, Receiver, Sender } from 'ws';
 import type { Direction, PacketEvent } from '../../shared/events.js';
@@ -117,6 +118,7 @@ class Lane {
   private readonly waiting: Array<{ message: WsMessage; verdict: Verdict | Promise<Verdict> }> = [];
   private draining = false;
   private readonly masks: boolean;
+  private readonly toSocket: boolean;
   /** Units (messages, control frames) the receiver emitted, and how many of them were piped. */
   private emitted = 0;
   /** The receiver met bytes it cannot parse: it reads nothing more (piped bytes still flow). */
@@ -137,6 +139,7 @@ class Lane {
     private readonly fail: (direction: Direction, err: Error) => void,
   ) {
     this.masks = direction === 'c2s';
+    this.toSocket = to instanceof Socket;
     this.receiver = new Receiver({
       isServer: this.masks,
       binaryType: 'nodebuffer',
@@ -221,11 +224,10 @@ class Lane {
     if (this.sinkClosed) return;
     if (this.sender) return void (this.failed || this.receiver.write(chunk));
     if (this.handover === undefined && !this.watched) {
-      // The usual case, nothing to hand over: the bytes go on first, the bookkeeping after (the
-      // copy: ws's Receiver unmasks in place, and `chunk` may still sit in the write queue).
+      // The usual case, nothing to hand over: the bytes go on first, the bookkeeping after.
       this.write(chunk);
       this.boundary.scan(chunk);
-      if (!this.failed) this.receiver.write(this.masks ? Buffer.from(chunk) : chunk);
+      if (!this.failed) this.receiver.write(this.parserCopy(chunk));
       return;
     }
     if (this.held) {
@@ -249,8 +251,20 @@ class Lane {
   /** Bytes relayed as they came, and a copy for the parser. */
   private pipe(bytes: Buffer): void {
     this.write(bytes);
-    // ws's Receiver unmasks payloads in place, and `bytes` may still sit in the write queue.
-    if (!this.failed) this.receiver.write(this.masks ? Buffer.from(bytes) : bytes);
+    if (!this.failed) this.receiver.write(this.parserCopy(bytes));
+  }
+
+  /**
+   * What the parser may have of bytes just written to the other leg. ws's Receiver unmasks payloads
+   * in place, so masked bytes (the client's) that the socket still holds (queued, or handed to libuv
+   * for an asynchronous write) are copied first. When a net.Socket's write went to the kernel at once
+   * (nothing left in its queue, which only a synchronous write leaves empty), nobody else holds them
+   * and the copy is saved (another Duplex may keep what it was written, so it always gets a copy): a 256 KiB message's copy was about a tenth of the binary echo's cost
+   * (docs/performance.md, "The round trip and the 256 KiB echo, bisected").
+   */
+  private parserCopy(bytes: Buffer): Buffer {
+    if (!this.masks || (this.toSocket && this.to.writableLength === 0)) return bytes;
+    return Buffer.from(bytes);
   }
 
   /**

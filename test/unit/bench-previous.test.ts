@@ -21,6 +21,7 @@ function results(sioP50: number): Results {
   const ws = {
     direct: latency(0.1, 0.9),
     passthrough: latency(0.2, 1.5),
+    sio0: latency(0.22, 2.0),
     sio1: latency(sioP50, 2.3, [sioP50 * 0.95, sioP50, sioP50 * 1.05]),
     sio1rule: latency(0.29, 2.5),
     sio5: latency(0.27, 2.2),
@@ -59,6 +60,7 @@ function withThroughput(sioP50: number): Results {
     throughput: {
       direct: throughput(100_000, NaN, NaN),
       passthrough: throughput(80_000, 3, NaN),
+      sio0: throughput(70_000, 5, NaN),
       sio1: throughput(60_000, 6, 2),
       sio1rule: throughput(60_000, 6, 2),
       sio5: throughput(40_000, 7, 9),
