@@ -9,6 +9,9 @@
 /** 64 MB of full payloads. */
 export const DEFAULT_STORE_BYTES = 64 * 1024 * 1024;
 
+/** The most of the store one payload may take: a quarter (16 MB by default). */
+export const MAX_SHARE = 4;
+
 export type Lookup = { found: true; json: string } | { found: false; evicted: boolean };
 
 /**
@@ -53,8 +56,9 @@ export class PayloadStore {
   constructor(readonly maxBytes = DEFAULT_STORE_BYTES) {}
 
   put(seq: number, payload: FullPayload): void {
-    if (payload.size > this.maxBytes) {
-      // Bigger than the whole store: keeping it would evict everything else for one payload.
+    if (payload.size > this.maxBytes / MAX_SHARE) {
+      // Keeping it would evict most of the others for one payload, and hold the decoded text of a
+      // huge message (several times its size) until other payloads push it out.
       this.lost(seq, payload);
       return;
     }

@@ -88,7 +88,7 @@ export function payloadReply(stream: EventStream, raw: string): { status: number
     status: 404,
     body: {
       error: found.evicted
-        ? `the full payload of event ${seq} is no longer held: evicted from the payload store (the last ${mb} MB of cut payloads)`
+        ? `the full payload of event ${seq} is no longer held: evicted from the payload store (the last ${mb} MB of cut payloads), or never kept, being over the quarter of it one payload may take`
         : `no full payload for event ${seq}: it was not cut (its stream JSON is complete) or does not exist yet`,
       seq,
       evicted: found.evicted,

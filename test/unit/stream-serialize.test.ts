@@ -140,18 +140,17 @@ describe('serializeEvent', () => {
 
 describe('PayloadStore', () => {
   test('evicts the oldest past its size and says which were evicted', () => {
-    const store = new PayloadStore(10);
+    const store = new PayloadStore(16);
     const payload = (json: string) => ({ size: json.length, json: () => json });
-    store.put(1, payload('aaaa'));
-    store.put(2, payload('bbbb'));
-    store.put(3, payload('cccc'));
+    for (const [seq, json] of ['aaaa', 'bbbb', 'cccc', 'dddd', 'eeee'].entries())
+      store.put(seq + 1, payload(json));
     assert.deepEqual(store.get(1), { found: false, evicted: true });
-    assert.deepEqual(store.get(3), { found: true, json: 'cccc' });
+    assert.deepEqual(store.get(5), { found: true, json: 'eeee' });
     assert.deepEqual(store.get(9), { found: false, evicted: false });
-    assert.equal(store.bytes, 8);
-    store.put(4, payload('x'.repeat(11))); // bigger than the whole store: not kept, nothing else evicted
-    assert.deepEqual(store.get(4), { found: false, evicted: true });
-    assert.equal(store.size, 2);
+    assert.equal(store.bytes, 16);
+    store.put(6, payload('x'.repeat(5))); // over a quarter of the store: not kept, nothing else evicted
+    assert.deepEqual(store.get(6), { found: false, evicted: true });
+    assert.equal(store.size, 4);
   });
 });
 
