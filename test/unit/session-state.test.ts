@@ -197,10 +197,12 @@ test('the target closing the WebSocket after answering the probe, with no poll w
 });
 
 test('silence ends a session only when no link is busy and the heartbeat window has passed', () => {
-  const later = Date.now() + 25_000 + 20_000 + 10_000 + 1;
   const ws = wsLink();
   const s = start(ws);
   s.session.announce(REQ, 'http://target', []);
+  // Past the window (ping interval + timeout + grace) counted from now, after the session last saw
+  // anything: computed before `start`, a slow millisecond there left it inside the window.
+  const later = Date.now() + 25_000 + 20_000 + 10_000 + 1;
   s.session.checkSilence(later);
   assert.equal(s.session.readyState, 'open', 'an open WebSocket is alive whatever the clock says');
   ws.busy = false;
