@@ -88,6 +88,29 @@ test('insecure: relayed over polling, the upgrade and WebSocket, with the target
   }
 });
 
+test('insecure: a burst over the TLS WebSocket comes back intact, each message observed once', async () => {
+  // The client's masked bytes go on to a TLS socket, which takes them at once (it encrypts them), so
+  // the wire's parser unmasks them uncopied (proxy/engine/websocket-wire.ts `parserCopy`): what the
+  // target gets must be what the client sent.
+  const proxy = await startProxy(url, { insecure: true });
+  const client = io(proxy.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  try {
+    assert.equal(await outcome(client), 'connect');
+    const sent = Array.from({ length: 400 }, (_, i) =>
+      `${i}:`.padEnd(4000, String.fromCharCode(97 + (i % 26))),
+    );
+    const back = await Promise.all(sent.map((m) => client.timeout(10_000).emitWithAck('echo', m)));
+    assert.deepEqual(back, sent);
+    const observed = proxy.events.filter(
+      (e) => e.type === 'packet' && e.sessionId === client.io.engine.id && e.sio?.event === 'echo',
+    );
+    assert.equal(observed.length, sent.length);
+  } finally {
+    client.close();
+    await proxy.close();
+  }
+});
+
 test('the CLI takes --insecure', async () => {
   const run = runCli(cliArgs(url, '--insecure', '--no-open', '--quiet'));
   try {
