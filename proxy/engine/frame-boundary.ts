@@ -19,6 +19,8 @@ export class FrameBoundary {
   private fragmented = false;
   /** Units read whole: messages (their last frame) and control frames, as a parser emits them. */
   units = 0;
+  /** Payload bytes of the current (or last) message's data frames, as far as their headers say. */
+  messageBytes = 0;
 
   /** Between two messages: no frame half read, no fragmented message open. */
   get atBoundary(): boolean {
@@ -78,7 +80,10 @@ export class FrameBoundary {
     const fin = (h[at]! & 0x80) !== 0;
     const opcode = h[at]! & 0x0f;
     const length = payloadLength(h, at);
-    if (opcode < 0x08) this.fragmented = !fin; // control frames leave a fragmented message open
+    if (opcode < 0x08) {
+      this.fragmented = !fin; // control frames leave a fragmented message open
+      this.messageBytes = opcode === 0 ? this.messageBytes + length : length;
+    }
     if (opcode >= 0x08 || fin) this.units++;
     this.remaining = length;
     this.inPayload = length > 0;

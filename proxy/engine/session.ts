@@ -283,6 +283,20 @@ export class Session {
     return r.kind === 'sio' ? r.info : undefined;
   }
 
+  /**
+   * A WebSocket message too big to observe went by (websocket-wire.ts OBSERVE_LIMIT): relayed as it
+   * came, its packet is missing from the record, which this `error` event says. A binary packet
+   * waiting for it as an attachment is given up, so that the next message is read as itself.
+   */
+  unobservedMessage(direction: Direction, bytes: number, limit: number): void {
+    const gaveUp = this.messages.skip(direction);
+    this.error(
+      `a WebSocket message of ${bytes.toLocaleString('en-US')} bytes (${direction}) was relayed but not observed: ` +
+        `over the ${limit.toLocaleString('en-US')} bytes the proxy reads of one message` +
+        (gaveUp ? '; the binary packet it belonged to is left out too' : ''),
+    );
+  }
+
   error(message: string, packet?: EnginePacket | string): void {
     const data = typeof packet === 'string' ? packet : packet?.data;
     const received =

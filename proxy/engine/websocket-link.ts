@@ -67,6 +67,7 @@ export class WebSocketLink implements Link {
         message: (direction, data, isBinary, mark) => this.observe(direction, data, isBinary, mark),
         close: (direction, code) => this.closeFrameSeen(legOf(direction), code),
         error: (direction, err) => this.frameError(legOf(direction), err),
+        unobserved: (direction, bytes, limit) => this.session?.unobservedMessage(direction, bytes, limit),
       },
     );
     client.on('drain', () => this.session?.drained('client'));

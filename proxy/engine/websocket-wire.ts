@@ -59,6 +59,11 @@ export interface LinkObserver {
   close(direction: Direction, code: number): void;
   /** `direction`'s sender sent bytes that do not parse as WebSocket frames. */
   error(direction: Direction, err: Error): void;
+  /**
+   * A piped message over the observation limit (`limit`, see OBSERVE_LIMIT) went on unread: `bytes`
+   * is its payload as far as its frames' headers had told when it was skipped.
+   */
+  unobserved?(direction: Direction, bytes: number, limit: number): void;
 }
 
 export interface LinkHooks {
@@ -93,10 +98,23 @@ const PASS: Verdict = { action: 'pass' };
 const INJECTED: PacketMark = { injected: true };
 /** The peers enforce their own limits; the link must not impose one of its own. */
 const NO_LIMIT = 0;
+/**
+ * The largest piped message the parser gathers to observe it (16 MiB). A bigger one still goes on as
+ * it came, but reading it would cost several times its size (ws joins its chunks, then its text is
+ * decoded and kept): the parser skips it from its first frame over the limit to its end and starts
+ * again at the next message, and the observer is told (`unobserved`). Only where that is possible:
+ * a compressed stream's later messages need the skipped one's inflate context, and a terminated
+ * direction must read every message to send it on, so both keep gathering whatever the size.
+ */
+export const OBSERVE_LIMIT = 16 * 1024 * 1024;
 
 /** One direction: the source leg's bytes, read by `receiver`, and the way to the other leg. */
 class Lane {
-  readonly receiver: InstanceType<typeof Receiver>;
+  private receiver: InstanceType<typeof Receiver>;
+  /** Piped, uncompressed: the parser skips messages over this; else 0 (no limit). */
+  private readonly observeLimit: number;
+  /** The parser gave up on a message over `observeLimit`: bytes go on unread up to its end. */
+  private skipping = false;
   private readonly boundary = new FrameBoundary();
   private sender: InstanceType<typeof Sender> | undefined;
   private hooks: LinkHooks | undefined;
@@ -137,38 +155,12 @@ class Lane {
     private readonly toDeflate: Record<string, unknown>,
     private readonly observer: LinkObserver,
     private readonly fail: (direction: Direction, err: Error) => void,
+    observeLimit: number,
   ) {
     this.masks = direction === 'c2s';
     this.toSocket = to instanceof Socket;
-    this.receiver = new Receiver({
-      isServer: this.masks,
-      binaryType: 'nodebuffer',
-      extensions: fromDeflate,
-      maxPayload: NO_LIMIT,
-      // The receiving peer validates UTF-8 itself, as it would without us.
-      skipUTF8Validation: true,
-      allowSynchronousEvents: true,
-    });
-    const state = this.receiver as unknown as { _compressed: boolean };
-    this.receiver.on('message', (data: Buffer, isBinary: boolean) => {
-      if (this.ours()) this.arrived({ data, isBinary, compressed: state._compressed });
-      else observer.message(direction, data, isBinary);
-    });
-    this.receiver.on('ping', (data: Buffer) => {
-      if (this.ours()) this.sender!.ping(data, this.masks, noop);
-    });
-    this.receiver.on('pong', (data: Buffer) => {
-      if (this.ours()) this.sender!.pong(data, this.masks, noop);
-    });
-    this.receiver.on('conclude', (code: number, reason: Buffer) => {
-      observer.close(direction, code);
-      if (this.ours()) this.sender!.close(code === 1005 ? undefined : code, reason, this.masks, noop);
-    });
-    this.receiver.on('error', (err: Error) => {
-      this.failed = true;
-      if (this.sender) fail(direction, err);
-      else observer.error(direction, err); // piped: the peer reads the bad frame and fails itself
-    });
+    this.observeLimit = Object.keys(fromDeflate).length === 0 ? observeLimit : NO_LIMIT;
+    this.receiver = this.parser();
     from.on('data', (chunk: Buffer) => this.chunk(chunk));
     // A socket taken from a pipe (unpiped) stays paused until told otherwise.
     from.resume();
@@ -186,6 +178,64 @@ class Lane {
       this.held = undefined;
       if (held && !this.sender) this.pipe(held);
     });
+  }
+
+  /** A parser for this direction's bytes from a message boundary on (again after a skipped message). */
+  private parser(): InstanceType<typeof Receiver> {
+    const direction = this.direction;
+    const receiver = new Receiver({
+      isServer: this.masks,
+      binaryType: 'nodebuffer',
+      extensions: this.fromDeflate,
+      maxPayload: this.sender ? NO_LIMIT : this.observeLimit,
+      // The receiving peer validates UTF-8 itself, as it would without us.
+      skipUTF8Validation: true,
+      allowSynchronousEvents: true,
+    });
+    const state = receiver as unknown as { _compressed: boolean };
+    receiver.on('message', (data: Buffer, isBinary: boolean) => {
+      if (this.ours()) this.arrived({ data, isBinary, compressed: state._compressed });
+      else this.observer.message(direction, data, isBinary);
+    });
+    receiver.on('ping', (data: Buffer) => {
+      if (this.ours()) this.sender!.ping(data, this.masks, noop);
+    });
+    receiver.on('pong', (data: Buffer) => {
+      if (this.ours()) this.sender!.pong(data, this.masks, noop);
+    });
+    receiver.on('conclude', (code: number, reason: Buffer) => {
+      this.observer.close(direction, code);
+      if (this.ours()) this.sender!.close(code === 1005 ? undefined : code, reason, this.masks, noop);
+    });
+    receiver.on('error', (err: Error & { code?: string }) => {
+      // A parser given up for a skipped message may still complain of what it was written after.
+      if (receiver !== this.receiver || this.skipping) return;
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' && !this.sender) return this.skip();
+      this.failed = true;
+      if (this.sender) this.fail(direction, err);
+      else this.observer.error(direction, err); // piped: the peer reads the bad frame and fails itself
+    });
+    return receiver;
+  }
+
+  /**
+   * The parser met a message over the observation limit (from its frame header: nothing of it was
+   * gathered) and is done for. The message goes on unread; a new parser starts at the next boundary.
+   */
+  private skip(): void {
+    this.skipping = true;
+    this.observer.unobserved?.(this.direction, this.boundary.messageBytes, this.observeLimit);
+    // A message that crossed the limit in its last fragment may have ended already.
+    if (this.boundary.atBoundary) this.resumeParsing();
+  }
+
+  /** At the skipped message's end, a boundary: a takeover asked for meanwhile happens here. */
+  private resumeParsing(): void {
+    this.skipping = false;
+    this.receiver = this.parser();
+    // The units the old parser never emitted (the skipped message) are behind us.
+    this.emitted = this.boundary.units;
+    if (this.handover !== undefined) this.takeOver();
   }
 
   get terminated(): boolean {
@@ -223,11 +273,20 @@ class Lane {
   private chunk(chunk: Buffer): void {
     if (this.sinkClosed) return;
     if (this.sender) return void (this.failed || this.receiver.write(chunk));
+    if (this.skipping) {
+      // Relayed unread up to the skipped message's end; the rest goes the usual way.
+      const cut = this.boundary.scan(chunk, true);
+      this.write(cut < 0 ? chunk : chunk.subarray(0, cut));
+      if (cut < 0) return;
+      this.resumeParsing();
+      if (cut < chunk.length) this.chunk(chunk.subarray(cut));
+      return;
+    }
     if (this.handover === undefined && !this.watched) {
       // The usual case, nothing to hand over: the bytes go on first, the bookkeeping after.
       this.write(chunk);
       this.boundary.scan(chunk);
-      if (!this.failed) this.receiver.write(this.parserCopy(chunk));
+      if (!this.failed && !this.skipping) this.receiver.write(this.parserCopy(chunk));
       return;
     }
     if (this.held) {
@@ -251,7 +310,7 @@ class Lane {
   /** Bytes relayed as they came, and a copy for the parser. */
   private pipe(bytes: Buffer): void {
     this.write(bytes);
-    if (!this.failed) this.receiver.write(this.parserCopy(bytes));
+    if (!this.failed && !this.skipping) this.receiver.write(this.parserCopy(bytes));
   }
 
   /**
@@ -309,6 +368,8 @@ class Lane {
   private takeOver(): void {
     this.piped = this.boundary.units;
     this.sender = new Sender(this.to, this.toDeflate);
+    // From here every message is read to be sent on, however big (ws reads the limit per frame).
+    (this.receiver as unknown as { _maxPayload: number })._maxPayload = NO_LIMIT;
     this.watched = false;
     // A message start kept for its head: the parser reads it from here on.
     const held = this.held;
@@ -401,6 +462,8 @@ export class WebSocketWire {
     extensions: string | undefined,
     observer: LinkObserver,
     head: { client?: Buffer; target?: Buffer } = {},
+    /** The largest piped message observed (see OBSERVE_LIMIT); tests set a smaller one. */
+    observeLimit = OBSERVE_LIMIT,
   ) {
     const clientLeg = deflateFor(extensions, true);
     const targetLeg = deflateFor(extensions, false);
@@ -409,8 +472,8 @@ export class WebSocketWire {
       this.destroy();
     };
     this.lanes = {
-      c2s: new Lane('c2s', client, target, clientLeg, targetLeg, observer, fail),
-      s2c: new Lane('s2c', target, client, targetLeg, clientLeg, observer, fail),
+      c2s: new Lane('c2s', client, target, clientLeg, targetLeg, observer, fail, observeLimit),
+      s2c: new Lane('s2c', target, client, targetLeg, clientLeg, observer, fail, observeLimit),
     };
     // As the pipe did: a clean end ends the other leg once its last frames are flushed; a leg that
     // vanished with an error is cut on the other side too (the peer sees 1006, as it would directly).

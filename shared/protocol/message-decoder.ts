@@ -21,8 +21,18 @@ export class MessageDecoder {
   private mode: 'unknown' | 'socket.io' | 'raw' = 'unknown';
   private readonly decoders: Record<Direction, SioDecoder>;
 
-  constructor(protocol: 4 | 5) {
+  constructor(private readonly protocol: 4 | 5) {
     this.decoders = { c2s: new SioDecoder(protocol), s2c: new SioDecoder(protocol) };
+  }
+
+  /**
+   * A message of `direction` went by unread (too big to observe): a binary packet still waiting for
+   * attachments is given up (true), or the next message would be taken for the missing one.
+   */
+  skip(direction: Direction): boolean {
+    if (!this.decoders[direction].reconstructing) return false;
+    this.decoders[direction] = new SioDecoder(this.protocol);
+    return true;
   }
 
   read(direction: Direction, data: string | Uint8Array | undefined): MessageReading {

@@ -21,6 +21,8 @@ export async function startMitm(
   targetPort: number,
   onWire: (wire: WebSocketWire) => void = () => {},
   observer: LinkObserver = quietObserver,
+  /** The wire's observation limit (websocket-wire.ts OBSERVE_LIMIT) when not the default. */
+  observeLimit?: number,
 ): Promise<Mitm> {
   const server = http.createServer((_req, res) => res.writeHead(404).end());
   const sockets = new Set<Duplex>();
@@ -45,10 +47,14 @@ export async function startMitm(
       client.write(lines.join('\r\n') + '\r\n\r\n');
       const ext = res.headers['sec-websocket-extensions'];
       resolveExt(ext);
-      const wire = new WebSocketWire(client, targetSocket, ext, observer, {
-        client: clientHead,
-        target: targetHead,
-      });
+      const wire = new WebSocketWire(
+        client,
+        targetSocket,
+        ext,
+        observer,
+        { client: clientHead, target: targetHead },
+        observeLimit,
+      );
       onWire(wire);
       resolveLink(wire);
     });
