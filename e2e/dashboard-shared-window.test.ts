@@ -107,8 +107,15 @@ test('untouched, Stats keeps its five minutes; zoomed on the Timeline, it counts
 
   // The Timeline opens again at the same window.
   await page.getByTestId('tab-timeline').click();
-  const again = await geometry();
-  assert.ok(Math.abs(again.start - from) < 1 && Math.abs(again.start + again.plot * again.msPerPx - to) < 1);
+  // Read once the reopened canvas has painted its window (its first frame may precede it).
+  const same = (g: Awaited<ReturnType<typeof geometry>>) =>
+    Math.abs(g.start - from) < 1 && Math.abs(g.start + g.plot * g.msPerPx - to) < 1;
+  let again = await geometry();
+  for (let i = 0; i < 40 && !same(again); i++) {
+    await page.waitForTimeout(50);
+    again = await geometry();
+  }
+  assert.ok(same(again), `the Timeline reopened at ${JSON.stringify(again)}, not ${from}..${to}`);
 
   await page.getByTestId('tab-stats').click();
   await page.getByTestId('stats-window-reset').click();

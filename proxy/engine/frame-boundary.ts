@@ -21,6 +21,16 @@ export class FrameBoundary {
   units = 0;
   /** Payload bytes of the current (or last) message's data frames, as far as their headers say. */
   messageBytes = 0;
+  /**
+   * When above 0, `scan` stops just past the header of the data frame that takes a message over this
+   * many payload bytes (once per message), and `overStart` says where in the chunk that header began
+   * (0: in an earlier chunk): a reader can then skip the message without having gathered it.
+   */
+  limit = 0;
+  overStart = 0;
+  /** The current message went over `limit`. */
+  private over = false;
+  private crossed = false;
 
   /** Between two messages: no frame half read, no fragmented message open. */
   get atBoundary(): boolean {
@@ -29,7 +39,8 @@ export class FrameBoundary {
 
   /**
    * Reads `chunk` and returns the offset just past the first message boundary in it when `stopAt`
-   * is set (0 when the stream is at one already), else -1 after reading it whole. With `admits`,
+   * is set (0 when the stream is at one already), else -1 after reading it whole; or, with `limit`,
+   * the offset just past the header of a frame that takes its message over it. With `admits`,
    * each message that starts in `chunk` is shown to it first (its first byte at `at`, the rest of its
    * header not necessarily in `chunk`), and the scan stops at the start of the first one it refuses:
    * the returned offset is then that start. Bytes past the returned offset are left unread, for
@@ -58,6 +69,7 @@ export class FrameBoundary {
         if (stopAt && this.atBoundary) return i;
         continue;
       }
+      const start = this.headerLength === 0 ? i : 0;
       if (this.headerLength === 0 && end - i >= 2 && end - i >= headerSize(chunk[i + 1]!)) {
         // The usual case: the whole header is in this chunk.
         this.frameStarts(chunk, i);
@@ -69,6 +81,11 @@ export class FrameBoundary {
         if (this.headerLength < 2 || this.headerLength < headerSize(h[1]!)) return -1;
         this.headerLength = 0;
         this.frameStarts(h, 0);
+      }
+      if (this.crossed) {
+        this.crossed = false;
+        this.overStart = start;
+        return i;
       }
       if (!this.inPayload && stopAt && this.atBoundary) return i;
     }
@@ -82,7 +99,9 @@ export class FrameBoundary {
     const length = payloadLength(h, at);
     if (opcode < 0x08) {
       this.fragmented = !fin; // control frames leave a fragmented message open
+      if (opcode !== 0) this.over = false;
       this.messageBytes = opcode === 0 ? this.messageBytes + length : length;
+      if (this.limit > 0 && !this.over && this.messageBytes > this.limit) this.over = this.crossed = true;
     }
     if (opcode >= 0x08 || fin) this.units++;
     this.remaining = length;

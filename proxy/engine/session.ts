@@ -289,6 +289,8 @@ export class Session {
    * waiting for it as an attachment is given up, so that the next message is read as itself.
    */
   unobservedMessage(direction: Direction, bytes: number, limit: number): void {
+    this.counters.packets[direction]++;
+    this.counters.bytes[direction] += bytes;
     const gaveUp = this.messages.skip(direction);
     this.error(
       `a WebSocket message of ${bytes.toLocaleString('en-US')} bytes (${direction}) was relayed but not observed: ` +

@@ -60,8 +60,8 @@ export interface LinkObserver {
   /** `direction`'s sender sent bytes that do not parse as WebSocket frames. */
   error(direction: Direction, err: Error): void;
   /**
-   * A piped message over the observation limit (`limit`, see OBSERVE_LIMIT) went on unread: `bytes`
-   * is its payload as far as its frames' headers had told when it was skipped.
+   * A piped message over the observation limit (`limit`, see OBSERVE_LIMIT) went on unread: told
+   * once it has gone by (or its leg ended), `bytes` being its data frames' payload lengths.
    */
   unobserved?(direction: Direction, bytes: number, limit: number): void;
 }
@@ -101,19 +101,20 @@ const NO_LIMIT = 0;
 /**
  * The largest piped message the parser gathers to observe it (16 MiB). A bigger one still goes on as
  * it came, but reading it would cost several times its size (ws joins its chunks, then its text is
- * decoded and kept): the parser skips it from its first frame over the limit to its end and starts
- * again at the next message, and the observer is told (`unobserved`). Only where that is possible:
- * a compressed stream's later messages need the skipped one's inflate context, and a terminated
- * direction must read every message to send it on, so both keep gathering whatever the size.
+ * decoded and kept): the frame scanner stops at the header of the frame that takes it over the limit,
+ * the parser is given nothing from there to the message's end, a new one starts at the next message,
+ * and the observer is told (`unobserved`). Only in the plain piped state: a compressed stream's later
+ * messages need the skipped one's inflate context, a direction taken over (or about to be) must read
+ * every message to send it on, and a watched one reads each message's head; they gather them all.
  */
 export const OBSERVE_LIMIT = 16 * 1024 * 1024;
 
 /** One direction: the source leg's bytes, read by `receiver`, and the way to the other leg. */
 class Lane {
   private receiver: InstanceType<typeof Receiver>;
-  /** Piped, uncompressed: the parser skips messages over this; else 0 (no limit). */
+  /** Piped, uncompressed: the parser skips messages over this (0: none). */
   private readonly observeLimit: number;
-  /** The parser gave up on a message over `observeLimit`: bytes go on unread up to its end. */
+  /** A message over the limit is going by: its bytes go on unread up to its end. */
   private skipping = false;
   private readonly boundary = new FrameBoundary();
   private sender: InstanceType<typeof Sender> | undefined;
@@ -160,6 +161,7 @@ class Lane {
     this.masks = direction === 'c2s';
     this.toSocket = to instanceof Socket;
     this.observeLimit = Object.keys(fromDeflate).length === 0 ? observeLimit : NO_LIMIT;
+    this.boundary.limit = this.observeLimit;
     this.receiver = this.parser();
     from.on('data', (chunk: Buffer) => this.chunk(chunk));
     // A socket taken from a pipe (unpiped) stays paused until told otherwise.
@@ -174,6 +176,8 @@ class Lane {
     // A leg that ends mid-message: what was kept of the message goes on, as a pipe would have sent it
     // (registered before the wire's own 'end', which ends the other leg).
     from.on('end', () => {
+      // A skipped message cut short: what went by of it is all there will be.
+      if (this.skipping) this.resumeParsing();
       const held = this.held;
       this.held = undefined;
       if (held && !this.sender) this.pipe(held);
@@ -187,7 +191,7 @@ class Lane {
       isServer: this.masks,
       binaryType: 'nodebuffer',
       extensions: this.fromDeflate,
-      maxPayload: this.sender ? NO_LIMIT : this.observeLimit,
+      maxPayload: NO_LIMIT,
       // The receiving peer validates UTF-8 itself, as it would without us.
       skipUTF8Validation: true,
       allowSynchronousEvents: true,
@@ -207,10 +211,9 @@ class Lane {
       this.observer.close(direction, code);
       if (this.ours()) this.sender!.close(code === 1005 ? undefined : code, reason, this.masks, noop);
     });
-    receiver.on('error', (err: Error & { code?: string }) => {
-      // A parser given up for a skipped message may still complain of what it was written after.
-      if (receiver !== this.receiver || this.skipping) return;
-      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' && !this.sender) return this.skip();
+    receiver.on('error', (err: Error) => {
+      // A parser replaced after a skipped message may still complain of the fragment it was left with.
+      if (receiver !== this.receiver) return;
       this.failed = true;
       if (this.sender) this.fail(direction, err);
       else this.observer.error(direction, err); // piped: the peer reads the bad frame and fails itself
@@ -219,23 +222,45 @@ class Lane {
   }
 
   /**
-   * The parser met a message over the observation limit (from its frame header: nothing of it was
-   * gathered) and is done for. The message goes on unread; a new parser starts at the next boundary.
+   * Bytes relayed already: read by the frame scanner, and by the parser up to the header of a frame
+   * that takes its message over the observation limit; from there to that message's end, by nobody.
    */
-  private skip(): void {
-    this.skipping = true;
-    this.observer.unobserved?.(this.direction, this.boundary.messageBytes, this.observeLimit);
-    // A message that crossed the limit in its last fragment may have ended already.
-    if (this.boundary.atBoundary) this.resumeParsing();
+  private parse(bytes: Buffer): void {
+    let rest = bytes;
+    while (rest.length > 0) {
+      if (this.skipping) {
+        const end = this.boundary.scan(rest, true);
+        if (end < 0) return;
+        this.resumeParsing();
+        rest = rest.subarray(end);
+        continue;
+      }
+      const stop = this.boundary.scan(rest);
+      const read = stop < 0 ? rest : rest.subarray(0, this.boundary.overStart);
+      if (read.length > 0 && !this.failed) this.receiver.write(this.parserCopy(read));
+      if (stop < 0) break;
+      this.skipping = true;
+      rest = rest.subarray(stop);
+    }
+    // A takeover asked for while a message was skipped (by a listener of what was read) starts here.
+    if (this.handover !== undefined && !this.skipping && this.boundary.atBoundary) this.takeOver();
   }
 
-  /** At the skipped message's end, a boundary: a takeover asked for meanwhile happens here. */
+  /**
+   * The skipped message ended (a boundary): the observer is told its size, and a new parser starts
+   * (the old one may hold its first fragments; ws emits synchronously, so nothing before them).
+   */
   private resumeParsing(): void {
     this.skipping = false;
+    this.observer.unobserved?.(this.direction, this.boundary.messageBytes, this.observeLimit);
     this.receiver = this.parser();
     // The units the old parser never emitted (the skipped message) are behind us.
     this.emitted = this.boundary.units;
-    if (this.handover !== undefined) this.takeOver();
+  }
+
+  /** No more skipping once a direction is watched or taken over: each message must be read. */
+  private readEverything(): void {
+    this.boundary.limit = NO_LIMIT;
   }
 
   get terminated(): boolean {
@@ -247,12 +272,14 @@ class Lane {
     if (this.sender || this.handover || !hooks.admits) return;
     this.hooks = hooks;
     this.watched = true;
+    this.readEverything();
   }
 
   /** Takes this direction over at its next message boundary; resolves once it has. */
   terminate(hooks: LinkHooks): Promise<void> {
     this.hooks = hooks;
     if (this.sender) return Promise.resolve();
+    this.readEverything();
     return new Promise((resolve) => {
       this.handover = resolve;
       if (this.boundary.atBoundary) this.takeOver();
@@ -273,20 +300,21 @@ class Lane {
   private chunk(chunk: Buffer): void {
     if (this.sinkClosed) return;
     if (this.sender) return void (this.failed || this.receiver.write(chunk));
-    if (this.skipping) {
-      // Relayed unread up to the skipped message's end; the rest goes the usual way.
+    if (this.skipping && (this.handover !== undefined || this.watched)) {
+      // A skipped message still going by when the direction was watched or asked for: relayed
+      // unread to its end, then the rest the usual way (a takeover happens at that boundary).
       const cut = this.boundary.scan(chunk, true);
       this.write(cut < 0 ? chunk : chunk.subarray(0, cut));
       if (cut < 0) return;
       this.resumeParsing();
+      if (this.handover !== undefined) this.takeOver();
       if (cut < chunk.length) this.chunk(chunk.subarray(cut));
       return;
     }
     if (this.handover === undefined && !this.watched) {
       // The usual case, nothing to hand over: the bytes go on first, the bookkeeping after.
       this.write(chunk);
-      this.boundary.scan(chunk);
-      if (!this.failed && !this.skipping) this.receiver.write(this.parserCopy(chunk));
+      this.parse(chunk);
       return;
     }
     if (this.held) {
@@ -310,7 +338,7 @@ class Lane {
   /** Bytes relayed as they came, and a copy for the parser. */
   private pipe(bytes: Buffer): void {
     this.write(bytes);
-    if (!this.failed && !this.skipping) this.receiver.write(this.parserCopy(bytes));
+    if (!this.failed) this.receiver.write(this.parserCopy(bytes));
   }
 
   /**
@@ -368,8 +396,6 @@ class Lane {
   private takeOver(): void {
     this.piped = this.boundary.units;
     this.sender = new Sender(this.to, this.toDeflate);
-    // From here every message is read to be sent on, however big (ws reads the limit per frame).
-    (this.receiver as unknown as { _maxPayload: number })._maxPayload = NO_LIMIT;
     this.watched = false;
     // A message start kept for its head: the parser reads it from here on.
     const held = this.held;

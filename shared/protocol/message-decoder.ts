@@ -20,16 +20,20 @@ export type MessageReading =
 export class MessageDecoder {
   private mode: 'unknown' | 'socket.io' | 'raw' = 'unknown';
   private readonly decoders: Record<Direction, SioDecoder>;
+  /** A message went by unread: binary messages are parts of a packet left out, up to the next text. */
+  private readonly orphans: Record<Direction, boolean> = { c2s: false, s2c: false };
 
   constructor(private readonly protocol: 4 | 5) {
     this.decoders = { c2s: new SioDecoder(protocol), s2c: new SioDecoder(protocol) };
   }
 
   /**
-   * A message of `direction` went by unread (too big to observe): a binary packet still waiting for
-   * attachments is given up (true), or the next message would be taken for the missing one.
+   * A message of `direction` went by unread (too big to observe). It may have been a binary packet's
+   * header or one of its attachments: a packet waiting for attachments is given up (true), and the
+   * binary messages up to the next text one are read as parts of a packet left out, not as errors.
    */
   skip(direction: Direction): boolean {
+    this.orphans[direction] = true;
     if (!this.decoders[direction].reconstructing) return false;
     this.decoders[direction] = new SioDecoder(this.protocol);
     return true;
@@ -37,6 +41,10 @@ export class MessageDecoder {
 
   read(direction: Direction, data: string | Uint8Array | undefined): MessageReading {
     if (this.mode === 'raw' || data === undefined) return { kind: 'raw' };
+    if (this.orphans[direction]) {
+      if (typeof data !== 'string') return { kind: 'pending' };
+      this.orphans[direction] = false;
+    }
     const decoder = this.decoders[direction];
     // The common case, an EVENT or ACK with canonical JSON args, without parsing the args (see
     // wire-args.ts); a session's first message, a binary packet's parts and anything else as before.

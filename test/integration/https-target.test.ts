@@ -89,9 +89,9 @@ test('insecure: relayed over polling, the upgrade and WebSocket, with the target
 });
 
 test('insecure: a burst over the TLS WebSocket comes back intact, each message observed once', async () => {
-  // The client's masked bytes go on to a TLS socket, which takes them at once (it encrypts them), so
-  // the wire's parser unmasks them uncopied (proxy/engine/websocket-wire.ts `parserCopy`): what the
-  // target gets must be what the client sent.
+  // The client's masked bytes go on to a TLS socket, whose queue holds each write until the next
+  // turn, so the wire copies them before its parser unmasks (proxy/engine/websocket-wire.ts
+  // `parserCopy`): what the target gets must be what the client sent.
   const proxy = await startProxy(url, { insecure: true });
   const client = io(proxy.url, { transports: ['websocket'], reconnection: false, forceNew: true });
   try {
