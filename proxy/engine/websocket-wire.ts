@@ -116,6 +116,11 @@ class Lane {
   private readonly observeLimit: number;
   /** A message over the limit is going by: its bytes go on unread up to its end. */
   private skipping = false;
+  /**
+   * Inside `parse`: bytes already relayed, not all scanned yet. A takeover asked for meanwhile (by a
+   * listener of what is read) waits for its end, or it would send on again what went by.
+   */
+  private parsing = false;
   private readonly boundary = new FrameBoundary();
   private sender: InstanceType<typeof Sender> | undefined;
   private hooks: LinkHooks | undefined;
@@ -177,7 +182,10 @@ class Lane {
     // (registered before the wire's own 'end', which ends the other leg).
     from.on('end', () => {
       // A skipped message cut short: what went by of it is all there will be.
-      if (this.skipping) this.resumeParsing();
+      if (this.skipping) {
+        this.resumeParsing();
+        if (this.handover !== undefined) this.takeOver();
+      }
       const held = this.held;
       this.held = undefined;
       if (held && !this.sender) this.pipe(held);
@@ -212,10 +220,9 @@ class Lane {
       if (this.ours()) this.sender!.close(code === 1005 ? undefined : code, reason, this.masks, noop);
     });
     receiver.on('error', (err: Error) => {
-      // A parser replaced after a skipped message may still complain of the fragment it was left with.
-      if (receiver !== this.receiver) return;
+      // ws tells a turn late: the parser may have been replaced since (after a skipped message).
       this.failed = true;
-      if (this.sender) this.fail(direction, err);
+      if (this.sender && receiver === this.receiver) this.fail(direction, err);
       else this.observer.error(direction, err); // piped: the peer reads the bad frame and fails itself
     });
     return receiver;
@@ -226,11 +233,12 @@ class Lane {
    * that takes its message over the observation limit; from there to that message's end, by nobody.
    */
   private parse(bytes: Buffer): void {
+    this.parsing = true;
     let rest = bytes;
     while (rest.length > 0) {
       if (this.skipping) {
         const end = this.boundary.scan(rest, true);
-        if (end < 0) return;
+        if (end < 0) break;
         this.resumeParsing();
         rest = rest.subarray(end);
         continue;
@@ -242,7 +250,8 @@ class Lane {
       this.skipping = true;
       rest = rest.subarray(stop);
     }
-    // A takeover asked for while a message was skipped (by a listener of what was read) starts here.
+    this.parsing = false;
+    // A takeover asked for meanwhile starts here, if this is a boundary (else at the next one).
     if (this.handover !== undefined && !this.skipping && this.boundary.atBoundary) this.takeOver();
   }
 
@@ -282,7 +291,7 @@ class Lane {
     this.readEverything();
     return new Promise((resolve) => {
       this.handover = resolve;
-      if (this.boundary.atBoundary) this.takeOver();
+      if (this.boundary.atBoundary && !this.parsing) this.takeOver();
     });
   }
 

@@ -36,17 +36,22 @@ async function setup() {
   const observed: string[] = [];
   const unobserved: number[] = [];
   const errors: string[] = [];
+  let onUnobserved = () => {};
   const observer: LinkObserver = {
     message: (_d, data) => void observed.push(label(data)),
     close() {},
     error: (_d, err) => void errors.push(err.message),
-    unobserved: (_d, bytes) => void unobserved.push(bytes),
+    unobserved: (_d, bytes) => {
+      unobserved.push(bytes);
+      onUnobserved();
+    },
   };
   const atTarget: string[] = [];
   let targetClosed = false;
   const target = net.createServer((s) => {
     const parser = new Receiver({ isServer: true, maxPayload: 0 });
     parser.on('message', (d: Buffer) => atTarget.push(label(d)));
+    parser.on('error', (err: Error) => atTarget.push(`error: ${err.message}`));
     s.on('data', (c) => parser.write(c));
     s.on('close', () => (targetClosed = true));
   });
@@ -68,6 +73,7 @@ async function setup() {
     atTarget,
     client,
     wire: () => wire,
+    onUnobserved: (f: () => void) => (onUnobserved = f),
     targetClosed: () => targetClosed,
     close: () => {
       client.destroy();
@@ -146,6 +152,76 @@ test('a watched direction reads every message, and one refused after a big one i
     assert.deepEqual(seen, ['M2', 'M3']);
     assert.equal(s.wire().terminatedIn('c2s'), true);
     assert.deepEqual(s.errors, []);
+  } finally {
+    s.close();
+  }
+});
+
+for (const how of ['terminate', 'watch'] as const) {
+  test(`${how} asked for while a message is skipped: at its end, the messages after it (same chunk) once each`, async () => {
+    const s = await setup();
+    try {
+      const seen: string[] = [];
+      const hooks = {
+        // Watched: every message after the big one is refused, so the direction is taken over.
+        admits: () => false,
+        message: (_d: unknown, m: { data: Buffer }) => (
+          seen.push(label(m.data)),
+          { action: 'pass' as const }
+        ),
+      };
+      const big = frame(1, true, Buffer.alloc(1500, 'a'));
+      s.client.write(big.subarray(0, 700)); // its header crosses the limit: skipped from here
+      await sleep(50);
+      if (how === 'terminate') void s.wire().terminate(hooks);
+      else s.wire().watch(hooks);
+      s.client.write(Buffer.concat([big.subarray(700), frame(1, true, 'M2'), frame(1, true, 'M3')]));
+      await sleep(100);
+      assert.deepEqual(s.atTarget, ['1500 bytes', 'M2', 'M3']);
+      assert.deepEqual(seen, ['M2', 'M3']);
+      assert.deepEqual(s.observed, ['M2', 'M3']);
+      assert.deepEqual(s.unobserved, [1500]);
+      assert.equal(s.wire().terminatedIn('c2s'), true);
+      assert.deepEqual(s.errors, []);
+    } finally {
+      s.close();
+    }
+  });
+}
+
+test('a listener that takes the direction over when told of a skipped message: nothing sent twice', async () => {
+  const s = await setup();
+  try {
+    const seen: string[] = [];
+    s.onUnobserved(() => {
+      void s.wire().terminate({ message: (_d, m) => (seen.push(label(m.data)), { action: 'pass' }) });
+    });
+    const big = frame(1, true, Buffer.alloc(1500, 'a'));
+    s.client.write(big.subarray(0, 700));
+    await sleep(50);
+    s.client.write(Buffer.concat([big.subarray(700), frame(1, true, 'M2')]));
+    await sleep(50);
+    s.client.write(frame(1, true, 'M3'));
+    await sleep(100);
+    assert.deepEqual(s.atTarget, ['1500 bytes', 'M2', 'M3']);
+    assert.deepEqual(seen, ['M3'], 'M2 had gone by before the switch');
+    assert.deepEqual(s.observed, ['M2', 'M3']);
+  } finally {
+    s.close();
+  }
+});
+
+test('a bad frame read before the crossing is still reported', async () => {
+  const s = await setup();
+  try {
+    s.client.write(frame(1, false, Buffer.alloc(LIMIT, 'a')));
+    await sleep(50);
+    // A ping over 125 bytes is not valid WebSocket; then the fragment that crosses, then M2.
+    s.client.write(
+      Buffer.concat([frame(9, true, Buffer.alloc(200)), frame(0, true, 'b'), frame(1, true, 'M2')]),
+    );
+    await sleep(100);
+    assert.equal(s.errors.length, 1, 'the bad ping is said');
   } finally {
     s.close();
   }
