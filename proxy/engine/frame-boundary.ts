@@ -98,8 +98,10 @@ export class FrameBoundary {
     const opcode = h[at]! & 0x0f;
     const length = payloadLength(h, at);
     if (opcode < 0x08) {
+      // A new message (a text or binary frame outside a fragmented one: inside, it is a protocol
+      // error the peer fails on, and the message over the limit is not over yet).
+      if (opcode !== 0 && !this.fragmented) this.over = false;
       this.fragmented = !fin; // control frames leave a fragmented message open
-      if (opcode !== 0) this.over = false;
       this.messageBytes = opcode === 0 ? this.messageBytes + length : length;
       if (this.limit > 0 && !this.over && this.messageBytes > this.limit) this.over = this.crossed = true;
     }
