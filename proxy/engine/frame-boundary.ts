@@ -30,7 +30,6 @@ export class FrameBoundary {
   overStart = 0;
   /** The current message went over `limit`. */
   private over = false;
-  private crossed = false;
 
   /** Between two messages: no frame half read, no fragmented message open. */
   get atBoundary(): boolean {
@@ -70,9 +69,10 @@ export class FrameBoundary {
         continue;
       }
       const start = this.headerLength === 0 ? i : 0;
+      let crossed: boolean;
       if (this.headerLength === 0 && end - i >= 2 && end - i >= headerSize(chunk[i + 1]!)) {
         // The usual case: the whole header is in this chunk.
-        this.frameStarts(chunk, i);
+        crossed = this.frameStarts(chunk, i);
         i += headerSize(chunk[i + 1]!);
       } else {
         const h = this.header;
@@ -80,10 +80,9 @@ export class FrameBoundary {
           h[this.headerLength++] = chunk[i++]!;
         if (this.headerLength < 2 || this.headerLength < headerSize(h[1]!)) return -1;
         this.headerLength = 0;
-        this.frameStarts(h, 0);
+        crossed = this.frameStarts(h, 0);
       }
-      if (this.crossed) {
-        this.crossed = false;
+      if (crossed) {
         this.overStart = start;
         return i;
       }
@@ -92,8 +91,8 @@ export class FrameBoundary {
     return -1;
   }
 
-  /** A frame whose header starts at `h[at]` (whole). */
-  private frameStarts(h: Uint8Array, at: number): void {
+  /** A frame whose header starts at `h[at]` (whole); true when it takes its message over `limit`. */
+  private frameStarts(h: Uint8Array, at: number): boolean {
     const fin = (h[at]! & 0x80) !== 0;
     const opcode = h[at]! & 0x0f;
     const length = payloadLength(h, at);
@@ -103,11 +102,12 @@ export class FrameBoundary {
       if (opcode !== 0 && !this.fragmented) this.over = false;
       this.fragmented = !fin; // control frames leave a fragmented message open
       this.messageBytes = opcode === 0 ? this.messageBytes + length : length;
-      if (this.limit > 0 && !this.over && this.messageBytes > this.limit) this.over = this.crossed = true;
     }
     if (opcode >= 0x08 || fin) this.units++;
     this.remaining = length;
     this.inPayload = length > 0;
+    if (opcode >= 0x08 || this.limit === 0 || this.over || this.messageBytes <= this.limit) return false;
+    return (this.over = true);
   }
 }
 
