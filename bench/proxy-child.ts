@@ -24,7 +24,7 @@ export interface ProxyChildConfig {
   rules?: number;
   /**
    * Serve the event stream's readers from the reader thread (proxy/stream/reader-thread.ts); default
-   * false, as the CLI (`SIO_BENCH_READER_THREAD=1`: on, for an A/B).
+   * true, as the CLI (`SIO_BENCH_READER_THREAD=0`: off, for an A/B).
    */
   readerThread?: boolean;
 }
@@ -55,7 +55,7 @@ if (config.kind === 'sio') {
   const token = 'bench';
   const forced = process.env.SIO_BENCH_READER_THREAD;
   const front =
-    (config.readerThread ?? forced === '1')
+    (config.readerThread ?? forced !== '0')
       ? new ReaderThread(stream, { token, uiHost: '127.0.0.1', log: createLogger() })
       : undefined;
   const ui = new UiServer(proxy, token, front ? { front } : {}).use(

@@ -134,7 +134,7 @@ const FLAGS = {
   'reader-thread': {
     type: 'string',
     arg: 'on|off',
-    help: ["serve the event stream's readers from a thread of their own (default off)"],
+    help: ["serve the event stream's readers from a thread of their own (default on)"],
   },
   help: COMMON_FLAGS.help,
   version: { type: 'boolean', short: 'v' },
@@ -233,7 +233,7 @@ function parseLogMode(raw: string | undefined): 'pretty' | 'json' | undefined {
 }
 
 function parseReaderThread(raw: string | undefined): boolean {
-  if (raw === undefined || raw === 'on' || raw === 'off') return raw === 'on';
+  if (raw === undefined || raw === 'on' || raw === 'off') return raw !== 'off';
   throw new UsageError(`--reader-thread "${raw}" must be on or off`);
 }
 

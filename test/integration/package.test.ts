@@ -64,8 +64,9 @@ test('the demo app is not a runtime dependency: without socket.io, no --target s
 
 test('the installed proxy relays a round trip, and its reader thread streams it', async () => {
   const bin = join(dir, 'node_modules/.bin/sio-proxy');
-  // The reader thread's worker file is loaded from the installed package (dist/), not the sources.
-  const run = runCli(cliArgs(target.url, '--quiet', '--reader-thread', 'on'), [bin]);
+  // The reader thread (the default) loads its worker file from the installed package (dist/), not
+  // the sources.
+  const run = runCli(cliArgs(target.url, '--quiet'), [bin]);
   try {
     const { proxy, dashboard } = await banner(run);
     const client = io(proxy);

@@ -175,9 +175,9 @@ describe('a crowd of dashboards over a full history', () => {
   const IDLE_WINDOW_MS = 2000;
   let env: StreamEnv;
   before(async () => {
-    // Readers served as the CLI serves them by default (this thread), or from the reader thread with
-    // SIO_TEST_READER_THREAD=1, for an A/B (docs/performance.md, "The reader thread").
-    env = await startStreamEnv({ readerThread: process.env.SIO_TEST_READER_THREAD === '1' });
+    // Readers served as the CLI serves them by default (the reader thread), or on this thread with
+    // SIO_TEST_READER_THREAD=0, for an A/B (docs/performance.md, "The reader thread").
+    env = await startStreamEnv({ readerThread: process.env.SIO_TEST_READER_THREAD !== '0' });
     env.ui.use(new HarPlugin(streamHarEvents(env.stream)));
     serveEcho(env.target.io);
   });
@@ -259,14 +259,18 @@ describe('a crowd of dashboards over a full history', () => {
       // (the heap is not given back between windows) is not what a crowd costs.
       for (const crowd of crowdRss) assert.ok(crowd.peak - crowd.start < 256 * 2 ** 20, report);
       // Issue #14's target: a healthy client's ack p99 during the crowd within 2x of its idle value.
-      // With the readers on the relay's thread (the default) it is 14-16x on a quiet 2-core machine;
-      // with `--reader-thread on` 1.8-2.3x (docs/performance.md, "The reader thread"): checked and
-      // reported on every run, as a todo until it holds by default.
+      // With the reader thread (the default) 1.8-2.3x on a quiet 2-core machine, with the readers on
+      // the relay's thread (`--reader-thread off`) 14-20x (docs/performance.md, "The reader thread").
+      // Asserted at 4x, which the readers on the relay's thread miss by far and a busy CI machine's
+      // scheduling noise does not reach; the 2x itself is checked and reported on every run, as a
+      // todo, since on 2 cores shared with the storm's own process it holds in about half the runs.
+      const ratio = p99(busy) / p99(idle);
+      if (process.env.SIO_TEST_READER_THREAD !== '0') assert.ok(ratio <= 4, report);
       await t.test(
         'ack p99 during the crowd within 2x of idle',
-        { todo: 'issue #14 target: met with the reader thread only' },
+        { todo: 'issue #14 target: met in about half the runs on 2 cores' },
         () => {
-          assert.ok(p99(busy) <= 2 * p99(idle), report);
+          assert.ok(ratio <= 2, report);
         },
       );
       client.close();
