@@ -28,8 +28,9 @@ export class EventBatch {
       const shared = jsonsOrShared as SharedBatch;
       this.count = shared.count;
       this.lastSeq = shared.lastSeq;
-      this.bytes = Buffer.from(shared.buffer, 0, shared.byteLength);
-      this.lengths = new Uint32Array(shared.buffer, lengthsAt(shared.byteLength), shared.count);
+      const at = shared.byteOffset ?? 0;
+      this.bytes = Buffer.from(shared.buffer, at, shared.byteLength);
+      this.lengths = new Uint32Array(shared.buffer, at + lengthsAt(shared.byteLength), shared.count);
       return;
     }
     const jsons = jsonsOrShared as readonly string[];
@@ -38,7 +39,7 @@ export class EventBatch {
     // counting the bytes is cheaper, and when there are as many bytes as characters the text is
     // ASCII, whose Latin-1 encoding is the same bytes, copied.
     const byteLength = Buffer.byteLength(text, 'utf8');
-    const buffer = new SharedArrayBuffer(lengthsAt(byteLength) + 4 * jsons.length);
+    const buffer = new SharedArrayBuffer(sharedSize(byteLength, jsons.length));
     this.bytes = Buffer.from(buffer, 0, byteLength);
     this.bytes.write(text, 0, byteLength === text.length ? 'latin1' : 'utf8');
     this.lengths = new Uint32Array(buffer, lengthsAt(byteLength), jsons.length);
@@ -51,6 +52,7 @@ export class EventBatch {
   get shared(): SharedBatch {
     return {
       buffer: this.bytes.buffer as SharedArrayBuffer,
+      byteOffset: this.bytes.byteOffset,
       byteLength: this.bytes.length,
       count: this.count,
       lastSeq: this.lastSeq,
@@ -76,9 +78,14 @@ export class EventBatch {
   }
 }
 
-/** A batch as posted to another thread: its SharedArrayBuffer holds the bytes, then the lengths. */
+/**
+ * A batch as posted to another thread: its SharedArrayBuffer holds, from `byteOffset` (a multiple of
+ * 4; 0 when absent), the bytes, then the lengths (the history's batches sit in shared chunks:
+ * batch-arena.ts).
+ */
 export interface SharedBatch {
   buffer: SharedArrayBuffer;
+  byteOffset?: number;
   byteLength: number;
   count: number;
   lastSeq: number;
@@ -87,4 +94,9 @@ export interface SharedBatch {
 /** The lengths start on the first 4-byte boundary after the bytes (a Uint32Array's alignment). */
 function lengthsAt(byteLength: number): number {
   return (byteLength + 3) & ~3;
+}
+
+/** The shared memory a batch takes, bytes and lengths: a multiple of 4. */
+export function sharedSize(byteLength: number, count: number): number {
+  return lengthsAt(byteLength) + 4 * count;
 }

@@ -6,7 +6,7 @@
  * thread nor builds the capture in memory. At most MAX_CAPTURES run at once (429 beyond).
  */
 import type { ServerResponse } from 'node:http';
-import type { Held } from './history.js';
+import type { Snapshot } from './history.js';
 import { sendJson } from './http-reply.js';
 import type { TurnBudget } from './turn-budget.js';
 
@@ -16,11 +16,14 @@ export const MAX_CAPTURES = 2;
 
 let running = 0;
 
-export function sendCapture(res: ServerResponse, history: Held[], budget: TurnBudget): void {
-  if (running >= MAX_CAPTURES)
+export function sendCapture(res: ServerResponse, snapshot: Snapshot, budget: TurnBudget): void {
+  if (running >= MAX_CAPTURES) {
+    snapshot.release();
     return sendJson(res, 429, {
       error: `${MAX_CAPTURES} capture downloads are running already: try again later`,
     });
+  }
+  const history = snapshot.held;
   running++;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   res.writeHead(200, {
@@ -34,6 +37,7 @@ export function sendCapture(res: ServerResponse, history: Held[], budget: TurnBu
     if (done) return;
     done = true;
     running--;
+    snapshot.release(); // what was written is text, copied from the batches
   };
   const write = (): void => {
     if (done) return;

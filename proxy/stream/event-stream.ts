@@ -14,7 +14,7 @@ import type { EventBus } from '../events/bus.js';
 export type EventSourceBus = Pick<EventBus, 'subscribe'>;
 import { createLogger, type Logger } from '../log.js';
 import type { EventBatch } from './batch.js';
-import { EventHistory, type Held } from './history.js';
+import { EventHistory, type Held, type Snapshot } from './history.js';
 import { PacketSampler, type SamplingOptions } from './packet-sampler.js';
 import { DEFAULT_STORE_BYTES, PayloadStore } from './payload-store.js';
 import { DEFAULT_LIMIT, serializeEvent, type Serialized } from './serialize.js';
@@ -128,18 +128,22 @@ export class EventStream {
    * The history held now plus every batch after it, with no gap and no overlap: the open batch is
    * sealed (and sent to the batch sinks already there) first, and the snapshot and the subscription
    * happen in the same synchronous step, so no event can slip between them. The snapshot is the held
-   * batches themselves (no copy, nothing decoded), read later a slice at a time.
+   * batches themselves (no copy, nothing decoded), read later a slice at a time, until `release`.
    */
-  subscribeWithHistory(sink: BatchSink): { history: Held[]; unsubscribe: () => void } {
-    const history = this.snapshot();
+  subscribeWithHistory(sink: BatchSink): {
+    history: Held[];
+    release: () => void;
+    unsubscribe: () => void;
+  } {
+    const { held, release } = this.snapshot();
     this.batchSinks.add(sink);
-    return { history, unsubscribe: () => this.batchSinks.delete(sink) };
+    return { history: held, release, unsubscribe: () => this.batchSinks.delete(sink) };
   }
 
-  /** Every event held now, as sealed batches (the open one is sealed first). */
-  snapshot(): Held[] {
+  /** Every event held now, as sealed batches (the open one is sealed first), readable until released. */
+  snapshot(): Snapshot {
     this.flush();
-    return this.history.held();
+    return this.history.snapshot();
   }
 
   /**
@@ -148,7 +152,12 @@ export class EventStream {
    * export) does not hold the relay's thread; `omitted`: the older events held but left out.
    */
   async readEvents(maxBytes = Number.POSITIVE_INFINITY): Promise<{ events: ProxyEvent[]; omitted: number }> {
-    return readHeld(this.snapshot(), maxBytes);
+    const { held, release } = this.snapshot();
+    try {
+      return await readHeld(held, maxBytes);
+    } finally {
+      release();
+    }
   }
 
   /** Seals the open batch now and hands it to the batch sinks. */

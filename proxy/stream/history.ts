@@ -11,6 +11,7 @@
  * relay's path), so the rest of the history holds at least `limit - heartbeats.limit` other events.
  */
 import type { ProxyEvent } from '../../shared/events.js';
+import { BatchArena, type Chunk } from './batch-arena.js';
 import { EventBatch } from './batch.js';
 
 /** A batch still held, in part: its events from `skip` on. */
@@ -18,6 +19,15 @@ export interface Held {
   readonly batch: EventBatch;
   /** Its first events, evicted already. */
   readonly skip: number;
+}
+
+/**
+ * The held batches, safe to read until `release` (idempotent): their memory is reused after it
+ * (batch-arena.ts). A reader that sends them on copies what it sends, or releases only once sent.
+ */
+export interface Snapshot {
+  readonly held: Held[];
+  release(): void;
 }
 
 /** 128 MB of event JSON: about 100 000 events of 1.3 KB. */
@@ -34,6 +44,8 @@ export interface HeartbeatBudget {
 /** A sealed batch as held: its events from `skip` on, and which of them are heartbeats. */
 interface Entry {
   batch: EventBatch;
+  /** Where the batch's memory is (the arena's). */
+  chunk: Chunk;
   skip: number;
   /** The indexes (in the batch) of its heartbeats and their JSON's lengths; empty once taken out. */
   beats: number[];
@@ -63,6 +75,7 @@ export class EventHistory {
   private openBeatLengths: number[] = [];
   private openBeatChars = 0;
   readonly heartbeats: HeartbeatBudget;
+  readonly arena = new BatchArena();
 
   constructor(
     readonly limit: number,
@@ -98,7 +111,10 @@ export class EventHistory {
     return this.openChars;
   }
 
-  /** Turns the open run into a batch, keeps it, and returns it (undefined when nothing is open). */
+  /**
+   * Turns the open run into a batch, keeps a copy of it, and returns it (undefined when nothing is
+   * open): the one returned is the observers', and dies young (batch-arena.ts says why).
+   */
   seal(): EventBatch | undefined {
     if (this.open.length === 0) return undefined;
     const batch = new EventBatch(this.open, this.openLastSeq);
@@ -109,7 +125,9 @@ export class EventHistory {
     this.openBeatLengths = [];
     this.openBeatChars = 0;
     if (this.limit > 0) {
-      this.sealed.push({ batch, skip: 0, beats, beatLengths, beatAt: 0, beatCount: beats.length, beatChars });
+      const kept = this.arena.keep(batch);
+      const beatCount = beats.length;
+      this.sealed.push({ ...kept, skip: 0, beats, beatLengths, beatAt: 0, beatCount, beatChars });
       this.sealedCount += batch.count;
       this.sealedBytes += batch.bytes.length;
       this.beatCount += beats.length;
@@ -131,16 +149,32 @@ export class EventHistory {
   }
 
   /**
-   * The sealed batches held now, oldest first: a snapshot that costs no copy (batches are immutable),
-   * for replays and downloads that read it a slice at a time. The open run is not in it: seal first.
+   * The sealed batches held now, oldest first, to be read at once: their memory may be reused on a
+   * later turn. The open run is not in it: seal first.
    */
   held(): Held[] {
+    return this.heldEntries().map(({ entry, skip }) => ({ batch: entry.batch, skip }));
+  }
+
+  /**
+   * The sealed batches held now, oldest first, for replays and downloads that read them a slice at a
+   * time: no copy, their memory kept from reuse until released. The open run is not in it: seal first.
+   */
+  snapshot(): Snapshot {
+    const entries = this.heldEntries();
+    return {
+      held: entries.map(({ entry, skip }) => ({ batch: entry.batch, skip })),
+      release: this.arena.pin(entries.map(({ entry }) => entry.chunk)),
+    };
+  }
+
+  private heldEntries(): Array<{ entry: Entry; skip: number }> {
     let excess = this.sealedCount + this.open.length - this.size;
-    const out: Held[] = [];
-    for (const { batch, skip } of this.sealed) {
-      const from = skip + excess;
-      excess = Math.max(0, from - batch.count);
-      if (from < batch.count) out.push({ batch, skip: from });
+    const out: Array<{ entry: Entry; skip: number }> = [];
+    for (const entry of this.sealed) {
+      const from = entry.skip + excess;
+      excess = Math.max(0, from - entry.batch.count);
+      if (from < entry.batch.count) out.push({ entry, skip: from });
     }
     return out;
   }
@@ -194,6 +228,7 @@ export class EventHistory {
 
   private dropOldest(): void {
     const oldest = this.sealed.shift()!;
+    this.arena.drop(oldest.chunk);
     this.sealedBytes -= oldest.batch.bytes.length;
     this.beatCount -= oldest.beatCount;
     this.beatChars -= oldest.beatChars;
@@ -222,6 +257,7 @@ export class EventHistory {
       const kept: string[] = [];
       const rebuilt: Entry = {
         batch: entry.batch,
+        chunk: entry.chunk,
         skip: 0,
         beats: [],
         beatLengths: [],
@@ -242,11 +278,12 @@ export class EventHistory {
       rebuilt.beatCount = rebuilt.beats.length;
       this.sealedCount -= gone.size;
       this.sealedBytes -= entry.batch.bytes.length;
+      this.arena.drop(entry.chunk);
       if (kept.length === 0) {
         this.sealed.splice(this.beatFrom, 1);
         continue;
       }
-      rebuilt.batch = new EventBatch(kept, entry.batch.lastSeq);
+      Object.assign(rebuilt, this.arena.keep(new EventBatch(kept, entry.batch.lastSeq)));
       this.sealed[this.beatFrom] = rebuilt;
       this.sealedBytes += rebuilt.batch.bytes.length;
       if (rebuilt.beatCount === 0) this.beatFrom++;

@@ -40,6 +40,8 @@ export type ToMain =
   | { t: 'unsubscribe'; id: number }
   /** The history held now, without what follows (a capture, a HAR export). */
   | { t: 'snapshot'; id: number }
+  /** The history of subscriber or snapshot `id` is read: its memory may be reused. */
+  | { t: 'release'; id: number }
   /** The full payloads of these cut events, from the payload store. */
   | { t: 'payloads'; id: number; seqs: number[] }
   | { t: 'backlogs'; id: number; backlogs: Backlog[] }

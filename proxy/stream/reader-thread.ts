@@ -10,8 +10,9 @@
  * on the dashboard's address, serves those routes itself and forwards everything else to the
  * dashboard server, which then listens on loopback only (ui-server.ts, `front`). The batches are not
  * copied: their bytes sit in shared memory (batch.ts), and the history stays on the main thread,
- * where each reader's snapshot is taken and posted a part per turn; so does the payload store, which
- * a HAR export asks for the cut payloads of a run of events at a time.
+ * where each reader's snapshot is taken and posted a part per turn, its memory kept from reuse until
+ * the thread says it is done with it (`release`, batch-arena.ts), has gone, or the thread ended; so
+ * does the payload store, which a HAR export asks for the cut payloads of a run of events at a time.
  */
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
@@ -19,7 +20,7 @@ import type { Logger } from '../log.js';
 import { packageVersion } from '../package-version.js';
 import type { UiFront } from '../ui/ui-server.js';
 import type { EventStream } from './event-stream.js';
-import type { Held } from './history.js';
+import type { Held, Snapshot } from './history.js';
 import type { Backlog, ReaderConfig, ToMain, ToReader } from './reader-messages.js';
 import { DEFAULT_LIMITS, type ObserverLimits } from './ws-observer.js';
 
@@ -40,6 +41,8 @@ export class ReaderThread implements UiFront {
   /** Subscribers and snapshots whose history is still being posted. */
   private posting = new Set<number>();
   private detach: (() => void) | undefined;
+  /** The snapshots the thread is reading, by subscriber or snapshot id. */
+  private readonly pins = new Map<number, () => void>();
   private closing = false;
   private asked = 0;
   private readonly answers = new Map<number, (backlogs: Backlog[]) => void>();
@@ -102,7 +105,9 @@ export class ReaderThread implements UiFront {
   private onMessage(message: ToMain): void {
     if (message.t === 'subscribe') this.subscribe(message.id);
     else if (message.t === 'unsubscribe') this.unsubscribe(message.id);
-    else if (message.t === 'snapshot') this.postHistory(message.id, this.stream.snapshot());
+    else if (message.t === 'snapshot')
+      this.postHistory(message.id, this.pinned(message.id, this.stream.snapshot()));
+    else if (message.t === 'release') this.release(message.id);
     else if (message.t === 'payloads') this.postPayloads(message.id, message.seqs);
     else if (message.t === 'warn') this.opts.log.warn(message.message);
     else if (message.t === 'backlogs') {
@@ -114,12 +119,12 @@ export class ReaderThread implements UiFront {
   /** Snapshot and (for the first subscriber) the subscription in one step, as subscribeWithHistory. */
   private subscribe(id: number): void {
     let held: Held[];
-    if (this.detach) held = this.stream.snapshot();
+    if (this.detach) held = this.pinned(id, this.stream.snapshot());
     else {
       const subscribed = this.stream.subscribeWithHistory((batch) =>
         this.post({ t: 'batch', batch: batch.shared }),
       );
-      held = subscribed.history;
+      held = this.pinned(id, { held: subscribed.history, release: subscribed.release });
       this.detach = subscribed.unsubscribe;
     }
     this.subscribers.add(id);
@@ -147,7 +152,20 @@ export class ReaderThread implements UiFront {
     this.post({ t: 'payloads', id, found });
   }
 
+  /** Keeps the snapshot's memory until the thread releases `id` (or the subscriber goes). */
+  private pinned(id: number, snapshot: Snapshot): Held[] {
+    this.pins.set(id, snapshot.release);
+    return snapshot.held;
+  }
+
+  private release(id: number): void {
+    this.pins.get(id)?.();
+    this.pins.delete(id);
+  }
+
   private unsubscribe(id: number): void {
+    // The thread reads nothing more for a subscriber once it has said it has gone.
+    this.release(id);
     this.posting.delete(id);
     this.subscribers.delete(id);
     if (this.subscribers.size > 0) return;
@@ -166,6 +184,8 @@ export class ReaderThread implements UiFront {
     for (const answer of this.answers.values()) answer([]);
     this.answers.clear();
     this.subscribers.clear();
+    for (const release of this.pins.values()) release();
+    this.pins.clear();
     this.detach?.();
     this.detach = undefined;
   }

@@ -27,7 +27,7 @@ import { harEvents, HarPlugin, type FullPayloads } from './har-plugin.js';
 import { readOnly } from './http-reply.js';
 import { EventBatch } from './batch.js';
 import type { BatchSink } from './event-stream.js';
-import type { Held } from './history.js';
+import type { Held, Snapshot } from './history.js';
 import { closeObservers, observerSocketServer, refusedOrigin } from './observer-sockets.js';
 import type { ReaderConfig, ToMain, ToReader } from './reader-messages.js';
 import { REPLAY_BYTES_PER_TURN, TurnBudget } from './turn-budget.js';
@@ -119,7 +119,14 @@ function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): voi
  * thread posts as it does an observer's history; the rest goes to the dashboard server.
  */
 const har = new HarPlugin(
-  harEvents((maxBytes) => snapshot().then((held) => readHeld(held, maxBytes)), fullPayloads),
+  harEvents(async (maxBytes) => {
+    const { held, release } = await snapshot();
+    try {
+      return await readHeld(held, maxBytes);
+    } finally {
+      release();
+    }
+  }, fullPayloads),
   { version: config.version },
 );
 
@@ -134,17 +141,22 @@ function serve(req: IncomingMessage, res: http.ServerResponse): void {
   // takes no place among the captures allowed at once: sendCapture counts until its 'close').
   let gone = false;
   res.once('close', () => (gone = true));
-  void snapshot().then((held) => gone || sendCapture(res, held, budget));
+  void snapshot().then((taken) => (gone ? taken.release() : sendCapture(res, taken, budget)));
 }
 
 const snapshots = new Map<number, { held: Held[]; resolve: (held: Held[]) => void }>();
+/**
+ * Tells the main thread that the history posted for `id` is read: its memory may be reused (the main
+ * thread forgets an id once released, so saying it twice is harmless).
+ */
+const releaser = (id: number) => () => post({ t: 'release', id });
 const payloadAnswers = new Map<number, (found: Array<[number, string]>) => void>();
 
-/** The history held now, as the main thread's snapshot of it. */
-function snapshot(): Promise<Held[]> {
+/** The history held now, as the main thread's snapshot of it, readable until released. */
+function snapshot(): Promise<Snapshot> {
   const id = nextId++;
   return new Promise((resolve) => {
-    snapshots.set(id, { held: [], resolve });
+    snapshots.set(id, { held: [], resolve: (held) => resolve({ held, release: releaser(id) }) });
     post({ t: 'snapshot', id });
   });
 }
@@ -223,7 +235,7 @@ function start(id: number, w: Waiting): void {
     {
       subscribeWithHistory(s) {
         live.add((sink = s));
-        return { history: w.history, unsubscribe: () => live.delete(s) };
+        return { history: w.history, release: releaser(id), unsubscribe: () => live.delete(s) };
       },
     },
     config.limits,

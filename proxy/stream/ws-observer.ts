@@ -63,11 +63,11 @@ export class WsObserver {
     /** Shared by every reader of the history (turn-budget.ts). */
     private readonly budget = new TurnBudget(REPLAY_BYTES_PER_TURN),
   ) {
-    const { history, unsubscribe } = stream.subscribeWithHistory((batch) => this.push(batch));
+    const { history, release, unsubscribe } = stream.subscribeWithHistory((batch) => this.push(batch));
     this.unsubscribe = unsubscribe;
     ws.on('close', () => this.close());
     ws.on('error', () => this.close());
-    void this.replay(history);
+    void this.replay(history).finally(release);
   }
 
   /** What waits for this observer now (bounded by the limits), and what it is missing. */
@@ -127,9 +127,10 @@ export class WsObserver {
   }
 
   /**
-   * The history, one held batch a message (the bytes live observers got, shared, nothing copied),
-   * within the budget all readers of the history share per turn of the loop; after about `chunkChars`
-   * it waits for the socket to write them out, so a replay neither fills memory nor holds the relay.
+   * The history, one held batch a message (a copy of its bytes: the history's memory is reused once
+   * the replay releases it, while the socket may still hold what it was given), within the budget
+   * all readers of the history share per turn of the loop; after about `chunkChars` it waits for the
+   * socket to write them out, so a replay neither fills memory nor holds the relay.
    */
   private async replay(history: Held[]): Promise<void> {
     let sent = 0;
@@ -165,7 +166,8 @@ export class WsObserver {
 function* messages(history: Held[], chunkChars: number): Generator<Buffer | string> {
   for (const { batch, skip } of history) {
     if (batch.bytes.length <= chunkChars) {
-      yield batch.message(skip);
+      const message = batch.message(skip);
+      yield typeof message === 'string' ? message : Buffer.from(message);
       continue;
     }
     const json = batch.json(skip);

@@ -79,6 +79,7 @@ const run: RunInfo = {
   loadAfter: [0.5, 0.6, 0.7],
   durationS: 10,
   revision: 'abc1234',
+  children: 'compiled with tsc (bench/build.ts)',
 };
 const cfg: BenchConfig = parseArgs([]);
 
