@@ -4,11 +4,25 @@
  * benchmark, whatever way it ends (normal end, error, Ctrl-C, SIGTERM, watchdog).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUILD_ENV } from './build.js';
 import { EXIT_COMMAND, type Ready, type Reply, type Request } from './ipc.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** This file is compiled (bench/build.ts) when a child of a compiled bench runs it. */
+const COMPILED = import.meta.url.endsWith('.js');
+/** The repository (compiled, this file is in .tmp/bench-build/bench/). */
+const ROOT = fileURLToPath(new URL(COMPILED ? '../../..' : '..', import.meta.url));
 const TSX_LOADER = import.meta.resolve('tsx');
+
+/** The child's script and the node flags that load it: compiled when built (build.ts), else under tsx. */
+function entry(module: string): { script: string; loader: string[] } {
+  const js = module.replace(/\.ts$/, '.js');
+  if (COMPILED) return { script: fileURLToPath(new URL(js, import.meta.url)), loader: [] };
+  const built = process.env[BUILD_ENV];
+  if (built) return { script: join(built, 'bench', js), loader: [] };
+  return { script: fileURLToPath(new URL(module, import.meta.url)), loader: ['--import', TSX_LOADER] };
+}
 
 const live = new Set<ChildProcess>();
 
@@ -35,10 +49,10 @@ export async function spawnChild<Info>(
   module: string,
   opts: SpawnOptions = {},
 ): Promise<ChildHandle<Info>> {
-  const script = fileURLToPath(new URL(module, import.meta.url));
+  const { script, loader } = entry(module);
   const proc = fork(script, [JSON.stringify(opts.config ?? {})], {
     cwd: ROOT,
-    execArgv: [...(opts.nodeFlags ?? []), '--import', TSX_LOADER],
+    execArgv: [...(opts.nodeFlags ?? []), ...loader],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   live.add(proc);

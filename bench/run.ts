@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { measureBinary } from './binary.js';
+import { buildChildren } from './build.js';
 import { installExitHooks, killAllChildren, liveChildren, spawnChild } from './children.js';
 import { parseArgs, type BenchConfig } from './config.js';
 import { measureLatency } from './latency.js';
@@ -41,6 +42,9 @@ const DOCS = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const t0 = performance.now();
 const log = (line: string) =>
   console.error(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+
+/** How the children run (bench/build.ts), set once they are built. */
+let children = 'the sources, under tsx';
 
 /** Read-only git queries: the commit, and whether the proxy's sources differ from it. */
 function revision(): string {
@@ -123,6 +127,7 @@ function runInfo(started: number, loadBefore: number[]): RunInfo {
     loadAfter: os.loadavg(),
     durationS: (performance.now() - started) / 1000,
     revision: revision(),
+    children,
   };
 }
 
@@ -165,6 +170,7 @@ async function mainScale(argv: readonly string[]): Promise<number> {
 
 async function main(): Promise<number> {
   installExitHooks();
+  children = buildChildren(log);
   if (process.argv.includes('--scale')) return mainScale(process.argv.slice(2));
   const cfg = parseArgs(process.argv.slice(2));
   const watchdog = setTimeout(() => {
