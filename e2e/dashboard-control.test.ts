@@ -289,7 +289,12 @@ test('Replay fills the composer from a packet row; the event is kept in Recent, 
   await page.getByTestId('tab-packets').click();
   await packetRows(page).filter({ hasText: 'order' }).last().click();
   await page.getByTestId('replay').click();
-  assert.equal(await page.getByTestId('compose-event').inputValue(), 'order');
+  // The Control tab opens on the click and its composer takes the draft when it mounts: wait for it.
+  await eventually(
+    async () => (await page.getByTestId('compose-event').inputValue()) === 'order',
+    5000,
+    'the composer filled',
+  );
   assert.equal(await page.getByTestId('compose-direction').inputValue(), 'c2s');
   assert.equal(await page.getByTestId('compose-session').inputValue(), socket.io.engine.id);
   assert.deepEqual(JSON.parse(await page.getByTestId('compose-args').inputValue()), [{ qty: 9 }]);

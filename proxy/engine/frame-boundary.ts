@@ -9,8 +9,8 @@
  * header split across chunks is gathered in `header` (issue #9's latency A/B, docs/performance.md).
  */
 export class FrameBoundary {
-  /** Header bytes of the frame being read, when a chunk ended inside its header. */
-  private readonly header = new Uint8Array(14);
+  /** Header bytes of the frame being read, when a chunk ended inside its header (made then: rare). */
+  private header: Uint8Array | undefined;
   private headerLength = 0;
   /** Payload bytes of the current frame still to come. */
   private remaining = 0;
@@ -75,7 +75,7 @@ export class FrameBoundary {
         crossed = this.frameStarts(chunk, i);
         i += headerSize(chunk[i + 1]!);
       } else {
-        const h = this.header;
+        const h = (this.header ??= new Uint8Array(14));
         while (i < end && (this.headerLength < 2 || this.headerLength < headerSize(h[1]!)))
           h[this.headerLength++] = chunk[i++]!;
         if (this.headerLength < 2 || this.headerLength < headerSize(h[1]!)) return -1;
