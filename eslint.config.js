@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.tmp/', 'panel/dist/', 'extension/dist/'] },
+  { ignores: ['dist/', '.bench-build/', 'node_modules/', '.tmp/', 'panel/dist/', 'extension/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -15,10 +15,10 @@ export const BUILD_ENV = 'SIO_BENCH_BUILD';
 /** Set to 1 to run the children from the sources under tsx instead (a quicker start while editing). */
 export const FROM_SOURCE_ENV = 'SIO_BENCH_FROM_SOURCE';
 
-const OUT = fileURLToPath(new URL('../.tmp/bench-build/', import.meta.url));
+const OUT = fileURLToPath(new URL('../.bench-build/', import.meta.url));
 const CONFIG = fileURLToPath(new URL('./tsconfig.build.json', import.meta.url));
 
-/** Compiles bench/ and what it imports into .tmp/bench-build (a few seconds); says where. */
+/** Compiles bench/ and what it imports into .bench-build (a few seconds); says where. */
 export function buildChildren(log: (line: string) => void): string {
   if (process.env[FROM_SOURCE_ENV] === '1') {
     log(`bench: children run from the sources under tsx (${FROM_SOURCE_ENV}=1)`);

@@ -11,8 +11,11 @@ import { EXIT_COMMAND, type Ready, type Reply, type Request } from './ipc.js';
 
 /** This file is compiled (bench/build.ts) when a child of a compiled bench runs it. */
 const COMPILED = import.meta.url.endsWith('.js');
-/** The repository (compiled, this file is in .tmp/bench-build/bench/). */
-const ROOT = fileURLToPath(new URL(COMPILED ? '../../..' : '..', import.meta.url));
+/**
+ * The repository (compiled, this file is in .bench-build/bench/: one level down, as dist/ is, so that
+ * what the proxy finds beside itself (the built panel, package.json) it finds there too).
+ */
+const ROOT = fileURLToPath(new URL(COMPILED ? '../..' : '..', import.meta.url));
 const TSX_LOADER = import.meta.resolve('tsx');
 
 /** The child's script and the node flags that load it: compiled when built (build.ts), else under tsx. */
