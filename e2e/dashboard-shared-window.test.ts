@@ -103,7 +103,9 @@ test('untouched, Stats keeps its five minutes; zoomed on the Timeline, it counts
       .locator('[data-testid="latency-row"][data-event="slow"] [data-testid="latency-p50"]')
       .getAttribute('data-ms'),
   );
-  assert.ok(p50 >= 40 && p50 < 120, `the first ack's latency (40 ms on the server): ${p50}`);
+  // The proxy stamps a packet once it has relayed and read it: on a busy machine the server may get
+  // the EVENT (and start its 40 ms) a millisecond or two before the EVENT's stamp.
+  assert.ok(p50 >= 37 && p50 < 120, `the first ack's latency (40 ms on the server): ${p50}`);
 
   // The Timeline opens again at the same window.
   await page.getByTestId('tab-timeline').click();
