@@ -180,10 +180,7 @@ class Lane {
     // (registered before the wire's own 'end', which ends the other leg).
     from.on('end', () => {
       // A skipped message cut short: what went by of it is all there will be.
-      if (this.skipping) {
-        this.resumeParsing();
-        if (this.handover !== undefined) this.takeOver();
-      }
+      if (this.skipping) this.skippedMessageEnded();
       const held = this.held;
       this.held = undefined;
       if (held && !this.sender) this.pipe(held);
@@ -265,6 +262,12 @@ class Lane {
     this.emitted = this.boundary.units;
   }
 
+  /** Outside `parse`: the skipped message ended, and a takeover asked for meanwhile happens now. */
+  private skippedMessageEnded(): void {
+    this.resumeParsing();
+    if (this.handover !== undefined) this.takeOver();
+  }
+
   /** No more skipping once a direction is watched or taken over: each message must be read. */
   private readEverything(): void {
     this.boundary.limit = NO_LIMIT;
@@ -314,8 +317,7 @@ class Lane {
       const cut = this.boundary.scan(chunk, true);
       this.write(cut < 0 ? chunk : chunk.subarray(0, cut));
       if (cut < 0) return;
-      this.resumeParsing();
-      if (this.handover !== undefined) this.takeOver();
+      this.skippedMessageEnded();
       if (cut < chunk.length) this.chunk(chunk.subarray(cut));
       return;
     }

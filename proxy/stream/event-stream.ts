@@ -130,14 +130,10 @@ export class EventStream {
    * happen in the same synchronous step, so no event can slip between them. The snapshot is the held
    * batches themselves (no copy, nothing decoded), read later a slice at a time, until `release`.
    */
-  subscribeWithHistory(sink: BatchSink): {
-    history: Held[];
-    release: () => void;
-    unsubscribe: () => void;
-  } {
-    const { held, release } = this.snapshot();
+  subscribeWithHistory(sink: BatchSink): Snapshot & { unsubscribe: () => void } {
+    const snapshot = this.snapshot();
     this.batchSinks.add(sink);
-    return { history: held, release, unsubscribe: () => this.batchSinks.delete(sink) };
+    return { ...snapshot, unsubscribe: () => this.batchSinks.delete(sink) };
   }
 
   /** Every event held now, as sealed batches (the open one is sealed first), readable until released. */
@@ -152,12 +148,7 @@ export class EventStream {
    * export) does not hold the relay's thread; `omitted`: the older events held but left out.
    */
   async readEvents(maxBytes = Number.POSITIVE_INFINITY): Promise<{ events: ProxyEvent[]; omitted: number }> {
-    const { held, release } = this.snapshot();
-    try {
-      return await readHeld(held, maxBytes);
-    } finally {
-      release();
-    }
+    return readHeld(this.snapshot(), maxBytes);
   }
 
   /** Seals the open batch now and hands it to the batch sinks. */
@@ -187,12 +178,24 @@ export class EventStream {
 }
 
 /**
- * The newest events of `held` that fit in `maxBytes` of their JSON (whole batches), parsed a batch at
- * a time with a turn of the loop after each ~256 KB; `omitted`: the older events left out.
+ * The newest events of `snapshot` that fit in `maxBytes` of their JSON (whole batches), parsed a batch
+ * at a time with a turn of the loop after each ~256 KB, then the snapshot released; `omitted`: the
+ * older events left out.
  */
 export async function readHeld(
-  held: Held[],
+  snapshot: Snapshot,
   maxBytes = Number.POSITIVE_INFINITY,
+): Promise<{ events: ProxyEvent[]; omitted: number }> {
+  try {
+    return await parseNewest(snapshot.held, maxBytes);
+  } finally {
+    snapshot.release();
+  }
+}
+
+async function parseNewest(
+  held: Held[],
+  maxBytes: number,
 ): Promise<{ events: ProxyEvent[]; omitted: number }> {
   let first = held.length;
   let bytes = 0;

@@ -124,7 +124,7 @@ export class ReaderThread implements UiFront {
       const subscribed = this.stream.subscribeWithHistory((batch) =>
         this.post({ t: 'batch', batch: batch.shared }),
       );
-      held = this.pinned(id, { held: subscribed.history, release: subscribed.release });
+      held = this.pinned(id, subscribed);
       this.detach = subscribed.unsubscribe;
     }
     this.subscribers.add(id);

@@ -119,14 +119,7 @@ function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): voi
  * thread posts as it does an observer's history; the rest goes to the dashboard server.
  */
 const har = new HarPlugin(
-  harEvents(async (maxBytes) => {
-    const { held, release } = await snapshot();
-    try {
-      return await readHeld(held, maxBytes);
-    } finally {
-      release();
-    }
-  }, fullPayloads),
+  harEvents((maxBytes) => snapshot().then((taken) => readHeld(taken, maxBytes)), fullPayloads),
   { version: config.version },
 );
 
@@ -235,7 +228,7 @@ function start(id: number, w: Waiting): void {
     {
       subscribeWithHistory(s) {
         live.add((sink = s));
-        return { history: w.history, release: releaser(id), unsubscribe: () => live.delete(s) };
+        return { held: w.history, release: releaser(id), unsubscribe: () => live.delete(s) };
       },
     },
     config.limits,

@@ -63,11 +63,11 @@ export class WsObserver {
     /** Shared by every reader of the history (turn-budget.ts). */
     private readonly budget = new TurnBudget(REPLAY_BYTES_PER_TURN),
   ) {
-    const { history, release, unsubscribe } = stream.subscribeWithHistory((batch) => this.push(batch));
+    const { held, release, unsubscribe } = stream.subscribeWithHistory((batch) => this.push(batch));
     this.unsubscribe = unsubscribe;
     ws.on('close', () => this.close());
     ws.on('error', () => this.close());
-    void this.replay(history).finally(release);
+    void this.replay(held).finally(release);
   }
 
   /** What waits for this observer now (bounded by the limits), and what it is missing. */

@@ -163,7 +163,7 @@ describe('EventStream batching', () => {
     const bus = new EventBus();
     const stream = new EventStream(bus, { batchEvents: 3, batchChars: 10_000, flushMs: 5 });
     const got: EventBatch[] = [];
-    const { history, unsubscribe } = stream.subscribeWithHistory((b) => got.push(b));
+    const { held: history, unsubscribe } = stream.subscribeWithHistory((b) => got.push(b));
     assert.deepEqual(history, []);
     emitDrains(bus, 7);
     assert.deepEqual(
@@ -201,7 +201,7 @@ describe('EventStream batching', () => {
     );
     emitDrains(bus, 6); // one batch of 4 sealed, 2 open
     const late: number[] = [];
-    const { history } = stream.subscribeWithHistory((b) =>
+    const { held: history } = stream.subscribeWithHistory((b) =>
       late.push(...b.json().map((j) => (JSON.parse(j) as { seq: number }).seq)),
     );
     const seen = history
