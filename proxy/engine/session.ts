@@ -24,6 +24,7 @@ import { SocketModel, type SocketEvent } from '../../shared/protocol/sockets.js'
 import type { AttemptInfo, ClientRegistry, PendingAttempt } from '../clients/client-registry.js';
 import type { TargetNode } from './target-pool.js';
 import type { EventBus } from '../events/bus.js';
+import { eventClock } from '../events/clock.js';
 import { attachBinary } from '../events/raw-bytes.js';
 import { CUT_REQUEST, reasonsFor, type EndReasons, type SessionEnd } from './close-cause.js';
 import type { Link } from './link.js';
@@ -224,8 +225,12 @@ export class Session {
       const sio = packet.type === 'message' ? this.decodeMessage(direction, packet) : undefined;
       if (packet.type === 'close')
         this.end({ leg: direction === 'c2s' ? 'client' : 'server', kind: 'close-packet' }, []);
-      seq = this.bus.active ? this.bus.emit(this.packetEvent(direction, transport, packet, sio, mark)) : 0;
-      if (sio && sio !== 'raw') this.namespaces.packet(direction, sio, seq, now);
+      const event = this.bus.active ? this.packetEvent(direction, transport, packet, sio, mark) : undefined;
+      seq = event ? this.bus.emit(event) : 0;
+      // The packet's own stamp (its arrival, see EventBus.stampArrival): an ack's latency is then the
+      // difference of its two packets' ts, on the one clock of every event.
+      if (sio && sio !== 'raw')
+        this.namespaces.packet(direction, sio, seq, event ? (event as PacketEvent).ts : eventClock());
     }
     return seq;
   }

@@ -64,7 +64,8 @@ export class WebSocketLink implements Link {
       headerValue(this.response.headers['sec-websocket-extensions']),
       {
         // Called for every message: straight to `observe`, no per-direction indirection.
-        message: (direction, data, isBinary, mark) => this.observe(direction, data, isBinary, mark),
+        message: (direction, data, isBinary, mark, arrivedAt) =>
+          this.observe(direction, data, isBinary, mark, arrivedAt),
         close: (direction, code) => this.closeFrameSeen(legOf(direction), code),
         error: (direction, err) => this.frameError(legOf(direction), err),
         unobserved: (direction, bytes, limit) => this.session?.unobservedMessage(direction, bytes, limit),
@@ -93,7 +94,25 @@ export class WebSocketLink implements Link {
     this.exchange.finish(101, { ...this.response.headers });
   }
 
-  private observe(direction: Direction, data: Buffer, isBinary: boolean, mark?: PacketMark): void {
+  private observe(
+    direction: Direction,
+    data: Buffer,
+    isBinary: boolean,
+    mark?: PacketMark,
+    arrivedAt?: number,
+  ): void {
+    // Everything this message makes the proxy say (a new session, its packet, an ack, an error) is
+    // stamped with its arrival.
+    const bus = this.ctx.bus;
+    bus.stampArrival(arrivedAt);
+    try {
+      this.observeMessage(direction, data, isBinary, mark);
+    } finally {
+      bus.stampArrival(undefined);
+    }
+  }
+
+  private observeMessage(direction: Direction, data: Buffer, isBinary: boolean, mark?: PacketMark): void {
     if (!this.session && this.info.sid === undefined && direction === 's2c' && !isBinary)
       this.openSession(data);
     const session = this.session;

@@ -26,6 +26,7 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extension, PerMessageDeflate, Receiver, Sender } from 'ws';
 import type { Direction, PacketEvent } from '../../shared/events.js';
+import { eventClock } from '../events/clock.js';
 import { FrameBoundary, headerSize, payloadLength } from './frame-boundary.js';
 
 export interface WsMessage {
@@ -53,8 +54,11 @@ export type PacketMark = Pick<PacketEvent, 'injected' | 'edited' | 'original'>;
 
 /** What the link reports in both modes, for observation. */
 export interface LinkObserver {
-  /** A message as it was sent on (piped: as it went by), and whether the proxy made or changed it. */
-  message(direction: Direction, data: Buffer, isBinary: boolean, mark?: PacketMark): void;
+  /**
+   * A message as it was sent on (piped: as it went by), and whether the proxy made or changed it.
+   * `arrivedAt` (piped only; eventClock): when the chunk that completed it reached the proxy.
+   */
+  message(direction: Direction, data: Buffer, isBinary: boolean, mark?: PacketMark, arrivedAt?: number): void;
   /** A close frame from `direction`'s sender (relayed on). */
   close(direction: Direction, code: number): void;
   /** `direction`'s sender sent bytes that do not parse as WebSocket frames. */
@@ -148,6 +152,8 @@ class Lane {
   private piped = Number.POSITIVE_INFINITY;
   /** The other leg's socket is closed: what this leg still sends is read and discarded. */
   private sinkClosed = false;
+  /** When the chunk being read reached the proxy (eventClock): its messages' arrival. */
+  private arrivedAt = 0;
 
   constructor(
     readonly direction: Direction,
@@ -166,7 +172,10 @@ class Lane {
     this.observeLimit = Object.keys(fromDeflate).length === 0 ? observeLimit : NO_LIMIT;
     this.boundary.limit = this.observeLimit;
     this.receiver = this.parser();
-    from.on('data', (chunk: Buffer) => this.chunk(chunk));
+    from.on('data', (chunk: Buffer) => {
+      this.arrivedAt = eventClock();
+      this.chunk(chunk);
+    });
     // A socket taken from a pipe (unpiped) stays paused until told otherwise.
     from.resume();
     // Leg closing: once the other leg is closed, its 'drain' never comes, and a leg paused for it
@@ -202,7 +211,7 @@ class Lane {
     const state = receiver as unknown as { _compressed: boolean };
     receiver.on('message', (data: Buffer, isBinary: boolean) => {
       if (this.ours()) this.arrived({ data, isBinary, compressed: state._compressed });
-      else this.observer.message(direction, data, isBinary);
+      else this.observer.message(direction, data, isBinary, undefined, this.arrivedAt);
     });
     receiver.on('ping', (data: Buffer) => {
       if (this.ours()) this.sender!.ping(data, this.masks, noop);

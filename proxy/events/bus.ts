@@ -3,15 +3,18 @@
  * status line) subscribe. The core knows nothing of them. Listeners run synchronously on the relay's
  * path, so an observer must only enqueue (into a buffer it bounds itself) and never do I/O inline.
  */
-import { performance } from 'node:perf_hooks';
 import type { ProxyEvent, UnstampedEvent } from '../../shared/events.js';
 import { createLogger, type Logger } from '../log.js';
+import { eventClock } from './clock.js';
 
 export type Observer = (event: ProxyEvent) => void;
 
 export class EventBus {
   private observers = new Set<Observer>();
   private seq = 0;
+  /** Set while the packets of bytes that arrived at this time are observed (`stampArrival`). */
+  private arrivedAt: number | undefined;
+  private lastTs = 0;
 
   constructor(private readonly log: Logger = createLogger()) {}
 
@@ -26,6 +29,18 @@ export class EventBus {
   }
 
   /**
+   * From `stampArrival(t)` to `stampArrival(undefined)`, events are stamped `t` (eventClock), the time
+   * the bytes they come from reached the proxy, rather than the time they are emitted: the packets of
+   * one chunk share its arrival, and a packet read after others (or after a slow observer) is not
+   * stamped late. Latencies between stamps then stay within what the peers themselves saw. A stamp
+   * never goes back: an arrival before the last event's stamp (an event emitted without one in
+   * between) takes that stamp.
+   */
+  stampArrival(arrivedAt: number | undefined): void {
+    this.arrivedAt = arrivedAt;
+  }
+
+  /**
    * Stamps `event` in place (emitters always pass a fresh object; copying it for every packet showed
    * in profiles) and hands it to every observer. Returns its seq, or 0 when nobody listens.
    */
@@ -33,7 +48,9 @@ export class EventBus {
     if (this.observers.size === 0) return 0;
     const stamped = event as ProxyEvent;
     stamped.seq = ++this.seq;
-    stamped.ts = now();
+    const arrivedAt = this.arrivedAt;
+    stamped.ts = this.lastTs =
+      arrivedAt === undefined ? eventClock() : arrivedAt > this.lastTs ? arrivedAt : this.lastTs;
     for (const observer of this.observers) {
       try {
         observer(stamped);
@@ -44,9 +61,4 @@ export class EventBus {
     }
     return stamped.seq;
   }
-}
-
-/** Epoch milliseconds with the sub-millisecond part of the monotonic clock. */
-function now(): number {
-  return performance.timeOrigin + performance.now();
 }

@@ -14,9 +14,9 @@
  * lookup; memory is bounded (pending windows, remembered groups, the text kept per window); events
  * are published from a timer, never from inside the bus's own dispatch.
  */
-import { performance } from 'node:perf_hooks';
 import type { ProxyEvent, UnstampedEvent } from '../../shared/events.js';
 import type { EventBus } from '../events/bus.js';
+import { eventClock } from '../events/clock.js';
 
 export interface InferredRoomsOptions {
   /** A window closes when no new session got the packet for this long (ms). */
@@ -193,7 +193,7 @@ export class InferredRooms {
 
   private flush(): void {
     this.timer = undefined;
-    const now = performance.timeOrigin + performance.now();
+    const now = eventClock(); // the clock of the events' ts
     for (const w of this.pending.values()) {
       if (now - w.last > this.opts.quietMs || now - w.first > this.opts.maxSpanMs) this.closeWindow(w);
     }

@@ -8,10 +8,10 @@
  * turns Buffers into `{ _binary, size }` only runs for binary Socket.IO packets, the only place where
  * the decoder puts Buffers. Args are serialised once and spliced in as text, never twice.
  */
-import { performance } from 'node:perf_hooks';
 import type { ErrorEvent, HttpEvent, PacketEvent, ProxyEvent } from '../../shared/events.js';
 import { searchesArgs } from '../../shared/match/text.js';
 import { argsJsonOf } from '../../shared/protocol/wire-args.js';
+import { eventClock } from '../events/clock.js';
 import { rawBytesOf } from '../events/raw-bytes.js';
 import { withBinaryAsJson } from './binary-json.js';
 import { jsonPrefix } from './json-prefix.js';
@@ -212,6 +212,5 @@ function appendField(objectJson: string, key: string, valueJson: string): string
 
 /** The line an observer gets in place of the events it missed (see DroppedEvent). */
 export function droppedJson(count: number, reason: string, lastMissedSeq: number): string {
-  const ts = performance.timeOrigin + performance.now(); // the bus's clock
-  return JSON.stringify({ type: 'dropped', count, reason, seq: lastMissedSeq, ts });
+  return JSON.stringify({ type: 'dropped', count, reason, seq: lastMissedSeq, ts: eventClock() });
 }

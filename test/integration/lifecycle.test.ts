@@ -36,7 +36,9 @@ describe('namespaces, acks and disconnect reasons', () => {
   test('connect per namespace with the socket id the client sees, and an ack with its latency', async () => {
     const main = await env.connect('proxy', { auth: { token: 't1' } });
     const admin = await env.connect('proxy', { auth: { token: 't2' } }, '/admin');
+    const sentAt = performance.timeOrigin + performance.now();
     assert.equal(await main.timeout(2000).emitWithAck('slow'), 'done');
+    const roundTrip = performance.timeOrigin + performance.now() - sentAt;
     const connects = ofType(env.proxy.events, 'connect');
     const mainConnect = connects.find((c) => c.socketId === main.id) as ConnectEvent;
     const adminConnect = connects.find((c) => c.socketId === admin.id) as ConnectEvent;
@@ -49,6 +51,11 @@ describe('namespaces, acks and disconnect reasons', () => {
     assert.equal(ack.direction, 'c2s');
     assert.ok(ack.latency >= 25 && ack.latency < 1000, `latency ${ack.latency}`);
     assert.ok(ack.ackSeq > ack.eventSeq);
+    // The latency is the difference of its two packets' stamps (their arrivals at the proxy), so it
+    // is never more than the round trip the client itself measured.
+    const stampOf = (seq: number) => env.proxy.events.find((e) => e.seq === seq)!.ts;
+    assert.equal(ack.latency, stampOf(ack.ackSeq) - stampOf(ack.eventSeq));
+    assert.ok(ack.latency <= roundTrip, `latency ${ack.latency} ms, the client's round trip ${roundTrip} ms`);
   });
 
   test('a server-side disconnect: both reasons, the leg, and no automatic reconnect', async () => {
