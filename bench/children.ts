@@ -19,7 +19,7 @@ const ROOT = fileURLToPath(new URL(COMPILED ? '../..' : '..', import.meta.url));
 const TSX_LOADER = import.meta.resolve('tsx');
 
 /** The child's script and the node flags that load it: compiled when built (build.ts), else under tsx. */
-function entry(module: string): { script: string; loader: string[] } {
+export function entry(module: string): { script: string; loader: string[] } {
   const js = module.replace(/\.ts$/, '.js');
   if (COMPILED) return { script: fileURLToPath(new URL(js, import.meta.url)), loader: [] };
   const built = process.env[BUILD_ENV];

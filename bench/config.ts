@@ -1,6 +1,6 @@
 /** Command-line options and the sizes of every measurement, for the full run and for `--quick`. */
 
-export const SCENARIOS = ['latency', 'throughput', 'binary', 'memory'] as const;
+export const SCENARIOS = ['latency', 'throughput', 'binary', 'memory', 'replay'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface BenchConfig {
@@ -18,11 +18,13 @@ export interface BenchConfig {
   throughput: { clients: number; warmMs: number; windowMs: number };
   binary: { clients: number; bytes: number; warmMs: number; windowMs: number };
   memory: { clients: number; warmupClients: number; concurrency: number };
+  /** History replay under a crowd (bench/replay.ts). */
+  replay: { events: number; eventBytes: number; observers: number; idleMs: number };
   /** The whole run is aborted (children killed) past this. */
   deadlineMs: number;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--profile] [--only=latency,throughput,binary,memory]
+const USAGE = `usage: npm run bench -- [--quick] [--profile] [--only=latency,throughput,binary,memory,replay]
                           [--write | --no-write] [--strict]
   --quick     ~30 s smoke run with fewer iterations (does not touch docs/ unless --write)
   --profile   run the sio-proxy child under node --cpu-prof and print its top self-time functions
@@ -59,6 +61,7 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
       throughput: { clients: 10, warmMs: 300, windowMs: 600 },
       binary: { clients: 4, bytes: 256 * 1024, warmMs: 300, windowMs: 600 },
       memory: { clients: 300, warmupClients: 30, concurrency: 50 },
+      replay: { events: 20_000, eventBytes: 1200, observers: 5, idleMs: 500 },
       deadlineMs: 120_000,
     };
   }
@@ -69,6 +72,7 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
     throughput: { clients: 10, warmMs: 500, windowMs: 2000 },
     binary: { clients: 4, bytes: 256 * 1024, warmMs: 500, windowMs: 2000 },
     memory: { clients: 1000, warmupClients: 100, concurrency: 50 },
-    deadlineMs: 360_000,
+    replay: { events: 100_000, eventBytes: 1200, observers: 20, idleMs: 2000 },
+    deadlineMs: 420_000,
   };
 }

@@ -9,11 +9,13 @@ import { startAnalysis } from '../proxy/observe/analysis.js';
 import { ProxyServer } from '../proxy/proxy-server.js';
 import { createLogger } from '../proxy/log.js';
 import { EventStream } from '../proxy/stream/event-stream.js';
+import { HarPlugin, streamHarEvents } from '../proxy/stream/har-plugin.js';
 import { ReaderThread } from '../proxy/stream/reader-thread.js';
 import { streamPlugin } from '../proxy/stream/stream-plugin.js';
 import { UiServer } from '../proxy/ui/ui-server.js';
 import { spawnChild, type ChildHandle } from './children.js';
 import { childConfig, serve, sleep } from './ipc.js';
+import { fillPacket } from '../test/support/fill-packet.js';
 import { startPassThrough } from './passthrough.js';
 
 export interface ProxyChildConfig {
@@ -45,6 +47,8 @@ let dashboard: string | undefined;
 let sessions = () => 0;
 /** The event stream's history (sio only): what stays after sessions close, by design. */
 let history = () => ({ events: 0, bytes: 0 });
+/** sio only: puts `count` events of about `bytes` each in the history (bench/replay.ts). */
+let fill = (_count: number, _bytes: number) => history();
 let observers: ChildHandle<unknown> | undefined;
 if (config.kind === 'sio') {
   const proxy = new ProxyServer({ target: config.target, port: 0, host: '127.0.0.1' });
@@ -58,15 +62,24 @@ if (config.kind === 'sio') {
     (config.readerThread ?? forced !== '0')
       ? new ReaderThread(stream, { token, uiHost: '127.0.0.1', log: createLogger() })
       : undefined;
-  const ui = new UiServer(proxy, token, front ? { front } : {}).use(
-    streamPlugin(stream, { uiHost: '127.0.0.1' }),
-  );
+  // As the CLI: GET /api/har is served here when the readers are on this thread.
+  const ui = new UiServer(proxy, token, front ? { front } : {})
+    .use(streamPlugin(stream, { uiHost: '127.0.0.1' }))
+    .use(new HarPlugin(streamHarEvents(stream)));
   await proxy.listen();
   const { port } = await ui.listen(0, '127.0.0.1');
   url = proxy.url;
   dashboard = `http://127.0.0.1:${port}/?token=${token}`;
   sessions = () => proxy.sessions.size;
   history = () => ({ events: stream.history.size, bytes: stream.history.bytes });
+  fill = (count, bytes) => {
+    // Put on the bus directly, as a busy app would leave them: the relay's cost of making them is
+    // not what the replay measures.
+    const data = `42["fill","${'x'.repeat(Math.max(0, bytes - 300))}"]`;
+    for (let i = 0; i < count; i++) proxy.bus.emit(fillPacket(data));
+    stream.flush();
+    return history();
+  };
   if (config.observers > 0)
     observers = await spawnChild('observers', './observers-child.ts', {
       config: { url: `ws://127.0.0.1:${port}/api/events?token=${token}`, count: config.observers },
@@ -101,6 +114,7 @@ async function settledMemory(): Promise<MemorySample> {
 serve(
   {
     memory: () => settledMemory(),
+    fill: (args) => fill(Number(args.count), Number(args.bytes)),
     /** RSS now, as it is (no GC first): read during the load, what the process holds under it. */
     rss: () => process.memoryUsage.rss(),
     /** User + system CPU time of this process so far, in µs. */

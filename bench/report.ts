@@ -7,8 +7,9 @@ import type { BenchConfig } from './config.js';
 import type { BinaryResult } from './binary.js';
 import type { LatencyResult } from './latency.js';
 import type { MemoryResult } from './memory.js';
+import type { ReplayResult } from './replay.js';
 import { describeChange, parseFigure, type PreviousRun } from './previous.js';
-import { median, spread } from './stats.js';
+import { median, percentile, spread } from './stats.js';
 import { MARK_EVERY, MAX_MARKS } from './window.js';
 import type { ThroughputResult } from './throughput.js';
 import { VARIANTS, type VariantId } from './variants.js';
@@ -18,6 +19,7 @@ export interface Results {
   throughput?: Record<VariantId, ThroughputResult>;
   binary?: Record<VariantId, BinaryResult>;
   memory?: Partial<Record<VariantId, MemoryResult>>;
+  replay?: ReplayResult[];
   /** Events each sio-proxy observer counted during the timed measurements (a check they ran). */
   observed?: Partial<Record<VariantId, number[]>>;
 }
@@ -288,6 +290,8 @@ export interface Report {
   comparison?: string;
   verdicts: Verdict[];
   notes: string[];
+  /** The history replay under a crowd (bench/replay.ts), when it ran. */
+  replay?: string;
 }
 
 /** A figure as the Results table shows it: "0.252 ms ±7%", or "—". */
@@ -382,7 +386,60 @@ export function buildReport(r: Results, previous?: PreviousRun): Report {
           `heap used per session ${kb(mem.heapPerSession)}`,
       );
   }
-  return { absolute, targets, ...(comparison ? { comparison } : {}), verdicts, notes };
+  const replay = r.replay?.length ? replayTable(r.replay, verdicts) : undefined;
+  return {
+    absolute,
+    targets,
+    ...(comparison ? { comparison } : {}),
+    verdicts,
+    notes,
+    ...(replay ? { replay } : {}),
+  };
+}
+
+/** Issue #14: a healthy client's ack p99 during the crowd within this many times its idle p99. */
+const REPLAY_P99_LIMIT = 2;
+export const REPLAY_METRIC = 'ack p99 during a history replay';
+
+function replayTable(results: ReplayResult[], verdicts: Verdict[]): string {
+  const p = percentile;
+  const column = (r: ReplayResult) => {
+    const over = p(r.crowd, 99) / p(r.idle, 99);
+    const pass = over <= REPLAY_P99_LIMIT;
+    // Judged with the defaults only: the readers on the relay's thread are the opt-out, shown for comparison.
+    if (r.readerThread) verdicts.push({ metric: REPLAY_METRIC, variant: 'sio0', pass });
+    const seconds = r.crowdMs.map((x) => (x / 1000).toFixed(1)).join(' / ') + ' s';
+    return [
+      `${r.events.toLocaleString('en-US')} (${mb(r.heldBytes)})`,
+      `${r.observers}, with a capture and a HAR export downloading`,
+      `${ms(p(r.idle, 50))} / ${ms(p(r.idle, 99))} (${r.idle.length} acks)`,
+      `${ms(p(r.crowd, 50))} / ${ms(p(r.crowd, 99))}, worst ${ms(Math.max(...r.crowd))} (${r.crowd.length} acks)`,
+      `${over.toFixed(2)}x${r.readerThread ? (pass ? ' PASS' : ' FAIL') : ''}`,
+      seconds,
+      r.rss.map((x) => `${mb(x.start)} → ${mb(x.peak)}`).join(', '),
+      r.downloads
+        .map((d) => `${d.capture.status} ${mb(d.capture.bytes)}, ${d.har.status} ${mb(d.har.bytes)}`)
+        .join('; '),
+    ];
+  };
+  const columns = results.map(column);
+  const names = [
+    'events held',
+    'observers connecting at once',
+    'healthy client: ack p50 / p99, idle',
+    'during the crowds',
+    `p99 during / idle (target ≤ ${REPLAY_P99_LIMIT}x)`,
+    'each crowd took',
+    'proxy RSS at each crowd: start → peak',
+    'downloads (capture, HAR)',
+  ];
+  return table(
+    [
+      'figure',
+      ...results.map((r) => (r.readerThread ? 'reader thread (the default)' : '--reader-thread off')),
+    ],
+    names.map((name, i) => [name, ...columns.map((c) => c[i]!)]),
+  );
 }
 
 export function summaryLine(verdicts: Verdict[]): string {
@@ -446,7 +503,17 @@ and sio-proxy / direct (what the whole proxy costs, including the extra hop); on
 ${report.targets}
 
 **${summaryLine(report.verdicts)}**
+${
+  report.replay
+    ? `
+## History replay under a crowd
 
+A fresh sio-proxy holds ${cfg.replay.events.toLocaleString('en-US')} events of about ${cfg.replay.eventBytes.toLocaleString('en-US')} bytes; then ${cfg.replay.observers} dashboards connect to \`/api/events\` at once and read all of it, while \`GET /api/capture\` and \`GET /api/har\` download it (\`test/support/observer-storm.ts\`, a process of its own), ${cfg.rounds} times. One healthy client does sequential acked echoes throughout; its round trips during the crowds are compared with those of idle windows of ${cfg.replay.idleMs} ms between them (\`bench/replay.ts\`).
+
+${report.replay}
+`
+    : ''
+}
 ${report.notes.map((n) => `- ${n}`).join('\n')}
 
 Where the time goes and what it would take to meet the targets: [performance.md](performance.md).

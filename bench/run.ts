@@ -28,6 +28,7 @@ import { buildChildren } from './build.js';
 import { installExitHooks, killAllChildren, liveChildren, spawnChild } from './children.js';
 import { parseArgs, type BenchConfig } from './config.js';
 import { measureLatency } from './latency.js';
+import { measureReplays } from './replay.js';
 import { measureMemory } from './memory.js';
 import { summariseProfileFile } from './profile-summary.js';
 import { readPrevious } from './previous.js';
@@ -106,6 +107,12 @@ async function measure(cfg: BenchConfig, profileDir: string | undefined): Promis
     if (cfg.only.has('memory')) {
       log('bench: RSS per idle session');
       results.memory = await measureMemory(target.info.url, cfg, log);
+    }
+    if (cfg.only.has('replay')) {
+      log(
+        `bench: history replay, ${cfg.replay.observers} observers + a capture + a HAR export at once, ${cfg.replay.events.toLocaleString('en-US')} events held`,
+      );
+      results.replay = await measureReplays(target.info.url, cfg, log);
     }
   } finally {
     await Promise.allSettled([...variants.map((v) => v.child?.stop()), target.stop()]);
@@ -201,6 +208,7 @@ async function main(): Promise<number> {
   );
   console.log(`${report.absolute}\n\n${report.targets}\n\n${summaryLine(report.verdicts)}`);
   for (const note of report.notes) console.log(`  ${note}`);
+  if (report.replay) console.log(`\nHistory replay under a crowd:\n${report.replay}`);
   if (report.comparison && previous) console.log(`\n${comparisonTitle(previous)}:\n${report.comparison}`);
 
   if (profileDir) {
