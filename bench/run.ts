@@ -2,7 +2,7 @@
  * `npm run bench`: measures what sio-proxy costs against a direct connection and against a plain
  * byte pass-through, in one run, and checks it against the project's targets.
  *
- *   npm run bench                 full run (~3-4 min), rewrites docs/benchmarks.md, showing the
+ *   npm run bench                 full run (~4-5 min), rewrites docs/benchmarks.md, showing the
  *                                 figures of the page it replaces beside its own (bench/previous.ts)
  *   npm run bench -- --quick      ~30 s smoke run, prints only
  *   npm run bench -- --profile    also runs the sio-proxy child under node --cpu-prof and
