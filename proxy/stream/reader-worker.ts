@@ -31,6 +31,7 @@ import type { Held, Snapshot } from './history.js';
 import { closeObservers, observerSocketServer, refusedOrigin } from './observer-sockets.js';
 import type { ReaderConfig, ToMain, ToReader } from './reader-messages.js';
 import { REPLAY_BYTES_PER_TURN, TurnBudget } from './turn-budget.js';
+import { ThreadCollector } from './thread-collector.js';
 import { WsObserver } from './ws-observer.js';
 
 const config = workerData as ReaderConfig;
@@ -142,7 +143,11 @@ const snapshots = new Map<number, { held: Held[]; resolve: (held: Held[]) => voi
  * Tells the main thread that the history posted for `id` is read: its memory may be reused (the main
  * thread forgets an id once released, so saying it twice is harmless).
  */
-const releaser = (id: number) => () => post({ t: 'release', id });
+const collector = new ThreadCollector();
+const releaser = (id: number) => () => {
+  post({ t: 'release', id });
+  collector.released();
+};
 const payloadAnswers = new Map<number, (found: Array<[number, string]>) => void>();
 
 /** The history held now, as the main thread's snapshot of it, readable until released. */
@@ -264,6 +269,7 @@ function pathOf(req: IncomingMessage): string | undefined {
 
 /** Ends the observers (1001, as the main thread's stream plugin does) and the server, then the thread. */
 async function close(): Promise<void> {
+  collector.stop();
   await closeObservers(observers, wss);
   server.closeAllConnections();
   server.close(() => process.exit(0));
