@@ -200,6 +200,7 @@ server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 main.on('message', (message: ToReader) => {
   if (message.t === 'batch') {
     const batch = new EventBatch(message.batch);
+    collector.receivedBatch(batch.bytes.length);
     for (const w of waiting.values()) w.later?.push(batch);
     for (const sink of live) sink(batch);
   } else if (message.t === 'history') {
