@@ -8,13 +8,13 @@
  * round trips in idle windows of the same run (idle, crowd, idle, crowd, ..., idle), so that load
  * that comes and goes weighs on both alike. Target: the crowd's p99 within 2x of the idle p99.
  */
-import { spawn } from 'node:child_process';
 import type { Socket } from 'socket.io-client';
 import { entry } from './children.js';
 import { connect } from './clients.js';
 import type { BenchConfig } from './config.js';
 import { ackRoundTrips } from './latency.js';
 import { startProxyChild, VARIANTS } from './variants.js';
+import { runObserverStorm, type Download, type StormResult } from '../test/support/run-observer-storm.js';
 
 export interface ReplayResult {
   /** The readers (observers, capture, HAR) served from the reader thread (the default) or not. */
@@ -32,17 +32,6 @@ export interface ReplayResult {
   downloads: Array<{ capture: Download; har: Download }>;
 }
 
-interface Download {
-  status: number;
-  bytes: number;
-}
-
-interface StormOutput {
-  observers: number[];
-  capture: Download;
-  har: Download;
-}
-
 const TOKEN = 'bench'; // the proxy child's dashboard token
 
 /** Round trips for `ms` milliseconds (at least one). */
@@ -52,25 +41,14 @@ async function roundTripsFor(socket: Socket, ms: number, into: number[]): Promis
   while (performance.now() < end);
 }
 
-/** The crowd, as a child process: resolves with what it read. */
-function storm(origin: string, observers: number, events: number): Promise<StormOutput> {
-  const { script, loader } = entry('../test/support/observer-storm.ts');
-  const child = spawn(
-    process.execPath,
-    [...loader, script, origin, TOKEN, String(observers), String(events), 'capture,har'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      try {
-        resolve(JSON.parse(out) as StormOutput);
-      } catch {
-        reject(new Error(`the observer storm exited (${code}) without its result: ${out.slice(0, 200)}`));
-      }
-    });
+/** The crowd (test/support/observer-storm.ts), compiled with the bench's children or under tsx. */
+function storm(origin: string, observers: number, events: number): Promise<StormResult> {
+  return runObserverStorm({
+    ...entry('../test/support/observer-storm.ts'),
+    origin,
+    token: TOKEN,
+    observers,
+    events,
   });
 }
 

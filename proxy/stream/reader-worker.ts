@@ -139,11 +139,12 @@ function serve(req: IncomingMessage, res: http.ServerResponse): void {
 }
 
 const snapshots = new Map<number, { held: Held[]; resolve: (held: Held[]) => void }>();
+const collector = new ThreadCollector();
 /**
  * Tells the main thread that the history posted for `id` is read: its memory may be reused (the main
- * thread forgets an id once released, so saying it twice is harmless).
+ * thread forgets an id once released, so saying it twice is harmless), and this thread collects what
+ * it held of it (thread-collector.ts).
  */
-const collector = new ThreadCollector();
 const releaser = (id: number) => () => {
   post({ t: 'release', id });
   collector.released();

@@ -4,7 +4,6 @@
  * memory without bound, or make a packet vanish from the record unreported.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -17,6 +16,7 @@ import type { ErrorEvent, PacketEvent } from '../../shared/events.js';
 import { serveEcho } from '../support/harness.js';
 import { startStreamEnv, TOKEN, type StreamEnv } from '../support/stream-env.js';
 import { fillPacket } from '../support/fill-packet.js';
+import { runObserverStorm, type StormResult } from '../support/run-observer-storm.js';
 import { connected, rawWebSocket } from '../support/v4-helpers.js';
 
 describe('every packet is observed or reported as unobservable', () => {
@@ -278,35 +278,15 @@ describe('a crowd of dashboards over a full history', () => {
   );
 });
 
-/** Runs test/support/observer-storm.ts against the dashboard and resolves with what it printed. */
-async function runStorm(
-  env: StreamEnv,
-  observers: number,
-  events: number,
-): Promise<{
-  observers: number[];
-  capture: { status: number; bytes: number };
-  har: { status: number; bytes: number };
-}> {
-  const script = fileURLToPath(new URL('../support/observer-storm.ts', import.meta.url));
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      script,
-      env.origin,
-      TOKEN,
-      String(observers),
-      String(events),
-      process.env.STORM ?? 'capture,har',
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  await new Promise((resolve) => child.once('exit', resolve));
-  return JSON.parse(out) as never;
+/** The crowd (test/support/observer-storm.ts) against the dashboard, from the sources. */
+function runStorm(env: StreamEnv, observers: number, events: number): Promise<StormResult> {
+  return runObserverStorm({
+    script: fileURLToPath(new URL('../support/observer-storm.ts', import.meta.url)),
+    loader: ['--import', 'tsx'],
+    origin: env.origin,
+    token: TOKEN,
+    observers,
+    events,
+    ...(process.env.STORM !== undefined ? { parts: process.env.STORM } : {}),
+  });
 }

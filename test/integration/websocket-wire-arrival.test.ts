@@ -6,21 +6,10 @@
  * known.
  */
 import assert from 'node:assert/strict';
-import net, { type AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { Receiver } from 'ws';
 import { eventClock } from '../../proxy/events/clock.js';
-import { WebSocketWire, type LinkObserver } from '../../proxy/engine/websocket-wire.js';
-
-/** A client frame (masked) with `payload`. */
-function frame(opcode: number, fin: boolean, payload: string): Buffer {
-  const data = Buffer.from(payload);
-  const header = Buffer.from([(fin ? 0x80 : 0) | opcode, 0x80 | data.length, 1, 2, 3, 4]);
-  for (let i = 0; i < data.length; i++) data[i]! ^= header[2 + (i & 3)]!;
-  return Buffer.concat([header, data]);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import type { LinkObserver } from '../../proxy/engine/websocket-wire.js';
+import { frame, sleep, startRawWire } from '../support/raw-wire.js';
 
 function busyFor(ms: number): void {
   const end = eventClock() + ms;
@@ -44,32 +33,7 @@ async function setup(onMessage: (seen: Seen) => void = () => {}) {
     close() {},
     error() {},
   };
-  const atTarget: string[] = [];
-  const target = net.createServer((s) => {
-    const parser = new Receiver({ isServer: true, maxPayload: 0 });
-    parser.on('message', (d: Buffer) => atTarget.push(d.toString()));
-    s.on('data', (c) => parser.write(c));
-  });
-  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
-  const proxy = net.createServer((clientLeg) => {
-    const targetLeg = net.connect((target.address() as AddressInfo).port, '127.0.0.1');
-    new WebSocketWire(clientLeg, targetLeg, undefined, observer);
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  const client = net.connect((proxy.address() as AddressInfo).port, '127.0.0.1');
-  client.setNoDelay(true);
-  await new Promise((r) => client.once('connect', r));
-  await sleep(50);
-  return {
-    seen,
-    atTarget,
-    client,
-    close: () => {
-      client.destroy();
-      proxy.close();
-      target.close();
-    },
-  };
+  return { ...(await startRawWire(observer)), seen };
 }
 
 test('the messages of one chunk share its arrival, however long the first one is observed', async () => {

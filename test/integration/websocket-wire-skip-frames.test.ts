@@ -7,30 +7,11 @@
  * limit from ws's parser, a turn late.)
  */
 import assert from 'node:assert/strict';
-import net, { type AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { Receiver } from 'ws';
-import { WebSocketWire, type LinkObserver } from '../../proxy/engine/websocket-wire.js';
+import type { LinkObserver } from '../../proxy/engine/websocket-wire.js';
+import { frame, label, sleep, startRawWire } from '../support/raw-wire.js';
 
 const LIMIT = 1000;
-
-/** A client frame (masked) with `payload`. */
-function frame(opcode: number, fin: boolean, payload: Buffer | string): Buffer {
-  const data = Buffer.from(payload);
-  const len = data.length;
-  const ext = len < 126 ? 0 : 2;
-  const header = Buffer.alloc(2 + ext + 4);
-  header[0] = (fin ? 0x80 : 0) | opcode;
-  header[1] = 0x80 | (len < 126 ? len : 126);
-  if (ext) header.writeUInt16BE(len, 2);
-  const key = Buffer.from([1, 2, 3, 4]);
-  key.copy(header, 2 + ext);
-  for (let i = 0; i < len; i++) data[i]! ^= key[i & 3]!;
-  return Buffer.concat([header, data]);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const label = (d: Buffer) => (d.length > 16 ? `${d.length} bytes` : d.toString());
 
 async function setup() {
   const observed: string[] = [];
@@ -46,41 +27,8 @@ async function setup() {
       onUnobserved();
     },
   };
-  const atTarget: string[] = [];
-  let targetClosed = false;
-  const target = net.createServer((s) => {
-    const parser = new Receiver({ isServer: true, maxPayload: 0 });
-    parser.on('message', (d: Buffer) => atTarget.push(label(d)));
-    parser.on('error', (err: Error) => atTarget.push(`error: ${err.message}`));
-    s.on('data', (c) => parser.write(c));
-    s.on('close', () => (targetClosed = true));
-  });
-  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
-  let wire!: WebSocketWire;
-  const proxy = net.createServer((clientLeg) => {
-    const targetLeg = net.connect((target.address() as AddressInfo).port, '127.0.0.1');
-    wire = new WebSocketWire(clientLeg, targetLeg, undefined, observer, {}, LIMIT);
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  const client = net.connect((proxy.address() as AddressInfo).port, '127.0.0.1');
-  client.setNoDelay(true);
-  await new Promise((r) => client.once('connect', r));
-  await sleep(50);
-  return {
-    observed,
-    unobserved,
-    errors,
-    atTarget,
-    client,
-    wire: () => wire,
-    onUnobserved: (f: () => void) => (onUnobserved = f),
-    targetClosed: () => targetClosed,
-    close: () => {
-      client.destroy();
-      proxy.close();
-      target.close();
-    },
-  };
+  const wire = await startRawWire(observer, LIMIT);
+  return { ...wire, observed, unobserved, errors, onUnobserved: (f: () => void) => (onUnobserved = f) };
 }
 
 test('the fragment that crosses the limit, the end of its message and the next ones in one chunk', async () => {
